@@ -1,0 +1,93 @@
+package rdd
+
+import "fmt"
+
+// Collect returns every element, in partition order.
+func (r *RDD) Collect() []any {
+	n := r.GetNumPartitions()
+	results := make([][]any, n)
+	r.sc.runJob(r, allPartitions(n), func(t *task, p int) {
+		var buf []any
+		r.iterate(t, p, func(x any) bool {
+			buf = append(buf, x)
+			return true
+		})
+		results[p] = buf
+	})
+	return concat(results)
+}
+
+func concat(parts [][]any) []any {
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	out := make([]any, 0, total)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// Count returns the number of elements.
+func (r *RDD) Count() int64 {
+	n := r.GetNumPartitions()
+	counts := make([]int64, n)
+	r.sc.runJob(r, allPartitions(n), func(t *task, p int) {
+		var c int64
+		r.iterate(t, p, func(any) bool {
+			c++
+			return true
+		})
+		counts[p] = c
+	})
+	var total int64
+	for _, c := range counts {
+		total += c
+	}
+	return total
+}
+
+// Take returns the first n elements. It computes partitions in order, one
+// wave at a time, and stops as soon as it has n: the first wave is one
+// partition, and each later wave is sized from the yield of the ones
+// before, at most four times as many, as Spark's take does.
+func (r *RDD) Take(n int) []any {
+	if n < 0 {
+		panic(fmt.Sprintf("rdd.Take: n must not be negative, got %d", n))
+	}
+	out := make([]any, 0, min(n, 1024))
+	total := r.GetNumPartitions()
+	scanned := 0
+	for len(out) < n && scanned < total {
+		wave := 1
+		if scanned > 0 {
+			if len(out) == 0 {
+				wave = scanned * 4
+			} else {
+				// Estimate the partitions still needed from the yield so
+				// far, with 50% to spare, between 1 and 4x scanned.
+				wave = max(1, min(int(1.5*float64(n)*float64(scanned)/float64(len(out)))-scanned, scanned*4))
+			}
+		}
+		parts := make([]int, 0, wave)
+		for p := scanned; p < total && len(parts) < wave; p++ {
+			parts = append(parts, p)
+		}
+		left := n - len(out)
+		results := make([][]any, len(parts))
+		r.sc.runJob(r, parts, func(t *task, p int) {
+			var buf []any
+			r.iterate(t, p, func(x any) bool {
+				buf = append(buf, x)
+				return len(buf) < left
+			})
+			results[p-parts[0]] = buf
+		})
+		for _, res := range results {
+			out = append(out, res[:min(len(res), n-len(out))]...)
+		}
+		scanned += len(parts)
+	}
+	return out
+}

@@ -1,0 +1,92 @@
+package rdd
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// JobError is the panic value of an action whose job failed: a user
+// function panicked, an element did not fit a function's parameter, a file
+// could not be read, or the job was cancelled. Try turns it into an error.
+type JobError struct {
+	Message   string // what failed, naming the method or input
+	Partition int    // index of the failing partition, -1 when not tied to one
+	Lineage   string // ToDebugString of the RDD whose job failed
+	Cause     error  // the underlying error; context.Canceled when interrupted
+}
+
+// Error returns the message with the failing partition.
+func (e *JobError) Error() string {
+	if e.Partition < 0 {
+		return "job failed: " + e.Message
+	}
+	return fmt.Sprintf("job failed in partition %d: %s", e.Partition, e.Message)
+}
+
+// Unwrap returns the cause, so errors.Is(err, context.Canceled) works.
+func (e *JobError) Unwrap() error { return e.Cause }
+
+// Try runs f and returns the *JobError an action in it panicked with, or
+// nil. Other panics propagate unchanged. Compiled programs use it to handle
+// failed jobs as errors:
+//
+//	err := rdd.Try(func() { counts = words.CountByValue() })
+func Try(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			je, ok := r.(*JobError)
+			if !ok {
+				panic(r)
+			}
+			err = je
+		}
+	}()
+	f()
+	return nil
+}
+
+// taskFailure is the panic value used inside tasks to abort with an error
+// that needs no stack: a file that cannot be opened, an element of the
+// wrong type. Any other panic in a task is a user function's and keeps its
+// stack for the report.
+type taskFailure struct{ err error }
+
+func failTask(err error) { panic(taskFailure{err}) }
+
+// failTaskf aborts the running task with a formatted error.
+func failTaskf(format string, args ...any) { failTask(fmt.Errorf(format, args...)) }
+
+// UserPanicError is the cause of a JobError raised by a panic in a user
+// function; it keeps the panic value and the stack where it happened.
+type UserPanicError struct {
+	Value any    // what the function panicked with
+	Stack string // goroutine stack at the panic
+}
+
+// Error describes the panic value.
+func (e *UserPanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// Unwrap returns the panic value when it is an error.
+func (e *UserPanicError) Unwrap() error {
+	if err, ok := e.Value.(error); ok {
+		return err
+	}
+	return nil
+}
+
+// recoveredError converts a value recovered in a task into the error that
+// explains it.
+func recoveredError(r any) error {
+	switch v := r.(type) {
+	case taskFailure:
+		return v.err
+	case *JobError:
+		return v
+	}
+	return &UserPanicError{Value: r, Stack: string(debug.Stack())}
+}
+
+// errStopped is the cause of tasks that ended because another task of the
+// same job failed first; it is never reported to the user.
+var errStopped = errors.New("job stopped")

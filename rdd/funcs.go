@@ -1,0 +1,305 @@
+package rdd
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+)
+
+// User functions arrive as any. Each transformation adapts its function
+// once, when it is created, into one of the internal shapes below. Common
+// concrete func types take a fast path that calls them directly (no
+// reflect.Call); anything else goes through reflection with Go-like
+// lossless conversion of elements to the parameter types.
+
+type (
+	unaryFn  func(any) any
+	predFn   func(any) bool
+	binaryFn func(any, any) any
+	// flatFn calls emit for each element of f(x)'s result and reports false
+	// as soon as emit does.
+	flatFn func(x any, emit func(any) bool) bool
+)
+
+// funcOf checks that f is a func of nIn parameters and nOut results and
+// panics with a message naming method, the expected shape and f's type.
+func funcOf(method, shape string, f any, nIn, nOut int) reflect.Value {
+	v := reflect.ValueOf(f)
+	if f == nil || v.Kind() != reflect.Func || v.IsNil() {
+		panic(fmt.Sprintf("rdd.%s: expected a func of shape %s, got %s", method, shape, typeName(f)))
+	}
+	t := v.Type()
+	if t.NumIn() != nIn || t.NumOut() != nOut || t.IsVariadic() {
+		panic(fmt.Sprintf("rdd.%s: expected a func of shape %s, got %s", method, shape, t))
+	}
+	return v
+}
+
+func typeName(v any) string {
+	if v == nil {
+		return "nil"
+	}
+	return reflect.TypeOf(v).String()
+}
+
+// adaptUnary adapts f of shape func(T) R.
+func adaptUnary(method string, f any) unaryFn {
+	fv := funcOf(method, "func(T) R", f, 1, 1)
+	slow := slowUnary(method, fv)
+	switch g := f.(type) {
+	case func(any) any:
+		return g
+	case func(string) string:
+		return fast1(g, slow)
+	case func(string) any:
+		return fast1(g, slow)
+	case func(string) int:
+		return fast1(g, slow)
+	case func(string) Pair:
+		return fast1(g, slow)
+	case func(any) Pair:
+		return fast1(g, slow)
+	case func(Pair) any:
+		return fast1(g, slow)
+	case func(Pair) Pair:
+		return fast1(g, slow)
+	case func(int) int:
+		return fast1(g, slow)
+	case func(int) any:
+		return fast1(g, slow)
+	case func(int64) int64:
+		return fast1(g, slow)
+	case func(float64) float64:
+		return fast1(g, slow)
+	}
+	return slow
+}
+
+func fast1[T, R any](g func(T) R, slow unaryFn) unaryFn {
+	return func(x any) any {
+		if v, ok := x.(T); ok {
+			return g(v)
+		}
+		return slow(x)
+	}
+}
+
+func slowUnary(method string, fv reflect.Value) unaryFn {
+	in := fv.Type().In(0)
+	return func(x any) any {
+		arg := convertArg(method, fv, in, x)
+		return fv.Call([]reflect.Value{arg})[0].Interface()
+	}
+}
+
+// adaptPredicate adapts f of shape func(T) bool.
+func adaptPredicate(method string, f any) predFn {
+	fv := funcOf(method, "func(T) bool", f, 1, 1)
+	if fv.Type().Out(0).Kind() != reflect.Bool {
+		panic(fmt.Sprintf("rdd.%s: expected a func of shape func(T) bool, got %s", method, fv.Type()))
+	}
+	in := fv.Type().In(0)
+	slow := func(x any) bool {
+		return fv.Call([]reflect.Value{convertArg(method, fv, in, x)})[0].Bool()
+	}
+	switch g := f.(type) {
+	case func(any) bool:
+		return g
+	case func(string) bool:
+		return fastPred(g, slow)
+	case func(int) bool:
+		return fastPred(g, slow)
+	case func(Pair) bool:
+		return fastPred(g, slow)
+	}
+	return slow
+}
+
+func fastPred[T any](g func(T) bool, slow predFn) predFn {
+	return func(x any) bool {
+		if v, ok := x.(T); ok {
+			return g(v)
+		}
+		return slow(x)
+	}
+}
+
+// adaptBinary adapts f of shape func(A, B) R, as ReduceByKey and Reduce take.
+func adaptBinary(method string, f any) binaryFn {
+	fv := funcOf(method, "func(A, B) R", f, 2, 1)
+	t := fv.Type()
+	inA, inB := t.In(0), t.In(1)
+	slow := func(a, b any) any {
+		args := []reflect.Value{convertArg(method, fv, inA, a), convertArg(method, fv, inB, b)}
+		return fv.Call(args)[0].Interface()
+	}
+	switch g := f.(type) {
+	case func(any, any) any:
+		return g
+	case func(int, int) int:
+		return fast2(g, slow)
+	case func(int64, int64) int64:
+		return fast2(g, slow)
+	case func(float64, float64) float64:
+		return fast2(g, slow)
+	case func(string, string) string:
+		return fast2(g, slow)
+	}
+	return slow
+}
+
+func fast2[A, B, R any](g func(A, B) R, slow binaryFn) binaryFn {
+	return func(x, y any) any {
+		a, okA := x.(A)
+		b, okB := y.(B)
+		if okA && okB {
+			return g(a, b)
+		}
+		return slow(x, y)
+	}
+}
+
+// adaptFlat adapts f of shape func(T) S where S is any slice or array type.
+func adaptFlat(method string, f any) flatFn {
+	fv := funcOf(method, "func(T) []R", f, 1, 1)
+	out := fv.Type().Out(0)
+	if out.Kind() != reflect.Slice && out.Kind() != reflect.Array {
+		panic(fmt.Sprintf("rdd.%s: expected a func of shape func(T) []R, got %s", method, fv.Type()))
+	}
+	in := fv.Type().In(0)
+	slow := func(x any, emit func(any) bool) bool {
+		res := fv.Call([]reflect.Value{convertArg(method, fv, in, x)})[0]
+		for i := 0; i < res.Len(); i++ {
+			if !emit(res.Index(i).Interface()) {
+				return false
+			}
+		}
+		return true
+	}
+	switch g := f.(type) {
+	case func(string) []string:
+		return fastFlat(g, slow)
+	case func(string) []any:
+		return fastFlat(g, slow)
+	case func(any) []any:
+		return fastFlat(g, slow)
+	case func(string) []Pair:
+		return fastFlat(g, slow)
+	case func(any) []string:
+		return fastFlat(g, slow)
+	}
+	return slow
+}
+
+func fastFlat[T, R any](g func(T) []R, slow flatFn) flatFn {
+	return func(x any, emit func(any) bool) bool {
+		v, ok := x.(T)
+		if !ok {
+			return slow(x, emit)
+		}
+		for _, r := range g(v) {
+			if !emit(r) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// convertArg converts element x to the parameter type t of fv, or fails
+// the task with a message naming the method, the element and the func.
+func convertArg(method string, fv reflect.Value, t reflect.Type, x any) reflect.Value {
+	if v, ok := convertValue(x, t); ok {
+		return v
+	}
+	failTaskf("rdd.%s: element of type %s (value %s) does not fit the parameter of %s",
+		method, typeName(x), shorten(fmt.Sprintf("%v", x), 80), fv.Type())
+	return reflect.Value{}
+}
+
+// convertValue converts x to type t where Go would do so without loss:
+// assignable values as they are, nil to the zero value of nilable types,
+// numbers to other numeric types that hold them exactly, and values of the
+// same basic kind to named types (string to type Word string).
+func convertValue(x any, t reflect.Type) (reflect.Value, bool) {
+	if x == nil {
+		switch t.Kind() {
+		case reflect.Interface, reflect.Pointer, reflect.Slice, reflect.Map, reflect.Func, reflect.Chan:
+			return reflect.Zero(t), true
+		}
+		return reflect.Value{}, false
+	}
+	v := reflect.ValueOf(x)
+	if v.Type().AssignableTo(t) {
+		return v, true
+	}
+	vc, tc := classify(v.Kind()), classify(t.Kind())
+	if vc != notNumber && tc != notNumber {
+		return convertNumber(v, vc, t, tc)
+	}
+	if v.Kind() == t.Kind() && v.Type().ConvertibleTo(t) {
+		switch t.Kind() {
+		case reflect.String, reflect.Bool, reflect.Slice, reflect.Map, reflect.Struct:
+			return v.Convert(t), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+func convertNumber(v reflect.Value, vc numClass, t reflect.Type, tc numClass) (reflect.Value, bool) {
+	out := reflect.New(t).Elem()
+	switch {
+	case vc == signedInt && tc == signedInt:
+		if out.OverflowInt(v.Int()) {
+			return reflect.Value{}, false
+		}
+		out.SetInt(v.Int())
+	case vc == unsignedInt && tc == unsignedInt:
+		if out.OverflowUint(v.Uint()) {
+			return reflect.Value{}, false
+		}
+		out.SetUint(v.Uint())
+	case vc == signedInt && tc == unsignedInt:
+		if v.Int() < 0 || out.OverflowUint(uint64(v.Int())) {
+			return reflect.Value{}, false
+		}
+		out.SetUint(uint64(v.Int()))
+	case vc == unsignedInt && tc == signedInt:
+		if v.Uint() > math.MaxInt64 || out.OverflowInt(int64(v.Uint())) {
+			return reflect.Value{}, false
+		}
+		out.SetInt(int64(v.Uint()))
+	case tc == floating:
+		f := toFloat(v, vc)
+		if !exactFloat(v, vc, f) || out.OverflowFloat(f) && !math.IsInf(f, 0) {
+			return reflect.Value{}, false
+		}
+		out.SetFloat(f)
+		if t.Kind() == reflect.Float32 && float64(float32(f)) != f && !math.IsNaN(f) {
+			return reflect.Value{}, false
+		}
+	default: // float to integer: never implicit
+		return reflect.Value{}, false
+	}
+	return out, true
+}
+
+// exactFloat reports whether f represents the number v exactly.
+func exactFloat(v reflect.Value, c numClass, f float64) bool {
+	switch c {
+	case signedInt:
+		return f >= -(1<<63) && f < 1<<63 && int64(f) == v.Int()
+	case unsignedInt:
+		return f >= 0 && f < 1<<64 && uint64(f) == v.Uint()
+	}
+	return true
+}
+
+// shorten cuts s to at most n runes, marking the cut with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

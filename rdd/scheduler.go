@@ -1,0 +1,158 @@
+package rdd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// job is one run of an action: the stages it needs, the first failure, and
+// a stop flag every task checks between elements.
+type job struct {
+	sc     *Context
+	ctx    context.Context
+	stop   atomic.Bool
+	mu     sync.Mutex
+	err    error
+	failed int // partition of err, -1 when none
+}
+
+// task computes one partition within a job.
+type task struct {
+	job       *job
+	partition int
+	checks    uint32
+}
+
+// stopped reports whether the task should end early: the job failed
+// elsewhere or its context is done. Sources check it between elements; it
+// looks at the context itself every 1024 calls, so a cancelled job stops
+// within a bounded number of elements whatever the scheduler does.
+func (t *task) stopped() bool {
+	t.checks++
+	if t.checks&1023 == 0 && t.job.ctx.Err() != nil {
+		t.job.stop.Store(true)
+	}
+	return t.job.stop.Load()
+}
+
+func (j *job) fail(partition int, err error) {
+	j.mu.Lock()
+	if j.err == nil {
+		j.err, j.failed = err, partition
+	}
+	j.mu.Unlock()
+	j.stop.Store(true)
+}
+
+// runJob computes partitions parts of r, calling process on a worker
+// goroutine for each. Shuffle stages r depends on run first. A failure
+// panics with a *JobError on the caller's goroutine.
+func (c *Context) runJob(r *RDD, parts []int, process func(t *task, p int)) {
+	if c.isStopped() {
+		panic(&JobError{Message: "the Context was stopped", Partition: -1, Lineage: r.ToDebugString(),
+			Cause: errors.New("context stopped")})
+	}
+	ctx := c.currentJobContext()
+	j := &job{sc: c, ctx: ctx, failed: -1}
+	stopWatch := context.AfterFunc(ctx, func() { j.stop.Store(true) })
+	defer stopWatch()
+
+	if err := j.prepareShuffles(r); err == nil {
+		j.runTasks(parts, process)
+	}
+	if j.err == nil && ctx.Err() != nil {
+		j.err = ctx.Err()
+	}
+	if j.err != nil {
+		panic(j.jobError(r))
+	}
+}
+
+func (j *job) jobError(r *RDD) *JobError {
+	err := j.err
+	if ctxErr := j.ctx.Err(); ctxErr != nil && (errors.Is(err, errStopped) || err == ctxErr) {
+		return &JobError{Message: "job cancelled: " + ctxErr.Error(), Partition: -1,
+			Lineage: r.ToDebugString(), Cause: ctxErr}
+	}
+	msg := err.Error()
+	var up *UserPanicError
+	if errors.As(err, &up) {
+		msg = fmt.Sprintf("user function panicked: %v", up.Value)
+	}
+	return &JobError{Message: msg, Partition: j.failed, Lineage: r.ToDebugString(), Cause: err}
+}
+
+// prepareShuffles computes, parents first, every shuffle that r's lineage
+// reads and that is not already computed.
+func (j *job) prepareShuffles(r *RDD) error {
+	if _, err := r.numPartitions(); err != nil {
+		j.fail(-1, err)
+		return err
+	}
+	for _, d := range r.deps {
+		if err := j.prepareShuffles(d.rdd); err != nil {
+			return err
+		}
+		if d.shuffle != nil {
+			if err := d.shuffle.materialize(j); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// runTasks runs process for every partition in parts on at most
+// DefaultParallelism goroutines, each recovering its panics into the job's
+// failure.
+func (j *job) runTasks(parts []int, process func(t *task, p int)) {
+	workers := min(j.sc.parallelism, len(parts))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(workers)
+	for range workers {
+		go func() {
+			defer wg.Done()
+			for !j.stop.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(parts) {
+					return
+				}
+				j.runTask(parts[i], process)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (j *job) runTask(p int, process func(t *task, p int)) {
+	defer func() {
+		if r := recover(); r != nil {
+			j.fail(p, taskPanicError(r))
+		}
+	}()
+	process(&task{job: j, partition: p}, p)
+}
+
+// taskPanicError explains a value recovered in a task; a runtime error
+// from hashing a non-comparable key gets a message that says so.
+func taskPanicError(r any) error {
+	if re, ok := r.(runtime.Error); ok && strings.Contains(re.Error(), "unhashable type") {
+		return fmt.Errorf("a key is not comparable (%v): keys of shuffles must be comparable Go values, not slices, maps or funcs", re)
+	}
+	return recoveredError(r)
+}
+
+// allPartitions returns 0..n-1.
+func allPartitions(n int) []int {
+	parts := make([]int, n)
+	for i := range parts {
+		parts[i] = i
+	}
+	return parts
+}
