@@ -6,7 +6,7 @@ import "fmt"
 func (r *RDD) Collect() []any {
 	n := r.GetNumPartitions()
 	results := make([][]any, n)
-	r.sc.runJob(r, allPartitions(n), func(t *task, p int) {
+	r.sc.runJob(r, "Collect", allPartitions(n), func(t *task, p int) {
 		var buf []any
 		r.iterate(t, p, func(x any) bool {
 			buf = append(buf, x)
@@ -33,7 +33,7 @@ func concat(parts [][]any) []any {
 func (r *RDD) Count() int64 {
 	n := r.GetNumPartitions()
 	counts := make([]int64, n)
-	r.sc.runJob(r, allPartitions(n), func(t *task, p int) {
+	r.sc.runJob(r, "Count", allPartitions(n), func(t *task, p int) {
 		var c int64
 		r.iterate(t, p, func(any) bool {
 			c++
@@ -76,7 +76,7 @@ func (r *RDD) Take(n int) []any {
 		}
 		left := n - len(out)
 		results := make([][]any, len(parts))
-		r.sc.runJob(r, parts, func(t *task, p int) {
+		r.sc.runJob(r, "Take", parts, func(t *task, p int) {
 			var buf []any
 			r.iterate(t, p, func(x any) bool {
 				buf = append(buf, x)

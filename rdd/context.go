@@ -3,10 +3,12 @@ package rdd
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Context is the entry point of the engine, like Spark's SparkContext: it
@@ -17,6 +19,9 @@ type Context struct {
 	nextRDDID   atomic.Int64
 	jobContext  atomic.Pointer[context.Context]
 	callSite    atomic.Pointer[func() string]
+	nextJobID   atomic.Int64
+	progress    func(StageProgress)
+	spillDir    string // for DiskOnly partitions; made on first use
 
 	mu      sync.Mutex
 	stopped bool
@@ -41,6 +46,26 @@ func WithParallelism(n int) Option {
 // file and line of the caller of the rdd method.
 func WithCallSite(f func() string) Option {
 	return func(c *Context) { c.callSite.Store(&f) }
+}
+
+// StageProgress reports on a stage of a running job: when it starts, after
+// each task and when it ends. A notebook shows it as a progress bar.
+type StageProgress struct {
+	JobID    int       // the job, unique within the Context
+	Stage    string    // the action ("Count") or shuffle ("ReduceByKey (shuffle write)")
+	RDD      string    // the RDD whose partitions the stage computes
+	Done     int       // tasks finished
+	Total    int       // tasks in the stage
+	Started  time.Time // when the stage started
+	Finished bool      // the stage has ended
+	Failed   bool      // it ended early: a task failed or the job was cancelled
+}
+
+// WithProgress makes the Context report every stage's progress to f. f
+// runs on worker goroutines, concurrently: it must be quick and safe for
+// concurrent use.
+func WithProgress(f func(StageProgress)) Option {
+	return func(c *Context) { c.progress = f }
 }
 
 // NewContext returns a Context configured by opts.
@@ -76,12 +101,16 @@ func (c *Context) currentJobContext() context.Context {
 	return context.Background()
 }
 
-// Stop releases the Context's resources. RDDs of a stopped Context cannot
-// run jobs.
+// Stop releases the Context's resources, removing the files of DiskOnly
+// partitions. RDDs of a stopped Context cannot run jobs.
 func (c *Context) Stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.stopped = true
+	if c.spillDir != "" {
+		os.RemoveAll(c.spillDir)
+		c.spillDir = ""
+	}
 }
 
 func (c *Context) isStopped() bool {
@@ -113,6 +142,13 @@ func (c *Context) Parallelize(data any, numSlices ...int) *RDD {
 				return
 			}
 		}
+	}
+	r.sizes = func() ([]float64, bool, error) {
+		w := make([]float64, k)
+		for p := range w {
+			w[p] = float64((p+1)*n/k - p*n/k)
+		}
+		return w, true, nil
 	}
 	return r
 }
@@ -150,6 +186,59 @@ func toAnySlice(method string, data any) []any {
 	out := make([]any, v.Len())
 	for i := range out {
 		out[i] = v.Index(i).Interface()
+	}
+	return out
+}
+
+// Union returns the elements of all the RDDs, in order; the partitions
+// are concatenated, as in Spark.
+func (c *Context) Union(rdds ...*RDD) *RDD {
+	deps := make([]dependency, len(rdds))
+	for i, r := range rdds {
+		if r == nil {
+			panic(fmt.Sprintf("rdd.Union: RDD %d is nil", i))
+		}
+		deps[i] = dependency{rdd: r}
+	}
+	out := c.newRDD("UnionRDD", "Union", deps)
+	// locate maps partition p to its parent and the parent's partition.
+	locate := func(p int) (*RDD, int) {
+		for _, r := range rdds {
+			n, _ := r.numPartitions()
+			if p < n {
+				return r, p
+			}
+			p -= n
+		}
+		return nil, 0
+	}
+	out.partitions = func() (int, error) {
+		total := 0
+		for _, r := range rdds {
+			n, err := r.numPartitions()
+			if err != nil {
+				return 0, err
+			}
+			total += n
+		}
+		return total, nil
+	}
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		if r, q := locate(p); r != nil {
+			r.iterate(t, q, emit)
+		}
+	}
+	out.sizes = func() ([]float64, bool, error) {
+		var all []float64
+		exact := true
+		for _, r := range rdds {
+			w, e, err := r.partitionSizes()
+			if err != nil {
+				return nil, false, err
+			}
+			all, exact = append(all, w...), exact && e
+		}
+		return all, exact, nil
 	}
 	return out
 }

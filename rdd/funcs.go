@@ -303,3 +303,60 @@ func shorten(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// adaptPartitionFunc adapts f of shape func([]T) S, or func(int, []T) S
+// when withIndex, into a call that feeds a partition's elements to f and
+// pushes the elements of its result to emit.
+func adaptPartitionFunc(method string, f any, withIndex bool) func(p int, elems []any, emit func(any) bool) {
+	shape, nIn := "func([]T) []R", 1
+	if withIndex {
+		shape, nIn = "func(int, []T) []R", 2
+	}
+	fv := funcOf(method, shape, f, nIn, 1)
+	t := fv.Type()
+	in, out := t.In(nIn-1), t.Out(0)
+	if in.Kind() != reflect.Slice || (out.Kind() != reflect.Slice && out.Kind() != reflect.Array) ||
+		withIndex && classify(t.In(0).Kind()) != signedInt {
+		panic(fmt.Sprintf("rdd.%s: expected a func of shape %s, got %s", method, shape, t))
+	}
+	switch g := f.(type) {
+	case func([]any) []any:
+		return func(_ int, elems []any, emit func(any) bool) { emitAll(g(elems), emit) }
+	case func(int, []any) []any:
+		return func(p int, elems []any, emit func(any) bool) { emitAll(g(p, elems), emit) }
+	}
+	return func(p int, elems []any, emit func(any) bool) {
+		slice := reflect.MakeSlice(in, len(elems), len(elems))
+		for i, x := range elems {
+			slice.Index(i).Set(convertArg(method, fv, in.Elem(), x))
+		}
+		args := []reflect.Value{slice}
+		if withIndex {
+			args = []reflect.Value{reflect.ValueOf(p).Convert(t.In(0)), slice}
+		}
+		res := fv.Call(args)[0]
+		for i := 0; i < res.Len(); i++ {
+			if !emit(res.Index(i).Interface()) {
+				return
+			}
+		}
+	}
+}
+
+func emitAll(elems []any, emit func(any) bool) {
+	for _, x := range elems {
+		if !emit(x) {
+			return
+		}
+	}
+}
+
+// adaptConsumer adapts f of shape func(T), for Foreach.
+func adaptConsumer(method string, f any) func(any) {
+	fv := funcOf(method, "func(T)", f, 1, 0)
+	if g, ok := f.(func(any)); ok {
+		return g
+	}
+	in := fv.Type().In(0)
+	return func(x any) { fv.Call([]reflect.Value{convertArg(method, fv, in, x)}) }
+}

@@ -48,7 +48,7 @@ func (r *RDD) takeOrdered(method string, n int, descending bool, key []any) []an
 	}
 	parts := r.GetNumPartitions()
 	results := make([][]keyed, parts)
-	r.sc.runJob(r, allPartitions(parts), func(t *task, p int) {
+	r.sc.runJob(r, method, allPartitions(parts), func(t *task, p int) {
 		var best []keyed
 		var pos int64
 		r.iterate(t, p, func(x any) bool {

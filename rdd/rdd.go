@@ -27,6 +27,17 @@ type RDD struct {
 	// compute pushes the elements of partition p to emit, stopping when
 	// emit returns false or the task is stopped.
 	compute func(t *task, p int, emit func(any) bool)
+	// prepare, when set, runs before a job's tasks, on the job's
+	// goroutine: the counting job of ZipWithIndex, the sampling job of
+	// SortBy. It must remember its result itself.
+	prepare func(j *job) error
+	// sizes, when set, estimates the partitions' sizes for TakeSample:
+	// element counts when exact, else relative weights (bytes).
+	sizes func() (weights []float64, exact bool, err error)
+	// partitioner tells how Pairs are placed, so that Lookup reads one
+	// partition and joins keep their placement.
+	partitioner partitioning
+	cache       *partitionCache
 
 	partsMu   sync.Mutex
 	partsN    int
@@ -98,21 +109,74 @@ func fixedPartitions(n int) func() (int, error) {
 	return func() (int, error) { return n, nil }
 }
 
-// iterate pushes the elements of partition p to emit.
+// partitioning says how an RDD of Pairs is placed in its partitions.
+type partitioning int
+
+const (
+	unknownPartitioning partitioning = iota
+	hashPartitioned                  // key k is in partition partitionOf(k, n)
+)
+
+// iterate pushes the elements of partition p to emit, from the cache when
+// the RDD is persisted.
 func (r *RDD) iterate(t *task, p int, emit func(any) bool) {
+	if c := r.cacheIfPersisted(); c != nil {
+		c.iterate(t, r, p, emit)
+		return
+	}
 	r.compute(t, p, emit)
 }
+
+// narrowKind says what a narrow transformation keeps of its parent.
+type narrowKind int
+
+const (
+	changesElements narrowKind = iota // counts and placement may change (Filter, FlatMap)
+	keepsCount                        // one element out per element in (Map, KeyBy)
+	keepsPlacement                    // keeps count and the keys of Pairs (MapValues)
+	dropsPlacement                    // keeps the keys' placement but not the count (Filter, FlatMapValues)
+)
 
 // narrow makes an RDD that computes partition p from partition p of r,
 // transforming the element stream with wrap. All narrow transformations
 // of a stage fuse into one loop per partition: no channels, no buffers.
-func (r *RDD) narrow(method string, wrap func(emit func(any) bool) func(any) bool) *RDD {
+func (r *RDD) narrow(method string, kind narrowKind, wrap func(emit func(any) bool) func(any) bool) *RDD {
 	out := r.sc.newRDD("MapPartitionsRDD", method, []dependency{{rdd: r}})
 	out.partitions = r.numPartitions
 	out.compute = func(t *task, p int, emit func(any) bool) {
 		r.iterate(t, p, wrap(emit))
 	}
+	out.sizes = r.derivedSizes(kind == keepsCount || kind == keepsPlacement)
+	if kind == keepsPlacement || kind == dropsPlacement {
+		out.partitioner = r.partitioner
+	}
 	return out
+}
+
+// derivedSizes returns size estimates for an RDD derived partition by
+// partition from r: exact only when r's are and the count is kept.
+func (r *RDD) derivedSizes(keepCount bool) func() ([]float64, bool, error) {
+	return func() ([]float64, bool, error) {
+		w, exact, err := r.partitionSizes()
+		return w, exact && keepCount, err
+	}
+}
+
+// partitionSizes estimates the partitions' sizes; without an estimate all
+// partitions weigh the same.
+func (r *RDD) partitionSizes() ([]float64, bool, error) {
+	if r.sizes != nil {
+		return r.sizes()
+	}
+	n, err := r.numPartitions()
+	if err != nil {
+		return nil, false, err
+	}
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = 1
+	}
+	return w, false, nil
 }
 
 // Context returns the Context the RDD belongs to.
@@ -168,23 +232,39 @@ func (r *RDD) debugPartitions() string {
 	return fmt.Sprint(n)
 }
 
+// storageTag is the bracketed storage level Spark prints after an RDD.
+func (r *RDD) storageTag() string {
+	if c := r.cacheIfPersisted(); c != nil {
+		return "[" + c.level.String() + "]"
+	}
+	return "[]"
+}
+
+// writeDebugLine writes one RDD's line, and for a persisted RDD the line
+// telling how many partitions it keeps.
+func (r *RDD) writeDebugLine(b *strings.Builder, prefix, cachedPrefix string) {
+	fmt.Fprintf(b, "%s%s %s\n", prefix, r, r.storageTag())
+	if c := r.cacheIfPersisted(); c != nil {
+		fmt.Fprintf(b, "%s      CachedPartitions: %d\n", cachedPrefix, c.cachedPartitions())
+	}
+}
+
 func (r *RDD) writeDebug(b *strings.Builder, indent string, first bool) {
 	if first {
-		fmt.Fprintf(b, "%s(%s) %s []\n", indent, r.debugPartitions(), r)
+		r.writeDebugLine(b, fmt.Sprintf("%s(%s) ", indent, r.debugPartitions()), indent+" | ")
 	}
 	for i, d := range r.deps {
-		if d.shuffle != nil {
-			fmt.Fprintf(b, "%s +-(%s) %s []\n", indent, d.rdd.debugPartitions(), d.rdd)
+		switch {
+		case d.shuffle != nil:
+			d.rdd.writeDebugLine(b, fmt.Sprintf("%s +-(%s) ", indent, d.rdd.debugPartitions()), indent+"    | ")
 			d.rdd.writeDebug(b, indent+"   ", false)
-			continue
-		}
-		if i > 0 || len(r.deps) > 1 {
+		case i > 0 || len(r.deps) > 1:
 			// Several narrow parents (Union): each starts its own block.
-			fmt.Fprintf(b, "%s |  (%s) %s []\n", indent, d.rdd.debugPartitions(), d.rdd)
+			d.rdd.writeDebugLine(b, fmt.Sprintf("%s |  (%s) ", indent, d.rdd.debugPartitions()), indent+" |  | ")
 			d.rdd.writeDebug(b, indent+" |  ", false)
-			continue
+		default:
+			d.rdd.writeDebugLine(b, indent+" |  ", indent+" | ")
+			d.rdd.writeDebug(b, indent, false)
 		}
-		fmt.Fprintf(b, "%s |  %s []\n", indent, d.rdd)
-		d.rdd.writeDebug(b, indent, false)
 	}
 }

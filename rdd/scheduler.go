@@ -8,11 +8,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // job is one run of an action: the stages it needs, the first failure, and
 // a stop flag every task checks between elements.
 type job struct {
+	id     int
 	sc     *Context
 	ctx    context.Context
 	stop   atomic.Bool
@@ -49,21 +51,21 @@ func (j *job) fail(partition int, err error) {
 	j.stop.Store(true)
 }
 
-// runJob computes partitions parts of r, calling process on a worker
-// goroutine for each. Shuffle stages r depends on run first. A failure
-// panics with a *JobError on the caller's goroutine.
-func (c *Context) runJob(r *RDD, parts []int, process func(t *task, p int)) {
+// runJob computes partitions parts of r for the named action, calling
+// process on a worker goroutine for each. Shuffle stages r depends on run
+// first. A failure panics with a *JobError on the caller's goroutine.
+func (c *Context) runJob(r *RDD, action string, parts []int, process func(t *task, p int)) {
 	if c.isStopped() {
 		panic(&JobError{Message: "the Context was stopped", Partition: -1, Lineage: r.ToDebugString(),
 			Cause: errors.New("context stopped")})
 	}
 	ctx := c.currentJobContext()
-	j := &job{sc: c, ctx: ctx, failed: -1}
+	j := &job{sc: c, ctx: ctx, failed: -1, id: int(c.nextJobID.Add(1))}
 	stopWatch := context.AfterFunc(ctx, func() { j.stop.Store(true) })
 	defer stopWatch()
 
 	if err := j.prepareShuffles(r); err == nil {
-		j.runTasks(parts, process)
+		j.runStage(r, action, parts, process)
 	}
 	if j.err == nil && ctx.Err() != nil {
 		j.err = ctx.Err()
@@ -88,11 +90,15 @@ func (j *job) jobError(r *RDD) *JobError {
 }
 
 // prepareShuffles computes, parents first, every shuffle that r's lineage
-// reads and that is not already computed.
+// reads and that is not already computed, and runs the prepare hooks.
+// A persisted RDD whose partitions are all cached needs nothing upstream.
 func (j *job) prepareShuffles(r *RDD) error {
 	if _, err := r.numPartitions(); err != nil {
 		j.fail(-1, err)
 		return err
+	}
+	if c := r.cacheIfPersisted(); c != nil && c.complete(r) {
+		return nil
 	}
 	for _, d := range r.deps {
 		if err := j.prepareShuffles(d.rdd); err != nil {
@@ -104,7 +110,34 @@ func (j *job) prepareShuffles(r *RDD) error {
 			}
 		}
 	}
+	if r.prepare != nil {
+		if err := r.prepare(j); err != nil {
+			j.fail(-1, err)
+			return err
+		}
+	}
 	return nil
+}
+
+// runStage runs one stage's tasks, reporting progress to the Context's
+// listener.
+func (j *job) runStage(r *RDD, name string, parts []int, process func(t *task, p int)) {
+	report := j.sc.progress
+	if report == nil {
+		j.runTasks(parts, process)
+		return
+	}
+	sp := StageProgress{JobID: j.id, Stage: name, RDD: r.String(), Total: len(parts), Started: time.Now()}
+	report(sp)
+	var done atomic.Int64
+	j.runTasks(parts, func(t *task, p int) {
+		process(t, p)
+		next := sp
+		next.Done = int(done.Add(1))
+		report(next)
+	})
+	sp.Done, sp.Finished, sp.Failed = int(done.Load()), true, j.stop.Load()
+	report(sp)
 }
 
 // runTasks runs process for every partition in parts on at most

@@ -16,6 +16,14 @@ type aggregator struct {
 	mergeCombiners func(c1, c2 any) any
 }
 
+// listAggregator gathers a key's values into a []any, for GroupByKey and
+// Cogroup.
+var listAggregator = &aggregator{
+	createCombiner: func(v any) any { return []any{v} },
+	mergeValue:     func(c, v any) any { return append(c.([]any), v) },
+	mergeCombiners: func(c1, c2 any) any { return append(c1.([]any), c2.([]any)...) },
+}
+
 // combineMap holds one combiner per key, keeping keys in first-seen order
 // so that shuffle output is deterministic.
 type combineMap struct {
@@ -54,7 +62,12 @@ func (m *combineMap) addCombiner(k, c any, agg *aggregator) {
 // checkComparable fails the task when k cannot be a map key.
 func checkComparable(method string, k any) {
 	switch k.(type) {
-	case string, int, int64, nil, Pair, bool, float64, int32, uint64:
+	case string, int, int64, nil, bool, float64, int32, uint64:
+		return
+	case Pair:
+		p := k.(Pair)
+		checkComparable(method, p.Key)
+		checkComparable(method, p.Value)
 		return
 	}
 	if !reflect.TypeOf(k).Comparable() {
@@ -63,18 +76,90 @@ func checkComparable(method string, k any) {
 	}
 }
 
-// shuffleDep is the wide dependency of a ShuffledRDD on its parent: the
-// parent's partitions are combined by key and hash-partitioned into
-// numPartitions buckets, kept in memory for every later job.
+// asPair returns x as a Pair or fails the task naming the method.
+func asPair(method string, x any) Pair {
+	kv, ok := x.(Pair)
+	if !ok {
+		failTaskf("rdd.%s: element of type %s (value %s) is not an rdd.Pair",
+			method, typeName(x), shorten(fmt.Sprint(x), 80))
+	}
+	return kv
+}
+
+// router picks the reduce partition of each record of one map partition.
+// newRouter is called once per map task.
+type router interface {
+	newRouter(mapPartition, nReduce int) func(rec any) int
+}
+
+// hashRouter routes Pairs by the deterministic hash of their key.
+type hashRouter struct{}
+
+func (hashRouter) newRouter(_, n int) func(any) int {
+	return func(rec any) int { return partitionOf(rec.(Pair).Key, n) }
+}
+
+// funcRouter routes Pairs by a user partition func of the key.
+type funcRouter struct {
+	method string
+	f      unaryFn
+}
+
+func (r funcRouter) newRouter(_, n int) func(any) int {
+	return func(rec any) int {
+		v := r.f(rec.(Pair).Key)
+		i, ok := convertValue(v, reflect.TypeOf(0))
+		if !ok {
+			failTaskf("rdd.%s: the partition func returned %s (value %v), not an int", r.method, typeName(v), v)
+		}
+		return nonNegativeMod(int(i.Int()), n)
+	}
+}
+
+// roundRobinRouter spreads records evenly, each map partition starting at
+// its own position, as Spark's repartition does.
+type roundRobinRouter struct{}
+
+func (roundRobinRouter) newRouter(p, n int) func(any) int {
+	next := int(mix64(uint64(p)) % uint64(n))
+	return func(any) int {
+		i := next
+		next = (next + 1) % n
+		return i
+	}
+}
+
+func nonNegativeMod(x, n int) int {
+	m := x % n
+	if m < 0 {
+		m += n
+	}
+	return m
+}
+
+// shuffleDep is the wide dependency of an RDD on a parent: the parent's
+// partitions are cut into numPartitions buckets, either combined by key
+// (agg set; elements must be Pairs) or routed whole by route. Buckets stay
+// in memory for every later job.
 type shuffleDep struct {
 	method        string
 	parent        *RDD
 	numPartitions func() (int, error)
-	agg           *aggregator
+	agg           *aggregator // combine by key; nil routes records whole
+	route         router      // where records go when agg is nil
+	needsPairs    bool        // records must be Pairs (by-key routing)
+	// prepare, when set, runs before the map stage (SortBy's sampling).
+	prepare func(j *job) error
 
 	mu      sync.Mutex
 	done    bool
-	outputs [][]*combineMap // [map partition][reduce partition]
+	outputs [][]*bucket // [map partition][reduce partition]
+}
+
+// bucket is one map task's output for one reduce partition.
+type bucket struct {
+	combined *combineMap // for combining shuffles
+	records  []any       // for plain shuffles
 }
 
 // materialize runs the map stage of the shuffle unless an earlier job did.
@@ -94,9 +179,19 @@ func (s *shuffleDep) materialize(j *job) error {
 		j.fail(-1, err)
 		return err
 	}
-	outputs := make([][]*combineMap, nMap)
-	j.runTasks(allPartitions(nMap), func(t *task, p int) {
-		outputs[p] = s.mapPartition(t, p, nReduce)
+	if s.prepare != nil {
+		if err := s.prepare(j); err != nil {
+			j.fail(-1, err)
+			return err
+		}
+	}
+	outputs := make([][]*bucket, nMap)
+	j.runStage(s.parent, fmt.Sprintf("%s (shuffle write)", s.method), allPartitions(nMap), func(t *task, p int) {
+		if s.agg != nil {
+			outputs[p] = s.combinePartition(t, p, nReduce)
+		} else {
+			outputs[p] = s.routePartition(t, p, nReduce)
+		}
 	})
 	if j.stop.Load() {
 		if j.err == nil {
@@ -108,25 +203,21 @@ func (s *shuffleDep) materialize(j *job) error {
 	return nil
 }
 
-// mapPartition combines partition p of the parent by key and splits the
-// combiners into nReduce buckets.
-func (s *shuffleDep) mapPartition(t *task, p, nReduce int) []*combineMap {
+// combinePartition combines partition p of the parent by key and splits
+// the combiners into nReduce buckets by the hash of their keys.
+func (s *shuffleDep) combinePartition(t *task, p, nReduce int) []*bucket {
 	combined := newCombineMap()
 	s.parent.iterate(t, p, func(x any) bool {
-		kv, ok := x.(Pair)
-		if !ok {
-			failTaskf("rdd.%s: element of type %s (value %s) is not an rdd.Pair",
-				s.method, typeName(x), shorten(fmt.Sprint(x), 80))
-		}
+		kv := asPair(s.method, x)
 		combined.addValue(s.method, kv.Key, kv.Value, s.agg)
 		return true
 	})
-	buckets := make([]*combineMap, nReduce)
+	buckets := make([]*bucket, nReduce)
 	for i := range buckets {
-		buckets[i] = newCombineMap()
+		buckets[i] = &bucket{combined: newCombineMap()}
 	}
 	for i, k := range combined.keys {
-		b := buckets[partitionOf(k, nReduce)]
+		b := buckets[partitionOf(k, nReduce)].combined
 		b.index[k] = len(b.keys)
 		b.keys = append(b.keys, k)
 		b.vals = append(b.vals, combined.vals[i])
@@ -134,39 +225,94 @@ func (s *shuffleDep) mapPartition(t *task, p, nReduce int) []*combineMap {
 	return buckets
 }
 
-// reducePartition merges bucket p of every map output and pushes one Pair
-// per key to emit.
-func (s *shuffleDep) reducePartition(t *task, p int, emit func(any) bool) {
+// routePartition sends every record of partition p to its bucket.
+func (s *shuffleDep) routePartition(t *task, p, nReduce int) []*bucket {
+	buckets := make([]*bucket, nReduce)
+	for i := range buckets {
+		buckets[i] = &bucket{}
+	}
+	route := s.route.newRouter(p, nReduce)
+	s.parent.iterate(t, p, func(x any) bool {
+		if s.needsPairs {
+			checkComparable(s.method, asPair(s.method, x).Key)
+		}
+		b := buckets[route(x)]
+		b.records = append(b.records, x)
+		return true
+	})
+	return buckets
+}
+
+// readCombined merges bucket p of every map output into one combineMap.
+func (s *shuffleDep) readCombined(p int) *combineMap {
 	s.mu.Lock()
 	outputs := s.outputs
 	s.mu.Unlock()
+	if len(outputs) == 1 {
+		return outputs[0][p].combined
+	}
 	merged := newCombineMap()
 	for _, out := range outputs {
-		b := out[p]
+		b := out[p].combined
 		for i, k := range b.keys {
 			merged.addCombiner(k, b.vals[i], s.agg)
 		}
 	}
-	for i, k := range merged.keys {
-		if t.stopped() || !emit(Pair{Key: k, Value: merged.vals[i]}) {
-			return
+	return merged
+}
+
+// readRecords pushes the records of bucket p of every map output to emit,
+// in map partition order.
+func (s *shuffleDep) readRecords(t *task, p int, emit func(any) bool) {
+	s.mu.Lock()
+	outputs := s.outputs
+	s.mu.Unlock()
+	for _, out := range outputs {
+		for _, rec := range out[p].records {
+			if t.stopped() || !emit(rec) {
+				return
+			}
 		}
 	}
 }
 
-// shuffled makes the ShuffledRDD reading a shuffle of r combined by agg.
-func (r *RDD) shuffled(method string, agg *aggregator, numPartitions []int) *RDD {
-	parts := func() (int, error) { return r.numPartitions() }
+// shuffledParts returns the partition count of a shuffle: numPartitions[0]
+// when given, else that of r.
+func shuffledParts(method string, r *RDD, numPartitions []int) func() (int, error) {
 	if len(numPartitions) > 0 {
 		n := numPartitions[0]
 		if n < 1 {
 			panic(fmt.Sprintf("rdd.%s: numPartitions must be at least 1, got %d", method, n))
 		}
-		parts = fixedPartitions(n)
+		return fixedPartitions(n)
 	}
+	return r.numPartitions
+}
+
+// combineByKey makes the ShuffledRDD reading a shuffle of r combined by
+// agg, one Pair{key, combiner} per key, hash-partitioned.
+func (r *RDD) combineByKey(method string, agg *aggregator, numPartitions []int) *RDD {
+	parts := shuffledParts(method, r, numPartitions)
 	dep := &shuffleDep{method: method, parent: r, numPartitions: parts, agg: agg}
 	out := r.sc.newRDD("ShuffledRDD", method, []dependency{{rdd: r, shuffle: dep}})
 	out.partitions = parts
-	out.compute = dep.reducePartition
+	out.partitioner = hashPartitioned
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		m := dep.readCombined(p)
+		for i, k := range m.keys {
+			if t.stopped() || !emit(Pair{Key: k, Value: m.vals[i]}) {
+				return
+			}
+		}
+	}
+	return out
+}
+
+// routed makes the ShuffledRDD of r's records moved whole by route.
+func (r *RDD) routed(method string, route router, needsPairs bool, parts func() (int, error)) *RDD {
+	dep := &shuffleDep{method: method, parent: r, numPartitions: parts, route: route, needsPairs: needsPairs}
+	out := r.sc.newRDD("ShuffledRDD", method, []dependency{{rdd: r, shuffle: dep}})
+	out.partitions = parts
+	out.compute = dep.readRecords
 	return out
 }

@@ -16,11 +16,22 @@ const (
 	splitSlop = 1.1
 )
 
+// splitWeights estimates the size of each split by its bytes (a whole
+// compressed file counts as its compressed size).
+func splitWeights(splits []fileSplit) []float64 {
+	w := make([]float64, len(splits))
+	for i, s := range splits {
+		w[i] = float64(max(s.size, 1))
+	}
+	return w
+}
+
 // fileSplit is one partition of a file-based RDD: a whole file, or a byte
 // range of an uncompressed one.
 type fileSplit struct {
 	path       string
 	start, end int64 // end < 0: the whole file, decoded by its suffix
+	size       int64 // bytes of the range, or of the whole file as stored
 }
 
 // TextFile returns an RDD of the lines of the files that paths names: a
@@ -49,6 +60,12 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 	r.compute = func(t *task, p int, emit func(any) bool) {
 		readLines(t.job.ctx, splits[p], t, emit)
 	}
+	r.sizes = func() ([]float64, bool, error) {
+		if _, err := r.numPartitions(); err != nil {
+			return nil, false, err
+		}
+		return splitWeights(splits), false, nil
+	}
 	return r
 }
 
@@ -65,15 +82,15 @@ func planSplits(files []fileio.FileInfo, minPartitions int) []fileSplit {
 	var splits []fileSplit
 	for _, f := range files {
 		if !fileio.Splittable(f.Path) || f.Size == 0 {
-			splits = append(splits, fileSplit{path: f.Path, end: -1})
+			splits = append(splits, fileSplit{path: f.Path, end: -1, size: f.Size})
 			continue
 		}
 		var start int64
 		for float64(f.Size-start)/float64(splitSize) > splitSlop {
-			splits = append(splits, fileSplit{path: f.Path, start: start, end: start + splitSize})
+			splits = append(splits, fileSplit{path: f.Path, start: start, end: start + splitSize, size: splitSize})
 			start += splitSize
 		}
-		splits = append(splits, fileSplit{path: f.Path, start: start, end: f.Size})
+		splits = append(splits, fileSplit{path: f.Path, start: start, end: f.Size, size: f.Size - start})
 	}
 	return splits
 }

@@ -1,9 +1,14 @@
 package rdd
 
+import (
+	"fmt"
+	"sync"
+)
+
 // Map returns an RDD of f(x) for each element x. f is a func(T) R.
 func (r *RDD) Map(f any) *RDD {
 	g := adaptUnary("Map", f)
-	return r.narrow("Map", func(emit func(any) bool) func(any) bool {
+	return r.narrow("Map", keepsCount, func(emit func(any) bool) func(any) bool {
 		return func(x any) bool { return emit(g(x)) }
 	})
 }
@@ -12,7 +17,7 @@ func (r *RDD) Map(f any) *RDD {
 // func(T) S where S is any slice or array type, such as strings.Fields.
 func (r *RDD) FlatMap(f any) *RDD {
 	g := adaptFlat("FlatMap", f)
-	return r.narrow("FlatMap", func(emit func(any) bool) func(any) bool {
+	return r.narrow("FlatMap", changesElements, func(emit func(any) bool) func(any) bool {
 		return func(x any) bool { return g(x, emit) }
 	})
 }
@@ -21,7 +26,7 @@ func (r *RDD) FlatMap(f any) *RDD {
 // func(T) bool.
 func (r *RDD) Filter(f any) *RDD {
 	g := adaptPredicate("Filter", f)
-	return r.narrow("Filter", func(emit func(any) bool) func(any) bool {
+	return r.narrow("Filter", dropsPlacement, func(emit func(any) bool) func(any) bool {
 		return func(x any) bool {
 			if g(x) {
 				return emit(x)
@@ -43,5 +48,291 @@ func (r *RDD) ReduceByKey(f any, numPartitions ...int) *RDD {
 		mergeValue:     g,
 		mergeCombiners: g,
 	}
-	return r.shuffled("ReduceByKey", agg, numPartitions)
+	return r.combineByKey("ReduceByKey", agg, numPartitions)
+}
+
+// MapValues applies f to the value of each Pair, keeping its key (and so
+// the RDD's partitioning). f is a func(V) R.
+func (r *RDD) MapValues(f any) *RDD {
+	g := adaptUnary("MapValues", f)
+	return r.narrow("MapValues", keepsPlacement, func(emit func(any) bool) func(any) bool {
+		return func(x any) bool {
+			kv := asPair("MapValues", x)
+			return emit(Pair{Key: kv.Key, Value: g(kv.Value)})
+		}
+	})
+}
+
+// FlatMapValues pairs the key of each Pair with every element of f(value).
+// f is a func(V) S where S is a slice or array type.
+func (r *RDD) FlatMapValues(f any) *RDD {
+	g := adaptFlat("FlatMapValues", f)
+	return r.narrow("FlatMapValues", dropsPlacement, func(emit func(any) bool) func(any) bool {
+		return func(x any) bool {
+			kv := asPair("FlatMapValues", x)
+			return g(kv.Value, func(v any) bool { return emit(Pair{Key: kv.Key, Value: v}) })
+		}
+	})
+}
+
+// Keys returns the keys of an RDD of Pairs.
+func (r *RDD) Keys() *RDD {
+	return r.narrow("Keys", keepsCount, func(emit func(any) bool) func(any) bool {
+		return func(x any) bool { return emit(asPair("Keys", x).Key) }
+	})
+}
+
+// Values returns the values of an RDD of Pairs.
+func (r *RDD) Values() *RDD {
+	return r.narrow("Values", keepsCount, func(emit func(any) bool) func(any) bool {
+		return func(x any) bool { return emit(asPair("Values", x).Value) }
+	})
+}
+
+// KeyBy returns Pair{f(x), x} for each element x. f is a func(T) K.
+func (r *RDD) KeyBy(f any) *RDD {
+	g := adaptUnary("KeyBy", f)
+	return r.narrow("KeyBy", keepsCount, func(emit func(any) bool) func(any) bool {
+		return func(x any) bool { return emit(Pair{Key: g(x), Value: x}) }
+	})
+}
+
+// Glom returns one []any per partition, holding its elements.
+func (r *RDD) Glom() *RDD {
+	return r.partitionwise("Glom", func(_ *task, _ int, elems []any, emit func(any) bool) {
+		if elems == nil {
+			elems = []any{}
+		}
+		emit(elems)
+	})
+}
+
+// MapPartitions applies f to the elements of each partition at once. f is
+// a func([]T) S: it receives the partition as a slice ([]any, or a typed
+// slice such as []string whose elements are converted) and returns a
+// slice of any type whose elements form the new partition.
+func (r *RDD) MapPartitions(f any) *RDD {
+	call := adaptPartitionFunc("MapPartitions", f, false)
+	return r.partitionwise("MapPartitions", func(t *task, p int, elems []any, emit func(any) bool) {
+		call(p, elems, emit)
+	})
+}
+
+// MapPartitionsWithIndex is MapPartitions with the partition's index: f is
+// a func(int, []T) S.
+func (r *RDD) MapPartitionsWithIndex(f any) *RDD {
+	call := adaptPartitionFunc("MapPartitionsWithIndex", f, true)
+	return r.partitionwise("MapPartitionsWithIndex", func(t *task, p int, elems []any, emit func(any) bool) {
+		call(p, elems, emit)
+	})
+}
+
+// partitionwise makes an RDD whose partition p is computed from all of
+// partition p of r at once.
+func (r *RDD) partitionwise(method string, f func(t *task, p int, elems []any, emit func(any) bool)) *RDD {
+	out := r.sc.newRDD("MapPartitionsRDD", method, []dependency{{rdd: r}})
+	out.partitions = r.numPartitions
+	out.sizes = r.derivedSizes(false)
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		var elems []any
+		r.iterate(t, p, func(x any) bool {
+			elems = append(elems, x)
+			return true
+		})
+		if t.stopped() {
+			return
+		}
+		f(t, p, elems, emit)
+	}
+	return out
+}
+
+// ZipWithUniqueID pairs each element with a unique int64 id: the i-th
+// element of partition k of n gets i*n + k, as Spark computes it. No job
+// runs; ids have gaps when partitions differ in size.
+func (r *RDD) ZipWithUniqueID() *RDD {
+	out := r.sc.newRDD("MapPartitionsRDD", "ZipWithUniqueID", []dependency{{rdd: r}})
+	out.partitions = r.numPartitions
+	out.sizes = r.derivedSizes(true)
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		n, _ := r.numPartitions()
+		i := int64(0)
+		r.iterate(t, p, func(x any) bool {
+			id := i*int64(n) + int64(p)
+			i++
+			return emit(Pair{Key: x, Value: id})
+		})
+	}
+	return out
+}
+
+// ZipWithIndex pairs each element with its int64 index in the RDD's order.
+// As in Spark, it runs a job counting the elements of all partitions but
+// the last, the first time it is computed.
+func (r *RDD) ZipWithIndex() *RDD {
+	out := r.sc.newRDD("MapPartitionsRDD", "ZipWithIndex", []dependency{{rdd: r}})
+	out.partitions = r.numPartitions
+	out.sizes = r.derivedSizes(true)
+	var mu sync.Mutex
+	var starts []int64
+	out.prepare = func(j *job) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if starts != nil {
+			return nil
+		}
+		n, _ := r.numPartitions()
+		counts := make([]int64, n)
+		if n > 1 {
+			j.runStage(r, "ZipWithIndex (count)", allPartitions(n-1), func(t *task, p int) {
+				r.iterate(t, p, func(any) bool { counts[p]++; return true })
+			})
+			if j.stop.Load() {
+				return errStopped
+			}
+		}
+		s := make([]int64, n)
+		for p := 1; p < n; p++ {
+			s[p] = s[p-1] + counts[p-1]
+		}
+		starts = s
+		return nil
+	}
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		mu.Lock()
+		i := starts[p]
+		mu.Unlock()
+		r.iterate(t, p, func(x any) bool {
+			idx := i
+			i++
+			return emit(Pair{Key: x, Value: idx})
+		})
+	}
+	return out
+}
+
+// Zip pairs the i-th element of this RDD with the i-th of other:
+// Pair{a, b}. Both must have the same number of partitions and the same
+// number of elements in each partition, as Spark requires; otherwise the
+// job fails.
+func (r *RDD) Zip(other *RDD) *RDD {
+	mustBeRDD("Zip", other)
+	out := r.sc.newRDD("ZippedPartitionsRDD2", "Zip", []dependency{{rdd: r}, {rdd: other}})
+	out.partitions = func() (int, error) {
+		a, err := r.numPartitions()
+		if err != nil {
+			return 0, err
+		}
+		b, err := other.numPartitions()
+		if err != nil {
+			return 0, err
+		}
+		if a != b {
+			return 0, fmt.Errorf("rdd.Zip: can only zip RDDs with the same number of partitions, got %d and %d", a, b)
+		}
+		return a, nil
+	}
+	out.sizes = r.derivedSizes(true)
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		var right []any
+		other.iterate(t, p, func(x any) bool { right = append(right, x); return true })
+		i, consumerStopped := 0, false
+		r.iterate(t, p, func(x any) bool {
+			if i >= len(right) {
+				failTaskf("rdd.Zip: can only zip RDDs with the same number of elements in each partition: partition %d has more elements on the left than the %d on the right", p, len(right))
+			}
+			if !emit(Pair{Key: x, Value: right[i]}) {
+				consumerStopped = true
+				return false
+			}
+			i++
+			return true
+		})
+		if !consumerStopped && !t.stopped() && i < len(right) {
+			failTaskf("rdd.Zip: can only zip RDDs with the same number of elements in each partition: partition %d has %d elements on the left and %d on the right", p, i, len(right))
+		}
+	}
+	return out
+}
+
+// Union returns the elements of this RDD followed by those of other; the
+// partitions are concatenated, as in Spark.
+func (r *RDD) Union(other *RDD) *RDD { return r.sc.Union(r, other) }
+
+// Coalesce reduces the number of partitions to numPartitions by joining
+// neighbouring ones, without a shuffle. With shuffle set to true it
+// redistributes the elements evenly instead (Repartition), which can also
+// increase the count.
+func (r *RDD) Coalesce(numPartitions int, shuffle ...bool) *RDD {
+	if numPartitions < 1 {
+		panic(fmt.Sprintf("rdd.Coalesce: numPartitions must be at least 1, got %d", numPartitions))
+	}
+	if len(shuffle) > 0 && shuffle[0] {
+		return r.Repartition(numPartitions)
+	}
+	out := r.sc.newRDD("CoalescedRDD", "Coalesce", []dependency{{rdd: r}})
+	groups := func() (int, error) {
+		n, err := r.numPartitions()
+		return min(n, numPartitions), err
+	}
+	out.partitions = groups
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		n, _ := r.numPartitions()
+		k, _ := groups()
+		for q := p * n / k; q < (p+1)*n/k; q++ {
+			stopped := false
+			r.iterate(t, q, func(x any) bool {
+				if !emit(x) {
+					stopped = true
+					return false
+				}
+				return true
+			})
+			if stopped || t.stopped() {
+				return
+			}
+		}
+	}
+	out.sizes = func() ([]float64, bool, error) {
+		w, exact, err := r.partitionSizes()
+		if err != nil {
+			return nil, false, err
+		}
+		n, k := len(w), min(len(w), numPartitions)
+		out := make([]float64, k)
+		for p := range out {
+			for q := p * n / k; q < (p+1)*n/k; q++ {
+				out[p] += w[q]
+			}
+		}
+		return out, exact, nil
+	}
+	return out
+}
+
+// Repartition redistributes the elements evenly into numPartitions
+// partitions with a shuffle, as Spark's repartition does.
+func (r *RDD) Repartition(numPartitions int) *RDD {
+	if numPartitions < 1 {
+		panic(fmt.Sprintf("rdd.Repartition: numPartitions must be at least 1, got %d", numPartitions))
+	}
+	return r.routed("Repartition", roundRobinRouter{}, false, fixedPartitions(numPartitions))
+}
+
+// PartitionBy places the Pairs of the RDD into numPartitions partitions by
+// key: by the deterministic hash of the key, or by partitionFunc(key) (a
+// func(K) int, taken modulo numPartitions) when given.
+func (r *RDD) PartitionBy(numPartitions int, partitionFunc ...any) *RDD {
+	if numPartitions < 1 {
+		panic(fmt.Sprintf("rdd.PartitionBy: numPartitions must be at least 1, got %d", numPartitions))
+	}
+	var route router = hashRouter{}
+	if len(partitionFunc) > 0 && partitionFunc[0] != nil {
+		route = funcRouter{method: "PartitionBy", f: adaptUnary("PartitionBy", partitionFunc[0])}
+	}
+	out := r.routed("PartitionBy", route, true, fixedPartitions(numPartitions))
+	if _, isHash := route.(hashRouter); isHash {
+		out.partitioner = hashPartitioned
+	}
+	return out
 }

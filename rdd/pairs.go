@@ -1,0 +1,340 @@
+package rdd
+
+import (
+	"fmt"
+	"reflect"
+)
+
+// GroupByKey groups the values of each key of an RDD of Pairs into
+// Pair{key, []any}. Values keep the RDD's order within each partition.
+func (r *RDD) GroupByKey(numPartitions ...int) *RDD {
+	return r.combineByKey("GroupByKey", listAggregator, numPartitions)
+}
+
+// GroupBy groups the elements by f(element) into Pair{key, []any}. f is a
+// func(T) K.
+func (r *RDD) GroupBy(f any, numPartitions ...int) *RDD {
+	keyed := r.KeyBy(f)
+	keyed.method = "GroupBy"
+	return keyed.combineByKey("GroupBy", listAggregator, numPartitions)
+}
+
+// CombineByKey combines the values of each key with three funcs, as
+// Spark's combineByKey: createCombiner (func(V) C) turns a key's first
+// value in a partition into a combiner, mergeValue (func(C, V) C) adds a
+// value to it, mergeCombiners (func(C, C) C) merges the combiners of two
+// partitions after the shuffle.
+func (r *RDD) CombineByKey(createCombiner, mergeValue, mergeCombiners any, numPartitions ...int) *RDD {
+	agg := &aggregator{
+		createCombiner: adaptUnary("CombineByKey", createCombiner),
+		mergeValue:     adaptBinary("CombineByKey", mergeValue),
+		mergeCombiners: adaptBinary("CombineByKey", mergeCombiners),
+	}
+	return r.combineByKey("CombineByKey", agg, numPartitions)
+}
+
+// AggregateByKey aggregates the values of each key: within a partition,
+// seqFunc (func(U, V) U) folds the values into a copy of zero; across
+// partitions, combFunc (func(U, U) U) merges the results. zero is applied
+// once per key and partition, never again at the merge (unlike
+// pysparkling); slices, maps and structs in zero are copied deeply.
+func (r *RDD) AggregateByKey(zero any, seqFunc, combFunc any, numPartitions ...int) *RDD {
+	seq := adaptBinary("AggregateByKey", seqFunc)
+	agg := &aggregator{
+		createCombiner: func(v any) any { return seq(cloneValue(zero), v) },
+		mergeValue:     seq,
+		mergeCombiners: adaptBinary("AggregateByKey", combFunc),
+	}
+	return r.combineByKey("AggregateByKey", agg, numPartitions)
+}
+
+// FoldByKey merges the values of each key with f (func(V, V) V), starting
+// each key of each partition from a copy of zero.
+func (r *RDD) FoldByKey(zero any, f any, numPartitions ...int) *RDD {
+	g := adaptBinary("FoldByKey", f)
+	agg := &aggregator{
+		createCombiner: func(v any) any { return g(cloneValue(zero), v) },
+		mergeValue:     g,
+		mergeCombiners: g,
+	}
+	return r.combineByKey("FoldByKey", agg, numPartitions)
+}
+
+// cloneValue deep-copies slices, maps, arrays, structs and pointers to
+// them, so that a zero value is never shared between keys.
+func cloneValue(v any) any {
+	if v == nil {
+		return nil
+	}
+	return cloneReflect(reflect.ValueOf(v)).Interface()
+}
+
+func cloneReflect(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.MakeSlice(v.Type(), v.Len(), v.Cap())
+		for i := 0; i < v.Len(); i++ {
+			c.Index(i).Set(cloneReflect(v.Index(i)))
+		}
+		return c
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.MakeMapWithSize(v.Type(), v.Len())
+		iter := v.MapRange()
+		for iter.Next() {
+			c.SetMapIndex(iter.Key(), cloneReflect(iter.Value()))
+		}
+		return c
+	case reflect.Array, reflect.Struct:
+		c := reflect.New(v.Type()).Elem()
+		c.Set(v)
+		if v.Kind() == reflect.Array {
+			for i := 0; i < v.Len(); i++ {
+				c.Index(i).Set(cloneReflect(v.Index(i)))
+			}
+		} else {
+			for i := 0; i < v.NumField(); i++ {
+				if c.Field(i).CanSet() {
+					c.Field(i).Set(cloneReflect(v.Field(i)))
+				}
+			}
+		}
+		return c
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.New(v.Type().Elem())
+		c.Elem().Set(cloneReflect(v.Elem()))
+		return c
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		c := reflect.New(v.Type()).Elem()
+		c.Set(cloneReflect(v.Elem()))
+		return c
+	}
+	return v
+}
+
+// cogroup shuffles every RDD of Pairs by key into the same partitions and
+// calls visit once per key with one []any of values per RDD (empty, not
+// nil, where an RDD lacks the key). Keys come in first-seen order. There
+// are numPartitions[0] partitions, else as many as the largest parent has.
+func (c *Context) cogroup(method string, rdds []*RDD, numPartitions []int,
+	visit func(key any, groups [][]any, emit func(any) bool) bool) *RDD {
+	for _, r := range rdds {
+		mustBeRDD(method, r)
+	}
+	parts := func() (int, error) {
+		n := 0
+		for _, r := range rdds {
+			m, err := r.numPartitions()
+			if err != nil {
+				return 0, err
+			}
+			n = max(n, m)
+		}
+		return n, nil
+	}
+	if len(numPartitions) > 0 {
+		parts = shuffledParts(method, rdds[0], numPartitions)
+	}
+	return c.cogroupInto(method, rdds, parts, visit)
+}
+
+// cogroupInto is cogroup with the partition count given as a func.
+func (c *Context) cogroupInto(method string, rdds []*RDD, parts func() (int, error),
+	visit func(key any, groups [][]any, emit func(any) bool) bool) *RDD {
+	deps := make([]dependency, len(rdds))
+	shuffles := make([]*shuffleDep, len(rdds))
+	for i, r := range rdds {
+		shuffles[i] = &shuffleDep{method: method, parent: r, numPartitions: parts, agg: listAggregator}
+		deps[i] = dependency{rdd: r, shuffle: shuffles[i]}
+	}
+	out := c.newRDD("CoGroupedRDD", method, deps)
+	out.partitions = parts
+	out.partitioner = hashPartitioned
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		index := map[any]int{}
+		var keys []any
+		var groups [][][]any
+		for i, s := range shuffles {
+			m := s.readCombined(p)
+			for j, k := range m.keys {
+				g, ok := index[k]
+				if !ok {
+					g = len(keys)
+					index[k] = g
+					keys = append(keys, k)
+					empty := make([][]any, len(rdds))
+					for e := range empty {
+						empty[e] = []any{}
+					}
+					groups = append(groups, empty)
+				}
+				groups[g][i] = m.vals[j].([]any)
+			}
+		}
+		for g, k := range keys {
+			if t.stopped() || !visit(k, groups[g], emit) {
+				return
+			}
+		}
+	}
+	return out
+}
+
+// Cogroup groups this RDD and other by key: Pair{key, [][]any{values in
+// this, values in other}}, for every key of either.
+func (r *RDD) Cogroup(other *RDD, numPartitions ...int) *RDD {
+	return r.sc.cogroup("Cogroup", []*RDD{r, other}, numPartitions, emitGroups)
+}
+
+// GroupWith groups this RDD and the others by key: Pair{key, [][]any{one
+// slice of values per RDD}}.
+func (r *RDD) GroupWith(others ...*RDD) *RDD {
+	return r.sc.cogroup("GroupWith", append([]*RDD{r}, others...), nil, emitGroups)
+}
+
+func emitGroups(k any, groups [][]any, emit func(any) bool) bool {
+	return emit(Pair{Key: k, Value: groups})
+}
+
+// Join returns Pair{k, Pair{v, w}} for every pair of values v of this RDD
+// and w of other under the same key k, duplicates included.
+func (r *RDD) Join(other *RDD, numPartitions ...int) *RDD {
+	return r.join("Join", other, false, false, numPartitions)
+}
+
+// LeftOuterJoin is Join that also keeps the keys of this RDD missing from
+// other, as Pair{k, Pair{v, nil}}.
+func (r *RDD) LeftOuterJoin(other *RDD, numPartitions ...int) *RDD {
+	return r.join("LeftOuterJoin", other, true, false, numPartitions)
+}
+
+// RightOuterJoin is Join that also keeps the keys of other missing from
+// this RDD, as Pair{k, Pair{nil, w}}.
+func (r *RDD) RightOuterJoin(other *RDD, numPartitions ...int) *RDD {
+	return r.join("RightOuterJoin", other, false, true, numPartitions)
+}
+
+// FullOuterJoin keeps the keys of both RDDs, with nil for the missing side.
+func (r *RDD) FullOuterJoin(other *RDD, numPartitions ...int) *RDD {
+	return r.join("FullOuterJoin", other, true, true, numPartitions)
+}
+
+func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numPartitions []int) *RDD {
+	return r.sc.cogroup(method, []*RDD{r, other}, numPartitions, func(k any, g [][]any, emit func(any) bool) bool {
+		left, right := g[0], g[1]
+		if len(right) == 0 && keepLeft {
+			right = []any{nil}
+		}
+		if len(left) == 0 && keepRight {
+			left = []any{nil}
+		}
+		for _, v := range left {
+			for _, w := range right {
+				if !emit(Pair{Key: k, Value: Pair{Key: v, Value: w}}) {
+					return false
+				}
+			}
+		}
+		return true
+	})
+}
+
+// SubtractByKey keeps the Pairs of this RDD whose key is not in other.
+// It has as many partitions as this RDD unless numPartitions is given.
+func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
+	mustBeRDD("SubtractByKey", other)
+	parts := shuffledParts("SubtractByKey", r, numPartitions)
+	return r.sc.cogroupInto("SubtractByKey", []*RDD{r, other}, parts, func(k any, g [][]any, emit func(any) bool) bool {
+		if len(g[1]) > 0 {
+			return true
+		}
+		for _, v := range g[0] {
+			if !emit(Pair{Key: k, Value: v}) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// withNilValues pairs every element with nil, to shuffle elements as keys.
+func (r *RDD) withNilValues(method string) *RDD {
+	return r.narrow(method, keepsCount, func(emit func(any) bool) func(any) bool {
+		return func(x any) bool { return emit(Pair{Key: x}) }
+	})
+}
+
+// Distinct returns each distinct element once. Elements must be
+// comparable.
+func (r *RDD) Distinct(numPartitions ...int) *RDD {
+	first := func(a, _ any) any { return a }
+	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: first, mergeCombiners: first}
+	return r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions).Keys()
+}
+
+// Intersection returns the distinct elements found in both RDDs.
+func (r *RDD) Intersection(other *RDD) *RDD {
+	mustBeRDD("Intersection", other)
+	return r.sc.cogroup("Intersection", []*RDD{r.withNilValues("Intersection"), other.withNilValues("Intersection")}, nil,
+		func(k any, g [][]any, emit func(any) bool) bool {
+			if len(g[0]) > 0 && len(g[1]) > 0 {
+				return emit(k)
+			}
+			return true
+		})
+}
+
+// Subtract returns the elements of this RDD not found in other,
+// duplicates kept, as Spark's subtract.
+func (r *RDD) Subtract(other *RDD, numPartitions ...int) *RDD {
+	mustBeRDD("Subtract", other)
+	return r.withNilValues("Subtract").SubtractByKey(other.withNilValues("Subtract"), numPartitions...).Keys()
+}
+
+// Cartesian returns Pair{a, b} for every element a of this RDD and b of
+// other; partition i*m+j pairs partition i of this RDD with partition j of
+// other (m partitions).
+func (r *RDD) Cartesian(other *RDD) *RDD {
+	mustBeRDD("Cartesian", other)
+	out := r.sc.newRDD("CartesianRDD", "Cartesian", []dependency{{rdd: r}, {rdd: other}})
+	out.partitions = func() (int, error) {
+		a, err := r.numPartitions()
+		if err != nil {
+			return 0, err
+		}
+		b, err := other.numPartitions()
+		return a * b, err
+	}
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		m, _ := other.numPartitions()
+		var right []any
+		other.iterate(t, p%m, func(y any) bool { right = append(right, y); return true })
+		r.iterate(t, p/m, func(x any) bool {
+			for _, y := range right {
+				if !emit(Pair{Key: x, Value: y}) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// mustBeRDD panics naming method when r is nil.
+func mustBeRDD(method string, r *RDD) {
+	if r == nil {
+		panic(fmt.Sprintf("rdd.%s: the other RDD is nil", method))
+	}
+}

@@ -1,0 +1,324 @@
+package rdd
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// seedOf returns seed[0], or a random seed fixed now, so that an RDD made
+// without a seed still samples the same way in every action.
+func seedOf(seed []int64) uint64 {
+	if len(seed) > 0 {
+		return uint64(seed[0])
+	}
+	return rand.Uint64()
+}
+
+// partitionRand is the random source of partition p under seed: the same
+// seed gives the same draws in every job and process.
+func partitionRand(seed uint64, p int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, mix64(uint64(p)+0x9e3779b97f4a7c15)))
+}
+
+// poisson draws from a Poisson distribution of mean lambda (Knuth's method
+// for small means, a normal approximation for large ones).
+func poisson(rng *rand.Rand, lambda float64) int {
+	if lambda <= 0 {
+		return 0
+	}
+	if lambda > 30 {
+		return max(0, int(math.Round(lambda+math.Sqrt(lambda)*rng.NormFloat64())))
+	}
+	l, k, p := math.Exp(-lambda), 0, 1.0
+	for {
+		p *= rng.Float64()
+		if p <= l {
+			return k
+		}
+		k++
+	}
+}
+
+// Sample returns a random sample of the elements: each element is kept
+// with probability fraction (in [0, 1]) without replacement, or appears a
+// Poisson(fraction) number of times with replacement (fraction >= 0). The
+// same seed gives the same sample.
+func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD {
+	checkFraction("Sample", withReplacement, fraction)
+	s := seedOf(seed)
+	return r.sampled("Sample", s, func(rng *rand.Rand, x any) float64 { return fraction }, withReplacement)
+}
+
+// SampleByKey samples an RDD of Pairs with a fraction per key, as Sample
+// does; every key must have a fraction.
+func (r *RDD) SampleByKey(withReplacement bool, fractions map[any]float64, seed ...int64) *RDD {
+	for k, f := range fractions {
+		checkFraction(fmt.Sprintf("SampleByKey (key %v)", k), withReplacement, f)
+	}
+	s := seedOf(seed)
+	return r.sampled("SampleByKey", s, func(_ *rand.Rand, x any) float64 {
+		kv := asPair("SampleByKey", x)
+		f, ok := fractions[kv.Key]
+		if !ok {
+			failTaskf("rdd.SampleByKey: no fraction for key %v", kv.Key)
+		}
+		return f
+	}, withReplacement)
+}
+
+func checkFraction(method string, withReplacement bool, fraction float64) {
+	if math.IsNaN(fraction) || fraction < 0 || !withReplacement && fraction > 1 {
+		panic(fmt.Sprintf("rdd.%s: fraction must be in [0, 1] without replacement and >= 0 with it, got %v", method, fraction))
+	}
+}
+
+func (r *RDD) sampled(method string, seed uint64, fractionOf func(*rand.Rand, any) float64, withReplacement bool) *RDD {
+	out := r.sc.newRDD("PartitionwiseSampledRDD", method, []dependency{{rdd: r}})
+	out.partitions = r.numPartitions
+	out.sizes = r.derivedSizes(false)
+	out.partitioner = r.partitioner
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		rng := partitionRand(seed, p)
+		r.iterate(t, p, func(x any) bool {
+			f := fractionOf(rng, x)
+			if !withReplacement {
+				if rng.Float64() < f {
+					return emit(x)
+				}
+				return true
+			}
+			for range poisson(rng, f) {
+				if !emit(x) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// RandomSplit splits the RDD randomly into one RDD per weight, each
+// element going to exactly one of them with probability proportional to
+// its weight. The same seed gives the same split.
+func (r *RDD) RandomSplit(weights []float64, seed ...int64) []*RDD {
+	total := 0.0
+	for _, w := range weights {
+		if w < 0 || math.IsNaN(w) {
+			panic(fmt.Sprintf("rdd.RandomSplit: weights must not be negative, got %v", weights))
+		}
+		total += w
+	}
+	if len(weights) == 0 || total <= 0 {
+		panic(fmt.Sprintf("rdd.RandomSplit: weights must sum to more than 0, got %v", weights))
+	}
+	s := seedOf(seed)
+	out := make([]*RDD, len(weights))
+	lo := 0.0
+	for i, w := range weights {
+		lb, ub := lo/total, (lo+w)/total
+		if i == len(weights)-1 {
+			ub = 1
+		}
+		lo += w
+		split := r.sc.newRDD("PartitionwiseSampledRDD", "RandomSplit", []dependency{{rdd: r}})
+		split.partitions = r.numPartitions
+		split.sizes = r.derivedSizes(false)
+		split.compute = func(t *task, p int, emit func(any) bool) {
+			rng := partitionRand(s, p)
+			r.iterate(t, p, func(x any) bool {
+				if u := rng.Float64(); u >= lb && u < ub {
+					return emit(x)
+				}
+				return true
+			})
+		}
+		out[i] = split
+	}
+	return out
+}
+
+// TakeSample returns num elements drawn at random, with or without
+// replacement, in random order; a seed makes it reproducible. It reads
+// only the partitions it needs. When the partitions' element counts are
+// known (Parallelize, and Map-like transformations of it) the sample is
+// exactly uniform: it draws positions first and computes only the
+// partitions holding them. Otherwise it draws partitions weighted by
+// their estimated size (bytes, for files) and samples within them, which
+// is approximately uniform: TakeSample(false, 1) over 50,000 files opens
+// about one file.
+func (r *RDD) TakeSample(withReplacement bool, num int, seed ...int64) []any {
+	if num < 0 {
+		panic(fmt.Sprintf("rdd.TakeSample: num must not be negative, got %d", num))
+	}
+	rng := rand.New(rand.NewPCG(seedOf(seed), 0x7a4e))
+	if num == 0 {
+		return []any{}
+	}
+	weights, exact, err := r.partitionSizes()
+	if err != nil {
+		panic(r.driverError("TakeSample", err))
+	}
+	var out []any
+	if exact {
+		out = r.sampleExact(withReplacement, num, weights, rng)
+	} else {
+		out = r.sampleWeighted(withReplacement, num, weights, rng)
+	}
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	if out == nil {
+		out = []any{}
+	}
+	return out
+}
+
+// sampleExact draws global positions uniformly and fetches them.
+func (r *RDD) sampleExact(withReplacement bool, num int, counts []float64, rng *rand.Rand) []any {
+	total := 0
+	for _, c := range counts {
+		total += int(c)
+	}
+	if total == 0 {
+		return []any{}
+	}
+	var positions []int
+	switch {
+	case withReplacement:
+		positions = make([]int, num)
+		for i := range positions {
+			positions[i] = rng.IntN(total)
+		}
+	case num >= total:
+		positions = make([]int, total)
+		for i := range positions {
+			positions[i] = i
+		}
+	default: // Floyd's algorithm: num distinct positions
+		chosen := make(map[int]bool, num)
+		for j := total - num; j < total; j++ {
+			x := rng.IntN(j + 1)
+			if chosen[x] {
+				x = j
+			}
+			chosen[x] = true
+			positions = append(positions, x)
+		}
+	}
+	// wanted[p][i] is how many times element i of partition p is drawn.
+	wanted := map[int]map[int]int{}
+	for _, pos := range positions {
+		p, start := 0, 0
+		for start+int(counts[p]) <= pos {
+			start += int(counts[p])
+			p++
+		}
+		if wanted[p] == nil {
+			wanted[p] = map[int]int{}
+		}
+		wanted[p][pos-start]++
+	}
+	var parts []int
+	for p := range counts {
+		if wanted[p] != nil {
+			parts = append(parts, p)
+		}
+	}
+	results := make([][]any, len(counts))
+	r.sc.runJob(r, "TakeSample", parts, func(t *task, p int) {
+		i := 0
+		var got []any
+		r.iterate(t, p, func(x any) bool {
+			for range wanted[p][i] {
+				got = append(got, x)
+			}
+			i++
+			return true
+		})
+		results[p] = got
+	})
+	return concat(results)
+}
+
+// sampleWeighted draws partitions by estimated size, then elements within
+// them by reservoir sampling, until it has num elements or has read every
+// partition.
+func (r *RDD) sampleWeighted(withReplacement bool, num int, weights []float64, rng *rand.Rand) []any {
+	visited := make([]bool, len(weights))
+	var out []any
+	for len(out) < num {
+		var open []int
+		totalW := 0.0
+		for p, w := range weights {
+			if !visited[p] {
+				open = append(open, p)
+				totalW += w
+			}
+		}
+		if len(open) == 0 {
+			break
+		}
+		need := num - len(out)
+		// k[p] draws go to partition p, chosen in proportion to weight.
+		k := map[int]int{}
+		for range need {
+			u := rng.Float64() * totalW
+			pick := open[len(open)-1]
+			for _, p := range open {
+				if u < weights[p] {
+					pick = p
+					break
+				}
+				u -= weights[p]
+			}
+			k[pick]++
+		}
+		var parts []int
+		for _, p := range open {
+			if k[p] > 0 {
+				parts = append(parts, p)
+				visited[p] = true
+			}
+		}
+		seeds := make(map[int]uint64, len(parts))
+		for _, p := range parts {
+			seeds[p] = rng.Uint64()
+		}
+		results := make([][]any, len(weights))
+		r.sc.runJob(r, "TakeSample", parts, func(t *task, p int) {
+			prng := rand.New(rand.NewPCG(seeds[p], uint64(p)))
+			results[p] = reservoir(t, r, p, k[p], withReplacement, prng)
+		})
+		for _, p := range parts {
+			out = append(out, results[p]...)
+		}
+	}
+	if len(out) > num {
+		out = out[:num]
+	}
+	return out
+}
+
+// reservoir samples k elements of partition p of r uniformly (Algorithm R);
+// with replacement it then draws k of those with replacement.
+func reservoir(t *task, r *RDD, p, k int, withReplacement bool, rng *rand.Rand) []any {
+	res := make([]any, 0, k)
+	seen := 0
+	r.iterate(t, p, func(x any) bool {
+		if len(res) < k {
+			res = append(res, x)
+		} else if i := rng.IntN(seen + 1); i < k {
+			res[i] = x
+		}
+		seen++
+		return true
+	})
+	if !withReplacement || len(res) == 0 {
+		return res
+	}
+	out := make([]any, k)
+	for i := range out {
+		out[i] = res[rng.IntN(len(res))]
+	}
+	return out
+}
