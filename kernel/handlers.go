@@ -1,0 +1,258 @@
+package kernel
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/gosparkling/gosparkling/interp"
+)
+
+// handler handles one request and reports whether it asked the kernel
+// to shut down.
+type handler func(ctx context.Context, sock zmq4.Socket, req *message) (shutdown bool)
+
+// dispatch runs handle on req between the busy and idle statuses, and
+// survives a panicking handler.
+func (k *Kernel) dispatch(ctx context.Context, sock zmq4.Socket, req *message, handle handler) (shutdown bool) {
+	k.publish(req, "status", statusContent("busy"))
+	defer k.publish(req, "status", statusContent("idle"))
+	defer k.recoverAndLog(req.header.MsgType)
+	return handle(ctx, sock, req)
+}
+
+// handleShell handles the requests of the shell socket.
+func (k *Kernel) handleShell(ctx context.Context, sock zmq4.Socket, req *message) bool {
+	switch req.header.MsgType {
+	case "execute_request":
+		k.handleExecute(ctx, sock, req)
+	case "kernel_info_request":
+		k.reply(sock, req, "kernel_info_reply", k.kernelInfo())
+	case "is_complete_request":
+		k.handleIsComplete(sock, req)
+	case "comm_info_request":
+		k.reply(sock, req, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+	case "history_request":
+		k.reply(sock, req, "history_reply", map[string]any{"status": "ok", "history": []any{}})
+	case "shutdown_request":
+		return k.handleShutdown(sock, req)
+	default:
+		k.log.Info("kernel: ignoring unsupported message", "socket", "shell", "msg_type", req.header.MsgType)
+	}
+	return false
+}
+
+// handleControl handles the requests of the control socket.
+func (k *Kernel) handleControl(_ context.Context, sock zmq4.Socket, req *message) bool {
+	switch req.header.MsgType {
+	case "interrupt_request":
+		k.Interrupt()
+		k.reply(sock, req, "interrupt_reply", map[string]any{"status": "ok"})
+	case "shutdown_request":
+		return k.handleShutdown(sock, req)
+	case "kernel_info_request":
+		k.reply(sock, req, "kernel_info_reply", k.kernelInfo())
+	default:
+		k.log.Info("kernel: ignoring unsupported message", "socket", "control", "msg_type", req.header.MsgType)
+	}
+	return false
+}
+
+// kernelInfo is the content of kernel_info_reply.
+func (k *Kernel) kernelInfo() map[string]any {
+	links := k.info.HelpLinks
+	if links == nil {
+		links = []HelpLink{}
+	}
+	return map[string]any{
+		"status":                 "ok",
+		"protocol_version":       protocolVersion,
+		"implementation":         k.info.Implementation,
+		"implementation_version": k.info.ImplementationVersion,
+		"language_info": map[string]any{
+			"name":            "go",
+			"version":         strings.TrimPrefix(runtime.Version(), "go"),
+			"mimetype":        "text/x-go",
+			"file_extension":  ".go",
+			"pygments_lexer":  "go",
+			"codemirror_mode": "go",
+		},
+		"banner":     k.info.Banner,
+		"help_links": links,
+	}
+}
+
+func (k *Kernel) handleShutdown(sock zmq4.Socket, req *message) bool {
+	var content struct {
+		Restart bool `json:"restart"`
+	}
+	if err := json.Unmarshal(req.content, &content); err != nil {
+		k.log.Warn("kernel: shutdown_request content", "err", err)
+	}
+	k.Interrupt()
+	k.reply(sock, req, "shutdown_reply", map[string]any{"status": "ok", "restart": content.Restart})
+	return true
+}
+
+func (k *Kernel) handleIsComplete(sock zmq4.Socket, req *message) {
+	var content struct {
+		Code string `json:"code"`
+	}
+	if err := json.Unmarshal(req.content, &content); err != nil {
+		k.replyBadRequest(sock, req, "is_complete_reply", err)
+		return
+	}
+	status, indent := "unknown", ""
+	if c, ok := k.exec.(IsCompleter); ok {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					k.log.Error("kernel: IsComplete panicked", "panic", fmt.Sprint(r))
+					status, indent = "unknown", ""
+				}
+			}()
+			status, indent = c.IsComplete(content.Code)
+		}()
+	}
+	reply := map[string]any{"status": status}
+	if status == "incomplete" {
+		reply["indent"] = indent
+	}
+	k.reply(sock, req, "is_complete_reply", reply)
+}
+
+// replyBadRequest answers a request whose content could not be decoded.
+func (k *Kernel) replyBadRequest(sock zmq4.Socket, req *message, replyType string, err error) {
+	evalue := fmt.Sprintf("%s content: %v", req.header.MsgType, err)
+	k.log.Warn("kernel: bad request", "msg_type", req.header.MsgType, "err", err)
+	k.reply(sock, req, replyType, map[string]any{
+		"status": "error", "ename": "BadRequest", "evalue": evalue, "traceback": []string{evalue},
+	})
+}
+
+// executeRequest is the content of execute_request.
+type executeRequest struct {
+	Code         string `json:"code"`
+	Silent       bool   `json:"silent"`
+	StoreHistory *bool  `json:"store_history"` // default true
+	StopOnError  *bool  `json:"stop_on_error"` // default true
+}
+
+func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *message) {
+	var er executeRequest
+	if err := json.Unmarshal(req.content, &er); err != nil {
+		k.replyBadRequest(sock, req, "execute_reply", err)
+		return
+	}
+	storeHistory := !er.Silent && (er.StoreHistory == nil || *er.StoreHistory)
+	stopOnError := er.StopOnError == nil || *er.StopOnError
+	if storeHistory {
+		k.execCount++
+	}
+	count := k.execCount
+
+	cellCtx, cancel := context.WithCancel(ctx)
+	k.cellMu.Lock()
+	k.cancelCell = cancel
+	k.cellMu.Unlock()
+	defer func() {
+		k.cellMu.Lock()
+		k.cancelCell = nil
+		k.cellMu.Unlock()
+		cancel()
+	}()
+
+	if !er.Silent {
+		k.publish(req, "execute_input", map[string]any{"code": er.Code, "execution_count": count})
+	}
+	out := newCellOutput(func(msgType string, content any) {
+		k.publish(req, msgType, content)
+	}, func(r any) {
+		k.log.Error("kernel: recovered from panic", "in", "stream flush", "panic", fmt.Sprint(r))
+	})
+	bundle, err := k.runCell(cellCtx, er.Code, out)
+	out.flush()
+
+	if err != nil {
+		ename, evalue, traceback := describeError(err)
+		k.publish(req, "error", map[string]any{"ename": ename, "evalue": evalue, "traceback": traceback})
+		k.reply(sock, req, "execute_reply", map[string]any{
+			"status": "error", "execution_count": count,
+			"ename": ename, "evalue": evalue, "traceback": traceback,
+		})
+		k.abortAfter = stopOnError
+		return
+	}
+	if len(bundle) > 0 && !er.Silent {
+		k.publish(req, "execute_result", map[string]any{
+			"execution_count": count, "data": bundle, "metadata": map[string]any{},
+		})
+	}
+	k.reply(sock, req, "execute_reply", map[string]any{
+		"status": "ok", "execution_count": count,
+		"user_expressions": map[string]any{}, "payload": []any{},
+	})
+}
+
+// runCell calls the Executor, turning a panic into a cell error.
+func (k *Kernel) runCell(ctx context.Context, code string, out interp.Output) (bundle interp.MIMEBundle, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bundle = nil
+			tb := []string{fmt.Sprintf("panic: %v", r), ""}
+			tb = append(tb, strings.Split(strings.TrimRight(string(debug.Stack()), "\n"), "\n")...)
+			err = &interp.CellError{Name: "panic", Value: fmt.Sprint(r), Traceback: tb}
+		}
+	}()
+	return k.exec.Execute(ctx, code, out)
+}
+
+// describeError gives the ename, evalue and traceback of a failed cell.
+// The traceback is never empty, since frontends show only it.
+func describeError(err error) (ename, evalue string, traceback []string) {
+	var ce *interp.CellError
+	if errors.As(err, &ce) {
+		ename, evalue, traceback = ce.Name, ce.Value, ce.Traceback
+	} else {
+		ename, evalue = "Error", err.Error()
+	}
+	if len(traceback) == 0 {
+		traceback = []string{ename + ": " + evalue}
+	}
+	return ename, evalue, traceback
+}
+
+// abortQueued answers the execute_requests already waiting on the shell
+// queue with status "aborted", as ipykernel does after a failed cell with
+// stop_on_error; other queued requests are handled normally. It reports
+// whether one of them asked the kernel to shut down.
+func (k *Kernel) abortQueued(ctx context.Context) (shutdown bool) {
+	for {
+		select {
+		case req := <-k.shellQ:
+			if req.header.MsgType != "execute_request" {
+				if k.dispatch(ctx, k.shell, req, k.handleShell) {
+					return true
+				}
+				continue
+			}
+			k.dispatch(ctx, k.shell, req, k.handleAborted)
+		default:
+			return false
+		}
+	}
+}
+
+// handleAborted answers an execute_request that is not run because an
+// earlier cell failed.
+func (k *Kernel) handleAborted(_ context.Context, sock zmq4.Socket, req *message) bool {
+	k.log.Info("kernel: aborting queued execute_request after an error")
+	k.reply(sock, req, "execute_reply", map[string]any{"status": "aborted"})
+	return false
+}

@@ -1,0 +1,401 @@
+// Package kernel is a Jupyter kernel: it speaks the Jupyter messaging
+// protocol 5.3 over ZeroMQ (github.com/go-zeromq/zmq4) and runs the cells
+// it receives through an Executor.
+//
+// A Kernel binds the five sockets of a connection file (shell, control,
+// stdin, iopub, heartbeat), signs what it sends and drops what is not
+// correctly signed, publishes busy/idle status around every request, runs
+// shell requests one at a time and serves control requests (interrupt,
+// shutdown) concurrently, so they work while a cell runs.
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+	"github.com/google/uuid"
+
+	"github.com/gosparkling/gosparkling/interp"
+)
+
+// Executor runs notebook cells. *interp.Session implements it.
+//
+// Execute returns the MIME bundle of the cell's last value (nil when there
+// is nothing to show) or an error, preferably an *interp.CellError. ctx is
+// cancelled when the user interrupts the cell or the kernel shuts down.
+type Executor interface {
+	Execute(ctx context.Context, code string, out interp.Output) (interp.MIMEBundle, error)
+}
+
+// IsCompleter is optionally implemented by an Executor to answer
+// is_complete_request: status is "complete", "incomplete", "invalid" or
+// "unknown", and indent is the indentation of the next line when
+// incomplete.
+type IsCompleter interface {
+	IsComplete(code string) (status, indent string)
+}
+
+// HelpLink is an entry of the frontend's help menu.
+type HelpLink struct {
+	Text string `json:"text"`
+	URL  string `json:"url"`
+}
+
+// Info describes the kernel in kernel_info_reply. The language_info part
+// is fixed: Go, at the version the kernel was built with.
+type Info struct {
+	Implementation        string // e.g. "gosparkling"
+	ImplementationVersion string
+	Banner                string // shown by consoles at start
+	HelpLinks             []HelpLink
+}
+
+const (
+	shellQueueSize = 1024
+	// shutdownGrace bounds how long Run waits for an interrupted cell to
+	// return before it closes the sockets anyway.
+	shutdownGrace = 5 * time.Second
+	// linger lets the IOPub messages queued last (the idle status after a
+	// shutdown_reply) leave before the sockets close; zmq4 PUB sockets
+	// send asynchronously and cannot be flushed.
+	linger = 100 * time.Millisecond
+)
+
+// Kernel serves one Jupyter connection. Create it with New, then call Run
+// once.
+type Kernel struct {
+	conn    ConnectionInfo // with the ports actually bound
+	exec    Executor
+	info    Info
+	log     kvLogger
+	signer  signer
+	session string
+
+	shell, control, stdin, iopub, hb zmq4.Socket
+
+	iopubMu sync.Mutex // keeps IOPub messages whole and in order
+	shellQ  chan *message
+	// Only the shell goroutine uses these two.
+	execCount  int  // the execution counter
+	abortAfter bool // a cell failed with stop_on_error: abort the queued cells
+
+	cellMu     sync.Mutex
+	cancelCell context.CancelFunc // of the running cell, nil when idle
+
+	stateMu   sync.Mutex
+	running   bool
+	stopped   bool          // Close was called or Run has returned
+	stop      chan struct{} // closed by shutdown_request or Close
+	stopOnce  sync.Once
+	closeOnce sync.Once
+	closing   atomic.Bool // sockets are being closed: receive errors are final
+}
+
+// New binds the sockets described by conn and returns a kernel that runs
+// cells with exec. A port of 0 binds any free port (tcp only); the
+// ConnectionInfo method tells which. The kernel logs dropped messages and
+// recovered panics to logger (log.Default() when nil), never the key.
+func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Kernel, error) {
+	if exec == nil {
+		return nil, errors.New("kernel: nil Executor")
+	}
+	if err := conn.validate(); err != nil {
+		return nil, fmt.Errorf("kernel: connection info: %w", err)
+	}
+	if logger == nil {
+		logger = log.Default()
+	}
+	k := &Kernel{
+		conn:    conn,
+		exec:    exec,
+		info:    info,
+		log:     kvLogger{logger},
+		signer:  signer{key: []byte(conn.Key)},
+		session: uuid.NewString(),
+		shellQ:  make(chan *message, shellQueueSize),
+		stop:    make(chan struct{}),
+	}
+	// The sockets live until closeSockets; they do not depend on a context.
+	bg := context.Background()
+	k.shell = zmq4.NewRouter(bg)
+	k.control = zmq4.NewRouter(bg)
+	k.stdin = zmq4.NewRouter(bg)
+	k.iopub = zmq4.NewPub(bg)
+	k.hb = zmq4.NewRep(bg)
+	binds := []struct {
+		name string
+		sock zmq4.Socket
+		port *int
+	}{
+		{"shell", k.shell, &k.conn.ShellPort},
+		{"control", k.control, &k.conn.ControlPort},
+		{"stdin", k.stdin, &k.conn.StdinPort},
+		{"iopub", k.iopub, &k.conn.IOPubPort},
+		{"heartbeat", k.hb, &k.conn.HBPort},
+	}
+	for _, b := range binds {
+		ep := conn.endpoint(*b.port)
+		if err := b.sock.Listen(ep); err != nil {
+			k.closeSockets()
+			return nil, fmt.Errorf("kernel: binding %s socket to %s: %w", b.name, ep, err)
+		}
+		if addr, ok := b.sock.Addr().(*net.TCPAddr); ok {
+			*b.port = addr.Port
+		}
+	}
+	return k, nil
+}
+
+// ConnectionInfo returns the connection the kernel is bound to, with the
+// ports it actually listens on.
+func (k *Kernel) ConnectionInfo() ConnectionInfo { return k.conn }
+
+// Interrupt cancels the context of the running cell, if any. It is what
+// interrupt_request does; main calls it on SIGINT when the kernelspec
+// uses the signal interrupt mode. It is safe to call from any goroutine.
+func (k *Kernel) Interrupt() {
+	k.cellMu.Lock()
+	defer k.cellMu.Unlock()
+	if k.cancelCell != nil {
+		k.cancelCell()
+	}
+}
+
+// Close makes a running Run stop and return nil (without waiting for
+// it) or, when Run was never called, releases the sockets.
+func (k *Kernel) Close() error {
+	k.signalStop()
+	k.stateMu.Lock()
+	defer k.stateMu.Unlock()
+	k.stopped = true
+	if !k.running {
+		k.closeSockets()
+	}
+	return nil
+}
+
+// Run serves the kernel until a shutdown_request arrives, Close is
+// called (Run returns nil) or ctx is done (Run returns ctx.Err()). It
+// cancels the running cell, closes the sockets and returns. Run may be
+// called only once.
+func (k *Kernel) Run(ctx context.Context) error {
+	k.stateMu.Lock()
+	if k.running || k.stopped {
+		k.stateMu.Unlock()
+		return errors.New("kernel: Run called on a kernel already run or closed")
+	}
+	k.running = true
+	k.stateMu.Unlock()
+	defer func() {
+		k.stateMu.Lock()
+		k.stopped = true
+		k.stateMu.Unlock()
+	}()
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	var wg sync.WaitGroup
+	controlQ := make(chan *message, 16)
+	k.goSafe(&wg, "heartbeat", func() { k.heartbeat(runCtx) })
+	k.goSafe(&wg, "shell receiver", func() { k.receive(runCtx, "shell", k.shell, k.shellQ) })
+	k.goSafe(&wg, "control receiver", func() { k.receive(runCtx, "control", k.control, controlQ) })
+	k.goSafe(&wg, "stdin receiver", func() { k.receive(runCtx, "stdin", k.stdin, nil) })
+	k.goSafe(&wg, "control", func() { k.serveControl(runCtx, controlQ) })
+	// The shell goroutine is not in wg: a cell that ignores cancellation
+	// must not keep Run from returning.
+	shellDone := make(chan struct{})
+	k.goSafe(nil, "shell", func() {
+		defer close(shellDone)
+		k.serveShell(runCtx)
+	})
+	k.publish(nil, "status", statusContent("starting"))
+
+	var err error
+	select {
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-k.stop:
+	}
+	k.Interrupt()
+	cancel()
+	select {
+	case <-shellDone:
+	case <-time.After(shutdownGrace):
+		k.log.Warn("kernel: the running cell ignored cancellation; closing anyway")
+	}
+	time.Sleep(linger)
+	k.closeSockets()
+	wg.Wait()
+	return err
+}
+
+func (k *Kernel) signalStop() {
+	k.stopOnce.Do(func() { close(k.stop) })
+}
+
+func (k *Kernel) closeSockets() {
+	k.closeOnce.Do(func() {
+		k.closing.Store(true)
+		for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
+			if s != nil {
+				_ = s.Close()
+			}
+		}
+	})
+}
+
+// goSafe runs f on a new goroutine that logs instead of crashing on a
+// panic. wg, when not nil, tracks the goroutine.
+func (k *Kernel) goSafe(wg *sync.WaitGroup, name string, f func()) {
+	if wg != nil {
+		wg.Add(1)
+	}
+	go func() {
+		if wg != nil {
+			defer wg.Done()
+		}
+		defer k.recoverAndLog(name)
+		f()
+	}()
+}
+
+// recoverAndLog is deferred at the top of goroutines and handlers.
+func (k *Kernel) recoverAndLog(where string) {
+	if r := recover(); r != nil {
+		k.log.Error("kernel: recovered from panic", "in", where, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	}
+}
+
+// receive reads messages from a ROUTER socket, drops those that are
+// malformed or badly signed, and queues the others on q (or logs and
+// drops them when q is nil).
+func (k *Kernel) receive(ctx context.Context, name string, sock zmq4.Socket, q chan<- *message) {
+	for {
+		raw, err := sock.Recv()
+		if err != nil {
+			if ctx.Err() != nil || k.closing.Load() {
+				return
+			}
+			k.log.Warn("kernel: receive failed", "socket", name, "err", err)
+			continue
+		}
+		msg, err := k.signer.decode(raw.Frames)
+		if err != nil {
+			k.log.Warn("kernel: dropping message", "socket", name, "reason", err)
+			continue
+		}
+		if q == nil {
+			k.log.Info("kernel: ignoring message", "socket", name, "msg_type", msg.header.MsgType)
+			continue
+		}
+		select {
+		case q <- msg:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// heartbeat echoes every message on the heartbeat socket.
+func (k *Kernel) heartbeat(ctx context.Context) {
+	for {
+		msg, err := k.hb.Recv()
+		if err != nil {
+			if ctx.Err() != nil || k.closing.Load() {
+				return
+			}
+			k.log.Warn("kernel: heartbeat receive failed", "err", err)
+			continue
+		}
+		if err := k.hb.Send(msg); err != nil && ctx.Err() == nil {
+			k.log.Warn("kernel: heartbeat echo failed", "err", err)
+		}
+	}
+}
+
+// serveShell handles shell requests one at a time, in arrival order.
+func (k *Kernel) serveShell(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case req := <-k.shellQ:
+			if ctx.Err() != nil {
+				return
+			}
+			shutdown := k.dispatch(ctx, k.shell, req, k.handleShell)
+			if !shutdown && k.abortAfter {
+				k.abortAfter = false
+				shutdown = k.abortQueued(ctx)
+			}
+			if shutdown {
+				k.signalStop()
+				return
+			}
+		}
+	}
+}
+
+// serveControl handles control requests as they come, while a cell may
+// be running on the shell goroutine.
+func (k *Kernel) serveControl(ctx context.Context, q <-chan *message) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case req := <-q:
+			if k.dispatch(ctx, k.control, req, k.handleControl) {
+				k.signalStop()
+			}
+		}
+	}
+}
+
+// publish sends a message on IOPub with parent (nil for none) as its
+// parent.
+func (k *Kernel) publish(parent *message, msgType string, content any) {
+	var parentHeader []byte
+	if parent != nil {
+		parentHeader = parent.rawHeader
+	}
+	topic := []byte("kernel." + k.session + "." + msgType)
+	frames, err := k.signer.encode([][]byte{topic}, k.session, msgType, parentHeader, content)
+	if err != nil {
+		k.log.Error("kernel: cannot publish", "msg_type", msgType, "err", err)
+		return
+	}
+	k.iopubMu.Lock()
+	defer k.iopubMu.Unlock()
+	if err := k.iopub.Send(zmq4.NewMsgFrom(frames...)); err != nil && !k.closing.Load() {
+		k.log.Warn("kernel: publish failed", "msg_type", msgType, "err", err)
+	}
+}
+
+// reply answers req on sock, the socket it came from.
+func (k *Kernel) reply(sock zmq4.Socket, req *message, msgType string, content any) {
+	if len(req.identities) == 0 {
+		k.log.Warn("kernel: cannot reply to a message without identities", "msg_type", msgType)
+		return
+	}
+	frames, err := k.signer.encode(req.identities, k.session, msgType, req.rawHeader, content)
+	if err != nil {
+		k.log.Error("kernel: cannot reply", "msg_type", msgType, "err", err)
+		return
+	}
+	if err := sock.Send(zmq4.NewMsgFrom(frames...)); err != nil && !k.closing.Load() {
+		k.log.Warn("kernel: reply failed", "msg_type", msgType, "err", err)
+	}
+}
+
+func statusContent(state string) map[string]any {
+	return map[string]any{"execution_state": state}
+}

@@ -1,0 +1,159 @@
+package kernel
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// protocolVersion is the Jupyter messaging protocol version spoken.
+const protocolVersion = "5.3"
+
+// delimiter separates the routing identities from the message proper.
+var delimiter = []byte("<IDS|MSG>")
+
+// errBadSignature marks a message whose HMAC does not match.
+var errBadSignature = errors.New("bad or missing signature")
+
+// header is a Jupyter message header.
+type header struct {
+	MsgID    string `json:"msg_id"`
+	Session  string `json:"session"`
+	Username string `json:"username"`
+	Date     string `json:"date"`
+	MsgType  string `json:"msg_type"`
+	Version  string `json:"version"`
+}
+
+// message is one decoded, signature-checked Jupyter message.
+type message struct {
+	identities [][]byte
+	header     header
+	rawHeader  json.RawMessage // as received: the parent_header of responses
+	parent     json.RawMessage
+	metadata   json.RawMessage
+	content    json.RawMessage
+	buffers    [][]byte
+}
+
+// signer signs and verifies messages with a connection's key; an empty
+// key disables both.
+type signer struct {
+	key []byte
+}
+
+// sign returns the hex HMAC-SHA256 of the four signed parts, or an empty
+// signature when there is no key.
+func (s signer) sign(parts ...[]byte) []byte {
+	if len(s.key) == 0 {
+		return nil
+	}
+	mac := hmac.New(sha256.New, s.key)
+	for _, p := range parts {
+		mac.Write(p)
+	}
+	sum := mac.Sum(nil)
+	out := make([]byte, hex.EncodedLen(len(sum)))
+	hex.Encode(out, sum)
+	return out
+}
+
+// verify reports whether sig is the signature of parts, comparing in
+// constant time. Without a key every message is accepted.
+func (s signer) verify(sig []byte, parts ...[]byte) bool {
+	if len(s.key) == 0 {
+		return true
+	}
+	got := make([]byte, hex.DecodedLen(len(sig)))
+	if _, err := hex.Decode(got, sig); err != nil {
+		return false
+	}
+	mac := hmac.New(sha256.New, s.key)
+	for _, p := range parts {
+		mac.Write(p)
+	}
+	return hmac.Equal(mac.Sum(nil), got)
+}
+
+// decode parses the frames of a wire message and checks its signature.
+// The error says what is wrong with the message and never includes the
+// key.
+func (s signer) decode(frames [][]byte) (*message, error) {
+	d := -1
+	for i, f := range frames {
+		if bytes.Equal(f, delimiter) {
+			d = i
+			break
+		}
+	}
+	if d < 0 {
+		return nil, fmt.Errorf("no %s delimiter among %d frames", delimiter, len(frames))
+	}
+	rest := frames[d+1:]
+	if len(rest) < 5 {
+		return nil, fmt.Errorf("%d frames after the delimiter, want at least 5 (signature, header, parent_header, metadata, content)", len(rest))
+	}
+	if !s.verify(rest[0], rest[1:5]...) {
+		return nil, errBadSignature
+	}
+	m := &message{
+		identities: frames[:d],
+		rawHeader:  rest[1],
+		parent:     rest[2],
+		metadata:   rest[3],
+		content:    rest[4],
+		buffers:    rest[5:],
+	}
+	if err := json.Unmarshal(rest[1], &m.header); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	if m.header.MsgType == "" {
+		return nil, errors.New("header has no msg_type")
+	}
+	for _, part := range []struct {
+		name string
+		data json.RawMessage
+	}{{"parent_header", m.parent}, {"metadata", m.metadata}, {"content", m.content}} {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(part.data, &obj); err != nil {
+			return nil, fmt.Errorf("%s of %s: %w", part.name, m.header.MsgType, err)
+		}
+	}
+	return m, nil
+}
+
+// encode builds the frames of an outgoing message: identities, delimiter,
+// signature, header, parent_header, metadata, content. parent is the raw
+// header of the message being answered (nil for none).
+func (s signer) encode(identities [][]byte, session, msgType string, parent json.RawMessage, content any) ([][]byte, error) {
+	h, err := json.Marshal(header{
+		MsgID:    uuid.NewString(),
+		Session:  session,
+		Username: "kernel",
+		Date:     time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"),
+		MsgType:  msgType,
+		Version:  protocolVersion,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s header: %w", msgType, err)
+	}
+	if len(parent) == 0 {
+		parent = json.RawMessage("{}")
+	}
+	c, err := json.Marshal(content)
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s content: %w", msgType, err)
+	}
+	metadata := []byte("{}")
+	frames := make([][]byte, 0, len(identities)+6)
+	frames = append(frames, identities...)
+	frames = append(frames, delimiter, s.sign(h, parent, metadata, c), h, parent, metadata, c)
+	return frames, nil
+}
