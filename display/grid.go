@@ -1,0 +1,179 @@
+package display
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// maxTitle bounds, in characters, the full value kept for a shortened cell,
+// so that one huge value (a whole web page) cannot bloat the output.
+const maxTitle = 4000
+
+// grid is the rendered text of the shown rows of a record batch, ready to
+// lay out as HTML or plain text.
+type grid struct {
+	names   []string
+	types   []string
+	numeric []bool     // per column: right-aligned
+	cells   [][]string // cells[col][row], at most maxTitle characters
+	nulls   [][]bool   // nulls[col][row]
+	rows    int        // rows shown
+	total   int64      // rows in the whole value
+}
+
+// newGrid renders the first rows of rec, a prefix of a value of total rows.
+func newGrid(rec arrow.RecordBatch, rows, total int64, width int) *grid {
+	schema := rec.Schema()
+	ncol := int(rec.NumCols())
+	g := &grid{
+		names:   make([]string, ncol),
+		types:   make([]string, ncol),
+		numeric: make([]bool, ncol),
+		cells:   make([][]string, ncol),
+		nulls:   make([][]bool, ncol),
+		rows:    int(rows),
+		total:   total,
+	}
+	for j := range ncol {
+		f := schema.Field(j)
+		g.names[j] = f.Name
+		g.types[j] = f.Type.String()
+		g.numeric[j] = isNumeric(f.Type.ID())
+		arr := rec.Column(j)
+		g.cells[j] = make([]string, rows)
+		g.nulls[j] = make([]bool, rows)
+		for i := range int(rows) {
+			if isNull(arr, i) {
+				g.cells[j][i], g.nulls[j][i] = "null", true
+				continue
+			}
+			s, _ := cut(cellText(arr, i), maxTitle)
+			g.cells[j][i] = s
+		}
+	}
+	return g
+}
+
+// isNull reports whether value i of arr is null; all values of the null
+// type are, though they have no validity bitmap.
+func isNull(arr arrow.Array, i int) bool {
+	return arr.DataType().ID() == arrow.NULL || arr.IsNull(i)
+}
+
+// isNumeric reports whether columns of type id are right-aligned.
+func isNumeric(id arrow.Type) bool {
+	return arrow.IsInteger(id) || arrow.IsFloating(id) || arrow.IsDecimal(id) || id == arrow.DURATION
+}
+
+// cellText renders the valid value i of arr: numbers as fmt's %v would,
+// times in RFC 3339, bytes quoted as Go does.
+func cellText(arr arrow.Array, i int) string {
+	switch a := arr.(type) {
+	case *array.String:
+		return a.Value(i)
+	case *array.LargeString:
+		return a.Value(i)
+	case *array.Int64:
+		return strconv.FormatInt(a.Value(i), 10)
+	case *array.Int32:
+		return strconv.FormatInt(int64(a.Value(i)), 10)
+	case *array.Int16:
+		return strconv.FormatInt(int64(a.Value(i)), 10)
+	case *array.Int8:
+		return strconv.FormatInt(int64(a.Value(i)), 10)
+	case *array.Uint64:
+		return strconv.FormatUint(a.Value(i), 10)
+	case *array.Uint32:
+		return strconv.FormatUint(uint64(a.Value(i)), 10)
+	case *array.Uint16:
+		return strconv.FormatUint(uint64(a.Value(i)), 10)
+	case *array.Uint8:
+		return strconv.FormatUint(uint64(a.Value(i)), 10)
+	case *array.Float64:
+		return strconv.FormatFloat(a.Value(i), 'g', -1, 64)
+	case *array.Float32:
+		return strconv.FormatFloat(float64(a.Value(i)), 'g', -1, 32)
+	case *array.Boolean:
+		return strconv.FormatBool(a.Value(i))
+	case *array.Timestamp:
+		dt := a.DataType().(*arrow.TimestampType)
+		t := a.Value(i).ToTime(dt.Unit)
+		if loc, err := dt.GetZone(); err == nil {
+			t = t.In(loc)
+		}
+		return t.Format(time.RFC3339Nano)
+	case *array.Duration:
+		unit := a.DataType().(*arrow.DurationType).Unit
+		return (time.Duration(a.Value(i)) * unit.Multiplier()).String()
+	case *array.Binary:
+		b := a.Value(i)
+		if len(b) > maxTitle {
+			return strconv.Quote(string(b[:maxTitle])) + "…"
+		}
+		return strconv.Quote(string(b))
+	}
+	return arr.ValueStr(i)
+}
+
+// cut returns s shortened to at most n characters, the last being an
+// ellipsis, and whether it was shortened.
+func cut(s string, n int) (string, bool) {
+	if len(s) <= n {
+		return s, false // fewer bytes than n: fewer characters too
+	}
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			if _, size := utf8.DecodeRuneInString(s[i:]); i+size == len(s) {
+				return s, false
+			}
+			return s[:i] + "…", true
+		}
+		count++
+	}
+	return s, false
+}
+
+// shape is the size line under a table: "1,000,000 rows × 2 columns".
+func (g *grid) shape() string {
+	return plural(g.total, "row") + " × " + plural(int64(len(g.names)), "column")
+}
+
+// more is the notice of rows not shown, or "" when all are.
+func (g *grid) more() string {
+	if n := g.total - int64(g.rows); n > 0 {
+		return "… " + plural(n, "more row")
+	}
+	return ""
+}
+
+// plural writes n with thousands separators and the noun, plural unless n is 1.
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return thousands(n) + " " + noun + "s"
+}
+
+// thousands writes n with commas between groups of three digits.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

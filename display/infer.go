@@ -1,0 +1,443 @@
+package display
+
+import (
+	"math"
+	"reflect"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// kind classifies a value for type inference.
+type kind uint8
+
+const (
+	kNull     kind = iota // nil, or a nil pointer
+	kInt                  // an integer that fits int64
+	kUint                 // an unsigned integer (above math.MaxInt64 once observed)
+	kFloat32              // a float32
+	kFloat64              // a float64
+	kString               // a string
+	kBool                 // a bool
+	kTime                 // a time.Time
+	kDuration             // a time.Duration
+	kBytes                // a []byte
+	kOther                // anything else, rendered with fmt
+	kPair                 // an rdd.Pair: makes columns
+	kStruct               // a struct: may make columns
+)
+
+// kindSet is a set of kinds, one bit per kind.
+type kindSet uint16
+
+func (s kindSet) has(k kind) bool { return s&(1<<k) != 0 }
+
+const numberKinds = kindSet(1<<kInt | 1<<kUint | 1<<kFloat32 | 1<<kFloat64)
+
+// maxDepth bounds the nesting of pairs and structs turned into columns, so
+// that self-referencing values end.
+const maxDepth = 6
+
+// shape is how a node of the column tree lays out its values.
+type shape uint8
+
+const (
+	shapeNone   shape = iota // no value seen yet: a leaf
+	shapeLeaf                // one column
+	shapePair                // two children: key and value
+	shapeStruct              // one child per exported field
+)
+
+// node is a column, or a group of columns, of the inferred schema. The root
+// stands for the whole row.
+type node struct {
+	name       string // dotted column name; "" for the root
+	depth      int
+	shape      shape
+	structured bool    // a pair or struct was observed here
+	seen       kindSet // leaves: kinds of the observed values
+	negative   bool    // leaves: a negative integer was observed
+	hint       kind    // leaves: kind of the static type, used when no value was seen
+
+	typ      reflect.Type // shapeStruct: the struct type
+	fields   []int        // shapeStruct: field index of each child
+	children []*node
+
+	col *column // leaves, while building a record
+}
+
+func (n *node) child(name string) *node {
+	if n.name != "" {
+		name = n.name + "." + name
+	}
+	return &node{name: name, depth: n.depth + 1}
+}
+
+// observe records v, one row's value at n.
+func (n *node) observe(v any) {
+	switch x := v.(type) {
+	case nil:
+	case rdd.Pair:
+		n.observePair(x)
+	case string:
+		n.see(kString)
+	case int:
+		n.seeInt(int64(x))
+	case int64:
+		n.seeInt(x)
+	case int32:
+		n.seeInt(int64(x))
+	case int16:
+		n.seeInt(int64(x))
+	case int8:
+		n.seeInt(int64(x))
+	case uint8, uint16, uint32:
+		n.see(kInt)
+	case uint:
+		n.seeUint(uint64(x))
+	case uint64:
+		n.seeUint(x)
+	case float64:
+		n.see(kFloat64)
+	case float32:
+		n.see(kFloat32)
+	case bool:
+		n.see(kBool)
+	case time.Time:
+		n.see(kTime)
+	case time.Duration:
+		n.see(kDuration)
+	case []byte:
+		n.see(kBytes)
+	default:
+		switch k, rv := inspect(v); k {
+		case kNull:
+		case kPair:
+			n.observePair(rv.Interface().(rdd.Pair))
+		case kStruct:
+			n.observeStruct(rv)
+		case kInt:
+			n.seeInt(rv.Int())
+		case kUint:
+			n.seeUint(rv.Uint())
+		default:
+			n.see(k)
+		}
+	}
+}
+
+func (n *node) observePair(p rdd.Pair) {
+	switch {
+	case n.shape == shapeNone && n.depth < maxDepth:
+		n.makePair()
+	case n.shape == shapePair:
+	default:
+		n.see(kOther)
+		return
+	}
+	n.structured = true
+	n.children[0].observe(p.Key)
+	n.children[1].observe(p.Value)
+}
+
+func (n *node) observeStruct(rv reflect.Value) {
+	switch {
+	case n.shape == shapeNone && n.depth < maxDepth && n.makeStruct(rv.Type()):
+	case n.shape == shapeStruct && n.typ == rv.Type():
+	default:
+		n.see(kOther)
+		return
+	}
+	n.structured = true
+	for i, c := range n.children {
+		c.observe(rv.Field(n.fields[i]).Interface())
+	}
+}
+
+// see records a value of kind k, turning n into a leaf: values of several
+// shapes in one place make a single column rendered with fmt.
+func (n *node) see(k kind) {
+	if n.shape != shapeLeaf {
+		if n.structured {
+			n.seen |= 1 << kOther
+		}
+		n.shape, n.typ, n.fields, n.children = shapeLeaf, nil, nil, nil
+	}
+	n.seen |= 1 << k
+}
+
+func (n *node) seeInt(x int64) {
+	n.see(kInt)
+	if x < 0 {
+		n.negative = true
+	}
+}
+
+func (n *node) seeUint(x uint64) {
+	if x > math.MaxInt64 {
+		n.see(kUint)
+	} else {
+		n.see(kInt)
+	}
+}
+
+func (n *node) makePair() {
+	n.shape = shapePair
+	n.children = []*node{n.child("key"), n.child("value")}
+}
+
+// makeStruct makes n a group of the exported fields of struct type t, and
+// reports false, leaving n alone, if t has none.
+func (n *node) makeStruct(t reflect.Type) bool {
+	var fields []int
+	var children []*node
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() {
+			fields = append(fields, i)
+			children = append(children, n.child(f.Name))
+		}
+	}
+	if len(fields) == 0 {
+		return false
+	}
+	n.shape, n.typ, n.fields, n.children = shapeStruct, t, fields, children
+	return true
+}
+
+// seed lays out n from the static type of its values, so that a column
+// keeps its type, and a struct its columns, when there are no values.
+func (n *node) seed(t reflect.Type) {
+	if t == nil {
+		return
+	}
+	k := typeKind(t)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case k == kPair && n.depth < maxDepth:
+		n.makePair()
+	case k == kStruct && n.depth < maxDepth && n.makeStruct(t):
+		for i, c := range n.children {
+			c.seed(staticType(t.Field(n.fields[i]).Type))
+		}
+	case k == kPair || k == kStruct:
+		n.hint = kOther
+	default:
+		n.hint = k
+	}
+}
+
+// leaves appends the columns under n in order.
+func (n *node) leaves(out []*node) []*node {
+	if n.shape == shapePair || n.shape == shapeStruct {
+		for _, c := range n.children {
+			out = c.leaves(out)
+		}
+		return out
+	}
+	return append(out, n)
+}
+
+// resolve returns the kind of the column's Arrow type: kNull, kInt (int64),
+// kUint (uint64), kFloat32, kFloat64, kString, kBool, kTime, kDuration or
+// kBytes.
+func (n *node) resolve() kind {
+	seen := n.seen
+	if seen == 0 && n.hint != kNull {
+		seen = 1 << n.hint
+	}
+	switch {
+	case seen == 0:
+		return kNull
+	case seen&^numberKinds == 0:
+		switch {
+		case seen == 1<<kFloat32:
+			return kFloat32
+		case seen.has(kFloat32) || seen.has(kFloat64):
+			return kFloat64
+		case seen.has(kUint) && n.negative:
+			return kFloat64
+		case seen.has(kUint):
+			return kUint
+		}
+		return kInt
+	}
+	for _, k := range []kind{kString, kBool, kTime, kDuration, kBytes} {
+		if seen == 1<<k {
+			return k
+		}
+	}
+	return kString
+}
+
+// inspect classifies a value that is not one of the common types, and
+// returns it with pointers followed.
+func inspect(v any) (kind, reflect.Value) {
+	if v == nil {
+		return kNull, reflect.Value{}
+	}
+	rv := reflect.ValueOf(v)
+	k := typeKind(rv.Type())
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return kNull, rv
+		}
+		rv = rv.Elem()
+	}
+	return k, rv
+}
+
+// typeKind classifies the values of type t. Pointers count as what they
+// point to; a type with a String or Error method, a struct excepted, is
+// rendered with fmt.
+func typeKind(t reflect.Type) kind {
+	if t.Kind() == reflect.Interface {
+		return kNull
+	}
+	formatted := t.Implements(stringerType) || t.Implements(errorType)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case pairType:
+		return kPair
+	case timeType:
+		return kTime
+	case durationType:
+		return kDuration
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return kStruct
+	case reflect.Interface:
+		return kOther
+	}
+	if formatted {
+		return kOther
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return kInt
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return kUint
+	case reflect.Float32:
+		return kFloat32
+	case reflect.Float64:
+		return kFloat64
+	case reflect.String:
+		return kString
+	case reflect.Bool:
+		return kBool
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return kBytes
+		}
+	}
+	return kOther
+}
+
+// table is a tabular value with its inferred columns.
+type table struct {
+	src    source
+	root   *node
+	leaves []*node
+}
+
+// inferTable infers the columns of src from its static type and all its
+// rows.
+func inferTable(src source) *table {
+	root := &node{}
+	if src.pair != nil {
+		root.makePair()
+		root.children[0].seed(src.pair[0])
+		root.children[1].seed(src.pair[1])
+	} else {
+		root.seed(src.elem)
+	}
+	if src.anys != nil {
+		for _, v := range src.anys {
+			root.observe(v)
+		}
+	} else {
+		for i := range src.n {
+			root.observe(src.at(i))
+		}
+	}
+	t := &table{src: src, root: root, leaves: root.leaves(nil)}
+	if root.shape == shapeNone || root.shape == shapeLeaf {
+		root.name = "value"
+	}
+	return t
+}
+
+// build makes a record batch of the first rows of the table.
+func (t *table) build(mem memory.Allocator, rows int) arrow.RecordBatch {
+	fields := make([]arrow.Field, len(t.leaves))
+	for i, leaf := range t.leaves {
+		leaf.col = newColumn(mem, leaf.resolve(), rows)
+		fields[i] = arrow.Field{Name: leaf.name, Type: leaf.col.b.Type(), Nullable: true}
+	}
+	for i := range rows {
+		t.root.fill(t.src.row(i))
+	}
+	cols := make([]arrow.Array, len(t.leaves))
+	for i, leaf := range t.leaves {
+		cols[i] = leaf.col.b.NewArray()
+		leaf.col.b.Release()
+		leaf.col = nil
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(rows))
+	for _, c := range cols {
+		c.Release()
+	}
+	return rec
+}
+
+// fill appends v, one row's value at n, to the columns under n.
+func (n *node) fill(v any) {
+	switch n.shape {
+	case shapeNone, shapeLeaf:
+		n.col.append(v)
+	case shapePair:
+		p, ok := v.(rdd.Pair)
+		if !ok {
+			k, rv := inspect(v)
+			if k != kPair {
+				n.fillNull()
+				return
+			}
+			p = rv.Interface().(rdd.Pair)
+		}
+		n.children[0].fill(p.Key)
+		n.children[1].fill(p.Value)
+	case shapeStruct:
+		if v == nil {
+			n.fillNull()
+			return
+		}
+		k, rv := inspect(v)
+		if k != kStruct || rv.Type() != n.typ {
+			n.fillNull()
+			return
+		}
+		for i, c := range n.children {
+			c.fill(rv.Field(n.fields[i]).Interface())
+		}
+	}
+}
+
+// fillNull appends a null to every column under n.
+func (n *node) fillNull() {
+	if n.col != nil {
+		n.col.b.AppendNull()
+		return
+	}
+	for _, c := range n.children {
+		c.fillNull()
+	}
+}

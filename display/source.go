@@ -1,0 +1,132 @@
+package display
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// ToRecord converts a tabular value into an Arrow record batch with an
+// inferred schema. The caller must Release the result.
+//
+// Tabular values are slices and arrays (one row per element, []byte
+// excepted), maps (columns "key" and "value", rows sorted by key with
+// rdd.Compare) and Arrow record batches (returned retained). Elements make
+// columns by their shape:
+//
+//   - a scalar makes one column "value";
+//   - an rdd.Pair makes columns "key" and "value", and nested pairs dotted
+//     names such as "value.key" (a join's Pair{k, Pair{v, w}});
+//   - a struct, or a pointer to one, makes one column per exported field
+//     (nested structs make dotted names).
+//
+// Column types are inferred from all values: int64 for integers that fit
+// (uint64 when some only fit unsigned), float64 when numbers mix integers
+// and floats (float32 when all are float32), utf8, bool, timestamp[us,
+// tz=UTC] for time.Time, duration[ns] for time.Duration, binary for []byte.
+// Other values (slices, maps, values with a String method) and columns
+// whose values mix kinds become utf8 columns rendered with fmt; nil values
+// become nulls, and a column of nils only has the null type.
+func ToRecord(v any, mem memory.Allocator) (arrow.RecordBatch, error) {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	if rec, ok := v.(arrow.RecordBatch); ok {
+		rec.Retain()
+		return rec, nil
+	}
+	src, ok := sourceOf(v)
+	if !ok {
+		return nil, fmt.Errorf("display: cannot convert a %T to a record batch: want a slice, array, map or Arrow record batch", v)
+	}
+	return inferTable(src).build(mem, src.n), nil
+}
+
+// source is the sequence of rows of a tabular value.
+type source struct {
+	n    int
+	anys []any            // the rows, when the value is a []any
+	at   func(i int) any  // row i, when anys is nil
+	elem reflect.Type     // static type of the rows; nil if unknown or an interface
+	pair *[2]reflect.Type // static key and value types, for maps
+}
+
+// row returns row i.
+func (s *source) row(i int) any {
+	if s.anys != nil {
+		return s.anys[i]
+	}
+	return s.at(i)
+}
+
+var (
+	pairType     = reflect.TypeFor[rdd.Pair]()
+	timeType     = reflect.TypeFor[time.Time]()
+	durationType = reflect.TypeFor[time.Duration]()
+	stringerType = reflect.TypeFor[fmt.Stringer]()
+	errorType    = reflect.TypeFor[error]()
+)
+
+// sourceOf returns the rows of v, or false if v is not tabular.
+func sourceOf(v any) (source, bool) {
+	// Fast paths for what rdd actions return and common literals.
+	switch x := v.(type) {
+	case []any:
+		if x == nil {
+			x = []any{}
+		}
+		return source{n: len(x), anys: x}, true
+	case []rdd.Pair:
+		return source{n: len(x), at: func(i int) any { return x[i] }, elem: pairType}, true
+	case []string:
+		return source{n: len(x), at: func(i int) any { return x[i] }, elem: reflect.TypeFor[string]()}, true
+	case []int:
+		return source{n: len(x), at: func(i int) any { return x[i] }, elem: reflect.TypeFor[int]()}, true
+	case []int64:
+		return source{n: len(x), at: func(i int) any { return x[i] }, elem: reflect.TypeFor[int64]()}, true
+	case []float64:
+		return source{n: len(x), at: func(i int) any { return x[i] }, elem: reflect.TypeFor[float64]()}, true
+	case nil, []byte:
+		return source{}, false
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		if rv.Type().Elem().Kind() == reflect.Uint8 {
+			return source{}, false // bytes are a scalar
+		}
+		return source{n: rv.Len(), at: func(i int) any { return rv.Index(i).Interface() }, elem: staticType(rv.Type().Elem())}, true
+	case reflect.Map:
+		pairs := make([]rdd.Pair, 0, rv.Len())
+		for it := rv.MapRange(); it.Next(); {
+			pairs = append(pairs, rdd.Pair{Key: it.Key().Interface(), Value: it.Value().Interface()})
+		}
+		slices.SortStableFunc(pairs, func(a, b rdd.Pair) int { return rdd.Compare(a.Key, b.Key) })
+		t := rv.Type()
+		return source{
+			n:    len(pairs),
+			at:   func(i int) any { return pairs[i] },
+			elem: pairType,
+			pair: &[2]reflect.Type{staticType(t.Key()), staticType(t.Elem())},
+		}, true
+	}
+	return source{}, false
+}
+
+// staticType returns t, or nil when t is an interface and says nothing
+// about the values.
+func staticType(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Interface {
+		return nil
+	}
+	return t
+}
