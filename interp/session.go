@@ -1,0 +1,426 @@
+// Package interp runs notebook cells written in Go with the yaegi
+// interpreter: it splits cells into imports, declarations and statements,
+// keeps state across cells, provides the predefined Context `sc`, captures
+// output and turns a cell's last value into a displayable MIME bundle.
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"io"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gosparkling/gosparkling/display"
+	"github.com/gosparkling/gosparkling/interp/symbols"
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// sessionPkg is the import path of the compiled package that hands the
+// session's values (sc) to interpreted code.
+const sessionPkg = "github.com/gosparkling/gosparkling/interp/session"
+
+// Interpreted helpers that capture the values of a cell's last expression
+// E: valueFunc(E) compiles only when E has exactly one value, and
+// valuesFunc(E) captures several. (yaegi spreads a lone []interface{}
+// argument into a variadic parameter, so valuesFunc cannot serve for one
+// value.)
+const (
+	valueFunc  = "_gosparklingValue"
+	valuesFunc = "_gosparklingValues"
+)
+
+// preamble runs once per session, before the first cell.
+var preamble = []string{
+	`import "github.com/gosparkling/gosparkling/rdd"`,
+	`import _gosparklingSession "` + sessionPkg + `"`,
+	`var sc = _gosparklingSession.SC`,
+	`func ` + valueFunc + `(v interface{}) []interface{} { return []interface{}{v} }`,
+	`func ` + valuesFunc + `(v ...interface{}) []interface{} { return v }`,
+}
+
+// Session is one notebook's interpreter: the state of every cell run so
+// far and the Context sc. Execute runs one cell at a time.
+type Session struct {
+	yaegi    *interp.Interpreter
+	sc       *rdd.Context
+	imported map[string]bool   // import specs already evaluated
+	packages map[string]string // package name -> import path, for auto-imports
+	globals  map[string]bool   // top-level names defined by cells and the preamble
+	stdout   *cellWriter
+	stderr   *cellWriter
+
+	mu   sync.Mutex // serializes Execute
+	cell int        // number of cells executed
+}
+
+// Option configures a Session.
+type Option func(*sessionConfig)
+
+type sessionConfig struct {
+	rddOptions []rdd.Option
+}
+
+// WithRDDOptions passes options to the session's rdd.NewContext.
+func WithRDDOptions(opts ...rdd.Option) Option {
+	return func(c *sessionConfig) { c.rddOptions = append(c.rddOptions, opts...) }
+}
+
+// NewSession starts an interpreter with the standard library, the
+// project's packages and a predefined `sc` (an *rdd.Context).
+func NewSession(opts ...Option) (*Session, error) {
+	var cfg sessionConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Session{
+		imported: make(map[string]bool),
+		globals:  map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
+		stdout:   &cellWriter{name: "stdout"},
+		stderr:   &cellWriter{name: "stderr"},
+	}
+	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite)}, cfg.rddOptions...)
+	s.sc = rdd.NewContext(rddOpts...)
+
+	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr})
+	s.packages = packageIndex(stdlib.Symbols, symbols.Symbols)
+	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, {
+		sessionPkg + "/session": {"SC": reflect.ValueOf(&s.sc).Elem()},
+	}} {
+		if err := s.yaegi.Use(syms); err != nil {
+			return nil, fmt.Errorf("interp: loading symbols: %w", err)
+		}
+	}
+	for _, src := range preamble {
+		if _, err := s.eval(context.Background(), src); err != nil {
+			return nil, fmt.Errorf("interp: session preamble %q: %w", src, err)
+		}
+	}
+	s.imported[`"github.com/gosparkling/gosparkling/rdd"`] = true
+	return s, nil
+}
+
+// Context returns the session's rdd.Context, known to cells as sc.
+func (s *Session) Context() *rdd.Context { return s.sc }
+
+// callSite names the cell being executed, for RDD lineage.
+func (s *Session) callSite() string { return fmt.Sprintf("In [%d]", s.cell) }
+
+// Execute runs one cell. Output goes to out as it is written. It returns
+// the MIME bundle of the value of the cell's last expression, or nil when
+// the cell ends with anything else (a declaration, an assignment, a call
+// that returns nothing, a print). A failure is returned as a *CellError.
+// Cancelling ctx interrupts the cell and its RDD jobs.
+func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBundle, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cell++
+	s.stdout.set(out)
+	s.stderr.set(out)
+	s.sc.SetJobContext(ctx)
+	defer s.sc.SetJobContext(nil)
+
+	chunks, err := splitCell(code)
+	if err != nil {
+		return nil, &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
+	}
+	values, err := s.run(ctx, chunks)
+	if err != nil {
+		return nil, s.cellError(ctx, err)
+	}
+	return bundleOf(values)
+}
+
+// run evaluates the chunks: imports first (each once per session), then
+// runs of declarations and runs of statements in source order. When the
+// last chunk is an expression, its values are returned.
+func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
+	syntax, err := s.analyze(chunks)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range syntax.missingPackages {
+		if err := s.importChunk(ctx, chunk{kind: importChunk, src: "import " + strconv.Quote(p)}); err != nil {
+			return nil, err
+		}
+	}
+	// Names are known to later cells once declared, even when a later part
+	// of this cell fails: yaegi keeps what it evaluated.
+	defer func() {
+		for _, name := range syntax.defined {
+			s.globals[name] = true
+		}
+	}()
+	var rest []chunk
+	for _, c := range chunks {
+		if c.kind != importChunk {
+			rest = append(rest, c)
+			continue
+		}
+		if err := s.importChunk(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	var last *chunk
+	if n := len(rest); n > 0 && rest[n-1].kind == stmtChunk {
+		if expr, err := parser.ParseExpr(rest[n-1].src); err == nil && !isPrint(expr) {
+			last, rest = &rest[n-1], rest[:n-1]
+		}
+	}
+	for i := 0; i < len(rest); {
+		j := i + 1
+		for j < len(rest) && rest[j].kind == rest[i].kind {
+			j++
+		}
+		if _, err := s.eval(ctx, source(rest[i:j])); err != nil {
+			return nil, err
+		}
+		i = j
+	}
+	if last == nil {
+		return nil, nil
+	}
+	return s.evalLast(ctx, *last)
+}
+
+// source joins chunks into one source text whose lines are the cell's
+// lines, so that positions in errors point into the cell. A statement run
+// starting with func (a literal) is prefixed with ";" so that yaegi does
+// not take it for a declaration.
+func source(chunks []chunk) string {
+	var b strings.Builder
+	line := 1
+	if chunks[0].kind == stmtChunk && strings.HasPrefix(chunks[0].src, "func") {
+		b.WriteString(";")
+	}
+	for _, c := range chunks {
+		for ; line < c.line; line++ {
+			b.WriteByte('\n')
+		}
+		if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") && !strings.HasSuffix(b.String(), ";") {
+			b.WriteString(";")
+		}
+		b.WriteString(c.src)
+		line += strings.Count(c.src, "\n")
+	}
+	return b.String()
+}
+
+// importChunk evaluates the import specs of c that this session has not
+// imported yet; yaegi fails on a repeated import.
+func (s *Session) importChunk(ctx context.Context, c chunk) error {
+	f, err := parser.ParseFile(s.yaegi.FileSet(), "cell", "package main;"+c.src, parser.ImportsOnly)
+	if err != nil {
+		return err
+	}
+	for _, spec := range f.Imports {
+		key := spec.Path.Value
+		if spec.Name != nil {
+			key = spec.Name.Name + " " + key
+		}
+		if s.imported[key] {
+			continue
+		}
+		if _, err := s.eval(ctx, "import "+key); err != nil {
+			return err
+		}
+		s.imported[key] = true
+	}
+	return nil
+}
+
+// evalLast evaluates the cell's last expression E as valueFunc(E) or
+// valuesFunc(E) to get all its values; E that yields no value (a call of a
+// func without results) is evaluated as it is. Only compiling is tried
+// several times: E runs once.
+func (s *Session) evalLast(ctx context.Context, c chunk) ([]any, error) {
+	padding := strings.Repeat("\n", c.line-1)
+	prog, err := s.compile(padding + valueFunc + "(" + c.src + ")")
+	if err != nil {
+		prog, err = s.compile(padding + valuesFunc + "(" + c.src + ")")
+	}
+	if err != nil {
+		_, err := s.eval(ctx, source([]chunk{c}))
+		return nil, err
+	}
+	v, err := s.execute(ctx, prog)
+	if err != nil || !v.IsValid() {
+		return nil, err
+	}
+	values, _ := v.Interface().([]any)
+	return values, nil
+}
+
+func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
+	prog, err := s.compile(src)
+	if err != nil {
+		return reflect.Value{}, err
+	}
+	return s.execute(ctx, prog)
+}
+
+// compileError marks an error of the interpreter's compiler.
+type compileError struct{ error }
+
+func (e compileError) Unwrap() error { return e.error }
+
+// compile compiles src, turning yaegi's compiler panics into errors.
+func (s *Session) compile(src string) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r)}
+		}
+	}()
+	prog, err = s.yaegi.Compile(src)
+	if err != nil {
+		return nil, compileError{err}
+	}
+	return prog, nil
+}
+
+// execute runs a compiled program until it ends or ctx is done.
+func (s *Session) execute(ctx context.Context, prog *interp.Program) (v reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = interp.Panic{Value: r}
+		}
+	}()
+	return s.yaegi.ExecuteWithContext(ctx, prog)
+}
+
+// isPrint reports whether expr is a call of a print function, whose
+// results (bytes written, error) are not the cell's value.
+func isPrint(expr ast.Expr) bool {
+	call, ok := expr.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		return fn.Name == "print" || fn.Name == "println"
+	case *ast.SelectorExpr:
+		pkg, ok := fn.X.(*ast.Ident)
+		return ok && pkg.Name == "fmt" && (strings.HasPrefix(fn.Sel.Name, "Print") || strings.HasPrefix(fn.Sel.Name, "Fprint"))
+	}
+	return false
+}
+
+// yaegiPosition matches the "1:28: " position prefix of yaegi's messages.
+var yaegiPosition = regexp.MustCompile(`^(\d+):(\d+): `)
+
+// cellError turns an evaluation error into what the notebook shows.
+func (s *Session) cellError(ctx context.Context, err error) *CellError {
+	trace := s.stderr.takePanicFrames()
+	var ce *CellError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if ctx.Err() != nil {
+		return &CellError{Name: "Interrupted", Value: "the cell was interrupted",
+			Traceback: []string{"Interrupted: the cell was interrupted"}}
+	}
+	var p interp.Panic
+	if errors.As(err, &p) {
+		if je, ok := p.Value.(*rdd.JobError); ok {
+			tb := []string{"JobError: " + je.Error()}
+			var up *rdd.UserPanicError
+			if errors.As(je, &up) {
+				tb = append(tb, "", "panic stack:", up.Stack)
+			}
+			tb = append(tb, "", "lineage:", je.Lineage)
+			return &CellError{Name: "JobError", Value: je.Error(), Traceback: tb}
+		}
+		msg := fmt.Sprint(p.Value)
+		tb := append([]string{"panic: " + msg}, trace...)
+		return &CellError{Name: "panic", Value: msg, Traceback: tb}
+	}
+	msg := yaegiPosition.ReplaceAllString(err.Error(), "line $1: ")
+	name := "Error"
+	var cerr compileError
+	if errors.As(err, &cerr) {
+		name = "CompileError"
+	}
+	return &CellError{Name: name, Value: msg, Traceback: []string{msg}}
+}
+
+// bundleOf makes the MIME bundle of a cell's values: nothing for no value
+// or a lone nil; an error for a non-nil error last; all others shown.
+func bundleOf(values []any) (MIMEBundle, error) {
+	if n := len(values); n > 0 {
+		if err, ok := values[n-1].(error); ok && err != nil {
+			return nil, &CellError{Name: fmt.Sprintf("%T", err), Value: err.Error(), Traceback: []string{err.Error()}}
+		}
+		if n > 1 && values[n-1] == nil && isErrorResult(values) {
+			values = values[:n-1]
+		}
+	}
+	switch {
+	case len(values) == 0, len(values) == 1 && values[0] == nil:
+		return nil, nil
+	case len(values) == 1:
+		return MIMEBundle(display.Bundle(values[0])), nil
+	}
+	var plain []string
+	for _, v := range values {
+		plain = append(plain, fmt.Sprint(display.Bundle(v)["text/plain"]))
+	}
+	return MIMEBundle{"text/plain": strings.Join(plain, "\n")}, nil
+}
+
+// isErrorResult reports whether a multi-value result ends with a nil that
+// stands for an error: a trailing nil of (x, error) is not shown.
+func isErrorResult(values []any) bool { return len(values) >= 2 }
+
+// cellWriter is the interpreter's stdout or stderr: it forwards writes to
+// the Output of the cell being executed. Lines in which yaegi reports the
+// interpreted frames of a panic are kept for the error's traceback.
+type cellWriter struct {
+	name   string
+	mu     sync.Mutex
+	out    Output
+	frames []string
+}
+
+var _ io.Writer = (*cellWriter)(nil)
+
+func (w *cellWriter) set(out Output) {
+	w.mu.Lock()
+	w.out, w.frames = out, nil
+	w.mu.Unlock()
+}
+
+// Write forwards p to the current cell's output.
+func (w *cellWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	text := string(p)
+	if w.name == "stderr" && panicFrame.MatchString(text) {
+		w.frames = append(w.frames, strings.TrimRight(yaegiPosition.ReplaceAllString(text, "line $1: "), "\n"))
+		return len(p), nil
+	}
+	if w.out != nil {
+		w.out.Stream(w.name, text)
+	}
+	return len(p), nil
+}
+
+// panicFrame matches the lines yaegi prints to stderr for each interpreted
+// frame a panic unwinds through ("1:28: panic: main.f(...)").
+var panicFrame = regexp.MustCompile(`^\d+:\d+: panic: `)
+
+func (w *cellWriter) takePanicFrames() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	frames := w.frames
+	w.frames = nil
+	return frames
+}

@@ -1,0 +1,298 @@
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recorder is an Output that keeps everything a cell produced.
+type recorder struct {
+	mu       sync.Mutex
+	streams  map[string]string
+	displays []MIMEBundle
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.streams == nil {
+		r.streams = map[string]string{}
+	}
+	r.streams[name] += text
+}
+
+func (r *recorder) Display(data MIMEBundle, _ map[string]any, _ string, _ bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.displays = append(r.displays, data)
+}
+
+func newSession(t *testing.T) *Session {
+	t.Helper()
+	s, err := NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// cellResult is what one cell showed.
+type cellResult struct {
+	plain  string // text/plain of the result, "" for none
+	html   string
+	stdout string
+	stderr string
+	err    *CellError
+}
+
+func execute(t *testing.T, s *Session, code string) cellResult {
+	t.Helper()
+	return executeCtx(t, context.Background(), s, code)
+}
+
+func executeCtx(t *testing.T, ctx context.Context, s *Session, code string) cellResult {
+	t.Helper()
+	var out recorder
+	bundle, err := s.Execute(ctx, code, &out)
+	res := cellResult{stdout: out.streams["stdout"], stderr: out.streams["stderr"]}
+	if err != nil {
+		if !errors.As(err, &res.err) {
+			t.Fatalf("Execute returned %T %v, want a *CellError", err, err)
+		}
+	}
+	if bundle != nil {
+		res.plain, _ = bundle["text/plain"].(string)
+		res.html, _ = bundle["text/html"].(string)
+	}
+	return res
+}
+
+func TestCellsShowTheirLastValue(t *testing.T) {
+	s := newSession(t)
+	tests := []struct {
+		name, code string
+		plain      string
+		stdout     string
+	}{
+		{"expression", "1 + 2", "3", ""},
+		{"state kept across cells", "x := 40", "", ""},
+		{"variable of an earlier cell", "x + 2", "42", ""},
+		{"prints are not values", `fmt.Println("hello")`, "", "hello\n"},
+		{"printf is not a value", `fmt.Printf("%d!\n", x)`, "", "40!\n"},
+		{"declaration shows nothing", "func double(n int) int { return 2 * n }", "", ""},
+		{"call of a cell's function", "double(x)", "80", ""},
+		{"call without results", "func noop() {}\nnoop()", "", ""},
+		{"statements then expression", "y := 1\ny += x\ny", "41", ""},
+		{"loop shows nothing", "for i := 0; i < 3; i++ { x++ }", "", ""},
+		{"(value, nil error) shows the value", `strconv.Atoi("12")`, "12", ""},
+		{"string", `"go" + "pher"`, "gopher", ""},
+		{"nil shows nothing", "var e error\ne", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if strings.Contains(tt.code, "strconv") {
+				execute(t, s, `import "strconv"`)
+			}
+			if tt.name == "prints are not values" {
+				execute(t, s, `import "fmt"`)
+			}
+			got := execute(t, s, tt.code)
+			if got.err != nil {
+				t.Fatalf("cell failed: %v", got.err)
+			}
+			if got.plain != tt.plain {
+				t.Errorf("value %q, want %q", got.plain, tt.plain)
+			}
+			if got.stdout != tt.stdout {
+				t.Errorf("stdout %q, want %q", got.stdout, tt.stdout)
+			}
+		})
+	}
+}
+
+func TestCellsMixImportsDeclarationsAndStatements(t *testing.T) {
+	s := newSession(t)
+	code := `
+total := 0
+import "strings"
+type counter struct{ n int }
+func (c *counter) add(s string) { c.n += len(strings.Fields(s)) }
+c := &counter{}
+c.add("a b c")
+import (
+	"fmt"
+	"strings"
+)
+func() { total = c.n }()
+fmt.Sprint(total, " words")`
+	got := execute(t, s, code)
+	if got.err != nil {
+		t.Fatalf("cell failed: %v", got.err)
+	}
+	if got.plain != "3 words" {
+		t.Errorf("value %q, want %q", got.plain, "3 words")
+	}
+	// Importing again in a later cell is harmless.
+	if got := execute(t, s, `import "strings"`+"\n"+`strings.ToUpper("ok")`); got.err != nil || got.plain != "OK" {
+		t.Errorf("re-import: %+v", got)
+	}
+}
+
+func TestCellErrors(t *testing.T) {
+	s := newSession(t)
+	tests := []struct {
+		name, code string
+		ename      string
+		want       []string
+	}{
+		{"panic", `panic("boom")`, "panic", []string{"boom"}},
+		{"undefined name on its line", "a := 1\nb := undefinedThing + a", "CompileError", []string{"line 2", "undefined: undefinedThing"}},
+		{"syntax error on its line", "x := 1\ny := (", "SyntaxError", []string{"line 2:"}},
+		{"type error", "var n int = \"s\"", "CompileError", []string{"line 1", "cannot"}},
+		{"non-nil error result", `import "strconv"` + "\n" + `strconv.Atoi("x")`, "*strconv.NumError", []string{"invalid syntax"}},
+		{"panic in an rdd worker", `sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { if x == 2 { panic("bad two") }; return x }).Collect()`,
+			"JobError", []string{"bad two", "partition"}},
+		{"element of the wrong type", `sc.Parallelize([]string{"a"}).Map(func(x int) int { return x }).Count()`,
+			"JobError", []string{"rdd.Map", "string", "func(int) int"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := execute(t, s, tt.code)
+			if got.err == nil {
+				t.Fatalf("cell succeeded with %q, want an error", got.plain)
+			}
+			if got.err.Name != tt.ename {
+				t.Errorf("error name %q, want %q (%v)", got.err.Name, tt.ename, got.err)
+			}
+			text := got.err.Value + "\n" + strings.Join(got.err.Traceback, "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("error %q does not mention %q", text, w)
+				}
+			}
+			// The session lives on.
+			if after := execute(t, s, "7 * 6"); after.err != nil || after.plain != "42" {
+				t.Errorf("cell after the error: %+v", after)
+			}
+		})
+	}
+}
+
+func TestWordCountInACell(t *testing.T) {
+	s := newSession(t)
+	for _, code := range []string{
+		`import "strings"`,
+		`lines := sc.Parallelize([]string{"to be or", "not to be"}, 2)`,
+		`counts := lines.FlatMap(strings.Fields).
+	Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+	ReduceByKey(func(a, b int) int { return a + b })`,
+	} {
+		if got := execute(t, s, code); got.err != nil {
+			t.Fatalf("%s: %v", code, got.err)
+		}
+	}
+	got := execute(t, s, `counts.Top(2, func(p rdd.Pair) int { return p.Value.(int) })`)
+	if got.err != nil {
+		t.Fatal(got.err)
+	}
+	for _, w := range []string{"<table", "to", "be", "2"} {
+		if !strings.Contains(got.html, w) {
+			t.Errorf("HTML result lacks %q:\n%s", w, got.html)
+		}
+	}
+	if !strings.Contains(got.plain, "to") {
+		t.Errorf("text/plain result lacks the words: %q", got.plain)
+	}
+	// The lineage records the cell that made each RDD.
+	dbg := execute(t, s, `counts.ToDebugString()`)
+	if !strings.Contains(dbg.plain, "at ReduceByKey at In [3]") || !strings.Contains(dbg.plain, "at parallelize at In [2]") {
+		t.Errorf("lineage lacks the cells:\n%s", dbg.plain)
+	}
+}
+
+func TestInterruptStopsLoopsAndJobs(t *testing.T) {
+	s := newSession(t)
+	tests := []struct{ name, code string }{
+		{"interpreted loop", "for {}"},
+		{"rdd job", `sc.Parallelize(make([]int, 100000000), 2).Map(func(x int) int { return x + 1 }).Count()`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(200*time.Millisecond, cancel)
+			got := executeCtx(t, ctx, s, tt.code)
+			if got.err == nil || got.err.Name != "Interrupted" {
+				t.Fatalf("interrupted cell returned %+v, want an Interrupted error", got)
+			}
+			if after := execute(t, s, `fmt.Sprint("still ", "here")`); after.err != nil || after.plain != "still here" {
+				t.Errorf("cell after interrupt: %+v", after)
+			}
+		})
+	}
+}
+
+func TestOutputIsStreamedWhileTheCellRuns(t *testing.T) {
+	s := newSession(t)
+	out := &chanOutput{streams: make(chan string, 10)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Execute(context.Background(), `import "fmt"; import "time"
+fmt.Println("first")
+time.Sleep(300 * time.Millisecond)
+fmt.Println("second")`, out)
+	}()
+	select {
+	case text := <-out.streams:
+		if text != "first\n" {
+			t.Errorf("first output %q", text)
+		}
+		select {
+		case <-done:
+			t.Error("the first line arrived only after the cell ended")
+		default:
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no output")
+	}
+	<-done
+}
+
+type chanOutput struct{ streams chan string }
+
+func (c *chanOutput) Stream(name, text string)                         { c.streams <- text }
+func (c *chanOutput) Display(MIMEBundle, map[string]any, string, bool) {}
+
+func TestSplitCell(t *testing.T) {
+	tests := []struct {
+		code string
+		want string // kinds and first lines
+	}{
+		{"x := 1\ny := 2", "stmt@1 stmt@2"},
+		{"import \"fmt\"\nfunc f() {}\nf()", "import@1 decl@2 stmt@3"},
+		{"func (r T) M() {}", "decl@1"},
+		{"func() { }()", "stmt@1"},
+		{"func(x int) int { return x }(3)", "stmt@1"},
+		{"type T struct {\n A int\n}\nvar v T", "decl@1 decl@4"},
+		{"for i := 0; i < 3; i++ {\n}\n\n// comment\nx", "stmt@1 stmt@5"},
+	}
+	names := map[chunkKind]string{importChunk: "import", declChunk: "decl", stmtChunk: "stmt"}
+	for _, tt := range tests {
+		chunks, err := splitCell(tt.code)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.code, err)
+		}
+		var got []string
+		for _, c := range chunks {
+			got = append(got, fmt.Sprintf("%s@%d", names[c.kind], c.line))
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("splitCell(%q) = %s, want %s", tt.code, strings.Join(got, " "), tt.want)
+		}
+	}
+}

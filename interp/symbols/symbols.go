@@ -1,0 +1,13 @@
+// Package symbols holds the yaegi symbol tables of gosparkling's own
+// packages, so that notebook cells can import them. The tables are
+// generated: run `go generate ./interp/symbols` after changing an exported
+// API of those packages.
+package symbols
+
+import "reflect"
+
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/rdd
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/display
+
+// Symbols maps "importpath/name" to the exported symbols of the package.
+var Symbols = map[string]map[string]reflect.Value{}
