@@ -1,0 +1,41 @@
+# gosparkling: `make notebook` to explore, `make test` to check everything.
+# Jupyter comes from Debian's packages and runs on Debian's Python.
+
+GO      ?= go
+PYTHON  ?= /usr/bin/python3
+JUPYTER ?= /usr/bin/jupyter
+BIN     := bin/gosparkling
+PORT    ?= 8888
+
+.PHONY: all build notebook test vet gotest fmt-check generate clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) .
+
+## notebook: install Jupyter if missing, build and install the kernel, start Jupyter on notebooks/.
+notebook: build
+	scripts/install-deps.sh notebook
+	$(BIN) install --user
+	@echo "Starting Jupyter on http://127.0.0.1:$(PORT)/ (notebooks/); open the URL with the token below."
+	$(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+
+## test: install what the tests need, then run every test (the notebooks included).
+test: fmt-check vet
+	scripts/install-deps.sh test
+	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -race -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+
+## generate: regenerate the interpreter's symbol tables after an API change.
+generate:
+	$(GO) generate ./interp/symbols
+
+clean:
+	rm -rf bin

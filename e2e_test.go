@@ -1,0 +1,305 @@
+package main
+
+// End-to-end tests: the gosparkling binary, installed as a kernelspec in a
+// private Jupyter directory, runs notebooks under Debian's Jupyter. The
+// binary is built once per test run. They need /usr/bin/python3 with
+// jupyter_client and nbconvert; `make test` installs those and sets
+// GOSPARKLING_E2E=1, which turns a missing Jupyter into a failure.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// kernelBinary is the gosparkling binary built by TestMain.
+var kernelBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gosparkling-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	kernelBinary = filepath.Join(dir, "gosparkling")
+	build := exec.Command("go", "build", "-o", kernelBinary, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building gosparkling:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// python returns Debian's Python with Jupyter, or skips the test (fails
+// it under GOSPARKLING_E2E=1) when it is missing.
+func python(t *testing.T) string {
+	t.Helper()
+	py := os.Getenv("PYTHON")
+	if py == "" {
+		py = "/usr/bin/python3"
+	}
+	if err := exec.Command(py, "-c", "import jupyter_client, nbconvert, nbclient").Run(); err != nil {
+		if os.Getenv("GOSPARKLING_E2E") != "" {
+			t.Fatalf("%s lacks jupyter_client/nbconvert/nbclient (run scripts/install-deps.sh test): %v", py, err)
+		}
+		t.Skipf("no Jupyter for %s: %v", py, err)
+	}
+	return py
+}
+
+// jupyterEnv installs the kernelspec with `gosparkling install --user`
+// under a private HOME and returns the environment that makes Jupyter see
+// only it.
+func jupyterEnv(t *testing.T) []string {
+	t.Helper()
+	home := t.TempDir()
+	env := append(os.Environ(),
+		"HOME="+home,
+		"JUPYTER_DATA_DIR="+filepath.Join(home, "jupyter-data"),
+		"JUPYTER_RUNTIME_DIR="+filepath.Join(home, "jupyter-runtime"),
+		"JUPYTER_CONFIG_DIR="+filepath.Join(home, "jupyter-config"),
+		"JUPYTER_PATH=",
+		"XDG_DATA_HOME="+filepath.Join(home, "xdg"),
+	)
+	cmd := exec.Command(kernelBinary, "install", "--user")
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gosparkling install --user: %v\n%s", err, out)
+	}
+	return env
+}
+
+func TestInstalledKernelIsListedByJupyter(t *testing.T) {
+	py := python(t)
+	env := jupyterEnv(t)
+	cmd := exec.Command(py, "-m", "jupyter_client.kernelspecapp", "list", "--json")
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("jupyter kernelspec list: %v", err)
+	}
+	var listing struct {
+		Kernelspecs map[string]struct {
+			Spec struct {
+				DisplayName string   `json:"display_name"`
+				Language    string   `json:"language"`
+				Argv        []string `json:"argv"`
+			} `json:"spec"`
+		} `json:"kernelspecs"`
+	}
+	if err := json.Unmarshal(out, &listing); err != nil {
+		t.Fatalf("kernelspec list output: %v\n%s", err, out)
+	}
+	spec, ok := listing.Kernelspecs["gosparkling"]
+	if !ok {
+		t.Fatalf("gosparkling not listed:\n%s", out)
+	}
+	if spec.Spec.DisplayName != "Go (gosparkling)" || spec.Spec.Language != "go" || spec.Spec.Argv[0] != kernelBinary {
+		t.Errorf("listed spec = %+v", spec.Spec)
+	}
+}
+
+// notebook is the part of an .ipynb file the tests read.
+type notebook struct {
+	Cells []struct {
+		CellType string `json:"cell_type"`
+		Source   any    `json:"source"`
+		Outputs  []struct {
+			OutputType string         `json:"output_type"`
+			Name       string         `json:"name"`
+			Text       any            `json:"text"`
+			Data       map[string]any `json:"data"`
+			Ename      string         `json:"ename"`
+			Evalue     string         `json:"evalue"`
+		} `json:"outputs"`
+	} `json:"cells"`
+}
+
+// joined returns an .ipynb multi-line string (a string or a list of lines).
+func joined(v any) string {
+	switch s := v.(type) {
+	case string:
+		return s
+	case []any:
+		var b strings.Builder
+		for _, line := range s {
+			b.WriteString(fmt.Sprint(line))
+		}
+		return b.String()
+	}
+	return ""
+}
+
+// executeNotebook runs nbconvert --execute on path (from dir) and returns
+// the executed notebook.
+func executeNotebook(t *testing.T, path string, extraArgs ...string) notebook {
+	t.Helper()
+	py := python(t)
+	env := jupyterEnv(t)
+	outDir := t.TempDir()
+	args := append([]string{"-m", "nbconvert", "--to", "notebook", "--execute",
+		"--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=gosparkling",
+		"--output-dir", outDir, "--output", "executed.ipynb"}, extraArgs...)
+	cmd := exec.Command(py, append(args, filepath.Base(path))...)
+	cmd.Dir, cmd.Env = filepath.Dir(path), env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("executing %s: %v\n%s", path, err, stderr.String())
+	}
+	data, err := os.ReadFile(filepath.Join(outDir, "executed.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb notebook
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatalf("executed notebook: %v", err)
+	}
+	return nb
+}
+
+// readmeWordCounts counts the words of README.md as the notebook defines
+// them (lowercased runs of letters and digits), independently of rdd.
+func readmeWordCounts(t *testing.T) map[string]int {
+	t.Helper()
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(string(data)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		counts[w]++
+	}
+	return counts
+}
+
+func TestWordcountNotebook(t *testing.T) {
+	nb := executeNotebook(t, "notebooks/wordcount.ipynb")
+	want := readmeWordCounts(t)
+	var code []int // indexes of code cells
+	for i, c := range nb.Cells {
+		if c.CellType == "code" {
+			code = append(code, i)
+		}
+		for _, o := range c.Outputs {
+			if o.OutputType == "error" {
+				t.Fatalf("cell %d failed: %s: %s", i, o.Ename, o.Evalue)
+			}
+		}
+	}
+	result := func(cell int) (plain, html string) {
+		for _, o := range nb.Cells[code[cell]].Outputs {
+			if o.OutputType == "execute_result" {
+				return joined(o.Data["text/plain"]), joined(o.Data["text/html"])
+			}
+		}
+		t.Fatalf("code cell %d has no result", cell)
+		return "", ""
+	}
+	if distinct, _ := result(2); strings.TrimSpace(distinct) != strconv.Itoa(len(want)) {
+		t.Errorf("distinct words = %q, want %d", distinct, len(want))
+	}
+
+	// The top-words cell: an HTML table, and text rows "word count" whose
+	// counts are right and in descending order.
+	plain, html := result(3)
+	if !strings.Contains(html, "<table") {
+		t.Errorf("top words are not shown as an HTML table:\n%s", html)
+	}
+	var rows [][2]string
+	for _, line := range strings.Split(plain, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		if _, err := strconv.Atoi(f[len(f)-1]); err == nil && want[f[len(f)-2]] > 0 {
+			rows = append(rows, [2]string{f[len(f)-2], f[len(f)-1]})
+		}
+	}
+	if len(rows) != 20 {
+		t.Fatalf("found %d word rows in the top-words table, want 20:\n%s", len(rows), plain)
+	}
+	var shown []int
+	for _, r := range rows {
+		n, _ := strconv.Atoi(r[1])
+		if n != want[r[0]] {
+			t.Errorf("count of %q = %d, want %d", r[0], n, want[r[0]])
+		}
+		shown = append(shown, n)
+	}
+	if !sort.SliceIsSorted(shown, func(i, j int) bool { return shown[i] > shown[j] }) {
+		t.Errorf("counts not in descending order: %v", shown)
+	}
+	max := 0
+	for _, n := range want {
+		max = maxInt(max, n)
+	}
+	if shown[0] != max {
+		t.Errorf("top count %d, want %d", shown[0], max)
+	}
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+func TestPanickingCellShowsAnErrorAndTheNextCellRuns(t *testing.T) {
+	dir := t.TempDir()
+	nb := map[string]any{
+		"nbformat": 4, "nbformat_minor": 5,
+		"metadata": map[string]any{"kernelspec": map[string]any{"name": "gosparkling", "display_name": "Go (gosparkling)", "language": "go"}},
+		"cells": []map[string]any{
+			{"cell_type": "code", "id": "a", "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil,
+				"source": `sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { if x == 3 { panic("three is bad") }; return x }).Collect()`},
+			{"cell_type": "code", "id": "b", "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil,
+				"source": `panic("plain panic")`},
+			{"cell_type": "code", "id": "c", "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil,
+				"source": `sc.Parallelize([]int{1, 2, 3}).Count()`},
+		},
+	}
+	data, _ := json.Marshal(nb)
+	path := filepath.Join(dir, "panics.ipynb")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := executeNotebook(t, path, "--allow-errors")
+	errorOf := func(cell int) (string, string) {
+		for _, o := range out.Cells[cell].Outputs {
+			if o.OutputType == "error" {
+				return o.Ename, o.Evalue
+			}
+		}
+		return "", ""
+	}
+	if name, value := errorOf(0); name != "JobError" || !strings.Contains(value, "three is bad") {
+		t.Errorf("worker panic shown as %q: %q", name, value)
+	}
+	if name, value := errorOf(1); name != "panic" || !strings.Contains(value, "plain panic") {
+		t.Errorf("cell panic shown as %q: %q", name, value)
+	}
+	var got string
+	for _, o := range out.Cells[2].Outputs {
+		if o.OutputType == "execute_result" {
+			got = joined(o.Data["text/plain"])
+		}
+	}
+	if got != "3" {
+		t.Errorf("cell after the panics showed %q, want 3", got)
+	}
+}

@@ -1,0 +1,216 @@
+// Command gosparkling is a Jupyter kernel for Go with Spark's RDD API:
+// notebooks get a ready rdd.Context named sc.
+//
+//	gosparkling kernel CONNECTION_FILE   run the kernel (Jupyter starts it)
+//	gosparkling install [--user | --sys-prefix | --prefix DIR]
+//	gosparkling version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/gosparkling/gosparkling/install"
+	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/kernel"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; by
+// default it is the module version go install recorded, or "devel".
+var version = ""
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `gosparkling: Spark's RDD programming model in Go, in Jupyter.
+
+Usage:
+  gosparkling kernel CONNECTION_FILE                  run the Jupyter kernel
+  gosparkling install [--user | --sys-prefix | --prefix DIR]
+                                                      install the kernelspec
+  gosparkling version                                 print the version
+
+Run "gosparkling COMMAND -h" for a command's options.
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "kernel":
+		err = runKernel(args[1:], stderr)
+	case "install":
+		err = runInstall(args[1:], stdout, stderr)
+	case "version":
+		err = runVersion(args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "gosparkling: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "gosparkling %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+// errUsage marks a command line error already explained to the user.
+var errUsage = errors.New("usage")
+
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: gosparkling %s\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func runKernel(args []string, stderr io.Writer) error {
+	fs := newFlagSet("kernel", "kernel CONNECTION_FILE\n\nRuns the Jupyter kernel on the sockets of CONNECTION_FILE (Jupyter passes it).", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	conn, err := kernel.ReadConnectionFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	session, err := interp.NewSession()
+	if err != nil {
+		return err
+	}
+	logger := log.New(stderr, "gosparkling kernel: ", log.LstdFlags)
+	k, err := kernel.New(conn, session, kernelInfo(), logger)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	// SIGINT interrupts the running cell, as it does in other kernels.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
+	go func() {
+		for range interrupts {
+			k.Interrupt()
+		}
+	}()
+	if err := k.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+func kernelInfo() kernel.Info {
+	return kernel.Info{
+		Implementation:        "gosparkling",
+		ImplementationVersion: moduleVersion(),
+		Banner: fmt.Sprintf("gosparkling %s: Go %s (yaegi) with Spark's RDD API; sc is your rdd.Context",
+			moduleVersion(), strings.TrimPrefix(runtime.Version(), "go")),
+		HelpLinks: []kernel.HelpLink{
+			{Text: "gosparkling", URL: "https://github.com/gosparkling/gosparkling"},
+			{Text: "Go", URL: "https://go.dev/doc/"},
+		},
+	}
+}
+
+func runInstall(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("install", "install [--user | --sys-prefix | --prefix DIR]\n\nInstalls the kernelspec \""+install.Name+"\" so that Jupyter offers \""+install.DisplayName+"\".", stderr)
+	user := fs.Bool("user", false, "install for the current user (the default)")
+	sysPrefix := fs.Bool("sys-prefix", false, "install into the sys.prefix of the python3 on PATH (a virtualenv)")
+	prefix := fs.String("prefix", "", "install under `DIR`/share/jupyter/kernels")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	chosen := 0
+	for _, set := range []bool{*user, *sysPrefix, *prefix != ""} {
+		if set {
+			chosen++
+		}
+	}
+	if chosen > 1 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "gosparkling install: give at most one of --user, --sys-prefix, --prefix DIR, and no arguments")
+		fs.Usage()
+		return errUsage
+	}
+	var dir string
+	var err error
+	switch {
+	case *sysPrefix:
+		var p string
+		if p, err = install.SysPrefix("python3"); err == nil {
+			dir = install.PrefixKernelsDir(p)
+		}
+	case *prefix != "":
+		var abs string
+		if abs, err = filepath.Abs(*prefix); err == nil {
+			dir = install.PrefixKernelsDir(abs)
+		}
+	default:
+		dir, err = install.UserKernelsDir()
+	}
+	if err != nil {
+		return err
+	}
+	binary, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding this program's path: %w", err)
+	}
+	if binary, err = filepath.EvalSymlinks(binary); err != nil {
+		return fmt.Errorf("finding this program's path: %w", err)
+	}
+	dest, err := install.Install(dir, binary)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Installed kernelspec %s in %s\n", install.Name, dest)
+	return nil
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("version", "version\n\nPrints gosparkling's version and the Go version it was built with.", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "gosparkling %s (%s, %s/%s)\n", moduleVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+// moduleVersion is the version set at link time, else the module version
+// recorded by go install, else "devel".
+func moduleVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
