@@ -46,7 +46,14 @@ var preamble = []string{
 	`var sc = _gosparklingSession.SC`,
 	`func ` + valueFunc + `(v interface{}) []interface{} { return []interface{}{v} }`,
 	`func ` + valuesFunc + `(v ...interface{}) []interface{} { return v }`,
+	// Built-ins yaegi v0.16 lacks.
+	`func min[T ` + orderedTypes + `](x T, ys ...T) T { for _, y := range ys { if y < x { x = y } }; return x }`,
+	`func max[T ` + orderedTypes + `](x T, ys ...T) T { for _, y := range ys { if y > x { x = y } }; return x }`,
+	`var clear = _gosparklingSession.Clear`,
 }
+
+// orderedTypes are the types min and max accept.
+const orderedTypes = "int | int8 | int16 | int32 | int64 | uint | uint8 | uint16 | uint32 | uint64 | uintptr | float32 | float64 | string"
 
 // Session is one notebook's interpreter: the state of every cell run so
 // far and the Context sc. Execute runs one cell at a time.
@@ -61,6 +68,10 @@ type Session struct {
 
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
+
+	panicMu   sync.Mutex
+	running   bool  // a cell is executing
+	cellPanic error // a panic in a goroutine of the running cell
 }
 
 // Option configures a Session.
@@ -94,7 +105,11 @@ func NewSession(opts ...Option) (*Session, error) {
 	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr})
 	s.packages = packageIndex(stdlib.Symbols, symbols.Symbols)
 	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, {
-		sessionPkg + "/session": {"SC": reflect.ValueOf(&s.sc).Elem()},
+		sessionPkg + "/session": {
+			"SC":      reflect.ValueOf(&s.sc).Elem(),
+			"GoPanic": reflect.ValueOf(s.goPanic),
+			"Clear":   reflect.ValueOf(clearValue),
+		},
 	}} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
@@ -129,6 +144,9 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.sc.SetJobContext(ctx)
 	defer s.sc.SetJobContext(nil)
 
+	s.setRunning(true)
+	defer s.setRunning(false)
+
 	chunks, err := splitCell(code)
 	if err != nil {
 		return nil, &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
@@ -137,7 +155,57 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	if err != nil {
 		return nil, s.cellError(ctx, err)
 	}
+	if err := s.takeCellPanic(); err != nil {
+		return nil, err
+	}
 	return bundleOf(values)
+}
+
+func (s *Session) setRunning(running bool) {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	s.running, s.cellPanic = running, nil
+}
+
+// goPanic is called, through the rewritten go statements, with the value
+// of a panic in a goroutine a cell started. The kernel lives: the panic
+// becomes the running cell's error, or a message on stderr when no cell
+// runs any more.
+func (s *Session) goPanic(r any) {
+	msg := fmt.Sprintf("panic in a goroutine started by a cell: %v", r)
+	s.panicMu.Lock()
+	running := s.running
+	if running && s.cellPanic == nil {
+		s.cellPanic = &CellError{Name: "panic", Value: fmt.Sprintf("in a goroutine: %v", r), Traceback: []string{msg}}
+	}
+	s.panicMu.Unlock()
+	if !running {
+		s.stderr.Write([]byte(msg + "\n"))
+	}
+}
+
+func (s *Session) takeCellPanic() error {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	err := s.cellPanic
+	s.cellPanic = nil
+	if err == nil {
+		return nil
+	}
+	return err
+}
+
+// clearValue is the clear built-in for maps and slices.
+func clearValue(x any) {
+	v := reflect.ValueOf(x)
+	switch v.Kind() {
+	case reflect.Map:
+		v.Clear()
+	case reflect.Slice:
+		v.Clear()
+	default:
+		panic(fmt.Sprintf("invalid argument: clear(%T): argument must be a map or a slice", x))
+	}
 }
 
 // run evaluates the chunks: imports first (each once per session), then
@@ -161,8 +229,10 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 		}
 	}()
 	var rest []chunk
+	rw := newRewriter(s.isIntegerGlobal)
 	for _, c := range chunks {
 		if c.kind != importChunk {
+			c.src, _ = rw.rewriteChunk(c)
 			rest = append(rest, c)
 			continue
 		}
@@ -193,13 +263,14 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 }
 
 // source joins chunks into one source text whose lines are the cell's
-// lines, so that positions in errors point into the cell. A statement run
-// starting with func (a literal) is prefixed with ";" so that yaegi does
-// not take it for a declaration.
+// lines, so that positions in errors point into the cell. A run of
+// statements starts with ";" so that yaegi, which picks its mode by the
+// first token, never takes it for declarations (a func literal, or a var
+// statement of a rewritten cell).
 func source(chunks []chunk) string {
 	var b strings.Builder
 	line := 1
-	if chunks[0].kind == stmtChunk && strings.HasPrefix(chunks[0].src, "func") {
+	if chunks[0].kind == stmtChunk {
 		b.WriteString(";")
 	}
 	for _, c := range chunks {
@@ -213,6 +284,21 @@ func source(chunks []chunk) string {
 		line += strings.Count(c.src, "\n")
 	}
 	return b.String()
+}
+
+// isIntegerGlobal reports whether a global variable of the session holds
+// an integer. yaegi's Globals can panic after a failed compile: then the
+// answer is no.
+func (s *Session) isIntegerGlobal(name string) (isInt bool) {
+	if !s.globals[name] {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			isInt = false
+		}
+	}()
+	return isIntegerValue(s.yaegi.Globals()[name])
 }
 
 // importChunk evaluates the import specs of c that this session has not

@@ -296,3 +296,47 @@ func TestSplitCell(t *testing.T) {
 		}
 	}
 }
+
+func TestSyntaxYaegiLacksWorks(t *testing.T) {
+	s := newSession(t)
+	tests := []struct{ name, code, plain string }{
+		{"range over an int literal", "total := 0\nfor i := range 4 { total += i }\ntotal", "6"},
+		{"range over an int variable", "n := 3\nsum := 0\nfor range n { sum++ }\nsum", "3"},
+		{"range over len", "xs := []string{\"a\", \"b\"}\nc := 0\nfor i := range len(xs) { c += i }\nc", "1"},
+		{"range over a slice is untouched", "out := \"\"\nfor _, x := range []string{\"p\", \"q\"} { out += x }\nout", "pq"},
+		{"labelled range over an int", "hits := 0\nouter:\nfor i := range 3 {\n\tfor j := range 3 {\n\t\tif j > i { continue outer }\n\t\thits++\n\t}\n}\nhits", "6"},
+		{"min and max", "min(3, 1, 2) + max(4, 9)", "10"},
+		{"min of strings", `min("b", "a")`, "a"},
+		{"min of floats and untyped ints", "min(2.5, 1)", "1"},
+		{"clear a map", "m := map[string]int{\"a\": 1}\nclear(m)\nlen(m)", "0"},
+		{"top-level comma-ok assertion", "var x interface{} = 5\nv, ok := x.(int)\nfmt.Sprint(v, ok)", "5 true"},
+		{"top-level if with assertion", "var y interface{} = \"s\"\ngot := \"\"\nif str, ok := y.(string); ok { got = str }\ngot", "s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := execute(t, s, tt.code)
+			if got.err != nil {
+				t.Fatalf("cell failed: %v", got.err)
+			}
+			if got.plain != tt.plain {
+				t.Errorf("value %q, want %q", got.plain, tt.plain)
+			}
+		})
+	}
+}
+
+func TestPanicInACellsGoroutineIsReported(t *testing.T) {
+	s := newSession(t)
+	got := execute(t, s, "done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\tpanic(\"in goroutine\")\n}()\n<-done")
+	if got.err == nil || !strings.Contains(got.err.Value, "in goroutine") {
+		t.Fatalf("goroutine panic not reported: %+v", got)
+	}
+	// Arguments are evaluated by the go statement, as Go does.
+	got = execute(t, s, "ch := make(chan int, 3)\nfor i := 0; i < 3; i++ { go func(n int) { ch <- n }(i) }\n<-ch + <-ch + <-ch")
+	if got.err != nil || got.plain != "3" {
+		t.Errorf("go with arguments: %+v", got)
+	}
+	if after := execute(t, s, "1 + 1"); after.err != nil || after.plain != "2" {
+		t.Errorf("next cell: %+v", after)
+	}
+}

@@ -8,6 +8,7 @@ import "reflect"
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/rdd
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/display
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio/warc
 
 // Symbols maps "importpath/name" to the exported symbols of the package.
 var Symbols = map[string]map[string]reflect.Value{}

@@ -1,0 +1,409 @@
+package interp
+
+import (
+	"bytes"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"strings"
+)
+
+// yaegi v0.16 lacks some Go syntax. Cells are rewritten, on the syntax
+// tree, into equivalent code it runs:
+//   - `for i := range n` over an integer becomes a counting loop;
+//   - a top-level `v, ok := x.(T)` becomes declarations and an assignment,
+//     and a top-level if or switch whose init does such an assertion runs
+//     in a function literal;
+//   - `go f(args)` evaluates f and args, then runs the call in a goroutine
+//     that recovers a panic and reports it to the cell instead of letting
+//     it kill the kernel.
+// min, max and clear are defined by the session's preamble.
+
+// goPanicFunc reports a panic recovered in a cell's goroutine.
+const goPanicFunc = "_gosparklingSession.GoPanic"
+
+// newRewriter returns a rewriter for the chunks of one cell. intVar
+// reports whether a global variable holds an integer, for `range v`.
+func newRewriter(intVar func(name string) bool) *rewriter {
+	return &rewriter{intVar: intVar, localInts: map[string]bool{}}
+}
+
+// rewriteChunk returns the chunk's source rewritten for yaegi, and whether
+// anything changed. Integer variables the cell defines are remembered for
+// its later chunks.
+func (r *rewriter) rewriteChunk(c chunk) (string, bool) {
+	if c.kind == importChunk {
+		return c.src, false
+	}
+	if !needsRewrite(c.src) {
+		r.noteInts(c.src)
+		return c.src, false
+	}
+	prefix, suffix := "package main\n", ""
+	if c.kind == stmtChunk {
+		prefix, suffix = "package main\nfunc _() {\n", "\n}"
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "cell", prefix+c.src+suffix, parser.ParseComments)
+	if err != nil {
+		return c.src, false
+	}
+	r.changed = false
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			r.topLevel = c.kind == stmtChunk && fd.Name.Name == "_"
+			fd.Body.List = r.stmts(fd.Body.List, r.topLevel)
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.FuncLit); ok {
+			lit.Body.List = r.stmts(lit.Body.List, false)
+		}
+		return true
+	})
+	if !r.changed {
+		return c.src, false
+	}
+	var buf bytes.Buffer
+	if c.kind == stmtChunk {
+		body := f.Decls[0].(*ast.FuncDecl).Body
+		for i, st := range body.List {
+			if i > 0 {
+				buf.WriteString("\n")
+			}
+			if err := format.Node(&buf, fset, st); err != nil {
+				return c.src, false
+			}
+		}
+	} else {
+		for i, d := range f.Decls {
+			if i > 0 {
+				buf.WriteString("\n")
+			}
+			if err := format.Node(&buf, fset, d); err != nil {
+				return c.src, false
+			}
+		}
+	}
+	return buf.String(), true
+}
+
+// needsRewrite is a cheap test on the text, so that most cells are never
+// parsed twice.
+func needsRewrite(src string) bool {
+	return strings.Contains(src, "range") || strings.Contains(src, ".(") || strings.Contains(src, "go ")
+}
+
+type rewriter struct {
+	intVar    func(string) bool
+	localInts map[string]bool // integer variables defined earlier in the cell
+	topLevel  bool
+	changed   bool
+	counter   int
+}
+
+// noteInts remembers the integer variables a chunk without anything to
+// rewrite defines (`n := 10`, `var n int`).
+func (r *rewriter) noteInts(src string) {
+	if !strings.Contains(src, ":=") && !strings.HasPrefix(src, "var") {
+		return
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "cell", "package main\nfunc _() {\n"+src+"\n}", 0)
+	if err != nil {
+		return
+	}
+	for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		r.noteStmtInts(st)
+	}
+}
+
+func (r *rewriter) noteStmtInts(st ast.Stmt) {
+	switch s := st.(type) {
+	case *ast.AssignStmt:
+		if s.Tok == token.DEFINE && len(s.Lhs) == len(s.Rhs) {
+			for i, lhs := range s.Lhs {
+				if id, ok := lhs.(*ast.Ident); ok && r.isInteger(s.Rhs[i]) {
+					r.localInts[id.Name] = true
+				}
+			}
+		}
+	case *ast.DeclStmt:
+		if gd, ok := s.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				isInt := vs.Type != nil && r.isInteger(&ast.CallExpr{Fun: vs.Type})
+				for i, id := range vs.Names {
+					if isInt || vs.Type == nil && i < len(vs.Values) && r.isInteger(vs.Values[i]) {
+						r.localInts[id.Name] = true
+					}
+				}
+			}
+		}
+	}
+}
+
+func (r *rewriter) tmp(name string) string {
+	r.counter++
+	return "_gs" + name + strings.Repeat("_", r.counter)
+}
+
+// stmts rewrites a statement list, recursing into nested blocks.
+func (r *rewriter) stmts(list []ast.Stmt, top bool) []ast.Stmt {
+	var out []ast.Stmt
+	for _, st := range list {
+		out = append(out, r.stmt(st, top)...)
+	}
+	return out
+}
+
+func (r *rewriter) block(b *ast.BlockStmt) {
+	if b != nil {
+		b.List = r.stmts(b.List, false)
+	}
+}
+
+func (r *rewriter) stmt(st ast.Stmt, top bool) []ast.Stmt {
+	if top {
+		r.noteStmtInts(st)
+	}
+	switch s := st.(type) {
+	case *ast.RangeStmt:
+		r.block(s.Body)
+		if loop := r.rangeOverInt(s, nil); loop != nil {
+			return []ast.Stmt{loop}
+		}
+	case *ast.LabeledStmt:
+		if rs, ok := s.Stmt.(*ast.RangeStmt); ok {
+			r.block(rs.Body)
+			if loop := r.rangeOverInt(rs, s.Label); loop != nil {
+				return []ast.Stmt{loop}
+			}
+			return []ast.Stmt{s}
+		}
+		s.Stmt = r.stmt(s.Stmt, false)[0]
+	case *ast.ForStmt:
+		r.block(s.Body)
+	case *ast.IfStmt:
+		r.block(s.Body)
+		if s.Else != nil {
+			s.Else = r.stmt(s.Else, false)[0]
+		}
+		if top && isCommaOkAssert(s.Init) {
+			return []ast.Stmt{r.inFuncLit(s)}
+		}
+	case *ast.SwitchStmt:
+		r.caseBodies(s.Body)
+		if top && isCommaOkAssert(s.Init) {
+			return []ast.Stmt{r.inFuncLit(s)}
+		}
+	case *ast.TypeSwitchStmt:
+		r.caseBodies(s.Body)
+	case *ast.SelectStmt:
+		r.caseBodies(s.Body)
+	case *ast.BlockStmt:
+		r.block(s)
+	case *ast.AssignStmt:
+		if top && isCommaOkAssert(s) {
+			return r.splitCommaOk(s)
+		}
+	case *ast.GoStmt:
+		return []ast.Stmt{r.recoveringGo(s)}
+	}
+	return []ast.Stmt{st}
+}
+
+func (r *rewriter) caseBodies(b *ast.BlockStmt) {
+	for _, c := range b.List {
+		switch cc := c.(type) {
+		case *ast.CaseClause:
+			cc.Body = r.stmts(cc.Body, false)
+		case *ast.CommClause:
+			cc.Body = r.stmts(cc.Body, false)
+		}
+	}
+}
+
+// rangeOverInt turns `for i := range n` into
+// `{ _gsN := n; for i := _gsN - _gsN; i < _gsN; i++ { ... } }` when n is
+// an integer, keeping n's type and evaluating it once.
+func (r *rewriter) rangeOverInt(s *ast.RangeStmt, label *ast.Ident) ast.Stmt {
+	if s.Value != nil || !r.isInteger(s.X) {
+		return nil
+	}
+	r.changed = true
+	n := ast.NewIdent(r.tmp("N"))
+	key := ast.NewIdent(r.tmp("I"))
+	tok := token.DEFINE
+	if id, ok := s.Key.(*ast.Ident); ok && id.Name != "_" {
+		key, tok = id, s.Tok
+	}
+	if tok == 0 || tok == token.ILLEGAL {
+		tok = token.DEFINE
+	}
+	loop := &ast.ForStmt{
+		Init: &ast.AssignStmt{Lhs: []ast.Expr{key}, Tok: tok,
+			Rhs: []ast.Expr{&ast.BinaryExpr{X: n, Op: token.SUB, Y: n}}},
+		Cond: &ast.BinaryExpr{X: key, Op: token.LSS, Y: n},
+		Post: &ast.IncDecStmt{X: key, Tok: token.INC},
+		Body: s.Body,
+	}
+	var inner ast.Stmt = loop
+	if label != nil {
+		inner = &ast.LabeledStmt{Label: label, Stmt: loop}
+	}
+	return &ast.BlockStmt{List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: []ast.Expr{n}, Tok: token.DEFINE, Rhs: []ast.Expr{s.X}},
+		inner,
+	}}
+}
+
+// isInteger reports whether e is surely an integer: a literal, an integer
+// conversion, len or cap, arithmetic on integers, or a global variable
+// holding one.
+func (r *rewriter) isInteger(e ast.Expr) bool {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		return x.Kind == token.INT
+	case *ast.ParenExpr:
+		return r.isInteger(x.X)
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok {
+			switch id.Name {
+			case "len", "cap", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr":
+				return true
+			}
+		}
+	case *ast.BinaryExpr:
+		switch x.Op {
+		case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.SHL, token.SHR, token.AND, token.OR, token.XOR:
+			return r.isInteger(x.X) || r.isInteger(x.Y)
+		}
+	case *ast.UnaryExpr:
+		return x.Op == token.SUB && r.isInteger(x.X)
+	case *ast.Ident:
+		return r.localInts[x.Name] || r.intVar != nil && r.intVar(x.Name)
+	}
+	return false
+}
+
+// isCommaOkAssert reports whether st is `v, ok := x.(T)`.
+func isCommaOkAssert(st ast.Stmt) bool {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+		return false
+	}
+	ta, ok := as.Rhs[0].(*ast.TypeAssertExpr)
+	return ok && ta.Type != nil
+}
+
+// splitCommaOk turns `v, ok := x.(T)` into `var v T; var ok bool;
+// v, ok = x.(T)`.
+func (r *rewriter) splitCommaOk(s *ast.AssignStmt) []ast.Stmt {
+	r.changed = true
+	ta := s.Rhs[0].(*ast.TypeAssertExpr)
+	var out []ast.Stmt
+	for i, typ := range []ast.Expr{ta.Type, ast.NewIdent("bool")} {
+		if id, ok := s.Lhs[i].(*ast.Ident); ok && id.Name != "_" {
+			out = append(out, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, Specs: []ast.Spec{
+				&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(id.Name)}, Type: typ}}}})
+		}
+	}
+	return append(out, &ast.AssignStmt{Lhs: s.Lhs, Tok: token.ASSIGN, Rhs: s.Rhs})
+}
+
+// inFuncLit runs st inside `func() { st }()`.
+func (r *rewriter) inFuncLit(st ast.Stmt) ast.Stmt {
+	r.changed = true
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{st}},
+	}}}
+}
+
+// recoveringGo turns `go f(a, b)` into
+//
+//	{ _gsF, _gsA, _gsB := f, a, b
+//	  go func() { defer func() { if r := recover(); r != nil { GoPanic(r) } }(); _gsF(_gsA, _gsB) }() }
+//
+// keeping Go's order: f and its arguments are evaluated by the go
+// statement, the call runs in the goroutine.
+func (r *rewriter) recoveringGo(s *ast.GoStmt) ast.Stmt {
+	r.changed = true
+	call := s.Call
+	var lhs, rhs []ast.Expr
+	fun := call.Fun
+	if id, ok := fun.(*ast.Ident); !ok || !predeclared[id.Name] {
+		if _, isLit := fun.(*ast.FuncLit); !isLit {
+			tmp := ast.NewIdent(r.tmp("F"))
+			lhs, rhs = append(lhs, tmp), append(rhs, fun)
+			fun = tmp
+		}
+	}
+	args := make([]ast.Expr, len(call.Args))
+	singleCall := len(call.Args) == 1 && isCall(call.Args[0]) // may be multi-valued
+	for i, a := range call.Args {
+		if singleCall || isConstant(a) {
+			args[i] = a
+			continue
+		}
+		tmp := ast.NewIdent(r.tmp("A"))
+		lhs, rhs = append(lhs, tmp), append(rhs, a)
+		args[i] = tmp
+	}
+	recoverer := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.IfStmt{
+			Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("r")}, Tok: token.DEFINE,
+				Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("recover")}}},
+			Cond: &ast.BinaryExpr{X: ast.NewIdent("r"), Op: token.NEQ, Y: ast.NewIdent("nil")},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{
+				Fun: parseExpr(goPanicFunc), Args: []ast.Expr{ast.NewIdent("r")}}}}},
+		}}},
+	}}}
+	body := &ast.BlockStmt{List: []ast.Stmt{recoverer,
+		&ast.ExprStmt{X: &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}}}}
+	goStmt := &ast.GoStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: body}}}
+	if len(lhs) == 0 {
+		return goStmt
+	}
+	return &ast.BlockStmt{List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs},
+		goStmt,
+	}}
+}
+
+func isCall(e ast.Expr) bool {
+	_, ok := e.(*ast.CallExpr)
+	return ok
+}
+
+func isConstant(e ast.Expr) bool {
+	_, ok := e.(*ast.BasicLit)
+	return ok
+}
+
+func parseExpr(s string) ast.Expr {
+	e, err := parser.ParseExpr(s)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// isIntegerValue reports whether v holds a Go integer.
+func isIntegerValue(v reflect.Value) bool {
+	for v.IsValid() && v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	if !v.IsValid() {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
