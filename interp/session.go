@@ -65,9 +65,12 @@ type Session struct {
 	globals  map[string]bool   // top-level names defined by cells and the preamble
 	stdout   *cellWriter
 	stderr   *cellWriter
+	stdin    *cellStdin
 
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
+
+	drains []func() // wait for captured process output (CaptureProcessOutput)
 
 	panicMu   sync.Mutex
 	running   bool  // a cell is executing
@@ -98,11 +101,12 @@ func NewSession(opts ...Option) (*Session, error) {
 		globals:  map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
 		stdout:   &cellWriter{name: "stdout"},
 		stderr:   &cellWriter{name: "stderr"},
+		stdin:    &cellStdin{},
 	}
 	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite)}, cfg.rddOptions...)
 	s.sc = rdd.NewContext(rddOpts...)
 
-	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr})
+	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr, Stdin: s.stdin})
 	s.packages = packageIndex(stdlib.Symbols, symbols.Symbols)
 	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, {
 		sessionPkg + "/session": {
@@ -141,6 +145,15 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.cell++
 	s.stdout.set(out)
 	s.stderr.set(out)
+	s.stdin.set(out)
+	defer func() {
+		for _, drain := range s.drains {
+			drain()
+		}
+		s.stdout.set(nil)
+		s.stderr.set(nil)
+		s.stdin.set(nil)
+	}()
 	s.sc.SetJobContext(ctx)
 	defer s.sc.SetJobContext(nil)
 
@@ -502,6 +515,18 @@ func (w *cellWriter) Write(p []byte) (int, error) {
 // panicFrame matches the lines yaegi prints to stderr for each interpreted
 // frame a panic unwinds through ("1:28: panic: main.f(...)").
 var panicFrame = regexp.MustCompile(`^\d+:\d+: panic: `)
+
+// forward writes process output to the running cell's Output and
+// reports false when there is none.
+func (w *cellWriter) forward(p []byte) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.out == nil {
+		return false
+	}
+	w.out.Stream(w.name, string(p))
+	return true
+}
 
 func (w *cellWriter) takePanicFrames() []string {
 	w.mu.Lock()

@@ -340,3 +340,32 @@ func TestPanicInACellsGoroutineIsReported(t *testing.T) {
 		t.Errorf("next cell: %+v", after)
 	}
 }
+
+// inputRecorder answers input requests with fixed lines.
+type inputRecorder struct {
+	recorder
+	lines []string
+}
+
+func (r *inputRecorder) Input(prompt string, password bool) (string, error) {
+	line := r.lines[0]
+	r.lines = r.lines[1:]
+	return line, nil
+}
+
+func TestCellsReadStandardInput(t *testing.T) {
+	s := newSession(t)
+	out := &inputRecorder{lines: []string{"Ada", "36"}}
+	bundle, err := s.Execute(context.Background(), "var name string\nvar age int\nfmt.Scanln(&name)\nfmt.Scanln(&age)\nfmt.Sprint(name, \" is \", age)", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bundle["text/plain"]; got != "Ada is 36" {
+		t.Errorf("value %q", got)
+	}
+	// Without a frontend that answers, standard input is empty.
+	got := execute(t, s, "var line string\nn, _ := fmt.Scanln(&line)\nn")
+	if got.err != nil || got.plain != "0" {
+		t.Errorf("Scanln without input: %+v", got)
+	}
+}

@@ -96,7 +96,7 @@ func writePart(t *task, r *RDD, p int, dir fileio.OutputDir, name, codec string)
 func wholeFileGroups(files []fileio.FileInfo, minPartitions int) [][]fileio.FileInfo {
 	var total int64
 	for _, f := range files {
-		total += f.Size
+		total += max(f.Size, 0)
 	}
 	goal := max(1, (total+int64(minPartitions)-1)/int64(minPartitions))
 	var groups [][]fileio.FileInfo
@@ -104,7 +104,7 @@ func wholeFileGroups(files []fileio.FileInfo, minPartitions int) [][]fileio.File
 	var size int64
 	for _, f := range files {
 		cur = append(cur, f)
-		size += f.Size
+		size += max(f.Size, 0)
 		if size >= goal {
 			groups = append(groups, cur)
 			cur, size = nil, 0

@@ -73,7 +73,7 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 func planSplits(files []fileio.FileInfo, minPartitions int) []fileSplit {
 	var total int64
 	for _, f := range files {
-		if fileio.Splittable(f.Path) {
+		if fileio.Splittable(f.Path) && f.Size > 0 {
 			total += f.Size
 		}
 	}
@@ -81,7 +81,9 @@ func planSplits(files []fileio.FileInfo, minPartitions int) []fileSplit {
 	splitSize := max(min(goal, blockSize), 1)
 	var splits []fileSplit
 	for _, f := range files {
-		if !fileio.Splittable(f.Path) || f.Size == 0 {
+		// Compressed files, empty ones and ones of unknown size (an HTTP
+		// server that does not tell) are read whole.
+		if !fileio.Splittable(f.Path) || f.Size <= 0 {
 			splits = append(splits, fileSplit{path: f.Path, end: -1, size: f.Size})
 			continue
 		}
