@@ -1,6 +1,6 @@
 // Package fileio finds and reads the files behind a path expression: comma-separated lists,
-// directories and globs on any file system it knows (local paths and file:// URLs now; s3://
-// and http(s):// slot in as further FileSystem implementations), decoding each file by its
+// directories and globs on any file system it knows (local paths and file:// URLs, s3://
+// object stores, read-only http(s):// servers), decoding each file by its
 // suffix (.gz, .bz2, .xz, .zst) and splitting text into lines the way Hadoop's
 // LineRecordReader does, including reading one byte range ("split") of a large file.
 //

@@ -96,6 +96,7 @@ func (m FileSystems) expandItem(ctx context.Context, item string) ([]FileInfo, e
 		return nil, err
 	}
 	g := &globber{ctx: ctx, fsys: fsys, item: item, seen: map[string]bool{}}
+	var listErr error // why the wildcards of item could not be expanded
 	if strings.ContainsAny(item, "*?[{") {
 		err := g.glob()
 		if err == nil {
@@ -109,10 +110,14 @@ func (m FileSystems) expandItem(ctx context.Context, item string) ([]FileInfo, e
 			return nil, err
 		}
 		// A file system that cannot list (a web server) takes the item literally.
+		listErr = err
 		g = &globber{ctx: ctx, fsys: fsys, item: item, seen: map[string]bool{}}
 	}
 	info, err := fsys.Stat(ctx, item)
 	if err != nil {
+		if listErr != nil {
+			return nil, literalGlobError(item, listErr, err)
+		}
 		return nil, err
 	}
 	if !info.IsDir {
@@ -123,6 +128,20 @@ func (m FileSystems) expandItem(ctx context.Context, item string) ([]FileInfo, e
 	}
 	slices.SortFunc(g.out, func(a, b FileInfo) int { return strings.Compare(a.Path, b.Path) })
 	return g.out, nil
+}
+
+// literalGlobError explains the failure of a glob on a file system that cannot list: its
+// wildcards cannot be expanded, and taken literally the path names no file either.
+func literalGlobError(item string, listErr, statErr error) error {
+	var fe *Error
+	if errors.As(listErr, &fe) {
+		listErr = fe.Err
+	}
+	if errors.As(statErr, &fe) && fe.Path == item {
+		statErr = fe.Err
+	}
+	return &Error{Op: "glob", Path: item,
+		Err: fmt.Errorf("the wildcards cannot be expanded (%w), and taken literally the path fails: %w", listErr, statErr)}
 }
 
 // globber collects the files of one item of a path expression.

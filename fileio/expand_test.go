@@ -146,7 +146,7 @@ func TestExpandErrors(t *testing.T) {
 		{"unmatched brace", "data/{a,b.txt", []string{"data/{a,b.txt", "unmatched '{'"}, false},
 		{"empty expression", " ", []string{"no path given"}, false},
 		{"empty item", "data/a.txt,,data/b.txt", []string{"empty item"}, false},
-		{"unknown scheme", "s3://bucket/key", []string{"s3://bucket/key", `no file system for scheme "s3"`}, false},
+		{"unknown scheme", "gs://bucket/key", []string{"gs://bucket/key", `no file system for scheme "gs"`}, false},
 		{"file URL with a host", "file://otherhost/x", []string{"file://otherhost/x", "no host"}, false},
 		{"relative file URL", "file:x/y", []string{"file:x/y", "absolute path"}, false},
 	}

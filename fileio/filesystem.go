@@ -43,8 +43,8 @@ type FileWriter interface {
 	Abort() error
 }
 
-// FileSystem is one kind of storage: the local disks now, object stores and web servers
-// later. Paths are full paths as the user spells them, scheme included ("s3://bucket/key",
+// FileSystem is one kind of storage: the local disks, an object store, web servers. Paths
+// are full paths as the user spells them, scheme included ("s3://bucket/key",
 // "file:///tmp/x", "/tmp/x"); every FileInfo a FileSystem returns uses the same spelling, so
 // its Path can be passed back to Open. Errors are *Error values naming the path.
 type FileSystem interface {
@@ -66,16 +66,20 @@ type FileSystem interface {
 	Create(ctx context.Context, path string) (FileWriter, error)
 }
 
-// FileSystems maps a URL scheme ("file", later "s3", "http", "https") to the FileSystem that
+// FileSystems maps a URL scheme ("file", "s3", "http", "https") to the FileSystem that
 // serves it. A bare path (no scheme) belongs to "file". A program that needs a configured file
 // system (credentials, an endpoint) builds its own FileSystems from Default and uses the
 // methods; the package-level functions use Default.
 type FileSystems map[string]FileSystem
 
 // Default returns a new FileSystems with every file system this package provides: "file"
-// (bare paths and file:// URLs) served by Local.
+// (bare paths and file:// URLs) served by Local, "s3" by an S3 configured from the
+// environment, "http" and "https" by an HTTP with default options. The S3 and HTTP file
+// systems are shared by every FileSystems Default returns, so that the AWS configuration is
+// read and credentials looked up once per process (at the first s3:// request, not here) and
+// connections are reused.
 func Default() FileSystems {
-	return FileSystems{"file": Local{}}
+	return FileSystems{"file": Local{}, "s3": sharedS3, "http": sharedHTTP, "https": sharedHTTP}
 }
 
 // For returns the FileSystem that serves path, chosen by its scheme.
