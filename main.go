@@ -107,7 +107,16 @@ func runKernel(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger := log.New(stderr, "gosparkling kernel: ", log.LstdFlags)
+	// What compiled code writes to the process's stdout and stderr goes to
+	// the running cell; the kernel logs on the original stderr.
+	logOut := stderr
+	if orig, restore, err := session.CaptureProcessOutput(); err != nil {
+		fmt.Fprintf(stderr, "gosparkling kernel: output of compiled code stays in this log: %v\n", err)
+	} else {
+		defer restore()
+		logOut = orig
+	}
+	logger := log.New(logOut, "gosparkling kernel: ", log.LstdFlags)
 	k, err := kernel.New(conn, session, kernelInfo(), logger)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package rdd
 import (
 	"context"
 	"fmt"
+	"github.com/gosparkling/gosparkling/fileio"
 	"os"
 	"reflect"
 	"runtime"
@@ -22,6 +23,7 @@ type Context struct {
 	nextJobID   atomic.Int64
 	progress    func(StageProgress)
 	spillDir    string // for DiskOnly partitions; made on first use
+	fs          fileio.FileSystems
 
 	mu      sync.Mutex
 	stopped bool
@@ -68,9 +70,16 @@ func WithProgress(f func(StageProgress)) Option {
 	return func(c *Context) { c.progress = f }
 }
 
+// WithFileSystems sets the file systems the Context reads and writes
+// through, by URL scheme (fileio.Default() unless set): an S3 file system
+// with its own endpoint or credentials, for example.
+func WithFileSystems(fs fileio.FileSystems) Option {
+	return func(c *Context) { c.fs = fs }
+}
+
 // NewContext returns a Context configured by opts.
 func NewContext(opts ...Option) *Context {
-	c := &Context{parallelism: runtime.GOMAXPROCS(0)}
+	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default()}
 	for _, o := range opts {
 		o(c)
 	}

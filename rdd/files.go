@@ -26,7 +26,7 @@ func (r *RDD) SaveAsTextFile(path string, codec ...string) {
 	}
 	ctx := r.sc.currentJobContext()
 	n := r.GetNumPartitions()
-	dir, err := fileio.CreateDir(ctx, path)
+	dir, err := r.sc.fs.CreateDir(ctx, path)
 	if err != nil {
 		panic(r.driverError("SaveAsTextFile", err))
 	}
@@ -125,7 +125,7 @@ func (c *Context) wholeFiles(method, paths string, minPartitions []int, read fun
 	var groups [][]fileio.FileInfo
 	r := c.newRDD("WholeFileRDD", method, nil)
 	r.partitions = func() (int, error) {
-		files, err := fileio.Expand(c.currentJobContext(), paths)
+		files, err := c.fs.Expand(c.currentJobContext(), paths)
 		if err != nil {
 			return 0, fmt.Errorf("rdd.%s(%q): %w", method, paths, err)
 		}
@@ -160,7 +160,7 @@ func (c *Context) wholeFiles(method, paths string, minPartitions []int, read fun
 // paths names, each file decoded by its suffix and read whole.
 func (c *Context) WholeTextFiles(paths string, minPartitions ...int) *RDD {
 	return c.wholeFiles("WholeTextFiles", paths, minPartitions, func(ctx context.Context, path string) (any, error) {
-		b, err := readAll(ctx, path, fileio.Open)
+		b, err := readAll(ctx, path, c.fs.Open)
 		return string(b), err
 	})
 }
@@ -169,7 +169,7 @@ func (c *Context) WholeTextFiles(paths string, minPartitions ...int) *RDD {
 // names, with the bytes as stored (no codec).
 func (c *Context) BinaryFiles(paths string, minPartitions ...int) *RDD {
 	return c.wholeFiles("BinaryFiles", paths, minPartitions, func(ctx context.Context, path string) (any, error) {
-		return readAll(ctx, path, fileio.OpenRaw)
+		return readAll(ctx, path, c.fs.OpenRaw)
 	})
 }
 
@@ -193,14 +193,14 @@ func (c *Context) BinaryRecords(paths string, recordLength int) *RDD {
 	r := c.newRDD("BinaryRecordsRDD", "BinaryRecords", nil)
 	r.partitions = func() (int, error) {
 		var err error
-		files, err = fileio.Expand(c.currentJobContext(), paths)
+		files, err = c.fs.Expand(c.currentJobContext(), paths)
 		if err != nil {
 			return 0, fmt.Errorf("rdd.BinaryRecords(%q): %w", paths, err)
 		}
 		return len(files), nil
 	}
 	r.compute = func(t *task, p int, emit func(any) bool) {
-		rc, err := fileio.Open(t.job.ctx, files[p].Path)
+		rc, err := c.fs.Open(t.job.ctx, files[p].Path)
 		if err != nil {
 			failTask(err)
 		}

@@ -50,7 +50,7 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 	r := c.newRDD("MapPartitionsRDD", "TextFile", nil)
 	r.partitions = func() (int, error) {
 		ctx := c.currentJobContext()
-		files, err := fileio.Expand(ctx, paths)
+		files, err := c.fs.Expand(ctx, paths)
 		if err != nil {
 			return 0, fmt.Errorf("rdd.TextFile(%q): %w", paths, err)
 		}
@@ -58,7 +58,7 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 		return len(splits), nil
 	}
 	r.compute = func(t *task, p int, emit func(any) bool) {
-		readLines(t.job.ctx, splits[p], t, emit)
+		readLines(t.job.ctx, c.fs, splits[p], t, emit)
 	}
 	r.sizes = func() ([]float64, bool, error) {
 		if _, err := r.numPartitions(); err != nil {
@@ -98,13 +98,13 @@ func planSplits(files []fileio.FileInfo, minPartitions int) []fileSplit {
 }
 
 // readLines pushes the lines of one split to emit.
-func readLines(ctx context.Context, s fileSplit, t *task, emit func(any) bool) {
+func readLines(ctx context.Context, fs fileio.FileSystems, s fileSplit, t *task, emit func(any) bool) {
 	var lines *fileio.LineReader
 	var err error
 	if s.end < 0 {
-		lines, err = fileio.OpenLines(ctx, s.path)
+		lines, err = fs.OpenLines(ctx, s.path)
 	} else {
-		lines, err = fileio.OpenSplit(ctx, s.path, s.start, s.end)
+		lines, err = fs.OpenSplit(ctx, s.path, s.start, s.end)
 	}
 	if err != nil {
 		failTask(err)

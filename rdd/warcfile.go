@@ -19,18 +19,20 @@ func (c *Context) WarcFile(paths string, minPartitions ...int) *RDD {
 	r := c.newRDD("WarcRDD", "WarcFile", nil)
 	r.partitions = func() (int, error) {
 		var err error
-		files, err = fileio.Expand(c.currentJobContext(), paths)
+		files, err = c.fs.Expand(c.currentJobContext(), paths)
 		if err != nil {
 			return 0, fmt.Errorf("rdd.WarcFile(%q): %w", paths, err)
 		}
 		return len(files), nil
 	}
 	r.compute = func(t *task, p int, emit func(any) bool) {
-		rd, err := warc.Open(t.job.ctx, files[p].Path)
+		raw, err := c.fs.OpenRaw(t.job.ctx, files[p].Path)
 		if err != nil {
 			failTask(err)
 		}
-		defer rd.Close()
+		defer raw.Close()
+		rd := warc.NewReader(raw)
+		rd.Path = files[p].Path
 		for !t.stopped() {
 			rec, err := rd.Next()
 			if errors.Is(err, io.EOF) {

@@ -20,6 +20,7 @@ func init() {
 		"None":            reflect.ValueOf(rdd.None),
 		"Try":             reflect.ValueOf(rdd.Try),
 		"WithCallSite":    reflect.ValueOf(rdd.WithCallSite),
+		"WithFileSystems": reflect.ValueOf(rdd.WithFileSystems),
 		"WithParallelism": reflect.ValueOf(rdd.WithParallelism),
 		"WithProgress":    reflect.ValueOf(rdd.WithProgress),
 

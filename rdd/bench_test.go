@@ -1,0 +1,147 @@
+package rdd_test
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// zipfCorpus writes about size bytes of text whose words follow a Zipf
+// law over a vocabulary of 100,000 words, deterministically, and returns
+// its path and word count. It is made once per size per test binary.
+func zipfCorpus(b *testing.B, size int) (string, int) {
+	b.Helper()
+	corpusOnce.Do(func() { corpora = map[int]corpus{} })
+	corpusMu.Lock()
+	defer corpusMu.Unlock()
+	if c, ok := corpora[size]; ok {
+		return c.path, c.words
+	}
+	dir, err := os.MkdirTemp("", "gosparkling-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("zipf-%d.txt", size))
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rng, 1.1, 1, 99_999)
+	written, words := 0, 0
+	for written < size {
+		n := 5 + rng.IntN(15)
+		for i := 0; i < n; i++ {
+			s := fmt.Sprintf("w%d", zipf.Uint64())
+			if i > 0 {
+				w.WriteByte(' ')
+				written++
+			}
+			w.WriteString(s)
+			written += len(s)
+			words++
+		}
+		w.WriteByte('\n')
+		written++
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	corpora[size] = corpus{path, words}
+	return path, words
+}
+
+type corpus struct {
+	path  string
+	words int
+}
+
+var (
+	corpusOnce sync.Once
+	corpusMu   sync.Mutex
+	corpora    map[int]corpus
+)
+
+const benchCorpusSize = 8 << 20
+
+// BenchmarkWordCountRDD is the word count with compiled functions:
+// TextFile, FlatMap(strings.Fields), Map to pairs, ReduceByKey.
+func BenchmarkWordCountRDD(b *testing.B) {
+	path, words := zipfCorpus(b, benchCorpusSize)
+	sc := rdd.NewContext()
+	b.SetBytes(int64(benchCorpusSize))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		counts := sc.TextFile(path).
+			FlatMap(strings.Fields).
+			Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+			ReduceByKey(func(a, b int) int { return a + b })
+		if counts.Count() == 0 {
+			b.Fatal("no words")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(words), "ns/word")
+}
+
+// BenchmarkWordCountBaseline is the practical limit: a hand-written loop
+// over the same file into a map[string]int, on one goroutine.
+func BenchmarkWordCountBaseline(b *testing.B) {
+	path, words := zipfCorpus(b, benchCorpusSize)
+	b.SetBytes(int64(benchCorpusSize))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		counts := map[string]int{}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			for _, w := range strings.Fields(sc.Text()) {
+				counts[w]++
+			}
+		}
+		f.Close()
+		if len(counts) == 0 {
+			b.Fatal("no words")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(words), "ns/word")
+}
+
+// BenchmarkWordCountRDDPeakMemory reports the heap in use at the end of
+// the map side of a word count over the corpus, beside its size.
+func BenchmarkWordCountRDDPeakMemory(b *testing.B) {
+	path, _ := zipfCorpus(b, benchCorpusSize)
+	sc := rdd.NewContext()
+	var peak uint64
+	for range b.N {
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		counts := sc.TextFile(path).
+			FlatMap(strings.Fields).
+			Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+			ReduceByKey(func(a, b int) int { return a + b }).Cache()
+		counts.Count()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		if after.HeapInuse > before.HeapInuse {
+			peak = max(peak, after.HeapInuse-before.HeapInuse)
+		}
+	}
+	b.ReportMetric(float64(peak)/float64(benchCorpusSize), "heap/input")
+}
