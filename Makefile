@@ -6,6 +6,9 @@ PYTHON  ?= /usr/bin/python3
 JUPYTER ?= /usr/bin/jupyter
 BIN     := bin/gosparkling
 PORT    ?= 8888
+# A real S3 server for the integration tests, built from its Go module.
+VERSITYGW_VERSION := v1.8.0
+VERSITYGW := bin/versitygw
 
 .PHONY: all build notebook test vet gotest fmt-check generate clean
 
@@ -22,9 +25,12 @@ notebook: build
 	$(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
 
 ## test: install what the tests need, then run every test (the notebooks included).
-test: fmt-check vet
+test: fmt-check vet $(VERSITYGW)
 	scripts/install-deps.sh test
-	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -race -count=1 ./...
+	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -count=1 ./...
+
+$(VERSITYGW):
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 vet:
 	$(GO) vet ./...
