@@ -179,7 +179,7 @@ func (c *Context) cogroupInto(method string, rdds []*RDD, parts func() (int, err
 					}
 					groups = append(groups, empty)
 				}
-				groups[g][i] = m.vals[j].([]any)
+				groups[g][i] = m.value(j).([]any)
 			}
 		}
 		for g, k := range keys {

@@ -204,9 +204,9 @@ func (r *RDD) ReduceByKeyLocally(f any) map[any]any {
 	for _, m := range r.combinePartitions("ReduceByKeyLocally", agg) {
 		for i, k := range m.keys {
 			if prev, ok := out[k]; ok {
-				out[k] = g(prev, m.vals[i])
+				out[k] = g(prev, m.value(i))
 			} else {
-				out[k] = m.vals[i]
+				out[k] = m.value(i)
 			}
 		}
 	}
@@ -218,7 +218,7 @@ func (r *RDD) combinePartitions(method string, agg *aggregator) []*combineMap {
 	n := r.GetNumPartitions()
 	maps := make([]*combineMap, n)
 	r.sc.runJob(r, method, allPartitions(n), func(t *task, p int) {
-		m := newCombineMap()
+		m := newCombineMapFor(agg)
 		r.iterate(t, p, func(x any) bool {
 			kv := asPair(method, x)
 			m.addValue(method, kv.Key, kv.Value, agg)
@@ -248,7 +248,7 @@ func (r *RDD) countBy(method string, pairs *RDD) map[any]int64 {
 	out := map[any]int64{}
 	for _, m := range pairs.combinePartitions(method, countAggregator) {
 		for i, k := range m.keys {
-			out[k] += m.vals[i].(int64)
+			out[k] += m.value(i).(int64)
 		}
 	}
 	return out

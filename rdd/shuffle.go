@@ -14,6 +14,9 @@ type aggregator struct {
 	createCombiner func(v any) any
 	mergeValue     func(c, v any) any
 	mergeCombiners func(c1, c2 any) any
+	// intMerge, when set, is the merge of a ReduceByKey over ints
+	// (func(int, int) int): combiners are then kept unboxed.
+	intMerge func(a, b int) int
 }
 
 // listAggregator gathers a key's values into a []any, for GroupByKey and
@@ -25,38 +28,113 @@ var listAggregator = &aggregator{
 }
 
 // combineMap holds one combiner per key, keeping keys in first-seen order
-// so that shuffle output is deterministic.
+// so that shuffle output is deterministic. String keys, the common case,
+// are indexed by a map[string]int, which hashes and compares them much
+// faster than a map[any]int. While every combiner is an int of an
+// intMerge aggregator, combiners stay unboxed in ints.
 type combineMap struct {
-	index map[any]int
-	keys  []any
-	vals  []any
+	strIndex map[string]int
+	index    map[any]int
+	keys     []any
+	vals     []any // combiners, unless intMode
+	ints     []int // combiners in intMode
+	intMode  bool
 }
 
 func newCombineMap() *combineMap {
-	return &combineMap{index: make(map[any]int)}
+	return &combineMap{strIndex: make(map[string]int), index: make(map[any]int)}
+}
+
+// newCombineMapFor returns a map for agg's combiners, unboxed when agg
+// merges ints.
+func newCombineMapFor(agg *aggregator) *combineMap {
+	m := newCombineMap()
+	m.intMode = agg.intMerge != nil
+	return m
+}
+
+// find returns the position of key k, or -1.
+func (m *combineMap) find(k any) int {
+	if s, ok := k.(string); ok {
+		if i, ok := m.strIndex[s]; ok {
+			return i
+		}
+		return -1
+	}
+	if i, ok := m.index[k]; ok {
+		return i
+	}
+	return -1
+}
+
+// insert appends key k with combiner c.
+func (m *combineMap) insert(k, c any) {
+	if s, ok := k.(string); ok {
+		m.strIndex[s] = len(m.keys)
+	} else {
+		m.index[k] = len(m.keys)
+	}
+	m.keys = append(m.keys, k)
+	if m.intMode {
+		if n, ok := c.(int); ok {
+			m.ints = append(m.ints, n)
+			return
+		}
+		m.leaveIntMode()
+	}
+	m.vals = append(m.vals, c)
+}
+
+// leaveIntMode boxes the combiners, when a value that is not an int comes.
+func (m *combineMap) leaveIntMode() {
+	m.vals = make([]any, len(m.ints), len(m.keys))
+	for i, n := range m.ints {
+		m.vals[i] = n
+	}
+	m.ints, m.intMode = nil, false
+}
+
+// value returns the combiner at position i.
+func (m *combineMap) value(i int) any {
+	if m.intMode {
+		return m.ints[i]
+	}
+	return m.vals[i]
 }
 
 // addValue folds value v of key k into the map.
 func (m *combineMap) addValue(method string, k, v any, agg *aggregator) {
 	checkComparable(method, k)
-	if i, ok := m.index[k]; ok {
-		m.vals[i] = agg.mergeValue(m.vals[i], v)
+	i := m.find(k)
+	if i < 0 {
+		m.insert(k, agg.createCombiner(v))
 		return
 	}
-	m.index[k] = len(m.keys)
-	m.keys = append(m.keys, k)
-	m.vals = append(m.vals, agg.createCombiner(v))
+	if m.intMode {
+		if n, ok := v.(int); ok {
+			m.ints[i] = agg.intMerge(m.ints[i], n)
+			return
+		}
+		m.leaveIntMode()
+	}
+	m.vals[i] = agg.mergeValue(m.vals[i], v)
 }
 
 // addCombiner merges combiner c of key k into the map.
 func (m *combineMap) addCombiner(k, c any, agg *aggregator) {
-	if i, ok := m.index[k]; ok {
-		m.vals[i] = agg.mergeCombiners(m.vals[i], c)
+	i := m.find(k)
+	if i < 0 {
+		m.insert(k, c)
 		return
 	}
-	m.index[k] = len(m.keys)
-	m.keys = append(m.keys, k)
-	m.vals = append(m.vals, c)
+	if m.intMode {
+		if n, ok := c.(int); ok {
+			m.ints[i] = agg.intMerge(m.ints[i], n)
+			return
+		}
+		m.leaveIntMode()
+	}
+	m.vals[i] = agg.mergeCombiners(m.vals[i], c)
 }
 
 // checkComparable fails the task when k cannot be a map key.
@@ -206,7 +284,7 @@ func (s *shuffleDep) materialize(j *job) error {
 // combinePartition combines partition p of the parent by key and splits
 // the combiners into nReduce buckets by the hash of their keys.
 func (s *shuffleDep) combinePartition(t *task, p, nReduce int) []*bucket {
-	combined := newCombineMap()
+	combined := newCombineMapFor(s.agg)
 	s.parent.iterate(t, p, func(x any) bool {
 		kv := asPair(s.method, x)
 		combined.addValue(s.method, kv.Key, kv.Value, s.agg)
@@ -214,13 +292,10 @@ func (s *shuffleDep) combinePartition(t *task, p, nReduce int) []*bucket {
 	})
 	buckets := make([]*bucket, nReduce)
 	for i := range buckets {
-		buckets[i] = &bucket{combined: newCombineMap()}
+		buckets[i] = &bucket{combined: newCombineMapFor(s.agg)}
 	}
 	for i, k := range combined.keys {
-		b := buckets[partitionOf(k, nReduce)].combined
-		b.index[k] = len(b.keys)
-		b.keys = append(b.keys, k)
-		b.vals = append(b.vals, combined.vals[i])
+		buckets[partitionOf(k, nReduce)].combined.insert(k, combined.value(i))
 	}
 	return buckets
 }
@@ -251,11 +326,11 @@ func (s *shuffleDep) readCombined(p int) *combineMap {
 	if len(outputs) == 1 {
 		return outputs[0][p].combined
 	}
-	merged := newCombineMap()
+	merged := newCombineMapFor(s.agg)
 	for _, out := range outputs {
 		b := out[p].combined
 		for i, k := range b.keys {
-			merged.addCombiner(k, b.vals[i], s.agg)
+			merged.addCombiner(k, b.value(i), s.agg)
 		}
 	}
 	return merged
@@ -300,7 +375,7 @@ func (r *RDD) combineByKey(method string, agg *aggregator, numPartitions []int) 
 	out.compute = func(t *task, p int, emit func(any) bool) {
 		m := dep.readCombined(p)
 		for i, k := range m.keys {
-			if t.stopped() || !emit(Pair{Key: k, Value: m.vals[i]}) {
+			if t.stopped() || !emit(Pair{Key: k, Value: m.value(i)}) {
 				return
 			}
 		}

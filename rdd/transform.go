@@ -48,6 +48,9 @@ func (r *RDD) ReduceByKey(f any, numPartitions ...int) *RDD {
 		mergeValue:     g,
 		mergeCombiners: g,
 	}
+	if ints, ok := f.(func(int, int) int); ok {
+		agg.intMerge = ints
+	}
 	return r.combineByKey("ReduceByKey", agg, numPartitions)
 }
 
