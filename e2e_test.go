@@ -8,6 +8,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -301,5 +303,31 @@ func TestPanickingCellShowsAnErrorAndTheNextCellRuns(t *testing.T) {
 	}
 	if got != "3" {
 		t.Errorf("cell after the panics showed %q, want 3", got)
+	}
+}
+
+// TestJupyterConsoleSmoke drives `jupyter console` with piped input, one
+// cell per line as its simple prompt sends them.
+func TestJupyterConsoleSmoke(t *testing.T) {
+	py := python(t)
+	if err := exec.Command(py, "-c", "import jupyter_console").Run(); err != nil {
+		if os.Getenv("GOSPARKLING_E2E") != "" {
+			t.Fatalf("%s lacks jupyter_console (scripts/install-deps.sh test installs it): %v", py, err)
+		}
+		t.Skip("jupyter_console is not installed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "-m", "jupyter_console", "--simple-prompt", "--kernel=gosparkling")
+	cmd.Env = jupyterEnv(t)
+	cmd.Stdin = strings.NewReader("x := 20\nfor i := 0; i < 2; i++ { x++ }\nx * 2\nfmt.Println(\"hi from console\")\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("jupyter console: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Out[3]: 44", "hi from console"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
 	}
 }
