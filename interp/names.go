@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/printer"
 	"go/scanner"
 	"go/token"
 	"strings"
@@ -26,9 +27,10 @@ func init() {
 // evaluating it: the packages it uses without importing them, the names
 // it uses that nothing defines, and the top-level names it defines.
 type cellSyntax struct {
-	missingPackages []string // import paths to import automatically
-	undefined       []string // names neither defined nor importable
-	defined         []string // top-level names the cell declares
+	missingPackages []string          // import paths to import automatically
+	undefined       []string          // names neither defined nor importable
+	defined         []string          // top-level names the cell declares
+	types           map[string]string // type name -> its definition, as printed
 }
 
 // analyze checks each chunk's syntax, then parses the cell's
@@ -69,6 +71,13 @@ func (s *Session) analyze(chunks []chunk) (cellSyntax, error) {
 	}
 	var out cellSyntax
 	out.defined = topLevelNames(f)
+	out.types = typeDefinitions(fset, f)
+	for name, def := range out.types {
+		if prev, ok := s.typeDefs[name]; ok && prev != def {
+			msg := fmt.Sprintf("type %s is already defined by an earlier cell, differently; the interpreter cannot redefine a type: give the new one another name, or restart the kernel", name)
+			return out, &CellError{Name: "CompileError", Value: msg, Traceback: []string{msg}}
+		}
+	}
 	unresolved := map[string]bool{}
 	for _, id := range f.Unresolved {
 		unresolved[id.Name] = true
@@ -141,6 +150,51 @@ func checkSyntax(c chunk) error {
 		return &CellError{Name: "SyntaxError", Value: msg, Traceback: []string{msg}}
 	}
 	return &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
+}
+
+// typeDefinitions returns the cell's top-level type declarations, printed
+// without comments, so that a cell run again is told from a redefinition.
+func typeDefinitions(fset *token.FileSet, f *ast.File) map[string]string {
+	defs := map[string]string{}
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			ts := spec.(*ast.TypeSpec)
+			var b strings.Builder
+			if err := printer.Fprint(&b, fset, ts.Type); err == nil {
+				defs[ts.Name.Name] = tokenText(b.String())
+			}
+		}
+	}
+	return defs
+}
+
+// tokenText returns src's tokens separated by single spaces, without
+// semicolons, so that layout and comments do not matter when comparing
+// type definitions.
+func tokenText(src string) string {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(src), nil, 0)
+	var toks []string
+	for {
+		_, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			break
+		}
+		if tok == token.SEMICOLON {
+			continue
+		}
+		if lit == "" {
+			lit = tok.String()
+		}
+		toks = append(toks, lit)
+	}
+	return strings.Join(toks, " ")
 }
 
 // topLevelNames returns the names a cell defines for later cells: its

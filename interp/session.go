@@ -63,6 +63,7 @@ type Session struct {
 	imported map[string]bool   // import specs already evaluated
 	packages map[string]string // package name -> import path, for auto-imports
 	globals  map[string]bool   // top-level names defined by cells and the preamble
+	typeDefs map[string]string // types defined by cells: name -> definition
 	stdout   *cellWriter
 	stderr   *cellWriter
 	stdin    *cellStdin
@@ -99,6 +100,7 @@ func NewSession(opts ...Option) (*Session, error) {
 	s := &Session{
 		imported: make(map[string]bool),
 		globals:  map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
+		typeDefs: map[string]string{},
 		stdout:   &cellWriter{name: "stdout"},
 		stderr:   &cellWriter{name: "stderr"},
 		stdin:    &cellStdin{},
@@ -239,6 +241,9 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	defer func() {
 		for _, name := range syntax.defined {
 			s.globals[name] = true
+		}
+		for name, def := range syntax.types {
+			s.typeDefs[name] = def
 		}
 	}()
 	var rest []chunk

@@ -369,3 +369,32 @@ func TestCellsReadStandardInput(t *testing.T) {
 		t.Errorf("Scanln without input: %+v", got)
 	}
 }
+
+func TestRedefinitions(t *testing.T) {
+	s := newSession(t)
+	steps := []struct {
+		code, plain, errPart string
+	}{
+		{"type point struct{ X, Y int }", "", ""},
+		{"type point struct {\n\tX, Y int // the same, reformatted\n}", "", ""},
+		{"point{1, 2}.X", "1", ""},
+		{"type point struct{ X, Y, Z int }", "", "already defined"},
+		{"func double(n int) int { return 2 * n }", "", ""},
+		{"double(4)", "8", ""},
+		{"func double(n int) int { return 3 * n }", "", ""},
+		{"double(4)", "12", ""},
+	}
+	for _, st := range steps {
+		got := execute(t, s, st.code)
+		switch {
+		case st.errPart != "":
+			if got.err == nil || !strings.Contains(got.err.Value, st.errPart) {
+				t.Errorf("%q: error %v, want one containing %q", st.code, got.err, st.errPart)
+			}
+		case got.err != nil:
+			t.Errorf("%q: %v", st.code, got.err)
+		case got.plain != st.plain:
+			t.Errorf("%q = %q, want %q", st.code, got.plain, st.plain)
+		}
+	}
+}
