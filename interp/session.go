@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -429,6 +430,10 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 		return ce
 	}
 	if ctx.Err() != nil {
+		if !s.waitForJobs(3 * time.Second) {
+			msg := "the cell was interrupted, but its jobs are still running in compiled code; restart the kernel to be safe"
+			return &CellError{Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}
+		}
 		return &CellError{Name: "Interrupted", Value: "the cell was interrupted",
 			Traceback: []string{"Interrupted: the cell was interrupted"}}
 	}
@@ -454,6 +459,19 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 		name = "CompileError"
 	}
 	return &CellError{Name: name, Value: msg, Traceback: []string{msg}}
+}
+
+// waitForJobs waits up to limit for the Context's jobs to stop, as they
+// do at their next element once the cell's context is cancelled.
+func (s *Session) waitForJobs(limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for s.sc.ActiveJobs() > 0 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
 }
 
 // bundleOf makes the MIME bundle of a cell's values: nothing for no value

@@ -21,6 +21,7 @@ type Context struct {
 	jobContext  atomic.Pointer[context.Context]
 	callSite    atomic.Pointer[func() string]
 	nextJobID   atomic.Int64
+	activeJobs  atomic.Int64
 	progress    func(StageProgress)
 	spillDir    string // for DiskOnly partitions; made on first use
 	fs          fileio.FileSystems
@@ -109,6 +110,10 @@ func (c *Context) currentJobContext() context.Context {
 	}
 	return context.Background()
 }
+
+// ActiveJobs returns the number of jobs running now. After cancelling the
+// job context, a caller can wait for it to drop to zero.
+func (c *Context) ActiveJobs() int { return int(c.activeJobs.Load()) }
 
 // Stop releases the Context's resources, removing the files of DiskOnly
 // partitions. RDDs of a stopped Context cannot run jobs.

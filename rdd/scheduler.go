@@ -59,6 +59,8 @@ func (c *Context) runJob(r *RDD, action string, parts []int, process func(t *tas
 		panic(&JobError{Message: "the Context was stopped", Partition: -1, Lineage: r.ToDebugString(),
 			Cause: errors.New("context stopped")})
 	}
+	c.activeJobs.Add(1)
+	defer c.activeJobs.Add(-1)
 	ctx := c.currentJobContext()
 	j := &job{sc: c, ctx: ctx, failed: -1, id: int(c.nextJobID.Add(1))}
 	stopWatch := context.AfterFunc(ctx, func() { j.stop.Store(true) })
