@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -72,7 +74,14 @@ var (
 	corpora    map[int]corpus
 )
 
-const benchCorpusSize = 8 << 20
+// benchCorpusSize is the corpus size: 8 MB, or GOSPARKLING_BENCH_MB
+// megabytes (make bench uses 50).
+var benchCorpusSize = func() int {
+	if mb, err := strconv.Atoi(os.Getenv("GOSPARKLING_BENCH_MB")); err == nil && mb > 0 {
+		return mb << 20
+	}
+	return 8 << 20
+}()
 
 // BenchmarkWordCountRDD is the word count with compiled functions:
 // TextFile, FlatMap(strings.Fields), Map to pairs, ReduceByKey.
@@ -122,26 +131,44 @@ func BenchmarkWordCountBaseline(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(words), "ns/word")
 }
 
-// BenchmarkWordCountRDDPeakMemory reports the heap in use at the end of
-// the map side of a word count over the corpus, beside its size.
+// BenchmarkWordCountRDDPeakMemory reports the peak heap in use during a
+// word count, sampled every millisecond, as a multiple of the input size.
 func BenchmarkWordCountRDDPeakMemory(b *testing.B) {
 	path, _ := zipfCorpus(b, benchCorpusSize)
 	sc := rdd.NewContext()
 	var peak uint64
 	for range b.N {
 		runtime.GC()
-		var before runtime.MemStats
-		runtime.ReadMemStats(&before)
-		counts := sc.TextFile(path).
+		var base runtime.MemStats
+		runtime.ReadMemStats(&base)
+		stop := make(chan struct{})
+		done := make(chan uint64)
+		go func() {
+			var max uint64
+			var ms runtime.MemStats
+			for {
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > max {
+					max = ms.HeapInuse
+				}
+				select {
+				case <-stop:
+					done <- max
+					return
+				case <-time.After(time.Millisecond):
+				}
+			}
+		}()
+		sc.TextFile(path).
 			FlatMap(strings.Fields).
 			Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
-			ReduceByKey(func(a, b int) int { return a + b }).Cache()
-		counts.Count()
-		var after runtime.MemStats
-		runtime.ReadMemStats(&after)
-		if after.HeapInuse > before.HeapInuse {
-			peak = max(peak, after.HeapInuse-before.HeapInuse)
+			ReduceByKey(func(a, b int) int { return a + b }).
+			Count()
+		close(stop)
+		if m := <-done; m > base.HeapInuse {
+			peak = max(peak, m-base.HeapInuse)
 		}
 	}
-	b.ReportMetric(float64(peak)/float64(benchCorpusSize), "heap/input")
+	b.ReportMetric(float64(peak)/float64(benchCorpusSize), "peakheap/input")
+	b.ReportMetric(float64(peak)/(1<<20), "peakheap-MB")
 }
