@@ -36,10 +36,20 @@ func (k *Kernel) handleShell(ctx context.Context, sock zmq4.Socket, req *message
 		k.reply(sock, req, "kernel_info_reply", k.kernelInfo())
 	case "is_complete_request":
 		k.handleIsComplete(sock, req)
-	case "comm_info_request":
-		k.reply(sock, req, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+	case "complete_request":
+		k.handleComplete(sock, req)
+	case "inspect_request":
+		k.handleInspect(sock, req)
 	case "history_request":
-		k.reply(sock, req, "history_reply", map[string]any{"status": "ok", "history": []any{}})
+		k.handleHistory(sock, req)
+	case "comm_info_request":
+		// No comm targets are registered, so no comm is ever open.
+		k.reply(sock, req, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+	case "comm_open":
+		k.handleCommOpen(req)
+	case "comm_msg", "comm_close":
+		// Every comm a frontend opens is closed at once (handleCommOpen).
+		k.log.Info("kernel: ignoring message for a comm that is not open", "msg_type", req.header.MsgType)
 	case "shutdown_request":
 		return k.handleShutdown(sock, req)
 	default:
@@ -82,6 +92,8 @@ func (k *Kernel) kernelInfo() map[string]any {
 			"file_extension":  ".go",
 			"pygments_lexer":  "go",
 			"codemirror_mode": "go",
+			// nbconvert's script exporter writes a .go file (file_extension).
+			"nbconvert_exporter": "script",
 		},
 		"banner":     k.info.Banner,
 		"help_links": links,
@@ -95,9 +107,27 @@ func (k *Kernel) handleShutdown(sock zmq4.Socket, req *message) bool {
 	if err := json.Unmarshal(req.content, &content); err != nil {
 		k.log.Warn("kernel: shutdown_request content", "err", err)
 	}
-	k.Interrupt()
+	// With restart, Jupyter starts a new kernel process once this one
+	// has exited: either way the kernel only has to stop.
+	k.interrupt(false)
 	k.reply(sock, req, "shutdown_reply", map[string]any{"status": "ok", "restart": content.Restart})
 	return true
+}
+
+// handleCommOpen closes the comm a frontend opens: the kernel registers
+// no comm targets. Like ipykernel, it says so with a comm_close on IOPub
+// rather than staying silent, so the frontend does not wait for the comm.
+func (k *Kernel) handleCommOpen(req *message) {
+	var content struct {
+		CommID     string `json:"comm_id"`
+		TargetName string `json:"target_name"`
+	}
+	if err := json.Unmarshal(req.content, &content); err != nil || content.CommID == "" {
+		k.log.Warn("kernel: comm_open without a comm_id", "err", err)
+		return
+	}
+	k.log.Info("kernel: closing comm: no such comm target", "target_name", content.TargetName, "comm_id", content.CommID)
+	k.publish(req, "comm_close", map[string]any{"comm_id": content.CommID, "data": map[string]any{}})
 }
 
 func (k *Kernel) handleIsComplete(sock zmq4.Socket, req *message) {
@@ -142,6 +172,7 @@ type executeRequest struct {
 	Silent       bool   `json:"silent"`
 	StoreHistory *bool  `json:"store_history"` // default true
 	StopOnError  *bool  `json:"stop_on_error"` // default true
+	AllowStdin   bool   `json:"allow_stdin"`
 }
 
 func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *message) {
@@ -154,38 +185,45 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 	stopOnError := er.StopOnError == nil || *er.StopOnError
 	if storeHistory {
 		k.execCount++
+		k.history = append(k.history, historyEntry{line: k.execCount, input: er.Code})
 	}
 	count := k.execCount
-
-	cellCtx, cancel := context.WithCancel(ctx)
-	k.cellMu.Lock()
-	k.cancelCell = cancel
-	k.cellMu.Unlock()
-	defer func() {
-		k.cellMu.Lock()
-		k.cancelCell = nil
-		k.cellMu.Unlock()
-		cancel()
-	}()
 
 	if !er.Silent {
 		k.publish(req, "execute_input", map[string]any{"code": er.Code, "execution_count": count})
 	}
+	cellCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	out := newCellOutput(func(msgType string, content any) {
 		k.publish(req, msgType, content)
 	}, func(r any) {
 		k.log.Error("kernel: recovered from panic", "in", "stream flush", "panic", fmt.Sprint(r))
 	})
+	if er.AllowStdin {
+		out.input = func(prompt string, password bool) (string, error) {
+			return k.readInput(cellCtx, req, prompt, password)
+		}
+	}
+	cell := &runningCell{cancel: cancel, out: out}
+	k.startCell(cell)
+	defer k.endCell(cell) // in case of a panic below; ending twice is harmless
 	bundle, err := k.runCell(cellCtx, er.Code, out)
+	k.endCell(cell)
+	cancel() // input requested from now on, by goroutines the cell left, fails
 	out.flush()
+	payload := out.takePayload()
 
 	if err != nil {
 		ename, evalue, traceback := describeError(err)
 		k.publish(req, "error", map[string]any{"ename": ename, "evalue": evalue, "traceback": traceback})
-		k.reply(sock, req, "execute_reply", map[string]any{
+		reply := map[string]any{
 			"status": "error", "execution_count": count,
 			"ename": ename, "evalue": evalue, "traceback": traceback,
-		})
+		}
+		if len(payload) > 0 { // as ipykernel: what the cell paged before it failed
+			reply["payload"] = payload
+		}
+		k.reply(sock, req, "execute_reply", reply)
 		k.abortAfter = stopOnError
 		return
 	}
@@ -193,10 +231,13 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 		k.publish(req, "execute_result", map[string]any{
 			"execution_count": count, "data": bundle, "metadata": map[string]any{},
 		})
+		if text, ok := bundle["text/plain"].(string); ok && storeHistory {
+			k.history[len(k.history)-1].output = &text
+		}
 	}
 	k.reply(sock, req, "execute_reply", map[string]any{
 		"status": "ok", "execution_count": count,
-		"user_expressions": map[string]any{}, "payload": []any{},
+		"user_expressions": map[string]any{}, "payload": payload,
 	})
 }
 

@@ -36,16 +36,29 @@ const waitTimeout = 20 * time.Second
 //	wait          waits for an error (or nil) on release
 //	display       shows a display and updates it
 //	goroutines    writes lines to stdout from several goroutines
+//	input P       reads a line with prompt P and returns it as its value
+//	password P    the same, hiding the typing
+//	input2 P      reads two lines and returns them joined by a space
+//	stuck         ignores cancellation: runs until the test ends
+//	page X        pages text/plain X
+//	clear         prints "before", clears the output, prints "after"
 type fakeExecutor struct {
-	started chan string // receives each cell's code as it starts
-	release chan error  // ends a "wait" cell
+	started chan string   // receives each cell's code as it starts
+	release chan error    // ends a "wait" cell
+	unstick chan struct{} // closed when the test ends, ends "stuck" cells
 
 	mu    sync.Mutex
 	codes []string
 }
 
 func newFakeExecutor() *fakeExecutor {
-	return &fakeExecutor{started: make(chan string, 100), release: make(chan error)}
+	return &fakeExecutor{started: make(chan string, 100), release: make(chan error), unstick: make(chan struct{})}
+}
+
+// inputReader is what the fake expects of the Output to read input: the
+// method interp.InputReader has.
+type inputReader interface {
+	Input(prompt string, password bool) (string, error)
 }
 
 func (f *fakeExecutor) Execute(ctx context.Context, code string, out interp.Output) (interp.MIMEBundle, error) {
@@ -93,6 +106,35 @@ func (f *fakeExecutor) Execute(ctx context.Context, code string, out interp.Outp
 			})
 		}
 		wg.Wait()
+		return nil, nil
+	case "input", "password", "input2":
+		in, ok := out.(inputReader)
+		if !ok {
+			return nil, errors.New("fake executor: the Output cannot read input")
+		}
+		n := 1
+		if cmd == "input2" {
+			n = 2
+		}
+		var lines []string
+		for range n {
+			line, err := in.Input(arg, cmd == "password")
+			if err != nil {
+				return nil, &interp.CellError{Name: "InputError", Value: err.Error()}
+			}
+			lines = append(lines, line)
+		}
+		return interp.MIMEBundle{"text/plain": strings.Join(lines, " ")}, nil
+	case "stuck":
+		<-f.unstick
+		return nil, &interp.CellError{Name: "Interrupted", Value: "at last"}
+	case "page":
+		out.(Pager).Page(interp.MIMEBundle{"text/plain": arg}, 0)
+		return nil, nil
+	case "clear":
+		out.Stream("stdout", "before\n")
+		out.(OutputClearer).ClearOutput(true)
+		out.Stream("stdout", "after\n")
 		return nil, nil
 	}
 	return nil, fmt.Errorf("fake executor: unknown command %q", cmd)
@@ -203,16 +245,24 @@ type testKernel struct {
 	signer signer
 	logs   *logBuffer
 
-	shell, control, iopub, hb      zmq4.Socket
-	shellBox, controlBox, iopubBox *mailbox
-	runErr                         chan error
-	cancelRun                      context.CancelFunc
-	runDone                        bool
+	// stdin has the identity of shell, as jupyter_client's sockets do.
+	shell, control, stdin, iopub, hb         zmq4.Socket
+	shellBox, controlBox, stdinBox, iopubBox *mailbox
+	runErr                                   chan error
+	cancelRun                                context.CancelFunc
+	runDone                                  bool
 }
 
 // startKernel writes a connection file with free ports, starts a kernel
 // on it and connects a client whose IOPub subscription is in place.
 func startKernel(t *testing.T, exec Executor) *testKernel {
+	t.Helper()
+	return startKernelWith(t, exec, nil)
+}
+
+// startKernelWith is startKernel with configure, when not nil, applied
+// to the kernel before Run.
+func startKernelWith(t *testing.T, exec Executor, configure func(*Kernel)) *testKernel {
 	t.Helper()
 	key := uuid.NewString()
 	path := filepath.Join(t.TempDir(), "kernel.json")
@@ -232,10 +282,13 @@ func startKernel(t *testing.T, exec Executor) *testKernel {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	if configure != nil {
+		configure(k)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	tk := &testKernel{
 		t: t, k: k, key: key, signer: signer{key: []byte(key)}, logs: logs,
-		shellBox: newMailbox(), controlBox: newMailbox(), iopubBox: newMailbox(),
+		shellBox: newMailbox(), controlBox: newMailbox(), stdinBox: newMailbox(), iopubBox: newMailbox(),
 		runErr: make(chan error, 1), cancelRun: cancel,
 	}
 	go func() { tk.runErr <- k.Run(ctx) }()
@@ -250,6 +303,7 @@ func startKernel(t *testing.T, exec Executor) *testKernel {
 	bg := context.Background()
 	tk.shell = dial(zmq4.NewDealer(bg, zmq4.WithID(zmq4.SocketIdentity("shell-client"))), bound.ShellPort)
 	tk.control = dial(zmq4.NewDealer(bg, zmq4.WithID(zmq4.SocketIdentity("control-client"))), bound.ControlPort)
+	tk.stdin = dial(zmq4.NewDealer(bg, zmq4.WithID(zmq4.SocketIdentity("shell-client"))), bound.StdinPort)
 	tk.iopub = dial(zmq4.NewSub(bg), bound.IOPubPort)
 	tk.hb = dial(zmq4.NewReq(bg), bound.HBPort)
 	if err := tk.iopub.SetOption(zmq4.OptionSubscribe, ""); err != nil {
@@ -258,7 +312,7 @@ func startKernel(t *testing.T, exec Executor) *testKernel {
 	for _, r := range []struct {
 		sock zmq4.Socket
 		box  *mailbox
-	}{{tk.shell, tk.shellBox}, {tk.control, tk.controlBox}, {tk.iopub, tk.iopubBox}} {
+	}{{tk.shell, tk.shellBox}, {tk.control, tk.controlBox}, {tk.stdin, tk.stdinBox}, {tk.iopub, tk.iopubBox}} {
 		go tk.collect(r.sock, r.box)
 	}
 	t.Cleanup(tk.stop)
@@ -305,10 +359,10 @@ func (tk *testKernel) stop() {
 			tk.t.Errorf("Run did not return after its context was cancelled")
 		}
 	}
-	for _, s := range []zmq4.Socket{tk.shell, tk.control, tk.iopub, tk.hb} {
+	for _, s := range []zmq4.Socket{tk.shell, tk.control, tk.stdin, tk.iopub, tk.hb} {
 		_ = s.Close()
 	}
-	for name, b := range map[string]*mailbox{"shell": tk.shellBox, "control": tk.controlBox, "iopub": tk.iopubBox} {
+	for name, b := range map[string]*mailbox{"shell": tk.shellBox, "control": tk.controlBox, "stdin": tk.stdinBox, "iopub": tk.iopubBox} {
 		b.mu.Lock()
 		if len(b.errs) > 0 {
 			tk.t.Errorf("client received undecodable messages on %s: %q", name, b.errs)
@@ -340,6 +394,13 @@ func (tk *testKernel) waitRun() error {
 // request builds the frames of a signed client request.
 func (tk *testKernel) request(msgType string, content any) (msgID string, frames [][]byte) {
 	tk.t.Helper()
+	return tk.requestWithParent(msgType, nil, content)
+}
+
+// requestWithParent builds the frames of a signed client message whose
+// parent_header is parent (none when nil).
+func (tk *testKernel) requestWithParent(msgType string, parent json.RawMessage, content any) (msgID string, frames [][]byte) {
+	tk.t.Helper()
 	msgID = uuid.NewString()
 	h, err := json.Marshal(header{MsgID: msgID, Session: "client-session", Username: "tester",
 		Date: time.Now().UTC().Format(time.RFC3339Nano), MsgType: msgType, Version: protocolVersion})
@@ -351,6 +412,9 @@ func (tk *testKernel) request(msgType string, content any) (msgID string, frames
 		tk.t.Fatal(err)
 	}
 	p, md := []byte("{}"), []byte("{}")
+	if parent != nil {
+		p = parent
+	}
 	return msgID, [][]byte{delimiter, tk.signer.sign(h, p, md, c), h, p, md, c}
 }
 

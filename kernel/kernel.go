@@ -4,9 +4,31 @@
 //
 // A Kernel binds the five sockets of a connection file (shell, control,
 // stdin, iopub, heartbeat), signs what it sends and drops what is not
-// correctly signed, publishes busy/idle status around every request, runs
-// shell requests one at a time and serves control requests (interrupt,
-// shutdown) concurrently, so they work while a cell runs.
+// correctly signed (or replayed), publishes busy/idle status around every
+// request, runs shell requests one at a time and serves control requests
+// (interrupt, shutdown) concurrently, so they work while a cell runs.
+//
+// Besides running cells, an Executor may answer is_complete_request
+// (IsCompleter), complete_request (Completer) and inspect_request
+// (Inspector). The kernel calls these on the goroutine that runs cells,
+// so never while a cell runs.
+//
+// The interp.Output the kernel passes to Execute has optional methods an
+// Executor finds by type assertion:
+//
+//   - Input(prompt string, password bool) (string, error), that is
+//     interp.InputReader: asks the frontend for a line (input_request on
+//     the stdin socket). It fails when the frontend does not allow stdin
+//     and returns when the cell is interrupted.
+//   - Page(data interp.MIMEBundle, start int), see Pager: shows data in
+//     the frontend's pager (a "page" payload of the execute_reply).
+//   - ClearOutput(wait bool), see OutputClearer: clears the cell's output
+//     (clear_output).
+//
+// The kernel keeps the history of the cells run with store_history for
+// history_request (tail, range and search), answers comm_info_request
+// with no comms and closes every comm a frontend opens, since it
+// registers no comm targets.
 package kernel
 
 import (
@@ -38,7 +60,7 @@ type Executor interface {
 // IsCompleter is optionally implemented by an Executor to answer
 // is_complete_request: status is "complete", "incomplete", "invalid" or
 // "unknown", and indent is the indentation of the next line when
-// incomplete.
+// incomplete. *interp.Session implements it.
 type IsCompleter interface {
 	IsComplete(code string) (status, indent string)
 }
@@ -50,7 +72,8 @@ type HelpLink struct {
 }
 
 // Info describes the kernel in kernel_info_reply. The language_info part
-// is fixed: Go, at the version the kernel was built with.
+// is fixed: Go, at the version the kernel was built with, exported by
+// nbconvert as a .go script.
 type Info struct {
 	Implementation        string // e.g. "gosparkling"
 	ImplementationVersion string
@@ -60,9 +83,13 @@ type Info struct {
 
 const (
 	shellQueueSize = 1024
-	// shutdownGrace bounds how long Run waits for an interrupted cell to
-	// return before it closes the sockets anyway.
-	shutdownGrace = 5 * time.Second
+	stdinQueueSize = 16
+	// defaultShutdownGrace bounds how long Run waits for an interrupted
+	// cell to return before it closes the sockets anyway.
+	defaultShutdownGrace = 5 * time.Second
+	// defaultInterruptGrace is how long an interrupted cell may go on
+	// running before the user is told that it cannot be stopped.
+	defaultInterruptGrace = 5 * time.Second
 	// linger lets the IOPub messages queued last (the idle status after a
 	// shutdown_reply) leave before the sockets close; zmq4 PUB sockets
 	// send asynchronously and cannot be flushed.
@@ -83,12 +110,22 @@ type Kernel struct {
 
 	iopubMu sync.Mutex // keeps IOPub messages whole and in order
 	shellQ  chan *message
-	// Only the shell goroutine uses these two.
-	execCount  int  // the execution counter
-	abortAfter bool // a cell failed with stop_on_error: abort the queued cells
+	stdinQ  chan *message // what the stdin socket receives, for readInput
+	replays replayGuard
+	// Only the shell goroutine uses these three.
+	execCount  int            // the execution counter
+	abortAfter bool           // a cell failed with stop_on_error: abort the queued cells
+	history    []historyEntry // the cells run with store_history, in order
 
-	cellMu     sync.Mutex
-	cancelCell context.CancelFunc // of the running cell, nil when idle
+	inputMu sync.Mutex // one input_request at a time
+
+	cellMu sync.Mutex
+	cell   *runningCell // nil when idle
+
+	// interruptGrace and shutdownGrace are defaultInterruptGrace and
+	// defaultShutdownGrace; tests shorten them before Run.
+	interruptGrace time.Duration
+	shutdownGrace  time.Duration
 
 	stateMu   sync.Mutex
 	running   bool
@@ -121,7 +158,11 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 		signer:  signer{key: []byte(conn.Key)},
 		session: uuid.NewString(),
 		shellQ:  make(chan *message, shellQueueSize),
+		stdinQ:  make(chan *message, stdinQueueSize),
 		stop:    make(chan struct{}),
+
+		interruptGrace: defaultInterruptGrace,
+		shutdownGrace:  defaultShutdownGrace,
 	}
 	// The sockets live until closeSockets; they do not depend on a context.
 	bg := context.Background()
@@ -158,14 +199,78 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 // ports it actually listens on.
 func (k *Kernel) ConnectionInfo() ConnectionInfo { return k.conn }
 
-// Interrupt cancels the context of the running cell, if any. It is what
-// interrupt_request does; main calls it on SIGINT when the kernelspec
-// uses the signal interrupt mode. It is safe to call from any goroutine.
-func (k *Kernel) Interrupt() {
+// runningCell is the cell the shell goroutine is running.
+type runningCell struct {
+	cancel context.CancelFunc
+	out    *cellOutput
+	stuck  *time.Timer // armed by the first interrupt; nil before
+}
+
+// Interrupt cancels the context of the running cell, if any; without one
+// it does nothing. It is what interrupt_request does, and what main does
+// on SIGINT. It is safe to call from any goroutine.
+//
+// A cell still running 5 seconds after its first interrupt (stuck in
+// code that never looks at its context) cannot be stopped: the kernel
+// then tells the user, on the cell's stderr, to restart the kernel, and
+// goes on serving control requests, so shutdown and restart still work.
+func (k *Kernel) Interrupt() { k.interrupt(true) }
+
+// interrupt cancels the running cell and, when warnIfStuck is set, arms
+// the warning for a cell that does not stop.
+func (k *Kernel) interrupt(warnIfStuck bool) {
 	k.cellMu.Lock()
 	defer k.cellMu.Unlock()
-	if k.cancelCell != nil {
-		k.cancelCell()
+	c := k.cell
+	if c == nil {
+		return
+	}
+	c.cancel()
+	if warnIfStuck && c.stuck == nil {
+		c.stuck = time.AfterFunc(k.interruptGrace, func() {
+			defer k.recoverAndLog("stuck cell warning")
+			k.warnStuck(c)
+		})
+	}
+}
+
+// stuckMessage is what a user whose interrupted cell does not stop reads.
+const stuckMessage = "\nThe cell did not stop within %v of the interrupt: it is busy in code " +
+	"that does not check for interruption (a loop without a cancellable call, or a " +
+	"blocking call). It cannot be stopped from inside the kernel. Restart the kernel " +
+	"to stop it (the session's variables are lost).\n"
+
+// warnStuck tells the user that the interrupted cell c is still running,
+// unless it has ended meanwhile.
+func (k *Kernel) warnStuck(c *runningCell) {
+	k.cellMu.Lock()
+	defer k.cellMu.Unlock()
+	if k.cell != c {
+		return
+	}
+	k.log.Warn("kernel: the interrupted cell is still running", "after", k.interruptGrace)
+	// Holding cellMu while publishing keeps the warning before the
+	// cell's reply: endCell waits for it.
+	c.out.Stream("stderr", fmt.Sprintf(stuckMessage, k.interruptGrace))
+	c.out.flush()
+}
+
+// startCell records c as the running cell.
+func (k *Kernel) startCell(c *runningCell) {
+	k.cellMu.Lock()
+	defer k.cellMu.Unlock()
+	k.cell = c
+}
+
+// endCell records that c has returned.
+func (k *Kernel) endCell(c *runningCell) {
+	k.cellMu.Lock()
+	defer k.cellMu.Unlock()
+	if c.stuck != nil {
+		c.stuck.Stop()
+	}
+	if k.cell == c {
+		k.cell = nil
 	}
 }
 
@@ -208,7 +313,7 @@ func (k *Kernel) Run(ctx context.Context) error {
 	k.goSafe(&wg, "heartbeat", func() { k.heartbeat(runCtx) })
 	k.goSafe(&wg, "shell receiver", func() { k.receive(runCtx, "shell", k.shell, k.shellQ) })
 	k.goSafe(&wg, "control receiver", func() { k.receive(runCtx, "control", k.control, controlQ) })
-	k.goSafe(&wg, "stdin receiver", func() { k.receive(runCtx, "stdin", k.stdin, nil) })
+	k.goSafe(&wg, "stdin receiver", func() { k.receive(runCtx, "stdin", k.stdin, k.stdinQ) })
 	k.goSafe(&wg, "control", func() { k.serveControl(runCtx, controlQ) })
 	// The shell goroutine is not in wg: a cell that ignores cancellation
 	// must not keep Run from returning.
@@ -225,11 +330,11 @@ func (k *Kernel) Run(ctx context.Context) error {
 		err = ctx.Err()
 	case <-k.stop:
 	}
-	k.Interrupt()
+	k.interrupt(false)
 	cancel()
 	select {
 	case <-shellDone:
-	case <-time.After(shutdownGrace):
+	case <-time.After(k.shutdownGrace):
 		k.log.Warn("kernel: the running cell ignored cancellation; closing anyway")
 	}
 	time.Sleep(linger)
@@ -276,8 +381,7 @@ func (k *Kernel) recoverAndLog(where string) {
 }
 
 // receive reads messages from a ROUTER socket, drops those that are
-// malformed or badly signed, and queues the others on q (or logs and
-// drops them when q is nil).
+// malformed, badly signed or replayed, and queues the others on q.
 func (k *Kernel) receive(ctx context.Context, name string, sock zmq4.Socket, q chan<- *message) {
 	for {
 		raw, err := sock.Recv()
@@ -293,8 +397,8 @@ func (k *Kernel) receive(ctx context.Context, name string, sock zmq4.Socket, q c
 			k.log.Warn("kernel: dropping message", "socket", name, "reason", err)
 			continue
 		}
-		if q == nil {
-			k.log.Info("kernel: ignoring message", "socket", name, "msg_type", msg.header.MsgType)
+		if !k.replays.firstSeen(msg.signature) {
+			k.log.Warn("kernel: dropping message", "socket", name, "msg_type", msg.header.MsgType, "reason", errReplayed)
 			continue
 		}
 		select {

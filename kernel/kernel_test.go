@@ -2,6 +2,8 @@ package kernel
 
 import (
 	"errors"
+	"fmt"
+	"net"
 	"reflect"
 	"runtime"
 	"strings"
@@ -31,6 +33,7 @@ func TestKernelInfoOnShellAndControl(t *testing.T) {
 				"language_info": map[string]any{
 					"name": "go", "version": strings.TrimPrefix(runtime.Version(), "go"), "mimetype": "text/x-go",
 					"file_extension": ".go", "pygments_lexer": "go", "codemirror_mode": "go",
+					"nbconvert_exporter": "script",
 				},
 				"help_links": []any{map[string]any{"text": "Go", "url": "https://go.dev/doc"}},
 			}
@@ -407,6 +410,8 @@ func TestOtherShellRequests(t *testing.T) {
 			"is_complete_reply", map[string]any{"status": "complete"}},
 		{"comm_info", newFakeExecutor(), "comm_info_request", map[string]any{},
 			"comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}}},
+		{"comm_info for a target", newFakeExecutor(), "comm_info_request", map[string]any{"target_name": "jupyter.widget"},
+			"comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}}},
 		{"history", newFakeExecutor(), "history_request", map[string]any{"hist_access_type": "tail", "n": 10},
 			"history_reply", map[string]any{"status": "ok", "history": []any{}}},
 	}
@@ -520,5 +525,171 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 				t.Errorf("New error = %v, want one containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestInterruptWithoutARunningCellIsHarmless(t *testing.T) {
+	tests := []struct {
+		name      string
+		interrupt func(tk *testKernel)
+	}{
+		{"interrupt_request on control", func(tk *testKernel) {
+			r := tk.reply(tk.controlBox, tk.send(tk.control, "interrupt_request", map[string]any{}))
+			if !reflect.DeepEqual(contentOf(tk.t, r), map[string]any{"status": "ok"}) {
+				tk.t.Errorf("interrupt_reply = %s, want {status ok}", r.content)
+			}
+		}},
+		{"Interrupt method (SIGINT)", func(tk *testKernel) { tk.k.Interrupt() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeExecutor()
+			tk := startKernel(t, f)
+			tk.execute("value before", nil)
+			tt.interrupt(tk)
+			tt.interrupt(tk)
+			// The next cell runs until it is released: the interrupts did
+			// not linger to cancel it.
+			id := tk.send(tk.shell, "execute_request", map[string]any{"code": "wait"})
+			waitStarted(t, f, "wait")
+			select {
+			case f.release <- nil:
+			case <-time.After(waitTimeout):
+				t.Fatal("the cell after the interrupts ended before it was released")
+			}
+			if r := contentOf(t, tk.reply(tk.shellBox, id)); r["status"] != "ok" || r["execution_count"] != 2.0 {
+				t.Errorf("the cell after the interrupts: %v, want ok with count 2", r)
+			}
+		})
+	}
+}
+
+func TestACellThatIgnoresInterruptsIsReportedAndControlStillWorks(t *testing.T) {
+	f := newFakeExecutor()
+	tk := startKernelWith(t, f, func(k *Kernel) {
+		k.interruptGrace = time.Millisecond
+		k.shutdownGrace = time.Millisecond
+	})
+	t.Cleanup(func() { close(f.unstick) }) // before tk.stop: cleanups run last first
+
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "stuck"})
+	waitStarted(t, f, "stuck")
+	tk.reply(tk.controlBox, tk.send(tk.control, "interrupt_request", map[string]any{}))
+
+	warned := func(msgs []*message) bool {
+		for _, m := range msgs {
+			if parentID(m) == id && m.header.MsgType == "stream" {
+				c := contentOf(t, m)
+				if c["name"] == "stderr" && strings.Contains(c["text"].(string), "Restart the kernel") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	tk.iopubBox.waitFor(t, "the warning that the cell cannot be stopped", warned)
+
+	if r := tk.reply(tk.controlBox, tk.send(tk.control, "kernel_info_request", map[string]any{})); r.header.MsgType != "kernel_info_reply" {
+		t.Errorf("kernel_info_request on control while the cell is stuck: %s", r.header.MsgType)
+	}
+	shutdown := tk.send(tk.control, "shutdown_request", map[string]any{"restart": true})
+	if r := contentOf(t, tk.reply(tk.controlBox, shutdown)); !reflect.DeepEqual(r, map[string]any{"status": "ok", "restart": true}) {
+		t.Errorf("shutdown_reply = %v", r)
+	}
+	if err := tk.waitRun(); err != nil {
+		t.Errorf("Run = %v, want nil after shutdown_request", err)
+	}
+	if !strings.Contains(tk.logs.String(), "ignored cancellation") {
+		t.Errorf("the kernel did not log that it closed with the cell still running:\n%s", tk.logs.String())
+	}
+}
+
+func TestCellEndingSoonAfterAnInterruptIsNotReportedStuck(t *testing.T) {
+	f := newFakeExecutor()
+	tk := startKernel(t, f) // the default grace: the cell stops long before
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "block"})
+	waitStarted(t, f, "block")
+	tk.k.Interrupt()
+	tk.reply(tk.shellBox, id)
+	if got := types(t, tk.published(id)); !reflect.DeepEqual(got, []string{"status:busy", "execute_input", "error", "status:idle"}) {
+		t.Errorf("IOPub of the interrupted cell = %v, want no warning stream", got)
+	}
+}
+
+func TestCommOpenToAnUnknownTargetIsClosed(t *testing.T) {
+	tk := startKernel(t, newFakeExecutor())
+	open := tk.send(tk.shell, "comm_open", map[string]any{"comm_id": "c1", "target_name": "jupyter.widget", "data": map[string]any{}})
+	iopub := tk.published(open)
+	if got, want := types(t, iopub), []string{"status:busy", "comm_close", "status:idle"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("IOPub for comm_open = %v, want %v", got, want)
+	}
+	if got, want := contentOf(t, iopub[1]), map[string]any{"comm_id": "c1", "data": map[string]any{}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("comm_close = %v, want %v", got, want)
+	}
+	for _, msgType := range []string{"comm_msg", "comm_close"} {
+		id := tk.send(tk.shell, msgType, map[string]any{"comm_id": "c1", "data": map[string]any{}})
+		if got, want := types(t, tk.published(id)), []string{"status:busy", "status:idle"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("IOPub for %s = %v, want %v", msgType, got, want)
+		}
+	}
+	// Shell requests are handled in order: after this reply, a reply to
+	// the comm messages would have arrived.
+	tk.reply(tk.shellBox, tk.send(tk.shell, "kernel_info_request", map[string]any{}))
+	tk.shellBox.mu.Lock()
+	defer tk.shellBox.mu.Unlock()
+	if len(tk.shellBox.msgs) != 1 {
+		t.Errorf("shell replies %s, want only the kernel_info_reply", summarize(tk.shellBox.msgs))
+	}
+}
+
+func TestReplayedMessagesAreDropped(t *testing.T) {
+	f := newFakeExecutor()
+	tk := startKernel(t, f)
+	_, frames := tk.request("execute_request", map[string]any{"code": "value once"})
+	tk.sendFrames(tk.shell, frames)
+	tk.sendFrames(tk.shell, frames)
+	tk.execute("value after", nil)
+	if got, want := f.executed(), []string{"value once", "value after"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("executed %q, want %q", got, want)
+	}
+	if logs := tk.logs.String(); !strings.Contains(logs, errReplayed.Error()) {
+		t.Errorf("the replayed message was not logged:\n%s", logs)
+	}
+}
+
+func TestPagerPayloadAndClearOutput(t *testing.T) {
+	tk := startKernel(t, newFakeExecutor())
+	reply, _ := tk.execute("page Help for Println", nil)
+	want := []any{map[string]any{"source": "page", "data": map[string]any{"text/plain": "Help for Println"}, "start": 0.0}}
+	if !reflect.DeepEqual(reply["payload"], want) {
+		t.Errorf("payload = %v, want %v", reply["payload"], want)
+	}
+
+	_, iopub := tk.execute("clear", nil)
+	var got []string
+	for _, m := range iopub {
+		switch c := contentOf(t, m); m.header.MsgType {
+		case "stream":
+			got = append(got, "stream:"+c["text"].(string))
+		case "clear_output":
+			got = append(got, fmt.Sprintf("clear_output wait=%v", c["wait"]))
+		}
+	}
+	if want := []string{"stream:before\n", "clear_output wait=true", "stream:after\n"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("IOPub = %q, want %q", got, want)
+	}
+}
+
+func TestSocketsListenOnlyOnTheConnectionAddress(t *testing.T) {
+	k, err := New(ConnectionInfo{Transport: "tcp", IP: "127.0.0.1"}, newFakeExecutor(), Info{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	for name, sock := range map[string]zmq4.Socket{"shell": k.shell, "control": k.control, "stdin": k.stdin, "iopub": k.iopub, "heartbeat": k.hb} {
+		addr, ok := sock.Addr().(*net.TCPAddr)
+		if !ok || !addr.IP.Equal(net.IPv4(127, 0, 0, 1)) || addr.Port == 0 {
+			t.Errorf("%s socket listens on %v, want 127.0.0.1 and a port", name, sock.Addr())
+		}
 	}
 }

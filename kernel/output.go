@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -18,8 +19,32 @@ const (
 	streamMaxPending = 64 << 10
 )
 
+// Pager is implemented by the interp.Output the kernel passes to
+// Execute. Page shows data (a MIME bundle with at least text/plain) in
+// the frontend's pager, scrolled to line start, as IPython's "?" help
+// does: it becomes a "page" payload of the cell's execute_reply, so what
+// is paged after the cell has returned is dropped.
+type Pager interface {
+	Page(data interp.MIMEBundle, start int)
+}
+
+// OutputClearer is implemented by the interp.Output the kernel passes to
+// Execute. ClearOutput clears the output the cell has shown so far
+// (Jupyter's clear_output); with wait set the frontend clears it only
+// when new output arrives, which avoids flicker in animations.
+type OutputClearer interface {
+	ClearOutput(wait bool)
+}
+
+// errNoStdin is the error of Input when the frontend did not allow
+// stdin in its execute_request.
+var errNoStdin = errors.New("kernel: this frontend does not support input (the execute_request has allow_stdin false)")
+
 // publishFunc publishes one IOPub message of the given type.
 type publishFunc func(msgType string, content any)
+
+// inputFunc asks the frontend for a line of input.
+type inputFunc func(prompt string, password bool) (string, error)
 
 // cellOutput is the interp.Output of one execute_request. Stream text is
 // published promptly (at most streamInterval late) and in order with the
@@ -29,16 +54,25 @@ type cellOutput struct {
 	publish publishFunc
 	// onPanic reports a panic recovered in the flushing timer goroutine.
 	onPanic func(recovered any)
+	// input reads from the frontend; nil when it does not allow stdin.
+	// It is set before the cell starts.
+	input inputFunc
 
 	mu       sync.Mutex
 	name     string // stream the pending text belongs to
 	pending  []byte
 	lastSent time.Time
 	timer    *time.Timer
-	timerGen int // identifies the live timer; stale firings are ignored
+	timerGen int              // identifies the live timer; stale firings are ignored
+	payload  []map[string]any // of the execute_reply
 }
 
-var _ interp.Output = (*cellOutput)(nil)
+var (
+	_ interp.Output      = (*cellOutput)(nil)
+	_ interp.InputReader = (*cellOutput)(nil)
+	_ Pager              = (*cellOutput)(nil)
+	_ OutputClearer      = (*cellOutput)(nil)
+)
 
 func newCellOutput(publish publishFunc, onPanic func(recovered any)) *cellOutput {
 	return &cellOutput{publish: publish, onPanic: onPanic}
@@ -89,6 +123,53 @@ func (o *cellOutput) Display(data interp.MIMEBundle, metadata map[string]any, di
 	defer o.mu.Unlock()
 	o.flushLocked(true)
 	o.publish(msgType, content)
+}
+
+// Input asks the frontend for a line of input with an input_request
+// and returns what the user typed, without a newline; password hides
+// the typing. Pending stream text is published first, so that the
+// prompt comes after what the cell printed. Input fails when the
+// frontend does not allow stdin, and returns an error when the cell is
+// interrupted or has ended. Calls from several goroutines are answered
+// one after the other.
+func (o *cellOutput) Input(prompt string, password bool) (string, error) {
+	o.flush()
+	if o.input == nil {
+		return "", errNoStdin
+	}
+	return o.input(prompt, password)
+}
+
+// Page adds a "page" payload to the cell's execute_reply.
+func (o *cellOutput) Page(data interp.MIMEBundle, start int) {
+	if data == nil {
+		data = interp.MIMEBundle{}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.payload = append(o.payload, map[string]any{"source": "page", "data": data, "start": start})
+}
+
+// ClearOutput publishes clear_output, after the pending stream text
+// (which it clears too).
+func (o *cellOutput) ClearOutput(wait bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.flushLocked(true)
+	o.publish("clear_output", map[string]any{"wait": wait})
+}
+
+// takePayload returns the payloads of the execute_reply (never nil) and
+// forgets them.
+func (o *cellOutput) takePayload() []map[string]any {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	p := o.payload
+	o.payload = nil
+	if p == nil {
+		p = []map[string]any{}
+	}
+	return p
 }
 
 // flush publishes all pending stream text; the kernel calls it when the

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,6 +22,9 @@ var delimiter = []byte("<IDS|MSG>")
 
 // errBadSignature marks a message whose HMAC does not match.
 var errBadSignature = errors.New("bad or missing signature")
+
+// errReplayed marks a message whose signature was seen before.
+var errReplayed = errors.New("duplicate signature: a replayed message")
 
 // header is a Jupyter message header.
 type header struct {
@@ -41,6 +45,17 @@ type message struct {
 	metadata   json.RawMessage
 	content    json.RawMessage
 	buffers    [][]byte
+	signature  []byte // hex HMAC as received; empty when unsigned
+}
+
+// parentMsgID returns the msg_id of the message's parent header, or ""
+// when it has none.
+func (m *message) parentMsgID() string {
+	var h header
+	if err := json.Unmarshal(m.parent, &h); err != nil {
+		return ""
+	}
+	return h.MsgID
 }
 
 // signer signs and verifies messages with a connection's key; an empty
@@ -110,6 +125,7 @@ func (s signer) decode(frames [][]byte) (*message, error) {
 		metadata:   rest[3],
 		content:    rest[4],
 		buffers:    rest[5:],
+		signature:  rest[0],
 	}
 	if err := json.Unmarshal(rest[1], &m.header); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
@@ -129,31 +145,87 @@ func (s signer) decode(frames [][]byte) (*message, error) {
 	return m, nil
 }
 
-// encode builds the frames of an outgoing message: identities, delimiter,
-// signature, header, parent_header, metadata, content. parent is the raw
-// header of the message being answered (nil for none).
-func (s signer) encode(identities [][]byte, session, msgType string, parent json.RawMessage, content any) ([][]byte, error) {
-	h, err := json.Marshal(header{
+// newHeader returns the header of a new message of the kernel's session.
+func newHeader(session, msgType string) header {
+	return header{
 		MsgID:    uuid.NewString(),
 		Session:  session,
 		Username: "kernel",
 		Date:     time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"),
 		MsgType:  msgType,
 		Version:  protocolVersion,
-	})
+	}
+}
+
+// encode builds the frames of an outgoing message: identities, delimiter,
+// signature, header, parent_header, metadata, content. parent is the raw
+// header of the message being answered (nil for none).
+func (s signer) encode(identities [][]byte, session, msgType string, parent json.RawMessage, content any) ([][]byte, error) {
+	return s.encodeHeader(identities, newHeader(session, msgType), parent, content)
+}
+
+// encodeHeader is encode for a message whose header the caller made,
+// to know its msg_id.
+func (s signer) encodeHeader(identities [][]byte, hdr header, parent json.RawMessage, content any) ([][]byte, error) {
+	h, err := json.Marshal(hdr)
 	if err != nil {
-		return nil, fmt.Errorf("encoding %s header: %w", msgType, err)
+		return nil, fmt.Errorf("encoding %s header: %w", hdr.MsgType, err)
 	}
 	if len(parent) == 0 {
 		parent = json.RawMessage("{}")
 	}
 	c, err := json.Marshal(content)
 	if err != nil {
-		return nil, fmt.Errorf("encoding %s content: %w", msgType, err)
+		return nil, fmt.Errorf("encoding %s content: %w", hdr.MsgType, err)
 	}
 	metadata := []byte("{}")
 	frames := make([][]byte, 0, len(identities)+6)
 	frames = append(frames, identities...)
 	frames = append(frames, delimiter, s.sign(h, parent, metadata, c), h, parent, metadata, c)
 	return frames, nil
+}
+
+// replayMemory is how many signatures a replayGuard remembers, as many
+// as jupyter_client's Session does.
+const replayMemory = 1 << 16
+
+// replayGuard remembers the signatures of the latest messages received,
+// so that a captured signed message cannot be sent again (jupyter_client
+// rejects duplicate signatures the same way). It is safe for use from
+// several goroutines.
+type replayGuard struct {
+	mu   sync.Mutex
+	seen map[[sha256.Size]byte]struct{}
+	ring [][sha256.Size]byte // in arrival order, oldest overwritten first
+	next int
+}
+
+// firstSeen records the hex signature sig and reports whether it was new.
+// Unsigned messages (an empty signature, when the connection has no key)
+// are always new.
+func (g *replayGuard) firstSeen(sig []byte) bool {
+	var d [sha256.Size]byte
+	if len(sig) == 0 || hex.DecodedLen(len(sig)) != len(d) {
+		return true
+	}
+	if _, err := hex.Decode(d[:], sig); err != nil {
+		return true // not a signature verify accepted
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.seen == nil {
+		g.seen = make(map[[sha256.Size]byte]struct{})
+	}
+	if _, dup := g.seen[d]; dup {
+		return false
+	}
+	g.seen[d] = struct{}{}
+	if len(g.ring) < replayMemory {
+		g.ring = append(g.ring, d)
+		return true
+	}
+	delete(g.seen, g.ring[g.next])
+	g.ring[g.next] = d
+	g.next = (g.next + 1) % replayMemory
+	return true
 }

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +100,31 @@ func TestDecodeWithoutKeyAcceptsAnySignature(t *testing.T) {
 	}
 	if len(m.buffers) != 1 || string(m.buffers[0]) != "buffer" {
 		t.Errorf("buffers = %q, want [buffer]", m.buffers)
+	}
+}
+
+func TestReplayGuardRemembersTheLatestSignatures(t *testing.T) {
+	s := signer{key: []byte("k")}
+	sig := func(i int) []byte { return s.sign([]byte(fmt.Sprint(i))) }
+	var g replayGuard
+	if !g.firstSeen(sig(0)) || g.firstSeen(sig(0)) {
+		t.Fatal("a signature is not new the second time")
+	}
+	if !g.firstSeen(nil) || !g.firstSeen(nil) {
+		t.Error("unsigned messages (no key) must always pass")
+	}
+	for i := 1; i <= replayMemory; i++ { // pushes signature 0 out
+		if !g.firstSeen(sig(i)) {
+			t.Fatalf("signature %d seen before", i)
+		}
+	}
+	if g.firstSeen(sig(replayMemory)) {
+		t.Error("the latest signature is forgotten")
+	}
+	if !g.firstSeen(sig(0)) {
+		t.Error("the oldest signature is still remembered beyond replayMemory")
+	}
+	if len(g.seen) != replayMemory {
+		t.Errorf("remembers %d signatures, want %d", len(g.seen), replayMemory)
 	}
 }
