@@ -306,6 +306,26 @@ func TestPanickingCellShowsAnErrorAndTheNextCellRuns(t *testing.T) {
 	}
 }
 
+// TestJupyterKernelTestSuite runs Jupyter's own protocol conformance tests
+// (Debian's python3-jupyter-kernel-test) against the kernel.
+func TestJupyterKernelTestSuite(t *testing.T) {
+	py := python(t)
+	if err := exec.Command(py, "-c", "import jupyter_kernel_test").Run(); err != nil {
+		if os.Getenv("GOSPARKLING_E2E") != "" {
+			t.Fatalf("%s lacks jupyter_kernel_test (scripts/install-deps.sh test installs it): %v", py, err)
+		}
+		t.Skip("jupyter_kernel_test is not installed")
+	}
+	env := jupyterEnv(t)
+	cmd := exec.Command(py, "-m", "unittest", "-v", "test_jupyter_kernel")
+	cmd.Dir, cmd.Env = filepath.Join("kernel", "testdata"), env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("jupyter_kernel_test failed: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
 // TestJupyterConsoleSmoke drives `jupyter console` with piped input, one
 // cell per line as its simple prompt sends them.
 func TestJupyterConsoleSmoke(t *testing.T) {

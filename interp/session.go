@@ -72,7 +72,8 @@ type Session struct {
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
 
-	drains []func() // wait for captured process output (CaptureProcessOutput)
+	drains   []func() // wait for captured process output (CaptureProcessOutput)
+	progress *progressTracker
 
 	panicMu   sync.Mutex
 	running   bool  // a cell is executing
@@ -106,12 +107,13 @@ func NewSession(opts ...Option) (*Session, error) {
 		stderr:   &cellWriter{name: "stderr"},
 		stdin:    &cellStdin{},
 	}
-	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite)}, cfg.rddOptions...)
+	s.progress = &progressTracker{delay: progressDelay}
+	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite), rdd.WithProgress(s.progress.report)}, cfg.rddOptions...)
 	s.sc = rdd.NewContext(rddOpts...)
 
 	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr, Stdin: s.stdin})
 	s.packages = packageIndex(stdlib.Symbols, symbols.Symbols)
-	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, {
+	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {
 		sessionPkg + "/session": {
 			"SC":      reflect.ValueOf(&s.sc).Elem(),
 			"GoPanic": reflect.ValueOf(s.goPanic),
@@ -133,6 +135,38 @@ func NewSession(opts ...Option) (*Session, error) {
 
 // Context returns the session's rdd.Context, known to cells as sc.
 func (s *Session) Context() *rdd.Context { return s.sc }
+
+// ownSymbols returns the project's symbol tables with display.Show,
+// ShowID and Update bound to this session's running cell. The maps are
+// copied: yaegi merges into the maps it is given, and the generated tables
+// are shared by every session of the process.
+func (s *Session) ownSymbols() interp.Exports {
+	out := make(interp.Exports, len(symbols.Symbols))
+	for pkg, syms := range symbols.Symbols {
+		copied := make(map[string]reflect.Value, len(syms))
+		for name, v := range syms {
+			copied[name] = v
+		}
+		out[pkg] = copied
+	}
+	disp := out["github.com/gosparkling/gosparkling/display/display"]
+	disp["Show"] = reflect.ValueOf(func(v any) { s.show("", v, false) })
+	disp["ShowID"] = reflect.ValueOf(func(id string, v any) { s.show(id, v, false) })
+	disp["Update"] = reflect.ValueOf(func(id string, v any) { s.show(id, v, true) })
+	return out
+}
+
+// show publishes v in the running cell's output, as display_data (or
+// update_display_data of display id when update is set).
+func (s *Session) show(id string, v any, update bool) {
+	s.stdout.mu.Lock()
+	out := s.stdout.out
+	s.stdout.mu.Unlock()
+	if out == nil {
+		return
+	}
+	out.Display(MIMEBundle(display.Bundle(v)), nil, id, update)
+}
 
 // callSite names the cell being executed, for RDD lineage.
 func (s *Session) callSite() string { return fmt.Sprintf("In [%d]", s.cell) }
@@ -162,6 +196,8 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 
 	s.setRunning(true)
 	defer s.setRunning(false)
+	s.progress.start(out)
+	defer s.progress.finish()
 
 	chunks, err := splitCell(code)
 	if err != nil {
@@ -488,6 +524,8 @@ func bundleOf(values []any) (MIMEBundle, error) {
 	switch {
 	case len(values) == 0, len(values) == 1 && values[0] == nil:
 		return nil, nil
+	case display.IsHistogram(values):
+		return MIMEBundle(display.Histogram(values[0].([]float64), values[1].([]int64)).MIMEBundle()), nil
 	case len(values) == 1:
 		return MIMEBundle(display.Bundle(values[0])), nil
 	}

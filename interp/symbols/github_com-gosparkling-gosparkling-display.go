@@ -12,12 +12,45 @@ import (
 func init() {
 	Symbols["github.com/gosparkling/gosparkling/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Bar":                 reflect.ValueOf(display.Bar),
 		"Bundle":              reflect.ValueOf(display.Bundle),
+		"DefaultMaxBars":      reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
 		"DefaultMaxCellWidth": reflect.ValueOf(constant.MakeFromLiteral("100", token.INT, 0)),
 		"DefaultMaxRows":      reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
+		"Histogram":           reflect.ValueOf(display.Histogram),
+		"IsHistogram":         reflect.ValueOf(display.IsHistogram),
+		"JSON":                reflect.ValueOf(display.JSON),
+		"MaxBars":             reflect.ValueOf(display.MaxBars),
+		"ProgressBar":         reflect.ValueOf(display.ProgressBar),
+		"Show":                reflect.ValueOf(display.Show),
+		"ShowID":              reflect.ValueOf(display.ShowID),
+		"Table":               reflect.ValueOf(display.Table),
+		"Title":               reflect.ValueOf(display.Title),
 		"ToRecord":            reflect.ValueOf(display.ToRecord),
+		"Update":              reflect.ValueOf(display.Update),
 
 		// type definitions
-		"Options": reflect.ValueOf((*display.Options)(nil)),
+		"ChartOption": reflect.ValueOf((*display.ChartOption)(nil)),
+		"HTML":        reflect.ValueOf((*display.HTML)(nil)),
+		"MIMEBundler": reflect.ValueOf((*display.MIMEBundler)(nil)),
+		"Markdown":    reflect.ValueOf((*display.Markdown)(nil)),
+		"Options":     reflect.ValueOf((*display.Options)(nil)),
+		"PNG":         reflect.ValueOf((*display.PNG)(nil)),
+		"Rendered":    reflect.ValueOf((*display.Rendered)(nil)),
+		"SVG":         reflect.ValueOf((*display.SVG)(nil)),
+		"Text":        reflect.ValueOf((*display.Text)(nil)),
+
+		// interface wrapper definitions
+		"_MIMEBundler": reflect.ValueOf((*_github_com_gosparkling_gosparkling_display_MIMEBundler)(nil)),
 	}
+}
+
+// _github_com_gosparkling_gosparkling_display_MIMEBundler is an interface wrapper for MIMEBundler type
+type _github_com_gosparkling_gosparkling_display_MIMEBundler struct {
+	IValue      interface{}
+	WMIMEBundle func() map[string]any
+}
+
+func (W _github_com_gosparkling_gosparkling_display_MIMEBundler) MIMEBundle() map[string]any {
+	return W.WMIMEBundle()
 }

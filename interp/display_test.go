@@ -1,0 +1,92 @@
+package interp
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// displayRecorder keeps display messages with their ids and update flags.
+type displayRecorder struct {
+	recorder
+	mu2    sync.Mutex
+	events []displayEvent
+}
+
+type displayEvent struct {
+	data   MIMEBundle
+	id     string
+	update bool
+}
+
+func (r *displayRecorder) Display(data MIMEBundle, _ map[string]any, id string, update bool) {
+	r.mu2.Lock()
+	defer r.mu2.Unlock()
+	r.events = append(r.events, displayEvent{data, id, update})
+}
+
+func TestShowPublishesFromTheMiddleOfACell(t *testing.T) {
+	s := newSession(t)
+	out := &displayRecorder{}
+	bundle, err := s.Execute(context.Background(), `display.Show(display.HTML("<b>first</b>"))
+display.ShowID("counter", 1)
+display.Update("counter", 2)
+"done"`, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bundle["text/plain"] != "done" {
+		t.Errorf("result %v", bundle)
+	}
+	if len(out.events) != 3 {
+		t.Fatalf("%d display events, want 3: %+v", len(out.events), out.events)
+	}
+	if html, _ := out.events[0].data["text/html"].(string); !strings.Contains(html, "<b>first</b>") {
+		t.Errorf("Show(HTML) published %v", out.events[0].data)
+	}
+	if e := out.events[1]; e.id != "counter" || e.update || e.data["text/plain"] != "1" {
+		t.Errorf("ShowID: %+v", e)
+	}
+	if e := out.events[2]; e.id != "counter" || !e.update || e.data["text/plain"] != "2" {
+		t.Errorf("Update: %+v", e)
+	}
+}
+
+func TestHistogramResultsShowAsAChart(t *testing.T) {
+	s := newSession(t)
+	got := execute(t, s, "sc.Parallelize([]int{1, 2, 2, 3, 9}).Histogram(2)")
+	if got.err != nil {
+		t.Fatal(got.err)
+	}
+	if !strings.Contains(got.html, "<svg") || !strings.Contains(got.plain, "[1, 5)") {
+		t.Errorf("histogram shown as %q / %q", got.plain, got.html)
+	}
+}
+
+func TestSlowJobsShowAProgressBar(t *testing.T) {
+	s := newSession(t)
+	fast := &displayRecorder{}
+	if _, err := s.Execute(context.Background(), "sc.Parallelize([]int{1, 2, 3}).Count()", fast); err != nil {
+		t.Fatal(err)
+	}
+	if len(fast.events) != 0 {
+		t.Errorf("a fast job showed %d progress events", len(fast.events))
+	}
+	s.progress.delay = 0 // every stage gets a bar at the next tick
+	slow := &displayRecorder{}
+	_, err := s.Execute(context.Background(), `sc.Parallelize([]int{1, 2, 3, 4}, 4).Map(func(x int) int { time.Sleep(400 * time.Millisecond); return x }).Count()`, slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(slow.events) < 2 {
+		t.Fatalf("a slow job showed %d progress events, want a bar and its final update", len(slow.events))
+	}
+	first, last := slow.events[0], slow.events[len(slow.events)-1]
+	if first.update || first.id == "" || !last.update || last.id != first.id {
+		t.Errorf("progress events: first %+v, last %+v", first, last)
+	}
+	if text, _ := last.data["text/plain"].(string); !strings.Contains(text, "4/4") {
+		t.Errorf("final progress %q does not show 4/4 tasks", text)
+	}
+}
