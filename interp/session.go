@@ -385,15 +385,17 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 // several times: E runs once.
 func (s *Session) evalLast(ctx context.Context, c chunk) ([]any, error) {
 	padding := strings.Repeat("\n", c.line-1)
-	prog, err := s.compile(padding + valueFunc + "(" + c.src + ")")
+	src := padding + valueFunc + "(" + c.src + ")"
+	err := s.compiles(src)
 	if err != nil {
-		prog, err = s.compile(padding + valuesFunc + "(" + c.src + ")")
+		src = padding + valuesFunc + "(" + c.src + ")"
+		err = s.compiles(src)
 	}
 	if err != nil {
 		_, err := s.eval(ctx, source([]chunk{c}))
 		return nil, err
 	}
-	v, err := s.execute(ctx, prog)
+	v, err := s.eval(ctx, src)
 	if err != nil || !v.IsValid() {
 		return nil, err
 	}
@@ -401,41 +403,45 @@ func (s *Session) evalLast(ctx context.Context, c chunk) ([]any, error) {
 	return values, nil
 }
 
-func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
-	prog, err := s.compile(src)
-	if err != nil {
-		return reflect.Value{}, err
-	}
-	return s.execute(ctx, prog)
-}
-
 // compileError marks an error of the interpreter's compiler.
 type compileError struct{ error }
 
 func (e compileError) Unwrap() error { return e.error }
 
-// compile compiles src, turning yaegi's compiler panics into errors.
-func (s *Session) compile(src string) (prog *interp.Program, err error) {
+// compiles reports why src, an expression, does not compile, or nil.
+// Compiling an expression declares nothing, so src can be evaluated
+// afterwards. yaegi's compiler panics become errors.
+func (s *Session) compiles(src string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r)}
 		}
 	}()
-	prog, err = s.yaegi.Compile(src)
-	if err != nil {
-		return nil, compileError{err}
+	if _, err := s.yaegi.Compile(src); err != nil {
+		return compileError{err}
 	}
-	return prog, nil
+	return nil
 }
 
-// execute runs a compiled program until it ends or ctx is done.
-func (s *Session) execute(ctx context.Context, prog *interp.Program) (v reflect.Value, err error) {
+// eval compiles and runs src until it ends or ctx is done. A panic of the
+// running code comes back as an interp.Panic, an interruption as ctx's
+// error, and any other error is the compiler's.
+//
+// It uses EvalWithContext rather than Compile then ExecuteWithContext:
+// yaegi v0.16.1's ExecuteWithContext writes its results from two
+// goroutines when ctx is cancelled, a data race.
+func (s *Session) eval(ctx context.Context, src string) (v reflect.Value, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = interp.Panic{Value: r}
 		}
 	}()
-	return s.yaegi.ExecuteWithContext(ctx, prog)
+	v, err = s.yaegi.EvalWithContext(ctx, src)
+	var p interp.Panic
+	if err != nil && ctx.Err() == nil && !errors.As(err, &p) {
+		err = compileError{err}
+	}
+	return v, err
 }
 
 // isPrint reports whether expr is a call of a print function, whose
