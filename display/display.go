@@ -1,18 +1,38 @@
 // Package display turns the value of a notebook cell into a Jupyter MIME
 // bundle.
 //
+// Values that implement MIMEBundler show what their MIMEBundle method
+// returns; the package's own HTML, Markdown, SVG, PNG and Text types and
+// the Rendered values of Table, Bar, Histogram and JSON are such values.
+// An *rdd.RDD shows its lineage without computing anything, an
+// rdd.StatCounter a one-row table of its statistics.
+//
 // Tabular values (slices, arrays, maps and Arrow record batches) are
 // converted into an Arrow record batch with an inferred schema (see
 // ToRecord) and shown as an HTML table and an aligned text table, both
 // limited to the first rows so that the output stays small whatever the
-// size of the value. Any other value is shown as text only.
+// size of the value. Maps of integers (CountByValue, CountByKey) are
+// counts: their rows are sorted by count, largest first. Any other value
+// is shown as text only.
+//
+// Show, ShowID and Update publish a value from the middle of a cell. In a
+// compiled program they print its text; the gosparkling interpreter
+// replaces them, in the notebook's symbol table, with functions that send
+// the whole bundle to the running cell's output. ProgressBar renders the
+// progress of a stage of a job for the interpreter to publish.
 package display
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/gosparkling/gosparkling/rdd"
 )
 
 // DefaultMaxRows is the number of rows shown when Options.MaxRows is not
@@ -33,30 +53,78 @@ type Options struct {
 	// shortened with an ellipsis (the HTML keeps the full value in the
 	// cell's title for hovering). Zero or less means DefaultMaxCellWidth.
 	MaxCellWidth int
+	// Columns, when set, are the only columns shown, in this order, by
+	// their names in the table's header (dotted for nested pairs and
+	// structs: "value.key"). A name the table lacks is an error.
+	Columns []string
 }
 
-// Bundle returns the MIME bundle for a cell's value with default Options:
-// "text/plain" always, and "text/html" for tabular values.
+// Bundle returns the MIME bundle for a cell's value with default Options.
+// See Options.Bundle.
 func Bundle(v any) map[string]any {
 	return Options{}.Bundle(v)
 }
 
-// Bundle returns the MIME bundle for a cell's value: "text/plain" always,
-// and "text/html" for tabular values (slices, arrays, maps and Arrow record
-// batches). A string is shown as it is, any other value with fmt's %v.
+// Bundle returns the MIME bundle for a cell's value, "text/plain" always
+// with richer renditions beside it:
+//
+//   - a MIMEBundler shows what its MIMEBundle method returns;
+//   - an *rdd.RDD shows a card with its name, id, partition count,
+//     storage level and lineage, computing nothing (no job runs; an RDD
+//     of files lists them, once, to count its partitions);
+//   - an rdd.StatCounter shows a one-row table of its statistics;
+//   - tabular values (slices, arrays, maps and Arrow record batches) show
+//     an HTML table and a text table of their first rows;
+//   - a string is shown as it is, any other value with fmt's %v.
+//
+// A name in o.Columns that the table lacks gives a bundle of the error's
+// message.
 func (o Options) Bundle(v any) map[string]any {
 	return o.bundle(v, memory.DefaultAllocator)
 }
 
 // bundle is Bundle with the allocator of the intermediate record batch.
 func (o Options) bundle(v any, mem memory.Allocator) map[string]any {
-	o = o.withDefaults()
-	if rec, ok := v.(arrow.RecordBatch); ok {
-		return o.render(rec, rec.NumRows())
+	switch x := v.(type) {
+	case MIMEBundler:
+		return bundleOf(x)
+	case *rdd.RDD:
+		if x != nil {
+			return rddBundle(x)
+		}
 	}
-	src, ok := sourceOf(v)
-	if !ok {
+	b, err := o.table(v, mem)
+	switch {
+	case errors.Is(err, errNotTabular):
 		return map[string]any{"text/plain": plainText(v)}
+	case err != nil:
+		return map[string]any{"text/plain": "display: " + err.Error()}
+	}
+	return b
+}
+
+// errNotTabular is the error of table for a value that is not tabular.
+var errNotTabular = errors.New("not tabular: want a slice, array, map, Arrow record batch or rdd.StatCounter")
+
+// table returns the bundle of v shown as a table, or an error wrapping
+// errNotTabular when v is not tabular.
+func (o Options) table(v any, mem memory.Allocator) (map[string]any, error) {
+	o = o.withDefaults()
+	switch x := v.(type) {
+	case arrow.RecordBatch:
+		return o.render(x, x.NumRows())
+	case rdd.StatCounter:
+		rec := statsRecord(mem, x)
+		defer rec.Release()
+		return o.render(rec, 1)
+	case *rdd.StatCounter:
+		if x != nil {
+			return o.table(*x, mem)
+		}
+	}
+	src, ok := sourceOf(v, o.MaxRows)
+	if !ok {
+		return nil, fmt.Errorf("a %T is %w", v, errNotTabular)
 	}
 	t := inferTable(src)
 	rec := t.build(mem, min(src.n, o.MaxRows))
@@ -64,13 +132,55 @@ func (o Options) bundle(v any, mem memory.Allocator) map[string]any {
 	return o.render(rec, int64(src.n))
 }
 
-// render shows the first rows of rec, a prefix of a value of total rows.
-func (o Options) render(rec arrow.RecordBatch, total int64) map[string]any {
+// render shows the first rows of rec, a prefix of a value of total rows,
+// keeping only o.Columns if set.
+func (o Options) render(rec arrow.RecordBatch, total int64) (map[string]any, error) {
+	if len(o.Columns) > 0 {
+		projected, err := project(rec, o.Columns)
+		if err != nil {
+			return nil, err
+		}
+		defer projected.Release()
+		rec = projected
+	}
 	g := newGrid(rec, min(rec.NumRows(), int64(o.MaxRows)), total, o.MaxCellWidth)
 	return map[string]any{
 		"text/plain": g.text(o.MaxCellWidth),
 		"text/html":  g.html(o.MaxCellWidth),
+	}, nil
+}
+
+// project returns the columns of rec named by names, in that order.
+func project(rec arrow.RecordBatch, names []string) (arrow.RecordBatch, error) {
+	schema := rec.Schema()
+	fields := make([]arrow.Field, len(names))
+	cols := make([]arrow.Array, len(names))
+	for i, name := range names {
+		j := schema.FieldIndices(name)
+		if len(j) == 0 {
+			have := make([]string, schema.NumFields())
+			for k, f := range schema.Fields() {
+				have[k] = strconv.Quote(f.Name)
+			}
+			return nil, fmt.Errorf("no column %q to show; the columns are %s", name, strings.Join(have, ", "))
+		}
+		fields[i], cols[i] = schema.Field(j[0]), rec.Column(j[0])
 	}
+	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, rec.NumRows()), nil
+}
+
+// Table returns v shown as a table with opts: the first opts.MaxRows rows,
+// only opts.Columns if set. v is a slice, array, map, Arrow record batch
+// or rdd.StatCounter, rendered at once. A value that is not tabular, or a
+// column it lacks, gives a Rendered whose Err says so.
+//
+//	display.Table(counts, display.Options{MaxRows: 50, Columns: []string{"value", "key"}})
+func Table(v any, opts Options) Rendered {
+	b, err := opts.table(v, memory.DefaultAllocator)
+	if err != nil {
+		return renderedError(fmt.Errorf("display.Table: %w", err))
+	}
+	return Rendered{bundle: b}
 }
 
 func (o Options) withDefaults() Options {

@@ -162,10 +162,15 @@ func plural(n int64, noun string) string {
 
 // thousands writes n with commas between groups of three digits.
 func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
+	return groupDigits(strconv.FormatInt(n, 10))
+}
+
+// groupDigits puts commas between groups of three digits of s, an integer
+// written in decimal with an optional sign.
+func groupDigits(s string) string {
 	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		sign, s = s[:1], s[1:]
 	}
 	var b strings.Builder
 	b.WriteString(sign)

@@ -171,11 +171,22 @@ func TestToRecord(t *testing.T) {
 			[]string{"Val:int64", "Next.Val:int64", "Next.Next.Val:int64", "Next.Next.Next.Val:int64",
 				"Next.Next.Next.Next.Val:int64", "Next.Next.Next.Next.Next.Val:int64", "Next.Next.Next.Next.Next.Next:utf8"}, nil},
 
-		// Maps make key and value columns sorted by key.
-		{"maps sorted by key", map[string]int{"b": 2, "c": 3, "a": 1},
-			[]string{"key:utf8", "value:int64"}, [][]string{{"a", "b", "c"}, {"1", "2", "3"}}},
-		{"maps with mixed keys sorted by rdd.Compare", map[any]int64{"x": 1, 2: 2, 1.5: 3},
-			[]string{"key:utf8", "value:int64"}, [][]string{{"1.5", "2", "x"}, {"3", "2", "1"}}},
+		// Maps make key and value columns sorted by key, counters
+		// (integer values) by count, largest first, then key.
+		{"maps sorted by key", map[string]float64{"b": 2, "c": 3, "a": 1},
+			[]string{"key:utf8", "value:float64"}, [][]string{{"a", "b", "c"}, {"1", "2", "3"}}},
+		{"maps with mixed keys sorted by rdd.Compare", map[any]string{"x": "a", 2: "b", 1.5: "c"},
+			[]string{"key:utf8", "value:utf8"}, [][]string{{"1.5", "2", "x"}, {"c", "b", "a"}}},
+		{"counters sorted by count then key", map[string]int{"b": 2, "c": 3, "a": 2, "d": 10},
+			[]string{"key:utf8", "value:int64"}, [][]string{{"d", "c", "a", "b"}, {"10", "3", "2", "2"}}},
+		{"CountByValue's map[any]int64", map[any]int64{"x": 1, 2: 2, 1.5: 3, "y": 2},
+			[]string{"key:utf8", "value:int64"}, [][]string{{"1.5", "2", "y", "x"}, {"3", "2", "2", "1"}}},
+		{"interface values all integers make a counter", map[any]any{"a": 1, "b": uint8(7)},
+			[]string{"key:utf8", "value:int64"}, [][]string{{"b", "a"}, {"7", "1"}}},
+		{"interface values not all integers sort by key", map[any]any{"a": 1, "b": 7.5},
+			[]string{"key:utf8", "value:float64"}, [][]string{{"a", "b"}, {"1", "7.5"}}},
+		{"durations are not counts", map[string]time.Duration{"a": time.Second, "b": time.Minute},
+			[]string{"key:utf8", "value:duration[ns]"}, [][]string{{"a", "b"}, {"1s", "1m0s"}}},
 		{"maps of structs", map[int]person{1: {Name: "Ann", Age: 31}},
 			[]string{"key:int64", "value.Name:utf8", "value.Age:int64"}, [][]string{{"1"}, {"Ann"}, {"31"}}},
 

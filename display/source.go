@@ -2,8 +2,8 @@ package display
 
 import (
 	"fmt"
+	"math"
 	"reflect"
-	"slices"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,8 +16,11 @@ import (
 // inferred schema. The caller must Release the result.
 //
 // Tabular values are slices and arrays (one row per element, []byte
-// excepted), maps (columns "key" and "value", rows sorted by key with
-// rdd.Compare) and Arrow record batches (returned retained). Elements make
+// excepted), maps (columns "key" and "value") and Arrow record batches
+// (returned retained). The rows of a map are sorted by key with
+// rdd.Compare, except those of counters, maps whose values are integers
+// such as the map[any]int64 of CountByValue: they are sorted by count,
+// largest first, then by key, as pandas' value_counts. Elements make
 // columns by their shape:
 //
 //   - a scalar makes one column "value";
@@ -41,7 +44,7 @@ func ToRecord(v any, mem memory.Allocator) (arrow.RecordBatch, error) {
 		rec.Retain()
 		return rec, nil
 	}
-	src, ok := sourceOf(v)
+	src, ok := sourceOf(v, math.MaxInt)
 	if !ok {
 		return nil, fmt.Errorf("display: cannot convert a %T to a record batch: want a slice, array, map or Arrow record batch", v)
 	}
@@ -73,8 +76,10 @@ var (
 	errorType    = reflect.TypeFor[error]()
 )
 
-// sourceOf returns the rows of v, or false if v is not tabular.
-func sourceOf(v any) (source, bool) {
+// sourceOf returns the rows of v, or false if v is not tabular. The rows
+// of a map are in order (see sortMapRows) up to row ordered at least; the
+// others follow in no particular order.
+func sourceOf(v any, ordered int) (source, bool) {
 	// Fast paths for what rdd actions return and common literals.
 	switch x := v.(type) {
 	case []any:
@@ -92,6 +97,12 @@ func sourceOf(v any) (source, bool) {
 		return source{n: len(x), at: func(i int) any { return x[i] }, elem: reflect.TypeFor[int64]()}, true
 	case []float64:
 		return source{n: len(x), at: func(i int) any { return x[i] }, elem: reflect.TypeFor[float64]()}, true
+	case map[any]int64: // CountByValue, CountByKey
+		pairs := make([]rdd.Pair, 0, len(x))
+		for k, v := range x {
+			pairs = append(pairs, rdd.Pair{Key: k, Value: v})
+		}
+		return mapSource(pairs, reflect.TypeFor[any](), reflect.TypeFor[int64](), ordered), true
 	case nil, []byte:
 		return source{}, false
 	}
@@ -110,14 +121,8 @@ func sourceOf(v any) (source, bool) {
 		for it := rv.MapRange(); it.Next(); {
 			pairs = append(pairs, rdd.Pair{Key: it.Key().Interface(), Value: it.Value().Interface()})
 		}
-		slices.SortStableFunc(pairs, func(a, b rdd.Pair) int { return rdd.Compare(a.Key, b.Key) })
 		t := rv.Type()
-		return source{
-			n:    len(pairs),
-			at:   func(i int) any { return pairs[i] },
-			elem: pairType,
-			pair: &[2]reflect.Type{staticType(t.Key()), staticType(t.Elem())},
-		}, true
+		return mapSource(pairs, t.Key(), t.Elem(), ordered), true
 	}
 	return source{}, false
 }
@@ -129,4 +134,77 @@ func staticType(t reflect.Type) reflect.Type {
 		return nil
 	}
 	return t
+}
+
+// mapSource returns the rows of a map, its entries as pairs, ordered up
+// to row ordered at least; key and elem are the map's static types.
+func mapSource(pairs []rdd.Pair, key, elem reflect.Type, ordered int) source {
+	sortMapRows(pairs, isCounter(elem, pairs), ordered)
+	return source{
+		n:    len(pairs),
+		at:   func(i int) any { return pairs[i] },
+		elem: pairType,
+		pair: &[2]reflect.Type{staticType(key), staticType(elem)},
+	}
+}
+
+// isCounter reports whether a map whose value type is elem and whose
+// entries are pairs counts things: its values are integers by static type
+// (map[any]int64 of CountByValue, map[string]int), or all integers when
+// the value type is an interface (map[any]any of ReduceByKeyLocally). Named
+// integer types with a String method, such as time.Duration, do not count.
+func isCounter(elem reflect.Type, pairs []rdd.Pair) bool {
+	switch k := typeKind(elem); k {
+	case kInt, kUint:
+		return true
+	case kNull: // an interface: look at the values
+		if len(pairs) == 0 {
+			return false
+		}
+		for _, p := range pairs {
+			if _, ok := integerValue(p.Value); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// integerValue returns v as a number when it is an integer of any type
+// (named ones included, unless they have a String method).
+func integerValue(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case nil:
+		return 0, false
+	}
+	switch k, rv := inspect(v); k {
+	case kInt:
+		return float64(rv.Int()), true
+	case kUint:
+		return float64(rv.Uint()), true
+	}
+	return 0, false
+}
+
+// sortMapRows orders the entries of a map, the first n of them at least:
+// counters by value descending, then key, as pandas' value_counts; other
+// maps by key. Keys and values compare with rdd.Compare.
+func sortMapRows(pairs []rdd.Pair, counter bool, n int) {
+	if !counter {
+		sortPrefix(pairs, n, func(a, b rdd.Pair) int { return rdd.Compare(a.Key, b.Key) })
+		return
+	}
+	sortPrefix(pairs, n, func(a, b rdd.Pair) int {
+		if c := rdd.Compare(b.Value, a.Value); c != 0 {
+			return c
+		}
+		return rdd.Compare(a.Key, b.Key)
+	})
 }

@@ -1,12 +1,7 @@
 package interp
 
 import (
-	"bytes"
 	"fmt"
-	"go/ast"
-	"go/doc"
-	"go/parser"
-	"go/printer"
 	"go/scanner"
 	"go/token"
 	"os"
@@ -22,6 +17,7 @@ import (
 
 	"github.com/traefik/yaegi/stdlib"
 
+	"github.com/gosparkling/gosparkling/interp/internal/godoc"
 	"github.com/gosparkling/gosparkling/interp/symbols"
 )
 
@@ -402,60 +398,9 @@ var goroot = sync.OnceValue(func() string {
 })
 
 func parseStdlibDocs(path string) map[string]string {
-	docs := map[string]string{}
-	dir := filepath.Join(goroot(), "src", filepath.FromSlash(path))
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
+	docs, err := godoc.Dir(filepath.Join(goroot(), "src", filepath.FromSlash(path)), path)
 	if err != nil {
-		return docs
-	}
-	for _, p := range pkgs {
-		if strings.HasSuffix(p.Name, "_test") || p.Name == "main" {
-			continue
-		}
-		d := doc.New(p, path, 0)
-		docs[""] = "package " + d.Name + "\n\n" + strings.TrimSpace(d.Doc)
-		add := func(key string, decl ast.Node, text string) {
-			docs[key] = declSignature(fset, decl) + "\n\n" + strings.TrimSpace(text)
-		}
-		for _, f := range d.Funcs {
-			add(f.Name, f.Decl, f.Doc)
-		}
-		for _, t := range d.Types {
-			add(t.Name, t.Decl, t.Doc)
-			for _, f := range t.Funcs {
-				add(f.Name, f.Decl, f.Doc)
-			}
-			for _, m := range t.Methods {
-				add(t.Name+"."+m.Name, m.Decl, m.Doc)
-			}
-		}
-		for _, v := range append(d.Consts, d.Vars...) {
-			for _, n := range v.Names {
-				add(n, v.Decl, v.Doc)
-			}
-		}
+		return map[string]string{}
 	}
 	return docs
-}
-
-// declSignature prints a declaration without its body or doc comment.
-func declSignature(fset *token.FileSet, decl ast.Node) string {
-	switch n := decl.(type) {
-	case *ast.FuncDecl:
-		c := *n
-		c.Body, c.Doc = nil, nil
-		decl = &c
-	case *ast.GenDecl:
-		c := *n
-		c.Doc = nil
-		decl = &c
-	}
-	var b bytes.Buffer
-	if err := (&printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 4}).Fprint(&b, fset, decl); err != nil {
-		return ""
-	}
-	return b.String()
 }

@@ -8,16 +8,13 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/doc"
 	"go/format"
-	"go/parser"
-	"go/printer"
-	"go/token"
 	"log"
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/gosparkling/gosparkling/interp/internal/godoc"
 )
 
 func main() {
@@ -29,8 +26,16 @@ func main() {
 		if !ok {
 			log.Fatalf("gendoc: argument %q is not IMPORTPATH=DIR", arg)
 		}
-		if err := collect(docs, path, dir); err != nil {
+		pkgDocs, err := godoc.Dir(dir, path)
+		if err != nil {
 			log.Fatalf("gendoc: %s: %v", dir, err)
+		}
+		for key, text := range pkgDocs {
+			if key == "" {
+				docs[path] = text
+			} else {
+				docs[path+"."+key] = text
+			}
 		}
 	}
 	keys := make([]string, 0, len(docs))
@@ -52,58 +57,4 @@ func main() {
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
-}
-
-func collect(docs map[string]string, importPath, dir string) error {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
-	if err != nil {
-		return err
-	}
-	for _, p := range pkgs {
-		d := doc.New(p, importPath, 0)
-		add := func(key string, node any, text string) {
-			docs[importPath+"."+key] = signature(fset, node) + "\n\n" + strings.TrimSpace(text)
-		}
-		for _, f := range d.Funcs {
-			add(f.Name, f.Decl, f.Doc)
-		}
-		for _, t := range d.Types {
-			add(t.Name, t.Decl, t.Doc)
-			for _, f := range t.Funcs {
-				add(f.Name, f.Decl, f.Doc)
-			}
-			for _, m := range t.Methods {
-				add(t.Name+"."+m.Name, m.Decl, m.Doc)
-			}
-		}
-		for _, v := range append(d.Consts, d.Vars...) {
-			for _, name := range v.Names {
-				add(name, v.Decl, v.Doc)
-			}
-		}
-		docs[importPath] = "package " + d.Name + "\n\n" + strings.TrimSpace(d.Doc)
-	}
-	return nil
-}
-
-// signature prints a declaration without its body or doc comment.
-func signature(fset *token.FileSet, node any) string {
-	switch n := node.(type) {
-	case *ast.FuncDecl:
-		c := *n
-		c.Body, c.Doc = nil, nil
-		node = &c
-	case *ast.GenDecl:
-		c := *n
-		c.Doc = nil
-		node = &c
-	}
-	var b bytes.Buffer
-	if err := (&printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 4}).Fprint(&b, fset, node); err != nil {
-		return ""
-	}
-	return b.String()
 }
