@@ -10,7 +10,7 @@ PORT    ?= 8888
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := bin/versitygw
 
-.PHONY: all build notebook test vet gotest fmt-check generate clean
+.PHONY: all build notebook test vet gotest fmt-check generate clean demo
 
 all: build
 
@@ -23,6 +23,18 @@ notebook: build
 	$(BIN) install --user
 	@echo "Starting Jupyter on http://127.0.0.1:$(PORT)/ (notebooks/); open the URL with the token below."
 	$(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+
+## demo: execute every notebook headless and write HTML copies, outputs included, to
+## notebooks/out/. The kernel is the one built here, found through a private kernelspec in
+## bin/demo-jupyter (JUPYTER_PATH), so an installed kernelspec is neither needed nor changed.
+DEMO_JUPYTER := $(CURDIR)/bin/demo-jupyter
+demo: build
+	scripts/install-deps.sh notebook
+	$(BIN) install --prefix $(DEMO_JUPYTER)
+	JUPYTER_PATH=$(DEMO_JUPYTER)/share/jupyter $(PYTHON) -m nbconvert --to html --execute \
+		--ExecutePreprocessor.kernel_name=gosparkling --ExecutePreprocessor.timeout=600 \
+		--output-dir notebooks/out notebooks/*.ipynb
+	@echo "HTML copies of the executed notebooks are in notebooks/out/."
 
 ## test: install what the tests need, then run every test (the notebooks included).
 test: fmt-check vet $(VERSITYGW)

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gosparkling/gosparkling/fileio/warc"
+)
+
+// tiny is a crawl small enough to generate in every test.
+var tiny = config{Seed: 7, Sites: 25, Pages: 120, Segments: 2, FilesPerSegment: 2}
+
+// files returns the contents of the files under dir by their slash-separated relative path.
+func files(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		out[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func generated(t *testing.T, cfg config) (string, map[string][]byte) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := generate(dir, cfg); err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	return dir, files(t, dir)
+}
+
+// sameFiles reports the first difference between two trees of files, or "".
+func sameFiles(a, b map[string][]byte) string {
+	for name, data := range a {
+		other, ok := b[name]
+		if !ok {
+			return name + " is missing from the second"
+		}
+		if !bytes.Equal(data, other) {
+			return name + " differs"
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			return name + " is missing from the first"
+		}
+	}
+	return ""
+}
+
+func TestTheSameSeedGivesTheSameBytes(t *testing.T) {
+	_, first := generated(t, tiny)
+	_, second := generated(t, tiny)
+	if diff := sameFiles(first, second); diff != "" {
+		t.Errorf("two runs with seed %d differ: %s", tiny.Seed, diff)
+	}
+	other := tiny
+	other.Seed++
+	_, third := generated(t, other)
+	if sameFiles(first, third) == "" {
+		t.Errorf("seeds %d and %d gave the same crawl", tiny.Seed, other.Seed)
+	}
+}
+
+// TestCommittedSampleIsUpToDate checks that notebooks/data holds exactly what
+// `go run ./notebooks/gencrawl -out notebooks/data -size small` writes.
+func TestCommittedSampleIsUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the whole small sample")
+	}
+	_, want := generated(t, sizes["small"])
+	got := files(t, filepath.Join("..", "data"))
+	for name := range got {
+		if !strings.HasPrefix(name, "crawl-data/") {
+			delete(got, name) // README.md
+		}
+	}
+	if diff := sameFiles(want, got); diff != "" {
+		t.Errorf("notebooks/data is not what -size small generates (%s): run go run ./notebooks/gencrawl -out notebooks/data -size small", diff)
+	}
+}
+
+// readRecords reads every record of a WARC, WET or WAT file.
+func readRecords(t *testing.T, path string) []*warc.Record {
+	t.Helper()
+	r, err := warc.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var recs []*warc.Record
+	for {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return recs
+		}
+		if err != nil {
+			t.Fatalf("reading %s: %v", path, err)
+		}
+		recs = append(recs, rec)
+	}
+}
+
+func listing(t *testing.T, data []byte) []string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Fields(string(text))
+}
+
+func TestTheCrawlIsLaidOutAndLinkedAsCommonCrawls(t *testing.T) {
+	dir, all := generated(t, tiny)
+	base := "crawl-data/CC-MAIN-2024-22/"
+	lists := map[string][]string{}
+	for _, kind := range []string{"warc", "wet", "wat"} {
+		lists[kind] = listing(t, all[base+kind+".paths.gz"])
+		if len(lists[kind]) != tiny.Segments*tiny.FilesPerSegment {
+			t.Fatalf("%s.paths.gz lists %d files, want %d", kind, len(lists[kind]), tiny.Segments*tiny.FilesPerSegment)
+		}
+	}
+	var listed []string
+	for _, l := range lists {
+		listed = append(listed, l...)
+	}
+	var present []string
+	for name := range all {
+		if !strings.HasSuffix(name, ".paths.gz") {
+			present = append(present, name)
+		}
+	}
+	sort.Strings(listed)
+	sort.Strings(present)
+	if strings.Join(listed, "\n") != strings.Join(present, "\n") {
+		t.Fatalf("the listings name\n%s\nthe files are\n%s", strings.Join(listed, "\n"), strings.Join(present, "\n"))
+	}
+
+	types, statuses, languages, tlds := map[string]int{}, map[int]int{}, map[string]int{}, map[string]bool{}
+	for i, warcPath := range lists["warc"] {
+		wantSuffix := map[string]string{"warc": ".warc.gz", "wet": ".warc.wet.gz", "wat": ".warc.wat.gz"}
+		for kind, suffix := range wantSuffix {
+			if p := lists[kind][i]; !strings.Contains(p, "/segments/") || !strings.Contains(p, "/"+kind+"/") || !strings.HasSuffix(p, suffix) {
+				t.Errorf("listed %s file %q is not segments/<id>/%s/<name>%s", kind, p, kind, suffix)
+			}
+		}
+		warcRecs := readRecords(t, filepath.Join(dir, warcPath))
+		byID := map[string]*warc.Record{}
+		for _, r := range warcRecs {
+			byID[r.RecordID()] = r
+			types[r.Type()]++
+			if r.Type() == warc.TypeResponse {
+				statuses[r.HTTPStatus()]++
+				u, err := url.Parse(r.TargetURI())
+				if err != nil {
+					t.Fatal(err)
+				}
+				tlds[u.Hostname()[strings.LastIndex(u.Hostname(), ".")+1:]] = true
+			}
+		}
+		if warcRecs[0].Type() != warc.TypeWarcinfo {
+			t.Errorf("%s starts with a %s record", warcPath, warcRecs[0].Type())
+		}
+
+		wet := readRecords(t, filepath.Join(dir, lists["wet"][i]))
+		for _, r := range wet[1:] {
+			resp := byID[r.RefersTo()]
+			switch {
+			case r.Type() != warc.TypeConversion:
+				t.Errorf("WET record of type %s", r.Type())
+			case resp == nil || resp.Type() != warc.TypeResponse:
+				t.Errorf("WET record %s refers to %s, not a response of %s", r.RecordID(), r.RefersTo(), warcPath)
+			case resp.TargetURI() != r.TargetURI() || resp.HTTPStatus() != 200:
+				t.Errorf("WET record of %s derives from the %d response of %s", r.TargetURI(), resp.HTTPStatus(), resp.TargetURI())
+			case len(r.Languages()) == 0 || r.Text() == "":
+				t.Errorf("WET record of %s has languages %v and %d bytes of text", r.TargetURI(), r.Languages(), len(r.Text()))
+			case !strings.Contains(string(resp.Payload()), strings.SplitN(r.Text(), "\n", 2)[0][:10]):
+				t.Errorf("the text of %s does not start with words of its HTML", r.TargetURI())
+			}
+			for _, l := range r.Languages() {
+				languages[l]++
+			}
+		}
+
+		wat := readRecords(t, filepath.Join(dir, lists["wat"][i]))
+		if len(wat)-1 != len(warcRecs) {
+			t.Errorf("%d WAT metadata records for %d WARC records", len(wat)-1, len(warcRecs))
+		}
+		for _, r := range wat[1:] {
+			described := byID[r.RefersTo()]
+			doc, err := r.JSON()
+			if described == nil || err != nil {
+				t.Fatalf("WAT record %s refers to %s (found: %v), JSON error %v", r.RecordID(), r.RefersTo(), described != nil, err)
+			}
+			container := doc["Container"].(map[string]any)
+			envelope := doc["Envelope"].(map[string]any)
+			header := envelope["WARC-Header-Metadata"].(map[string]any)
+			if container["Offset"] != strconv.FormatInt(described.Offset, 10) || header["WARC-Type"] != described.Type() {
+				t.Errorf("WAT record for %s describes a %v record at offset %v, want %s at %d",
+					described.RecordID(), header["WARC-Type"], container["Offset"], described.Type(), described.Offset)
+			}
+		}
+	}
+
+	// A crawl that the notebooks can tell stories about.
+	for _, typ := range []string{"warcinfo", "request", "response", "metadata"} {
+		if types[typ] == 0 {
+			t.Errorf("no %s records: %v", typ, types)
+		}
+	}
+	for _, code := range []int{200, 301, 404} {
+		if statuses[code] == 0 {
+			t.Errorf("no responses with status %d: %v", code, statuses)
+		}
+	}
+	if statuses[200] < types["response"]*3/4 {
+		t.Errorf("only %d of %d responses are 200 OK", statuses[200], types["response"])
+	}
+	if len(languages) < 4 || len(tlds) < 5 {
+		t.Errorf("languages %v and TLDs %v: too few for the notebooks", languages, tlds)
+	}
+}
