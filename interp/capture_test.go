@@ -19,19 +19,20 @@ func TestCompiledCodeOutputReachesTheCell(t *testing.T) {
 	defer restore()
 	out := &recorder{}
 	// os.Stdout in the interpreter is the cell's writer; the compiled
-	// os.File behind fd 1 is reached through a compiled function.
-	if _, err := s.Execute(context.Background(), `import "os"`+"\n"+`os.NewFile(1, "fd1").WriteString("from fd 1\n")`, out); err != nil {
+	// log package writes to the compiled os.Stderr, file descriptor 2.
+	// (A cell's os.NewFile(1, ...) would close fd 1 when collected.)
+	if _, err := s.Execute(context.Background(), `import "log"`+"\n"+`log.Print("from fd 2")`, out); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		out.mu.Lock()
-		got := out.streams["stdout"]
+		got := out.streams["stderr"]
 		out.mu.Unlock()
-		if strings.Contains(got, "from fd 1") {
+		if strings.Contains(got, "from fd 2") {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Errorf("output of fd 1 did not reach the cell: %q", out.streams)
+	t.Errorf("output of fd 2 did not reach the cell: %q", out.streams)
 }

@@ -21,8 +21,13 @@ import (
 //     it kill the kernel.
 // min, max and clear are defined by the session's preamble.
 
-// goPanicFunc reports a panic recovered in a cell's goroutine.
-const goPanicFunc = "_gosparklingSession.GoPanic"
+// goStartFunc registers a goroutine a cell starts and returns its token;
+// goDoneFunc, deferred in the goroutine, reports its end and the panic it
+// recovered, if any.
+const (
+	goStartFunc = "_gosparklingSession.GoStart"
+	goDoneFunc  = "_gosparklingSession.GoDone"
+)
 
 // newRewriter returns a rewriter for the chunks of one cell. intVar
 // reports whether a global variable holds an integer, for `range v`.
@@ -325,10 +330,12 @@ func (r *rewriter) inFuncLit(st ast.Stmt) ast.Stmt {
 // recoveringGo turns `go f(a, b)` into
 //
 //	{ _gsF, _gsA, _gsB := f, a, b
-//	  go func() { defer func() { if r := recover(); r != nil { GoPanic(r) } }(); _gsF(_gsA, _gsB) }() }
+//	  go func(g int) { defer func() { GoDone(g, recover()) }(); _gsF(_gsA, _gsB) }(GoStart()) }
 //
 // keeping Go's order: f and its arguments are evaluated by the go
-// statement, the call runs in the goroutine.
+// statement, the call runs in the goroutine. GoStart and GoDone let the
+// session know which goroutines of a cell still run, and report a panic
+// instead of letting it kill the kernel.
 func (r *rewriter) recoveringGo(s *ast.GoStmt) ast.Stmt {
 	r.changed = true
 	call := s.Call
@@ -352,19 +359,21 @@ func (r *rewriter) recoveringGo(s *ast.GoStmt) ast.Stmt {
 		lhs, rhs = append(lhs, tmp), append(rhs, a)
 		args[i] = tmp
 	}
-	recoverer := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
+	cellVar := r.tmp("G")
+	done := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
-		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.IfStmt{
-			Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("r")}, Tok: token.DEFINE,
-				Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("recover")}}},
-			Cond: &ast.BinaryExpr{X: ast.NewIdent("r"), Op: token.NEQ, Y: ast.NewIdent("nil")},
-			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{
-				Fun: parseExpr(goPanicFunc), Args: []ast.Expr{ast.NewIdent("r")}}}}},
-		}}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{
+			Fun:  parseExpr(goDoneFunc),
+			Args: []ast.Expr{ast.NewIdent(cellVar), &ast.CallExpr{Fun: ast.NewIdent("recover")}},
+		}}}},
 	}}}
-	body := &ast.BlockStmt{List: []ast.Stmt{recoverer,
+	body := &ast.BlockStmt{List: []ast.Stmt{done,
 		&ast.ExprStmt{X: &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}}}}
-	goStmt := &ast.GoStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Params: &ast.FieldList{}}, Body: body}}}
+	params := &ast.FieldList{List: []*ast.Field{{Names: []*ast.Ident{ast.NewIdent(cellVar)}, Type: ast.NewIdent("int")}}}
+	goStmt := &ast.GoStmt{Call: &ast.CallExpr{
+		Fun:  &ast.FuncLit{Type: &ast.FuncType{Params: params}, Body: body},
+		Args: []ast.Expr{&ast.CallExpr{Fun: parseExpr(goStartFunc)}},
+	}}
 	if len(lhs) == 0 {
 		return goStmt
 	}

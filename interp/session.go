@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	_ "unsafe" // for yaegiStop's go:linkname
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -39,6 +40,11 @@ const (
 	valueFunc  = "_gosparklingValue"
 	valuesFunc = "_gosparklingValues"
 )
+
+// startedCall is the statement that starts each run of statements and
+// each last expression, so that the session knows when a program can be
+// stopped (see Session.execute).
+const startedCall = ";_gosparklingSession.Started();"
 
 // preamble runs once per session, before the first cell.
 var preamble = []string{
@@ -72,12 +78,21 @@ type Session struct {
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
 
+	started  chan struct{} // a running program's first statement signals here
+	stuck    chan struct{} // closed when an interrupted, stuck program ends
+	stopWait time.Duration // how long an interrupted program may take to end
+	goGrace  time.Duration // how long a cell waits for its goroutines to end
+
 	drains   []func() // wait for captured process output (CaptureProcessOutput)
 	progress *progressTracker
 
-	panicMu   sync.Mutex
-	running   bool  // a cell is executing
-	cellPanic error // a panic in a goroutine of the running cell
+	panicMu        sync.Mutex
+	running        bool        // a cell is executing
+	runningCell    int         // the number of the cell executing
+	cellPanic      error       // a panic in a goroutine of the running cell
+	liveGoroutines map[int]int // cell number -> goroutines it started that still run
+	goroutineEnded *sync.Cond  // on panicMu: a goroutine of a cell ended
+	latePanics     []string    // panics of goroutines whose cells had ended
 }
 
 // Option configures a Session.
@@ -106,7 +121,13 @@ func NewSession(opts ...Option) (*Session, error) {
 		stdout:   &cellWriter{name: "stdout"},
 		stderr:   &cellWriter{name: "stderr"},
 		stdin:    &cellStdin{},
+		started:  make(chan struct{}, 1),
+		stopWait: defaultStopWait,
+		goGrace:  defaultGoGrace,
+
+		liveGoroutines: map[int]int{},
 	}
+	s.goroutineEnded = sync.NewCond(&s.panicMu)
 	s.progress = &progressTracker{delay: progressDelay}
 	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite), rdd.WithProgress(s.progress.report)}, cfg.rddOptions...)
 	s.sc = rdd.NewContext(rddOpts...)
@@ -116,8 +137,10 @@ func NewSession(opts ...Option) (*Session, error) {
 	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {
 		sessionPkg + "/session": {
 			"SC":      reflect.ValueOf(&s.sc).Elem(),
-			"GoPanic": reflect.ValueOf(s.goPanic),
+			"GoStart": reflect.ValueOf(s.goStart),
+			"GoDone":  reflect.ValueOf(s.goDone),
 			"Clear":   reflect.ValueOf(clearValue),
+			"Started": reflect.ValueOf(s.startedSignal),
 		},
 	}} {
 		if err := s.yaegi.Use(syms); err != nil {
@@ -203,7 +226,11 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	if err != nil {
 		return nil, &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
 	}
+	for _, msg := range s.takeLatePanics() {
+		s.stderr.Write([]byte(msg + "\n"))
+	}
 	values, err := s.run(ctx, chunks)
+	s.waitForGoroutines()
 	if err != nil {
 		return nil, s.cellError(ctx, err)
 	}
@@ -217,23 +244,78 @@ func (s *Session) setRunning(running bool) {
 	s.panicMu.Lock()
 	defer s.panicMu.Unlock()
 	s.running, s.cellPanic = running, nil
+	if running {
+		s.runningCell = s.cell
+	}
 }
 
-// goPanic is called, through the rewritten go statements, with the value
-// of a panic in a goroutine a cell started. The kernel lives: the panic
-// becomes the running cell's error, or a message on stderr when no cell
-// runs any more.
-func (s *Session) goPanic(r any) {
-	msg := fmt.Sprintf("panic in a goroutine started by a cell: %v", r)
+// defaultGoGrace is how long a cell waits, after its last statement, for
+// the goroutines it started to end, so that their panics are its errors
+// and they are done with the interpreter before the next cell runs.
+const defaultGoGrace = 200 * time.Millisecond
+
+// goStart is called, through the rewritten go statements, before a cell
+// starts a goroutine. It returns the number of the running cell, which
+// the goroutine hands back to goDone.
+func (s *Session) goStart() int {
 	s.panicMu.Lock()
-	running := s.running
-	if running && s.cellPanic == nil {
-		s.cellPanic = &CellError{Name: "panic", Value: fmt.Sprintf("in a goroutine: %v", r), Traceback: []string{msg}}
+	defer s.panicMu.Unlock()
+	s.liveGoroutines[s.runningCell]++
+	return s.runningCell
+}
+
+// goDone is deferred, through the rewritten go statements, in a goroutine
+// started by cell, with the value it recovered. The kernel lives: a panic
+// becomes the error of its cell while that cell runs, and a message on
+// the standard error of the next cell otherwise.
+func (s *Session) goDone(cell int, r any) {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	if s.liveGoroutines[cell]--; s.liveGoroutines[cell] <= 0 {
+		delete(s.liveGoroutines, cell)
 	}
-	s.panicMu.Unlock()
-	if !running {
-		s.stderr.Write([]byte(msg + "\n"))
+	s.goroutineEnded.Broadcast()
+	if r == nil {
+		return
 	}
+	if s.running && cell == s.runningCell {
+		if s.cellPanic == nil {
+			s.cellPanic = &CellError{Name: "panic", Value: fmt.Sprintf("in a goroutine: %v", r),
+				Traceback: []string{fmt.Sprintf("panic in a goroutine started by this cell: %v", r)}}
+		}
+		return
+	}
+	s.latePanics = append(s.latePanics, fmt.Sprintf("panic in a goroutine started by In [%d]: %v", cell, r))
+}
+
+// waitForGoroutines waits up to s.goGrace for the goroutines the running
+// cell started to end.
+func (s *Session) waitForGoroutines() {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	if s.liveGoroutines[s.runningCell] == 0 {
+		return
+	}
+	expired := false
+	t := time.AfterFunc(s.goGrace, func() {
+		s.panicMu.Lock()
+		expired = true
+		s.panicMu.Unlock()
+		s.goroutineEnded.Broadcast()
+	})
+	defer t.Stop()
+	for s.liveGoroutines[s.runningCell] > 0 && !expired {
+		s.goroutineEnded.Wait()
+	}
+}
+
+// takeLatePanics returns the panics of goroutines whose cells had ended.
+func (s *Session) takeLatePanics() []string {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	p := s.latePanics
+	s.latePanics = nil
+	return p
 }
 
 func (s *Session) takeCellPanic() error {
@@ -301,32 +383,55 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			last, rest = &rest[n-1], rest[:n-1]
 		}
 	}
+	// The whole cell is compiled before any of it runs: a cell that does
+	// not compile runs nothing, and no goroutine a cell starts runs while
+	// the interpreter compiles the rest of it (in yaegi, a data race).
+	var progs []*interp.Program
 	for i := 0; i < len(rest); {
 		j := i + 1
 		for j < len(rest) && rest[j].kind == rest[i].kind {
 			j++
 		}
-		if _, err := s.eval(ctx, source(rest[i:j])); err != nil {
+		prog, err := s.compile(source(rest[i:j]))
+		if err != nil {
 			return nil, err
 		}
+		progs = append(progs, prog)
 		i = j
 	}
-	if last == nil {
+	var lastProg *interp.Program
+	lastIsValue := false
+	if last != nil {
+		var err error
+		if lastProg, lastIsValue, err = s.compileLast(*last); err != nil {
+			return nil, err
+		}
+		progs = append(progs, lastProg)
+	}
+	var v reflect.Value
+	for _, prog := range progs {
+		var err error
+		if v, err = s.execute(ctx, prog); err != nil {
+			return nil, err
+		}
+	}
+	if !lastIsValue || !v.IsValid() {
 		return nil, nil
 	}
-	return s.evalLast(ctx, *last)
+	values, _ := v.Interface().([]any)
+	return values, nil
 }
 
 // source joins chunks into one source text whose lines are the cell's
 // lines, so that positions in errors point into the cell. A run of
-// statements starts with ";" so that yaegi, which picks its mode by the
-// first token, never takes it for declarations (a func literal, or a var
-// statement of a rewritten cell).
+// statements starts with startedCall, whose ";" keeps yaegi, which picks
+// its mode by the first token, from taking it for declarations (a func
+// literal, or a var statement of a rewritten cell).
 func source(chunks []chunk) string {
 	var b strings.Builder
 	line := 1
 	if chunks[0].kind == stmtChunk {
-		b.WriteString(";")
+		b.WriteString(startedCall)
 	}
 	for _, c := range chunks {
 		for ; line < c.line; line++ {
@@ -379,28 +484,27 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 	return nil
 }
 
-// evalLast evaluates the cell's last expression E as valueFunc(E) or
-// valuesFunc(E) to get all its values; E that yields no value (a call of a
-// func without results) is evaluated as it is. Only compiling is tried
-// several times: E runs once.
-func (s *Session) evalLast(ctx context.Context, c chunk) ([]any, error) {
+// compileLast compiles the cell's last expression E as valueFunc(E) or
+// valuesFunc(E), whose value is all of E's values (isValue is then true);
+// E that yields no value (a call of a func without results) is compiled
+// as the statement it is.
+func (s *Session) compileLast(c chunk) (prog *interp.Program, isValue bool, err error) {
 	padding := strings.Repeat("\n", c.line-1)
-	src := padding + valueFunc + "(" + c.src + ")"
-	err := s.compiles(src)
+	for _, wrap := range []string{valueFunc, valuesFunc} {
+		if prog, err := s.compile(padding + startedCall + wrap + "(" + c.src + ")"); err == nil {
+			return prog, true, nil
+		}
+	}
+	prog, err = s.compile(source([]chunk{c}))
+	return prog, false, err
+}
+
+func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
+	prog, err := s.compile(src)
 	if err != nil {
-		src = padding + valuesFunc + "(" + c.src + ")"
-		err = s.compiles(src)
+		return reflect.Value{}, err
 	}
-	if err != nil {
-		_, err := s.eval(ctx, source([]chunk{c}))
-		return nil, err
-	}
-	v, err := s.eval(ctx, src)
-	if err != nil || !v.IsValid() {
-		return nil, err
-	}
-	values, _ := v.Interface().([]any)
-	return values, nil
+	return s.execute(ctx, prog)
 }
 
 // compileError marks an error of the interpreter's compiler.
@@ -408,40 +512,122 @@ type compileError struct{ error }
 
 func (e compileError) Unwrap() error { return e.error }
 
-// compiles reports why src, an expression, does not compile, or nil.
-// Compiling an expression declares nothing, so src can be evaluated
-// afterwards. yaegi's compiler panics become errors.
-func (s *Session) compiles(src string) (err error) {
+// compile compiles src, turning yaegi's compiler panics into errors.
+func (s *Session) compile(src string) (prog *interp.Program, err error) {
+	if err := s.waitForStuckProgram(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r)}
 		}
 	}()
-	if _, err := s.yaegi.Compile(src); err != nil {
-		return compileError{err}
+	prog, err = s.yaegi.Compile(src)
+	if err != nil {
+		return nil, compileError{err}
 	}
-	return nil
+	return prog, nil
 }
 
-// eval compiles and runs src until it ends or ctx is done. A panic of the
-// running code comes back as an interp.Panic, an interruption as ctx's
-// error, and any other error is the compiler's.
+// yaegiStop stops the program an Interpreter is executing: interpreted
+// code stops at its next step and blocked channel operations return.
+// yaegi v0.16.1 calls it only from ExecuteWithContext, and that function
+// returns at once when its context is done while the program still runs
+// on yaegi's own goroutine, writing the results it was to return (a data
+// race) and racing with the next program run. The session instead runs
+// ExecuteWithContext on a goroutine of its own, with a context that is
+// never done, stops the program itself and waits until it has ended.
 //
-// It uses EvalWithContext rather than Compile then ExecuteWithContext:
-// yaegi v0.16.1's ExecuteWithContext writes its results from two
-// goroutines when ctx is cancelled, a data race.
-func (s *Session) eval(ctx context.Context, src string) (v reflect.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = interp.Panic{Value: r}
-		}
-	}()
-	v, err = s.yaegi.EvalWithContext(ctx, src)
-	var p interp.Panic
-	if err != nil && ctx.Err() == nil && !errors.As(err, &p) {
-		err = compileError{err}
+//go:linkname yaegiStop github.com/traefik/yaegi/interp.(*Interpreter).stop
+func yaegiStop(*interp.Interpreter)
+
+// defaultStopWait is how long an interrupted program may take to end
+// before the session reports it stuck in compiled code.
+const defaultStopWait = 3 * time.Second
+
+// errStillRunning is the error of cells run while an interrupted program
+// is still running.
+var errStillRunning = errors.New("an interrupted cell is still running in compiled code, " +
+	"and the interpreter runs one cell at a time; restart the kernel")
+
+// errStuck is the error of an interrupted program that did not end.
+var errStuck = errors.New("the cell was interrupted, but it is still running in compiled code " +
+	"(a call such as time.Sleep or a channel wait of a library); restart the kernel to be safe")
+
+// execute runs a compiled program until it ends. When ctx is done first,
+// the program is stopped once it has started (see started), and execute
+// waits up to s.stopWait for it to end, returning ctx's error; a program
+// that does not end is left running and errStuck is returned, and no
+// other program runs in the session until it ends.
+func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
+	if err := ctx.Err(); err != nil {
+		return reflect.Value{}, err
 	}
-	return v, err
+	select {
+	case <-s.started: // a signal left by a program that was not stopped
+	default:
+	}
+	var v reflect.Value
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				err = interp.Panic{Value: r}
+			}
+		}()
+		v, err = s.yaegi.ExecuteWithContext(context.Background(), prog)
+	}()
+	select {
+	case <-done:
+		return v, err
+	case <-ctx.Done():
+	}
+	deadline := time.NewTimer(s.stopWait)
+	defer deadline.Stop()
+	select {
+	case <-s.started:
+		// The program runs: ExecuteWithContext has made the channel that
+		// yaegiStop closes.
+		yaegiStop(s.yaegi)
+	case <-done:
+		return reflect.Value{}, ctx.Err()
+	case <-deadline.C:
+		s.stuck = done
+		return reflect.Value{}, errStuck
+	}
+	select {
+	case <-done:
+		return reflect.Value{}, ctx.Err()
+	case <-deadline.C:
+		s.stuck = done
+		return reflect.Value{}, errStuck
+	}
+}
+
+// waitForStuckProgram returns errStuck while an interrupted program is
+// still running: the interpreter runs one program at a time.
+func (s *Session) waitForStuckProgram() error {
+	if s.stuck == nil {
+		return nil
+	}
+	select {
+	case <-s.stuck:
+		s.stuck = nil
+		return nil
+	default:
+		return errStillRunning
+	}
+}
+
+// started is called by a program's first statement (startedCall): it tells
+// execute that the program runs and can be stopped.
+func (s *Session) startedSignal() {
+	select {
+	case s.started <- struct{}{}:
+	default:
+	}
 }
 
 // isPrint reports whether expr is a call of a print function, whose
@@ -470,6 +656,11 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 	var ce *CellError
 	if errors.As(err, &ce) {
 		return ce
+	}
+	for _, stuck := range []error{errStuck, errStillRunning} {
+		if errors.Is(err, stuck) {
+			return &CellError{Name: "RestartNeeded", Value: stuck.Error(), Traceback: []string{"RestartNeeded: " + stuck.Error()}}
+		}
 	}
 	if ctx.Err() != nil {
 		if !s.waitForJobs(3 * time.Second) {

@@ -219,7 +219,7 @@ func TestInterruptStopsLoopsAndJobs(t *testing.T) {
 	s := newSession(t)
 	tests := []struct{ name, code string }{
 		{"interpreted loop", "for {}"},
-		{"rdd job", `sc.Parallelize(make([]int, 100000000), 2).Map(func(x int) int { return x + 1 }).Count()`},
+		{"rdd job", `sc.Range(0, 1<<40, 1, 2).Map(func(x int64) int64 { return x + 1 }).Count()`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -396,5 +396,40 @@ func TestRedefinitions(t *testing.T) {
 		case got.plain != st.plain:
 			t.Errorf("%q = %q, want %q", st.code, got.plain, st.plain)
 		}
+	}
+}
+
+func TestInterruptedCellStuckInCompiledCode(t *testing.T) {
+	s := newSession(t)
+	s.stopWait = 100 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	got := executeCtx(t, ctx, s, `import "time"`+"\ntime.Sleep(time.Second)\n1")
+	if got.err == nil || got.err.Name != "RestartNeeded" || !strings.Contains(got.err.Value, "restart the kernel") {
+		t.Fatalf("a cell stuck in time.Sleep after an interrupt returned %+v, want advice to restart", got.err)
+	}
+	if next := execute(t, s, "2"); next.err == nil || !strings.Contains(next.err.Value, "still running") {
+		t.Errorf("a cell run while the stuck one sleeps returned %+v, want an error saying it still runs", next)
+	}
+	time.Sleep(time.Second)
+	if next := execute(t, s, "3"); next.err != nil || next.plain != "3" {
+		t.Errorf("once the stuck cell has ended, the next cell returned %+v", next)
+	}
+}
+
+func TestLateGoroutinePanicIsReportedOnTheNextCell(t *testing.T) {
+	s := newSession(t)
+	s.goGrace = 10 * time.Millisecond
+	got := execute(t, s, "go func() {\n\ttime.Sleep(100 * time.Millisecond)\n\tpanic(\"late\")\n}()")
+	if got.err != nil {
+		t.Fatalf("the cell that starts the goroutine failed: %+v", got.err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	next := execute(t, s, "4")
+	if next.err != nil || next.plain != "4" {
+		t.Fatalf("the next cell returned %+v", next)
+	}
+	if !strings.Contains(next.stderr, "panic in a goroutine started by In [1]: late") {
+		t.Errorf("the next cell's stderr %q does not report the late panic", next.stderr)
 	}
 }
