@@ -351,3 +351,19 @@ func TestJupyterConsoleSmoke(t *testing.T) {
 		}
 	}
 }
+
+// TestRealClient drives the kernel with jupyter_client as a frontend
+// does (kernel/testdata/real_client.py): SIGINT, a worker panic, stdin,
+// lineage names across silent requests, restart.
+func TestRealClient(t *testing.T) {
+	py := python(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "real_client.py")
+	cmd.Dir, cmd.Env = filepath.Join("kernel", "testdata"), jupyterEnv(t)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("real_client.py: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}

@@ -42,6 +42,7 @@ func (r *rewriter) rewriteChunk(c chunk) (string, bool) {
 	if c.kind == importChunk {
 		return c.src, false
 	}
+	c.src = replaceStdin(c)
 	if !needsRewrite(c.src) {
 		r.noteInts(c.src)
 		return c.src, false
@@ -97,6 +98,43 @@ func (r *rewriter) rewriteChunk(c chunk) (string, bool) {
 
 // needsRewrite is a cheap test on the text, so that most cells are never
 // parsed twice.
+// stdinVar is the session's standard input, an io.Reader that asks the
+// frontend for a line when read.
+const stdinVar = "_gosparklingSession.Stdin"
+
+// replaceStdin replaces the cell's uses of os.Stdin with stdinVar: yaegi
+// keeps os.Stdin the process's file, which a kernel does not read, since
+// the session's input is no file. Code that needs the *os.File (Stat, Fd)
+// then fails to compile, saying so.
+func replaceStdin(c chunk) string {
+	if !strings.Contains(c.src, "os.Stdin") {
+		return c.src
+	}
+	prefix, suffix := "package main\n", ""
+	if c.kind == stmtChunk {
+		prefix, suffix = "package main\nfunc _() {\n", "\n}"
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "cell", prefix+c.src+suffix, 0)
+	if err != nil {
+		return c.src
+	}
+	var at []int // offsets in c.src of each os.Stdin
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "Stdin" {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "os" && id.Obj == nil {
+				at = append(at, fset.Position(sel.Pos()).Offset-len(prefix))
+			}
+		}
+		return true
+	})
+	src := c.src
+	for i := len(at) - 1; i >= 0; i-- {
+		src = src[:at[i]] + stdinVar + src[at[i]+len("os.Stdin"):]
+	}
+	return src
+}
+
 func needsRewrite(src string) bool {
 	return strings.Contains(src, "range") || strings.Contains(src, ".(") || strings.Contains(src, "go ")
 }

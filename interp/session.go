@@ -74,9 +74,12 @@ type Session struct {
 	stdout   *cellWriter
 	stderr   *cellWriter
 	stdin    *cellStdin
+	// stdinReader is stdin as the io.Reader that cells see as os.Stdin.
+	stdinReader io.Reader
 
-	mu   sync.Mutex // serializes Execute
-	cell int        // number of cells executed
+	mu       sync.Mutex // serializes Execute
+	cell     int        // number of cells executed
+	cellName string     // the running cell's name in lineage ("In [7]")
 
 	started  chan struct{} // a running program's first statement signals here
 	stuck    chan struct{} // closed when an interrupted, stuck program ends
@@ -87,12 +90,13 @@ type Session struct {
 	progress *progressTracker
 
 	panicMu        sync.Mutex
-	running        bool        // a cell is executing
-	runningCell    int         // the number of the cell executing
-	cellPanic      error       // a panic in a goroutine of the running cell
-	liveGoroutines map[int]int // cell number -> goroutines it started that still run
-	goroutineEnded *sync.Cond  // on panicMu: a goroutine of a cell ended
-	latePanics     []string    // panics of goroutines whose cells had ended
+	running        bool           // a cell is executing
+	runningCell    int            // the number of the cell executing
+	cellPanic      error          // a panic in a goroutine of the running cell
+	liveGoroutines map[int]int    // cell number -> goroutines it started that still run
+	goroutineCells map[int]string // cell number -> name, for cells with live goroutines
+	goroutineEnded *sync.Cond     // on panicMu: a goroutine of a cell ended
+	latePanics     []string       // panics of goroutines whose cells had ended
 }
 
 // Option configures a Session.
@@ -126,8 +130,10 @@ func NewSession(opts ...Option) (*Session, error) {
 		goGrace:  defaultGoGrace,
 
 		liveGoroutines: map[int]int{},
+		goroutineCells: map[int]string{},
 	}
 	s.goroutineEnded = sync.NewCond(&s.panicMu)
+	s.stdinReader = s.stdin
 	s.progress = &progressTracker{delay: progressDelay}
 	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite), rdd.WithProgress(s.progress.report)}, cfg.rddOptions...)
 	s.sc = rdd.NewContext(rddOpts...)
@@ -141,6 +147,7 @@ func NewSession(opts ...Option) (*Session, error) {
 			"GoDone":  reflect.ValueOf(s.goDone),
 			"Clear":   reflect.ValueOf(clearValue),
 			"Started": reflect.ValueOf(s.startedSignal),
+			"Stdin":   reflect.ValueOf(&s.stdinReader).Elem(),
 		},
 	}} {
 		if err := s.yaegi.Use(syms); err != nil {
@@ -192,7 +199,18 @@ func (s *Session) show(id string, v any, update bool) {
 }
 
 // callSite names the cell being executed, for RDD lineage.
-func (s *Session) callSite() string { return fmt.Sprintf("In [%d]", s.cell) }
+func (s *Session) callSite() string { return s.cellName }
+
+// cellNameKey is the context key of WithCellName.
+type cellNameKey struct{}
+
+// WithCellName returns a context for Execute that names the cell, as
+// the RDDs it makes record it in their lineage ("In [7]"). A kernel names
+// cells after its execution count; without a name, a session counts the
+// cells it executes.
+func WithCellName(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, cellNameKey{}, name)
+}
 
 // Execute runs one cell. Output goes to out as it is written. It returns
 // the MIME bundle of the value of the cell's last expression, or nil when
@@ -203,6 +221,10 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cell++
+	s.cellName, _ = ctx.Value(cellNameKey{}).(string)
+	if s.cellName == "" {
+		s.cellName = fmt.Sprintf("In [%d]", s.cell)
+	}
 	s.stdout.set(out)
 	s.stderr.set(out)
 	s.stdin.set(out)
@@ -261,6 +283,7 @@ func (s *Session) goStart() int {
 	s.panicMu.Lock()
 	defer s.panicMu.Unlock()
 	s.liveGoroutines[s.runningCell]++
+	s.goroutineCells[s.runningCell] = s.cellName
 	return s.runningCell
 }
 
@@ -271,8 +294,10 @@ func (s *Session) goStart() int {
 func (s *Session) goDone(cell int, r any) {
 	s.panicMu.Lock()
 	defer s.panicMu.Unlock()
+	name := s.goroutineCells[cell]
 	if s.liveGoroutines[cell]--; s.liveGoroutines[cell] <= 0 {
 		delete(s.liveGoroutines, cell)
+		delete(s.goroutineCells, cell)
 	}
 	s.goroutineEnded.Broadcast()
 	if r == nil {
@@ -285,7 +310,7 @@ func (s *Session) goDone(cell int, r any) {
 		}
 		return
 	}
-	s.latePanics = append(s.latePanics, fmt.Sprintf("panic in a goroutine started by In [%d]: %v", cell, r))
+	s.latePanics = append(s.latePanics, fmt.Sprintf("panic in a goroutine started by %s: %v", name, r))
 }
 
 // waitForGoroutines waits up to s.goGrace for the goroutines the running

@@ -363,6 +363,12 @@ func TestCellsReadStandardInput(t *testing.T) {
 	if got := bundle["text/plain"]; got != "Ada is 36" {
 		t.Errorf("value %q", got)
 	}
+	// os.Stdin is the same input, read by the standard library.
+	out = &inputRecorder{lines: []string{"first line", "second"}}
+	bundle, err = s.Execute(context.Background(), "import \"os\"\nsc := bufio.NewScanner(os.Stdin)\nsc.Scan()\nsc.Text()", out)
+	if err != nil || bundle["text/plain"] != "first line" {
+		t.Errorf("reading os.Stdin with a bufio.Scanner gave %v, %v", bundle, err)
+	}
 	// Without a frontend that answers, standard input is empty.
 	got := execute(t, s, "var line string\nn, _ := fmt.Scanln(&line)\nn")
 	if got.err != nil || got.plain != "0" {
@@ -431,5 +437,17 @@ func TestLateGoroutinePanicIsReportedOnTheNextCell(t *testing.T) {
 	}
 	if !strings.Contains(next.stderr, "panic in a goroutine started by In [1]: late") {
 		t.Errorf("the next cell's stderr %q does not report the late panic", next.stderr)
+	}
+}
+
+func TestLineageNamesTheCellAsTheKernelDoes(t *testing.T) {
+	s := newSession(t)
+	var out recorder
+	if _, err := s.Execute(WithCellName(context.Background(), "In [12]"), "words := sc.Parallelize([]string{\"a\"})", &out); err != nil {
+		t.Fatal(err)
+	}
+	dbg := execute(t, s, "words.ToDebugString()")
+	if !strings.Contains(dbg.plain, "at parallelize at In [12]") {
+		t.Errorf("lineage %q does not name the cell In [12]", dbg.plain)
 	}
 }

@@ -207,7 +207,11 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 	cell := &runningCell{cancel: cancel, out: out}
 	k.startCell(cell)
 	defer k.endCell(cell) // in case of a panic below; ending twice is harmless
-	bundle, err := k.runCell(cellCtx, er.Code, out)
+	name := fmt.Sprintf("In [%d]", count)
+	if !storeHistory {
+		name = "a cell run without history"
+	}
+	bundle, err := k.runCell(interp.WithCellName(cellCtx, name), er.Code, out)
 	k.endCell(cell)
 	cancel() // input requested from now on, by goroutines the cell left, fails
 	out.flush()
