@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"encoding/gob"
 	"fmt"
+	"math"
 	"os"
-	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"sync"
 )
 
@@ -18,8 +19,10 @@ const (
 	None StorageLevel = iota
 	// MemoryOnly keeps partitions as Go values in memory (Cache's level).
 	MemoryOnly
-	// MemoryAndDisk keeps partitions in memory; a later version spills
-	// them to disk beyond the Context's memory budget.
+	// MemoryAndDisk keeps partitions in memory while their estimated size
+	// fits the Context's cache memory (WithCacheMemory) and writes the
+	// others to disk as DiskOnly does. A partition that cannot be written
+	// (gob cannot encode its elements) stays in memory, over the budget.
 	MemoryAndDisk
 	// DiskOnly writes partitions to the Context's spill directory with
 	// encoding/gob and reads them back for each use. Element types must be
@@ -42,10 +45,17 @@ func (l StorageLevel) String() string {
 
 // partitionCache holds the computed partitions of a persisted RDD.
 type partitionCache struct {
-	level StorageLevel
-	mu    sync.Mutex
-	mem   map[int][]any  // MemoryOnly, MemoryAndDisk
-	files map[int]string // DiskOnly
+	level   StorageLevel
+	sc      *Context
+	mu      sync.Mutex
+	mem     map[int][]any  // partitions in memory
+	memSize map[int]int64  // their estimated sizes, counted in sc.cacheUsed
+	files   map[int]string // partitions on disk
+	dropped bool           // no longer the RDD's cache: keep nothing more
+}
+
+func newPartitionCache(sc *Context, level StorageLevel) *partitionCache {
+	return &partitionCache{level: level, sc: sc, mem: map[int][]any{}, memSize: map[int]int64{}, files: map[int]string{}}
 }
 
 // Cache persists the RDD in memory (MemoryOnly) and returns it: each
@@ -74,7 +84,7 @@ func (r *RDD) Persist(level ...StorageLevel) *RDD {
 	}
 	r.cache = nil
 	if l != None {
-		r.cache = &partitionCache{level: l, mem: map[int][]any{}, files: map[int]string{}}
+		r.cache = newPartitionCache(r.sc, l)
 	}
 	return r
 }
@@ -127,60 +137,133 @@ func (c *partitionCache) iterate(t *task, r *RDD, p int, emit func(any) bool) {
 		}
 		c.store(r, p, elems)
 	}
-	for _, x := range elems {
-		if !emit(x) {
-			return
-		}
-	}
+	emitAll(t, elems, emit)
 }
 
+// load returns partition p from memory or disk, or false when it is not
+// kept (or was dropped while being read).
 func (c *partitionCache) load(r *RDD, p int) ([]any, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if elems, ok := c.mem[p]; ok {
-		return elems, true
-	}
-	path, ok := c.files[p]
-	if !ok {
-		return nil, false
+	elems, inMem := c.mem[p]
+	path, onDisk := c.files[p]
+	c.mu.Unlock()
+	if inMem || !onDisk {
+		return elems, inMem
 	}
 	elems, err := readSpill(path)
 	if err != nil {
+		c.mu.Lock()
+		dropped := c.dropped
+		c.mu.Unlock()
+		if dropped {
+			return nil, false
+		}
 		failTaskf("rdd: reading cached partition %d of %s: %v", p, r, err)
 	}
 	return elems, true
 }
 
+// store keeps partition p: in memory for MemoryOnly (counted in the cache
+// memory, never refused), on disk for DiskOnly, and for MemoryAndDisk in
+// memory when its estimated size fits the room left, else on disk.
 func (c *partitionCache) store(r *RDD, p int, elems []any) {
-	if c.level != DiskOnly {
-		if elems == nil {
-			elems = []any{}
-		}
-		c.mu.Lock()
-		c.mem[p] = elems
-		c.mu.Unlock()
+	if elems == nil {
+		elems = []any{}
+	}
+	var size int64
+	switch c.level {
+	case MemoryOnly:
+		size = estimateSize(elems)
+		c.sc.cacheUsed.Add(size)
+		c.keepInMemory(p, elems, size)
 		return
+	case MemoryAndDisk:
+		size = estimateSize(elems)
+		if c.sc.reserveCacheMemory(size) {
+			c.keepInMemory(p, elems, size)
+			return
+		}
 	}
-	dir, err := r.sc.spillDirectory()
-	if err != nil {
-		failTask(err)
-	}
-	path := filepath.Join(dir, fmt.Sprintf("rdd-%d-part-%05d.gob", r.id, p))
-	if err := writeSpill(path, elems); err != nil {
+	path, err := c.spill(r, p, elems)
+	switch {
+	case err == nil:
+		c.keepOnDisk(p, path)
+	case c.level == DiskOnly:
 		failTaskf("rdd: persisting partition %d of %s to disk: %v", p, r, err)
+	default: // MemoryAndDisk that cannot be written: kept in memory
+		c.sc.cacheUsed.Add(size)
+		c.keepInMemory(p, elems, size)
 	}
-	c.mu.Lock()
-	c.files[p] = path
-	c.mu.Unlock()
 }
 
+// keepInMemory keeps partition p, whose size is already counted, unless
+// it is kept already (another job computed it too) or the cache was
+// dropped; then it gives the size back.
+func (c *partitionCache) keepInMemory(p int, elems []any, size int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, inMem := c.mem[p]
+	_, onDisk := c.files[p]
+	if c.dropped || inMem || onDisk {
+		c.sc.cacheUsed.Add(-size)
+		return
+	}
+	c.mem[p], c.memSize[p] = elems, size
+}
+
+// keepOnDisk records the file of partition p, or removes it when the
+// partition is kept already or the cache was dropped.
+func (c *partitionCache) keepOnDisk(p int, path string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, inMem := c.mem[p]
+	_, onDisk := c.files[p]
+	if c.dropped || inMem || onDisk {
+		os.Remove(path)
+		return
+	}
+	c.files[p] = path
+}
+
+// spill writes partition p into a new file of the Context's spill
+// directory and returns its path.
+func (c *partitionCache) spill(r *RDD, p int, elems []any) (string, error) {
+	dir, err := c.sc.spillDirectory()
+	if err != nil {
+		return "", err
+	}
+	return writeSpill(dir, fmt.Sprintf("rdd-%d-part-%05d-*.gob", r.id, p), elems)
+}
+
+// drop forgets every kept partition, giving back their memory and
+// removing their files; a dropped cache keeps nothing more.
 func (c *partitionCache) drop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, path := range c.files {
 		os.Remove(path)
 	}
-	c.mem, c.files = map[int][]any{}, map[int]string{}
+	var freed int64
+	for _, n := range c.memSize {
+		freed += n
+	}
+	c.sc.cacheUsed.Add(-freed)
+	c.mem, c.memSize, c.files = map[int][]any{}, map[int]int64{}, map[int]string{}
+	c.dropped = true
+}
+
+// reserveCacheMemory counts n more bytes of cached partitions if they fit
+// the budget, and reports whether they did.
+func (c *Context) reserveCacheMemory(n int64) bool {
+	for {
+		used := c.cacheUsed.Load()
+		if used+n > c.cacheMemory {
+			return false
+		}
+		if c.cacheUsed.CompareAndSwap(used, used+n) {
+			return true
+		}
+	}
 }
 
 // spillDirectory returns the Context's directory for files on disk,
@@ -198,37 +281,37 @@ func (c *Context) spillDirectory() (string, error) {
 	return c.spillDir, nil
 }
 
-// writeSpill gob-encodes elems into path, atomically.
-func writeSpill(path string, elems []any) (err error) {
+// writeSpill gob-encodes elems into a new file of dir named by pattern
+// (as os.CreateTemp names it) and returns its path. On failure it leaves
+// no file. The path is unique, so concurrent writers of one partition
+// never meet; a file is read only once its path is recorded.
+func writeSpill(dir, pattern string, elems []any) (path string, err error) {
 	defer func() {
 		if r := recover(); r != nil { // gob.Register panics on name clashes
 			err = fmt.Errorf("%v", r)
+		}
+		if err != nil && path != "" {
+			os.Remove(path)
+			path = ""
 		}
 	}()
 	for _, x := range elems {
 		registerGob(x)
 	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
-		return err
+		return "", err
 	}
+	path = f.Name()
 	w := bufio.NewWriter(f)
-	if err := gob.NewEncoder(w).Encode(elems); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
+	err = gob.NewEncoder(w).Encode(elems)
+	if err == nil {
+		err = w.Flush()
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return path, err
 }
 
 func readSpill(path string) ([]any, error) {
@@ -265,4 +348,129 @@ func registerGob(x any) {
 			registerGob(e)
 		}
 	}
+}
+
+// DefaultCacheMemory is the memory budget of cached partitions when the
+// Go memory limit is not set: 1 GiB.
+const DefaultCacheMemory int64 = 1 << 30
+
+// defaultCacheMemory is half of the Go memory limit when one is set (as
+// Spark gives storage a share of the heap), else DefaultCacheMemory.
+func defaultCacheMemory() int64 {
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		return limit / 2
+	}
+	return DefaultCacheMemory
+}
+
+// estimateSize estimates the bytes a partition takes in memory, cheaply,
+// as Spark's SizeEstimator does: it sizes up to sizeSamples elements,
+// evenly spread, and scales their mean to the partition.
+func estimateSize(elems []any) int64 {
+	const sliceHeader, interfaceSlot = 24, 16
+	return sliceHeader + int64(len(elems))*interfaceSlot + sampledSum(len(elems), func(i int) int64 {
+		if elems[i] == nil {
+			return 0
+		}
+		v := reflect.ValueOf(elems[i])
+		return int64(v.Type().Size()) + referencedBytes(v, 0)
+	})
+}
+
+const (
+	sizeSamples  = 64 // elements sized per partition, and per slice or map inside
+	maxSizeDepth = 6  // levels of pointers, slices, maps followed
+)
+
+// sampledSum returns the sum of size(i) for i in [0, n), measuring at most
+// sizeSamples evenly spread indexes and scaling their total.
+func sampledSum(n int, size func(i int) int64) int64 {
+	if n <= sizeSamples {
+		var total int64
+		for i := range n {
+			total += size(i)
+		}
+		return total
+	}
+	var total int64
+	for s := range sizeSamples {
+		total += size(s * n / sizeSamples)
+	}
+	return total * int64(n) / sizeSamples
+}
+
+// referencedBytes estimates the bytes v refers to beyond its own
+// v.Type().Size(): the bytes of strings, the contents of slices and maps,
+// pointees and what interfaces hold, sampled and to a bounded depth.
+func referencedBytes(v reflect.Value, depth int) int64 {
+	if depth > maxSizeDepth {
+		return 0
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return int64(v.Len())
+	case reflect.Slice:
+		if v.IsNil() {
+			return 0
+		}
+		total := int64(v.Cap()) * int64(v.Type().Elem().Size())
+		if refersToMemory(v.Type().Elem()) {
+			total += sampledSum(v.Len(), func(i int) int64 { return referencedBytes(v.Index(i), depth+1) })
+		}
+		return total
+	case reflect.Array:
+		if !refersToMemory(v.Type().Elem()) {
+			return 0
+		}
+		return sampledSum(v.Len(), func(i int) int64 { return referencedBytes(v.Index(i), depth+1) })
+	case reflect.Map:
+		if v.IsNil() {
+			return 0
+		}
+		const entryOverhead = 16 // buckets, control bytes, load factor
+		t := v.Type()
+		total := int64(v.Len()) * (int64(t.Key().Size()+t.Elem().Size()) + entryOverhead)
+		if refersToMemory(t.Key()) || refersToMemory(t.Elem()) {
+			var sampled, n int64
+			for it := v.MapRange(); it.Next() && n < sizeSamples; n++ {
+				sampled += referencedBytes(it.Key(), depth+1) + referencedBytes(it.Value(), depth+1)
+			}
+			if n > 0 {
+				total += sampled * int64(v.Len()) / n
+			}
+		}
+		return total
+	case reflect.Pointer:
+		if v.IsNil() {
+			return 0
+		}
+		return int64(v.Type().Elem().Size()) + referencedBytes(v.Elem(), depth+1)
+	case reflect.Interface:
+		if v.IsNil() {
+			return 0
+		}
+		e := v.Elem()
+		return int64(e.Type().Size()) + referencedBytes(e, depth+1)
+	case reflect.Struct:
+		var total int64
+		for i := range v.NumField() {
+			total += referencedBytes(v.Field(i), depth+1)
+		}
+		return total
+	}
+	return 0
+}
+
+// refersToMemory reports whether values of type t may refer to memory
+// outside themselves.
+func refersToMemory(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return false
+	case reflect.Array:
+		return refersToMemory(t.Elem())
+	}
+	return true
 }

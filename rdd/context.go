@@ -23,8 +23,12 @@ type Context struct {
 	nextJobID   atomic.Int64
 	activeJobs  atomic.Int64
 	progress    func(StageProgress)
-	spillDir    string // for DiskOnly partitions; made on first use
+	spillDir    string // for DiskOnly and spilled MemoryAndDisk partitions; made on first use
 	fs          fileio.FileSystems
+	// cacheMemory is the budget, in estimated bytes, of partitions
+	// persisted in memory; cacheUsed is what they take now.
+	cacheMemory int64
+	cacheUsed   atomic.Int64
 
 	mu      sync.Mutex
 	stopped bool
@@ -78,9 +82,22 @@ func WithFileSystems(fs fileio.FileSystems) Option {
 	return func(c *Context) { c.fs = fs }
 }
 
+// WithCacheMemory sets how many bytes (estimated) the partitions that
+// persisted RDDs keep in memory may take; MemoryAndDisk partitions beyond
+// it are written to disk. By default it is half of the Go memory limit
+// (GOMEMLIMIT) when one is set, else DefaultCacheMemory.
+func WithCacheMemory(bytes int64) Option {
+	return func(c *Context) {
+		if bytes < 0 {
+			panic(fmt.Sprintf("rdd.WithCacheMemory: the budget must be at least 0 bytes, got %d", bytes))
+		}
+		c.cacheMemory = bytes
+	}
+}
+
 // NewContext returns a Context configured by opts.
 func NewContext(opts ...Option) *Context {
-	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default()}
+	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default(), cacheMemory: defaultCacheMemory()}
 	for _, o := range opts {
 		o(c)
 	}
@@ -116,7 +133,8 @@ func (c *Context) currentJobContext() context.Context {
 func (c *Context) ActiveJobs() int { return int(c.activeJobs.Load()) }
 
 // Stop releases the Context's resources, removing the files of DiskOnly
-// partitions. RDDs of a stopped Context cannot run jobs.
+// and spilled MemoryAndDisk partitions. RDDs of a stopped Context cannot
+// run jobs.
 func (c *Context) Stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

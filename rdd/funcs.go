@@ -306,46 +306,47 @@ func shorten(s string, n int) string {
 
 // adaptPartitionFunc adapts f of shape func([]T) S, or func(int, []T) S
 // when withIndex, into a call that feeds a partition's elements to f and
-// pushes the elements of its result to emit.
-func adaptPartitionFunc(method string, f any, withIndex bool) func(p int, elems []any, emit func(any) bool) {
+// pushes the elements of its result to emit, until t is stopped.
+func adaptPartitionFunc(method string, f any, withIndex bool) func(t *task, p int, elems []any, emit func(any) bool) {
 	shape, nIn := "func([]T) []R", 1
 	if withIndex {
 		shape, nIn = "func(int, []T) []R", 2
 	}
 	fv := funcOf(method, shape, f, nIn, 1)
-	t := fv.Type()
-	in, out := t.In(nIn-1), t.Out(0)
+	ft := fv.Type()
+	in, out := ft.In(nIn-1), ft.Out(0)
 	if in.Kind() != reflect.Slice || (out.Kind() != reflect.Slice && out.Kind() != reflect.Array) ||
-		withIndex && classify(t.In(0).Kind()) != signedInt {
-		panic(fmt.Sprintf("rdd.%s: expected a func of shape %s, got %s", method, shape, t))
+		withIndex && classify(ft.In(0).Kind()) != signedInt {
+		panic(fmt.Sprintf("rdd.%s: expected a func of shape %s, got %s", method, shape, ft))
 	}
 	switch g := f.(type) {
 	case func([]any) []any:
-		return func(_ int, elems []any, emit func(any) bool) { emitAll(g(elems), emit) }
+		return func(t *task, _ int, elems []any, emit func(any) bool) { emitAll(t, g(elems), emit) }
 	case func(int, []any) []any:
-		return func(p int, elems []any, emit func(any) bool) { emitAll(g(p, elems), emit) }
+		return func(t *task, p int, elems []any, emit func(any) bool) { emitAll(t, g(p, elems), emit) }
 	}
-	return func(p int, elems []any, emit func(any) bool) {
+	return func(t *task, p int, elems []any, emit func(any) bool) {
 		slice := reflect.MakeSlice(in, len(elems), len(elems))
 		for i, x := range elems {
 			slice.Index(i).Set(convertArg(method, fv, in.Elem(), x))
 		}
 		args := []reflect.Value{slice}
 		if withIndex {
-			args = []reflect.Value{reflect.ValueOf(p).Convert(t.In(0)), slice}
+			args = []reflect.Value{reflect.ValueOf(p).Convert(ft.In(0)), slice}
 		}
 		res := fv.Call(args)[0]
 		for i := 0; i < res.Len(); i++ {
-			if !emit(res.Index(i).Interface()) {
+			if t.stopped() || !emit(res.Index(i).Interface()) {
 				return
 			}
 		}
 	}
 }
 
-func emitAll(elems []any, emit func(any) bool) {
+// emitAll pushes elems to emit, until emit returns false or t is stopped.
+func emitAll(t *task, elems []any, emit func(any) bool) {
 	for _, x := range elems {
-		if !emit(x) {
+		if t.stopped() || !emit(x) {
 			return
 		}
 	}

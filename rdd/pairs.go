@@ -69,6 +69,16 @@ func cloneValue(v any) any {
 	return cloneReflect(reflect.ValueOf(v)).Interface()
 }
 
+// copyValue is cloneValue passing the common immutable values (numbers,
+// strings, bools) through without reflection.
+func copyValue(v any) any {
+	switch v.(type) {
+	case nil, string, int, int64, float64, bool, int32, uint64, uint32, uint8, int16, int8, uint16, uint, float32:
+		return v
+	}
+	return cloneValue(v)
+}
+
 func cloneReflect(v reflect.Value) reflect.Value {
 	switch v.Kind() {
 	case reflect.Slice:

@@ -278,8 +278,14 @@ func (r *RDD) driverError(method string, err error) *JobError {
 }
 
 // Lookup returns the values of key in an RDD of Pairs. When the RDD is
-// hash-partitioned by a shuffle, only the key's partition is read.
+// hash-partitioned by a shuffle, only the key's partition is read. A key
+// that is not comparable (a slice, a map, or a value holding one) panics
+// with a *JobError that says so.
 func (r *RDD) Lookup(key any) []any {
+	if key != nil && !reflect.ValueOf(key).Comparable() {
+		err := notComparableError("Lookup", key)
+		panic(&JobError{Message: err.Error(), Partition: -1, Lineage: r.ToDebugString(), Cause: err})
+	}
 	n := r.GetNumPartitions()
 	parts := allPartitions(n)
 	if r.partitioner == hashPartitioned && n > 0 {

@@ -17,6 +17,22 @@ type aggregator struct {
 	// intMerge, when set, is the merge of a ReduceByKey over ints
 	// (func(int, int) int): combiners are then kept unboxed.
 	intMerge func(a, b int) int
+	// copyCombiner copies a combiner kept in a shuffle's output before the
+	// reduce side merges into it or hands it on (nil: copyValue, a deep
+	// copy that passes numbers and strings through).
+	copyCombiner func(c any) any
+	// safeMerge says that mergeCombiners neither changes nor keeps its
+	// second argument, which then needs no copy.
+	safeMerge bool
+}
+
+// copy returns a copy of combiner c that the reduce side may change and
+// hand on without changing the shuffle output c was read from.
+func (a *aggregator) copy(c any) any {
+	if a.copyCombiner != nil {
+		return a.copyCombiner(c)
+	}
+	return copyValue(c)
 }
 
 // listAggregator gathers a key's values into a []any, for GroupByKey and
@@ -25,6 +41,9 @@ var listAggregator = &aggregator{
 	createCombiner: func(v any) any { return []any{v} },
 	mergeValue:     func(c, v any) any { return append(c.([]any), v) },
 	mergeCombiners: func(c1, c2 any) any { return append(c1.([]any), c2.([]any)...) },
+	// The lists are the package's; the values in them are not copied.
+	copyCombiner: func(c any) any { return append([]any(nil), c.([]any)...) },
+	safeMerge:    true,
 }
 
 // combineMap holds one combiner per key, keeping keys in first-seen order
@@ -69,12 +88,7 @@ func (m *combineMap) find(k any) int {
 
 // insert appends key k with combiner c.
 func (m *combineMap) insert(k, c any) {
-	if s, ok := k.(string); ok {
-		m.strIndex[s] = len(m.keys)
-	} else {
-		m.index[k] = len(m.keys)
-	}
-	m.keys = append(m.keys, k)
+	m.appendKey(k)
 	if m.intMode {
 		if n, ok := c.(int); ok {
 			m.ints = append(m.ints, n)
@@ -83,6 +97,16 @@ func (m *combineMap) insert(k, c any) {
 		m.leaveIntMode()
 	}
 	m.vals = append(m.vals, c)
+}
+
+// appendKey indexes and appends the new key k.
+func (m *combineMap) appendKey(k any) {
+	if s, ok := k.(string); ok {
+		m.strIndex[s] = len(m.keys)
+	} else {
+		m.index[k] = len(m.keys)
+	}
+	m.keys = append(m.keys, k)
 }
 
 // leaveIntMode boxes the combiners, when a value that is not an int comes.
@@ -120,11 +144,14 @@ func (m *combineMap) addValue(method string, k, v any, agg *aggregator) {
 	m.vals[i] = agg.mergeValue(m.vals[i], v)
 }
 
-// addCombiner merges combiner c of key k into the map.
+// addCombiner merges combiner c of key k, read from a shuffle's output,
+// into the map. c itself is never kept nor changed: the map keeps a copy
+// of it when the key is new, and mergeCombiners, which may change its
+// first argument, gets a copy unless agg.safeMerge.
 func (m *combineMap) addCombiner(k, c any, agg *aggregator) {
 	i := m.find(k)
 	if i < 0 {
-		m.insert(k, c)
+		m.insert(k, agg.copy(c))
 		return
 	}
 	if m.intMode {
@@ -134,7 +161,20 @@ func (m *combineMap) addCombiner(k, c any, agg *aggregator) {
 		}
 		m.leaveIntMode()
 	}
+	if !agg.safeMerge {
+		c = agg.copy(c)
+	}
 	m.vals[i] = agg.mergeCombiners(m.vals[i], c)
+}
+
+// addInt merges the unboxed combiner n of key k into a map in intMode.
+func (m *combineMap) addInt(k any, n int, agg *aggregator) {
+	if i := m.find(k); i >= 0 {
+		m.ints[i] = agg.intMerge(m.ints[i], n)
+		return
+	}
+	m.appendKey(k)
+	m.ints = append(m.ints, n)
 }
 
 // checkComparable fails the task when k cannot be a map key.
@@ -149,9 +189,14 @@ func checkComparable(method string, k any) {
 		return
 	}
 	if !reflect.TypeOf(k).Comparable() {
-		failTaskf("rdd.%s: key of type %s (value %s) is not comparable: keys of shuffles must be comparable Go values, not slices, maps or funcs",
-			method, typeName(k), shorten(fmt.Sprint(k), 80))
+		failTask(notComparableError(method, k))
 	}
+}
+
+// notComparableError says that key k, given to method, is not comparable.
+func notComparableError(method string, k any) error {
+	return fmt.Errorf("rdd.%s: key of type %s (value %s) is not comparable: keys of shuffles must be comparable Go values, not slices, maps or funcs",
+		method, typeName(k), shorten(fmt.Sprint(k), 80))
 }
 
 // asPair returns x as a Pair or fails the task naming the method.
@@ -318,19 +363,36 @@ func (s *shuffleDep) routePartition(t *task, p, nReduce int) []*bucket {
 	return buckets
 }
 
-// readCombined merges bucket p of every map output into one combineMap.
+// readCombined merges bucket p of every map output into one combineMap
+// whose combiners are copies (agg.copy), not the stored ones: the stored
+// outputs serve every later job, so neither mergeCombiners nor downstream
+// functions may change them. Unboxed ints are copied as they are merged.
+// With one map output the result shares its keys and has no index: it is
+// for reading only.
 func (s *shuffleDep) readCombined(p int) *combineMap {
 	s.mu.Lock()
 	outputs := s.outputs
 	s.mu.Unlock()
 	if len(outputs) == 1 {
-		return outputs[0][p].combined
+		b := outputs[0][p].combined
+		view := &combineMap{keys: b.keys, ints: b.ints, intMode: b.intMode}
+		if !b.intMode {
+			view.vals = make([]any, len(b.vals))
+			for i, c := range b.vals {
+				view.vals[i] = s.agg.copy(c)
+			}
+		}
+		return view
 	}
 	merged := newCombineMapFor(s.agg)
 	for _, out := range outputs {
 		b := out[p].combined
 		for i, k := range b.keys {
-			merged.addCombiner(k, b.value(i), s.agg)
+			if b.intMode && merged.intMode {
+				merged.addInt(k, b.ints[i], s.agg)
+			} else {
+				merged.addCombiner(k, b.value(i), s.agg)
+			}
 		}
 	}
 	return merged

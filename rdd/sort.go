@@ -40,7 +40,7 @@ func (r *RDD) RepartitionAndSortWithinPartitions(numPartitions int, ascending ..
 
 func (r *RDD) sortByKey(method string, ascending bool, numPartitions []int) *RDD {
 	parts := shuffledParts(method, r, numPartitions)
-	ranges := &rangeRouter{parent: r, parts: parts, ascending: ascending}
+	ranges := &rangeRouter{method: method, parent: r, parts: parts, ascending: ascending}
 	out := r.sortedShuffle(method, ranges, parts, ascending)
 	out.deps[0].shuffle.prepare = ranges.sampleBounds
 	return out
@@ -61,7 +61,7 @@ func (r *RDD) sortedShuffle(method string, route router, parts func() (int, erro
 			}
 			return c < 0
 		})
-		emitAll(recs, emit)
+		emitAll(t, recs, emit)
 	}
 	return out
 }
@@ -70,6 +70,7 @@ func (r *RDD) sortedShuffle(method string, route router, parts func() (int, erro
 // upper bounds come from a sample of the keys, taken by a job the first
 // time the shuffle is computed.
 type rangeRouter struct {
+	method    string // SortBy or SortByKey, for errors
 	parent    *RDD
 	parts     func() (int, error)
 	ascending bool
@@ -92,12 +93,12 @@ func (rr *rangeRouter) sampleBounds(j *job) error {
 	}
 	perPartition := max(1, (3*20*n+nIn-1)/nIn)
 	samples := make([][]any, nIn)
-	j.runStage(rr.parent, "SortBy (sample)", allPartitions(nIn), func(t *task, p int) {
+	j.runStage(rr.parent, rr.method+" (sample)", allPartitions(nIn), func(t *task, p int) {
 		rng := rand.New(rand.NewPCG(uint64(p), 0x5eed))
 		reservoir := make([]any, 0, perPartition)
 		seen := 0
 		rr.parent.iterate(t, p, func(x any) bool {
-			k := x.(Pair).Key
+			k := asPair(rr.method, x).Key
 			if len(reservoir) < perPartition {
 				reservoir = append(reservoir, k)
 			} else if i := rng.IntN(seen + 1); i < perPartition {

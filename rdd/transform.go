@@ -116,18 +116,14 @@ func (r *RDD) Glom() *RDD {
 // slice of any type whose elements form the new partition.
 func (r *RDD) MapPartitions(f any) *RDD {
 	call := adaptPartitionFunc("MapPartitions", f, false)
-	return r.partitionwise("MapPartitions", func(t *task, p int, elems []any, emit func(any) bool) {
-		call(p, elems, emit)
-	})
+	return r.partitionwise("MapPartitions", call)
 }
 
 // MapPartitionsWithIndex is MapPartitions with the partition's index: f is
 // a func(int, []T) S.
 func (r *RDD) MapPartitionsWithIndex(f any) *RDD {
 	call := adaptPartitionFunc("MapPartitionsWithIndex", f, true)
-	return r.partitionwise("MapPartitionsWithIndex", func(t *task, p int, elems []any, emit func(any) bool) {
-		call(p, elems, emit)
-	})
+	return r.partitionwise("MapPartitionsWithIndex", call)
 }
 
 // partitionwise makes an RDD whose partition p is computed from all of
