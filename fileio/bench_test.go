@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -78,9 +79,35 @@ func benchmarkLines(b *testing.B, codec string, text bool) {
 }
 
 // BenchmarkLineReader measures line splitting throughput in MB/s of uncompressed text.
+// gzip-dc is the reference: the gzip command decompressing the same file to /dev/null,
+// without splitting lines.
 func BenchmarkLineReader(b *testing.B) {
 	b.Run("plain/Bytes", func(b *testing.B) { benchmarkLines(b, "", false) })
 	b.Run("plain/Text", func(b *testing.B) { benchmarkLines(b, "", true) })
 	b.Run("gzip/Bytes", func(b *testing.B) { benchmarkLines(b, Gzip, false) })
+	b.Run("gzip-dc", func(b *testing.B) {
+		path, size := benchFile(b, Gzip)
+		benchmarkGzipCommand(b, path, size)
+	})
 	b.Run("zstd/Bytes", func(b *testing.B) { benchmarkLines(b, Zstd, false) })
+}
+
+// benchmarkGzipCommand runs `gzip -dc path > /dev/null`, reporting MB/s of size, the
+// uncompressed bytes.
+func benchmarkGzipCommand(b *testing.B, path string, size int64) {
+	gzip, err := exec.LookPath("gzip")
+	if err != nil {
+		b.Skip("no gzip command")
+	}
+	b.SetBytes(size)
+	for b.Loop() {
+		cmd := exec.Command(gzip, "-dc", path)
+		if cmd.Stdout, err = os.OpenFile(os.DevNull, os.O_WRONLY, 0); err != nil {
+			b.Fatal(err)
+		}
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+		cmd.Stdout.(*os.File).Close()
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,37 @@ import (
 // job over Common Crawl files does. MB/s counts compressed file bytes; the custom metrics
 // give records/s and MB/s of uncompressed WARC bytes.
 func BenchmarkReadGzip(b *testing.B) { benchmarkRead(b, true) }
+
+// BenchmarkGzipCommand is the reference for BenchmarkReadGzip: `gzip -dc` of the same
+// file to /dev/null, which decompresses without parsing records. MB/s counts compressed
+// file bytes, as BenchmarkReadGzip's.
+func BenchmarkGzipCommand(b *testing.B) {
+	gzip, err := exec.LookPath("gzip")
+	if err != nil {
+		b.Skip("no gzip command")
+	}
+	path, _, plainSize := generateWARC(b, true, 50<<20)
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(info.Size())
+	iterations := 0
+	for b.Loop() {
+		iterations++
+		devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(gzip, "-dc", path)
+		cmd.Stdout = devNull
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+		devNull.Close()
+	}
+	b.ReportMetric(float64(plainSize*int64(iterations))/b.Elapsed().Seconds()/1e6, "warc-MB/s")
+}
 
 // BenchmarkReadPlain reads a generated uncompressed WARC file of about 50 MB.
 func BenchmarkReadPlain(b *testing.B) { benchmarkRead(b, false) }
