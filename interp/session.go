@@ -140,16 +140,18 @@ func NewSession(opts ...Option) (*Session, error) {
 
 	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr, Stdin: s.stdin})
 	s.packages = packageIndex(stdlib.Symbols, symbols.Symbols)
-	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {
-		sessionPkg + "/session": {
-			"SC":      reflect.ValueOf(&s.sc).Elem(),
-			"GoStart": reflect.ValueOf(s.goStart),
-			"GoDone":  reflect.ValueOf(s.goDone),
-			"Clear":   reflect.ValueOf(clearValue),
-			"Started": reflect.ValueOf(s.startedSignal),
-			"Stdin":   reflect.ValueOf(&s.stdinReader).Elem(),
-		},
-	}} {
+	session := map[string]reflect.Value{
+		"SC":      reflect.ValueOf(&s.sc).Elem(),
+		"GoStart": reflect.ValueOf(s.goStart),
+		"GoDone":  reflect.ValueOf(s.goDone),
+		"Clear":   reflect.ValueOf(clearValue),
+		"Started": reflect.ValueOf(s.startedSignal),
+		"Stdin":   reflect.ValueOf(&s.stdinReader).Elem(),
+	}
+	for name, v := range fastHelpers {
+		session[name] = v
+	}
+	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {sessionPkg + "/session": session}} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
@@ -392,9 +394,11 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	}()
 	var rest []chunk
 	rw := newRewriter(s.isIntegerGlobal)
+	fast := s.newFastRewriter()
 	for _, c := range chunks {
 		if c.kind != importChunk {
 			c.src, _ = rw.rewriteChunk(c)
+			c.src = fast.rewrite(c)
 			rest = append(rest, c)
 			continue
 		}
@@ -484,6 +488,48 @@ func (s *Session) isIntegerGlobal(name string) (isInt bool) {
 		}
 	}()
 	return isIntegerValue(s.yaegi.Globals()[name])
+}
+
+// newFastRewriter returns the rewriter of a cell's fast functions (see
+// fastfuncs.go), which asks the session which names are packages and
+// which globals hold RDDs.
+func (s *Session) newFastRewriter() *fastRewriter {
+	var rddGlobals map[string]bool
+	return &fastRewriter{
+		isPackage: func(name string) bool {
+			_, ok := s.packages[name]
+			return ok && !s.globals[name]
+		},
+		isRDDVar: func(name string) bool {
+			if rddGlobals == nil {
+				rddGlobals = s.rddGlobals()
+			}
+			return rddGlobals[name]
+		},
+		locals: map[string]bool{},
+	}
+}
+
+// rddGlobals returns the session's globals that hold an *rdd.RDD or an
+// *rdd.Context. yaegi's Globals can panic after a failed compile: then
+// there are none.
+func (s *Session) rddGlobals() (names map[string]bool) {
+	names = map[string]bool{}
+	defer func() {
+		if recover() != nil {
+			names = map[string]bool{}
+		}
+	}()
+	for name, v := range s.yaegi.Globals() {
+		if !s.globals[name] || !v.IsValid() || !v.CanInterface() {
+			continue
+		}
+		switch v.Interface().(type) {
+		case *rdd.RDD, *rdd.Context:
+			names[name] = true
+		}
+	}
+	return names
 }
 
 // importChunk evaluates the import specs of c that this session has not

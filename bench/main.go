@@ -1,0 +1,404 @@
+// Command bench measures gosparkling against the practical limit, a
+// hand-written Go loop, and writes the table of bench/RESULTS.md.
+//
+//	go run ./bench -mb 50 -crawl notebooks/data-large -out bench/RESULTS.md
+//
+// Each row runs in a child process of its own (this program, re-executed
+// with -row), so that its CPU time and peak memory (the child's resource
+// usage) are its own. The inputs are generated deterministically into
+// -data: a corpus of Zipf-distributed words and 1,000 small text files; the
+// WET files of row 4 come from `go run ./notebooks/gencrawl -size large`.
+// `make bench` does all of it.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gosparkling/gosparkling/fileio"
+	"github.com/gosparkling/gosparkling/fileio/warc"
+	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// row is one measurement of the table.
+type row struct {
+	id   int
+	what string
+	run  func(in inputs) (note string, err error)
+}
+
+// inputs are the generated files the rows read.
+type inputs struct {
+	corpus string // the Zipf corpus
+	many   string // a glob of 1,000 small files
+	wet    string // a glob of WET files
+}
+
+var rows = []row{
+	{1, "word count typed into a notebook cell (interpreted closures, as the kernel runs it)", runNotebookCell},
+	{2, "the same pipeline with compiled functions (strings.Fields, a Go func literal)", runCompiled},
+	{3, "hand-written Go loop: bufio.Scanner, strings.Fields, map[string]int", runBaseline},
+	{4, "WET word count over the generated crawl (WarcFile, compiled functions)", runWET},
+	{5, "Take(1) over 1,000 files", runTakeOne},
+	{6, "ReduceByKey on 10 million distinct keys", runDistinctKeys},
+}
+
+func main() {
+	mb := flag.Int("mb", 50, "size of the word-count corpus in MB")
+	data := flag.String("data", "bench/data", "directory for the generated inputs")
+	crawl := flag.String("crawl", "notebooks/data-large", "directory of the generated crawl (go run ./notebooks/gencrawl -size large)")
+	out := flag.String("out", "bench/RESULTS.md", "file to write the table to (- for standard output)")
+	only := flag.String("rows", "", "comma list of the rows to run (default all)")
+	child := flag.Int("row", 0, "run one row in this process (used by the parent)")
+	flag.Parse()
+
+	in := inputs{
+		corpus: filepath.Join(*data, fmt.Sprintf("zipf-%dmb.txt", *mb)),
+		many:   filepath.Join(*data, "many", "*.txt"),
+		wet:    filepath.Join(*crawl, "crawl-data", "*", "segments", "*", "wet", "*.warc.wet.gz"),
+	}
+	if *child != 0 {
+		os.Exit(runChild(*child, in))
+	}
+	if err := prepare(in, *mb); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	var results []result
+	for _, r := range rows {
+		if *only != "" && !contains(strings.Split(*only, ","), strconv.Itoa(r.id)) {
+			continue
+		}
+		fmt.Fprintf(os.Stderr, "bench: row %d: %s\n", r.id, r.what)
+		res, err := measure(r, os.Args[1:])
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: row %d: %v\n", r.id, err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "bench: row %d: %.2f s wall, %.2f s CPU, %.0f MB peak; %s\n", r.id, res.wall.Seconds(), res.cpu.Seconds(), res.peakMB, res.note)
+		results = append(results, res)
+	}
+	table := render(results, *mb)
+	if *out == "-" {
+		fmt.Print(table)
+		return
+	}
+	if err := writeAtomically(*out, table); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", *out)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.TrimSpace(x) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// result is a row as measured by the parent.
+type result struct {
+	row
+	wall   time.Duration // of the measured work, as the child reports it
+	cpu    time.Duration // user and system time of the whole child
+	peakMB float64       // the child's peak resident memory
+	note   string
+}
+
+// measure runs the row in a child process and reads its resource usage.
+func measure(r row, args []string) (result, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return result{}, err
+	}
+	cmd := exec.Command(exe, append(args, "-row", strconv.Itoa(r.id))...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return result{}, fmt.Errorf("child process: %w", err)
+	}
+	// The child prints "<wall seconds>\t<peak kB>\t<note>".
+	line := strings.TrimSpace(string(out))
+	fields := strings.SplitN(line, "\t", 3)
+	if len(fields) != 3 {
+		return result{}, fmt.Errorf("child printed %q", line)
+	}
+	wall, err1 := strconv.ParseFloat(fields[0], 64)
+	peakKB, err2 := strconv.ParseFloat(fields[1], 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return result{}, fmt.Errorf("child printed %q: %w", line, err)
+	}
+	usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
+	return result{row: r, wall: time.Duration(wall * float64(time.Second)), cpu: cpu,
+		peakMB: peakKB / 1024, note: fields[2]}, nil
+}
+
+// peakRSSKB is the process's peak resident memory (VmHWM), which, unlike
+// the rusage of a child, starts anew at exec.
+func peakRSSKB() (float64, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc/self/status")
+}
+
+// runChild runs one row and prints its wall time and note.
+func runChild(id int, in inputs) int {
+	for _, r := range rows {
+		if r.id != id {
+			continue
+		}
+		start := time.Now()
+		note, err := r.run(in)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: row %d: %v\n", id, err)
+			return 1
+		}
+		wall := time.Since(start).Seconds()
+		peak, err := peakRSSKB()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: row %d: %v\n", id, err)
+			return 1
+		}
+		fmt.Printf("%.3f\t%.0f\t%s\n", wall, peak, note)
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "bench: no row %d\n", id)
+	return 2
+}
+
+// notebookCell is row 1 as a user types it.
+const notebookCell = `sc.TextFile(%q).
+	FlatMap(func(line string) []string { return strings.Fields(line) }).
+	Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+	ReduceByKey(func(a, b int) int { return a + b }).
+	Count()`
+
+func runNotebookCell(in inputs) (string, error) {
+	s, err := interp.NewSession()
+	if err != nil {
+		return "", err
+	}
+	out := &discard{}
+	bundle, err := s.Execute(context.Background(), fmt.Sprintf(notebookCell, in.corpus), out)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%v distinct words", bundle["text/plain"]), nil
+}
+
+func runCompiled(in inputs) (string, error) {
+	sc := rdd.NewContext()
+	n := sc.TextFile(in.corpus).
+		FlatMap(strings.Fields).
+		Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+		ReduceByKey(func(a, b int) int { return a + b }).
+		Count()
+	return fmt.Sprintf("%d distinct words", n), nil
+}
+
+func runBaseline(in inputs) (string, error) {
+	f, err := os.Open(in.corpus)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	counts := map[string]int{}
+	scanner := bufio.NewScanner(f)
+	scanner.Buffer(make([]byte, 1<<20), 1<<20)
+	for scanner.Scan() {
+		for _, w := range strings.Fields(scanner.Text()) {
+			counts[w]++
+		}
+	}
+	if err := scanner.Err(); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d distinct words", len(counts)), nil
+}
+
+func runWET(in inputs) (string, error) {
+	files, err := filepath.Glob(in.wet)
+	if err != nil || len(files) == 0 {
+		return "", fmt.Errorf("no WET files %s (go run ./notebooks/gencrawl -size large): %v", in.wet, err)
+	}
+	var size int64
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil {
+			size += info.Size()
+		}
+	}
+	sc := rdd.NewContext()
+	n := sc.WarcFile(in.wet).
+		Filter(func(r *warc.Record) bool { return r.Type() == warc.TypeConversion }).
+		FlatMap(func(r *warc.Record) []string { return strings.Fields(r.Text()) }).
+		Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+		ReduceByKey(func(a, b int) int { return a + b }).
+		Count()
+	return fmt.Sprintf("%d files, %.0f MB compressed, %d distinct words", len(files), float64(size)/1e6, n), nil
+}
+
+// countingFS counts the files opened through a FileSystem.
+type countingFS struct {
+	fileio.FileSystem
+	opened atomic.Int64
+}
+
+func (c *countingFS) Open(ctx context.Context, path string) (io.ReadCloser, error) {
+	c.opened.Add(1)
+	return c.FileSystem.Open(ctx, path)
+}
+
+func (c *countingFS) OpenRange(ctx context.Context, path string, offset, length int64) (io.ReadCloser, error) {
+	c.opened.Add(1)
+	return c.FileSystem.OpenRange(ctx, path, offset, length)
+}
+
+func runTakeOne(in inputs) (string, error) {
+	fss := fileio.Default()
+	counting := &countingFS{FileSystem: fss["file"]}
+	fss["file"] = counting
+	sc := rdd.NewContext(rdd.WithFileSystems(fss))
+	first := sc.TextFile(in.many).Take(1)
+	if len(first) != 1 {
+		return "", errors.New("Take(1) returned no line")
+	}
+	return fmt.Sprintf("%d file(s) opened of 1,000", counting.opened.Load()), nil
+}
+
+func runDistinctKeys(inputs) (string, error) {
+	sc := rdd.NewContext()
+	const keys = 10_000_000
+	n := sc.Range(0, keys).
+		Map(func(x int64) rdd.Pair { return rdd.KV(x, 1) }).
+		ReduceByKey(func(a, b int) int { return a + b }).
+		Count()
+	if n != keys {
+		return "", fmt.Errorf("%d keys counted, want %d", n, keys)
+	}
+	return fmt.Sprintf("%d keys; no memory budget yet: the shuffle is held in memory", n), nil
+}
+
+// discard is an interp.Output that drops everything.
+type discard struct{}
+
+func (discard) Stream(name, text string)                                                      {}
+func (discard) Display(bundle interp.MIMEBundle, meta map[string]any, id string, update bool) {}
+
+// prepare writes the generated inputs that are missing.
+func prepare(in inputs, mb int) error {
+	if _, err := os.Stat(in.corpus); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: writing %s\n", in.corpus)
+		if err := writeCorpus(in.corpus, mb<<20); err != nil {
+			return err
+		}
+	}
+	dir := filepath.Dir(in.many)
+	if files, _ := filepath.Glob(in.many); len(files) != 1000 {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		for i := 0; i < 1000; i++ {
+			text := fmt.Sprintf("file %d\nsecond line of file %d\n", i, i)
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("part-%04d.txt", i)), []byte(text), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeCorpus writes about size bytes of lines of 5 to 19 words drawn from
+// a Zipf law over 100,000 words, the same bytes for the same size.
+func writeCorpus(path string, size int) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	rng := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(rng, 1.1, 1, 99_999)
+	for written := 0; written < size; {
+		n := 5 + rng.IntN(15)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				w.WriteByte(' ')
+				written++
+			}
+			word := "w" + strconv.FormatUint(zipf.Uint64(), 10)
+			w.WriteString(word)
+			written += len(word)
+		}
+		w.WriteByte('\n')
+		written++
+	}
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// writeAtomically writes a file under a temporary name and renames it.
+func writeAtomically(path, text string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// render makes the Markdown table of the results.
+func render(results []result, mb int) string {
+	var base *result
+	for i := range results {
+		if results[i].id == 3 {
+			base = &results[i]
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmark results\n\n")
+	fmt.Fprintf(&b, "Written by `make bench` (`go run ./bench`) on %s, %s/%s, %d CPUs, %s; corpus %d MB.\n",
+		time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), mb)
+	fmt.Fprintf(&b, "Wall time is the work's own; CPU time and peak resident memory are those of the row's process.\n")
+	fmt.Fprintf(&b, "The ratio is the wall time over row 3's.\n\n")
+	fmt.Fprintf(&b, "| row | what | wall | CPU | peak memory | ratio to (3) | notes |\n")
+	fmt.Fprintf(&b, "|---|---|---:|---:|---:|---:|---|\n")
+	for _, r := range results {
+		ratio := "–"
+		if base != nil && base.wall > 0 {
+			ratio = fmt.Sprintf("%.2fx", r.wall.Seconds()/base.wall.Seconds())
+		}
+		fmt.Fprintf(&b, "| %d | %s | %.2f s | %.2f s | %.0f MB | %s | %s |\n",
+			r.id, r.what, r.wall.Seconds(), r.cpu.Seconds(), r.peakMB, ratio, r.note)
+	}
+	return b.String()
+}
