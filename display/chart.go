@@ -303,7 +303,7 @@ func formatNumber(f float64) string {
 // others with fmt, made safe for XML and kept to maxTitle characters (the
 // whole label is the bar's tooltip).
 func labelOf(v any) string {
-	s, ok := toString(v)
+	s, ok := toString(v, maxTitle)
 	if !ok {
 		s = "null"
 	}

@@ -1,8 +1,6 @@
 package display
 
 import (
-	"fmt"
-	"reflect"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -12,23 +10,25 @@ import (
 
 // column builds the Arrow array of one leaf of the column tree.
 type column struct {
-	out kind
-	b   array.Builder
-	i64 *array.Int64Builder
-	u64 *array.Uint64Builder
-	f64 *array.Float64Builder
-	f32 *array.Float32Builder
-	str *array.StringBuilder
-	bln *array.BooleanBuilder
-	ts  *array.TimestampBuilder
-	dur *array.DurationBuilder
-	bin *array.BinaryBuilder
+	out   kind
+	limit int // of the text of values formatted for a utf8 column, in bytes
+	b     array.Builder
+	i64   *array.Int64Builder
+	u64   *array.Uint64Builder
+	f64   *array.Float64Builder
+	f32   *array.Float32Builder
+	str   *array.StringBuilder
+	bln   *array.BooleanBuilder
+	ts    *array.TimestampBuilder
+	dur   *array.DurationBuilder
+	bin   *array.BinaryBuilder
 }
 
 // newColumn returns a builder for out, a kind returned by node.resolve,
-// with room for rows values.
-func newColumn(mem memory.Allocator, out kind, rows int) *column {
-	c := &column{out: out}
+// with room for rows values, formatting values for a utf8 column to about
+// limit bytes.
+func newColumn(mem memory.Allocator, out kind, rows, limit int) *column {
+	c := &column{out: out, limit: limit}
 	switch out {
 	case kNull:
 		c.b = array.NewNullBuilder(mem)
@@ -92,7 +92,7 @@ func (c *column) append(v any) {
 		}
 	case kString:
 		var s string
-		if s, ok = toString(v); ok {
+		if s, ok = toString(v, c.limit); ok {
 			c.str.Append(s)
 		}
 	case kBool:
@@ -240,19 +240,15 @@ func toBytes(v any) ([]byte, bool) {
 }
 
 // toString renders any value for a utf8 column: strings as they are,
-// values with a String or Error method through it, others with fmt's %v
-// after following pointers.
-func toString(v any) (string, bool) {
+// others as formatValue writes them (values with a String or Error method
+// through it, pointers followed), to about limit bytes. It reports false
+// for nil and nil pointers, which are nulls.
+func toString(v any, limit int) (string, bool) {
 	switch x := v.(type) {
 	case string:
 		return x, true
 	case nil:
 		return "", false
-	case fmt.Stringer, error:
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
-			return "", false
-		}
-		return fmt.Sprint(x), true
 	}
 	k, rv := inspect(v)
 	switch k {
@@ -261,5 +257,5 @@ func toString(v any) (string, bool) {
 	case kString:
 		return rv.String(), true
 	}
-	return fmt.Sprint(rv.Interface()), true
+	return formatValue(v, limit), true
 }

@@ -12,8 +12,14 @@
 // ToRecord) and shown as an HTML table and an aligned text table, both
 // limited to the first rows so that the output stays small whatever the
 // size of the value. Maps of integers (CountByValue, CountByKey) are
-// counts: their rows are sorted by count, largest first. Any other value
-// is shown as text only.
+// counts: their rows are sorted by count, largest first. A lone struct or
+// pointer to one (the *warc.Record of records.First(), a user's struct) is
+// a one-row table, as pandas shows a one-row frame. A *warc.Record, alone
+// or in a collection, shows as a purpose-built row (type, target URI,
+// date, status, media type, language, length, offset and a text preview
+// of its payload), and any type may choose its row by implementing
+// TableRower. Any other value (numbers, strings, bools, times, errors,
+// pairs) is shown as text only.
 //
 // Show, ShowID and Update publish a value from the middle of a cell. In a
 // compiled program they print its text; the gosparkling interpreter
@@ -25,6 +31,7 @@ package display
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -75,7 +82,12 @@ func Bundle(v any) map[string]any {
 //   - an rdd.StatCounter shows a one-row table of its statistics;
 //   - tabular values (slices, arrays, maps and Arrow record batches) show
 //     an HTML table and a text table of their first rows;
-//   - a string is shown as it is, any other value with fmt's %v.
+//   - a TableRower, a *warc.Record, and a struct or pointer to one with
+//     exported fields and no String or Error method show a one-row table;
+//   - a string is shown as it is, bytes as their quoted beginning and
+//     their length ("GET / HTTP/1.1\r\n" (16 bytes)), a value with a
+//     String or Error method through it, any other value as fmt's %v
+//     writes it but with pointers followed.
 //
 // A name in o.Columns that the table lacks gives a bundle of the error's
 // message.
@@ -123,11 +135,14 @@ func (o Options) table(v any, mem memory.Allocator) (map[string]any, error) {
 		}
 	}
 	src, ok := sourceOf(v, o.MaxRows)
+	if !ok && isLoneRow(v) {
+		src, ok = source{n: 1, anys: []any{v}, elem: staticType(reflect.TypeOf(v))}, true
+	}
 	if !ok {
 		return nil, fmt.Errorf("a %T is %w", v, errNotTabular)
 	}
 	t := inferTable(src)
-	rec := t.build(mem, min(src.n, o.MaxRows))
+	rec := t.build(mem, min(src.n, o.MaxRows), maxTitle)
 	defer rec.Release()
 	return o.render(rec, int64(src.n))
 }
@@ -171,7 +186,8 @@ func project(rec arrow.RecordBatch, names []string) (arrow.RecordBatch, error) {
 
 // Table returns v shown as a table with opts: the first opts.MaxRows rows,
 // only opts.Columns if set. v is a slice, array, map, Arrow record batch
-// or rdd.StatCounter, rendered at once. A value that is not tabular, or a
+// or rdd.StatCounter, or a value shown as a one-row table (a struct, a
+// *warc.Record, a TableRower; see Options.Bundle), rendered at once. A value that is not tabular, or a
 // column it lacks, gives a Rendered whose Err says so.
 //
 //	display.Table(counts, display.Options{MaxRows: 50, Columns: []string{"value", "key"}})
@@ -191,12 +207,4 @@ func (o Options) withDefaults() Options {
 		o.MaxCellWidth = DefaultMaxCellWidth
 	}
 	return o
-}
-
-// plainText is the text/plain form of a value that is not tabular.
-func plainText(v any) string {
-	if s, ok := v.(string); ok {
-		return s
-	}
-	return fmt.Sprintf("%v", v)
 }

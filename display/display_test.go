@@ -1,6 +1,7 @@
 package display
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -21,6 +22,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestBundleOfScalarsIsTextOnly(t *testing.T) {
+	n := 7
 	tests := []struct {
 		in   any
 		want string
@@ -31,10 +33,18 @@ func TestBundleOfScalarsIsTextOnly(t *testing.T) {
 		{"", ""},
 		{nil, "<nil>"},
 		{true, "true"},
-		{rdd.KV("a", 1), "(a, 1)"}, // a single pair is a value, not a table
-		{person{Name: "Ann", Age: 31}, "{Ann 31 }"},
-		{[]byte("hi"), "[104 105]"}, // bytes are a scalar, not a table of numbers
+		{rdd.KV("a", 1), "(a, 1)"},       // a single pair is a value, not a table
+		{rdd.KV("a", &n), "(a, 7)"},      // pointers in it are followed
+		{&n, "7"},                        // a pointer to a scalar shows what it points to
+		{(*int)(nil), "<nil>"},           // nil pointers as nil
+		{(*person)(nil), "<nil>"},        // even to structs
+		{[]byte("hi"), `"hi" (2 bytes)`}, // bytes are a scalar, not a table of numbers
+		{blob("\x00\x01"), `"\x00\x01" (2 bytes)`},
 		{time.Second, "1s"},
+		{time.Date(2024, 5, 18, 1, 58, 10, 0, time.UTC), "2024-05-18 01:58:10 +0000 UTC"}, // times as Go prints them
+		{errors.New("boom"), "boom"},
+		{hidden{1, 2}, "{1 2}"},           // a struct without exported fields has no columns
+		{celsiusReading{21.5}, "21.5 °C"}, // nor one with a String method
 	}
 	for _, tt := range tests {
 		got := Bundle(tt.in)
@@ -288,10 +298,25 @@ func TestHugeCellTitleIsBounded(t *testing.T) {
 }
 
 func TestGolden(t *testing.T) {
+	recs := crawl(t)
+	n := 7
+	utc := time.Date(2024, 5, 18, 1, 58, 10, 0, time.UTC)
+	rec := arrowRecord(t)
+	defer rec.Release()
 	tests := []struct {
 		name string
 		in   any
 	}{
+		{"warc_records", recs},
+		{"warc_record", recs[2]}, // records.First(): a one-row table
+		{"lone_struct", &employee{Base: base{7}, Person: person{Name: "Ann <ann@example.com>", Age: 31}, Salary: 1e3, Tags: []string{"a", "b"}}},
+		{"times", []any{utc, utc.In(time.FixedZone("CEST", 2*3600)).Add(1500 * time.Microsecond), time.Time{}, nil}},
+		{"bytes", [][]byte{[]byte("GET / HTTP/1.1\r\n"), {0x89, 'P', 'N', 'G', 0, 0xff}, []byte(strings.Repeat("<p>hello</p>", 20)), {}, nil}},
+		{"map_of_strings", map[string]string{"lang": "spa", "charset": "UTF-8", "server": "<nginx>"}},
+		{"map_of_slices", map[string][]int{"b": {1, 2, 3}, "a": nil, "c": {}}},
+		{"mixed_kinds", []any{1, "two", 3.5, true, nil, &n, (*int)(nil), []byte("\x00bytes"), utc, time.Minute,
+			rdd.KV("k", &n), person{Name: "Ann"}, []any{&n, nil}, map[string]any{"x": 1}, errors.New("boom"), recs[4]}},
+		{"arrow_record", rec},
 		{"word_counts", []any{rdd.KV("the", 1021), rdd.KV("gosparkling", 3), rdd.KV("<b>bold</b>", 1)}},
 		{"join", []any{rdd.KV("a", rdd.KV(1, "x")), rdd.KV("b", rdd.KV(2.5, nil)), nil}},
 		{"people", []*person{{Name: "Ann", Age: 31}, nil, {Name: "Bob & \"Bobby\"", Age: -2}}},

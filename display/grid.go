@@ -71,7 +71,8 @@ func isNumeric(id arrow.Type) bool {
 }
 
 // cellText renders the valid value i of arr: numbers as fmt's %v would,
-// times in RFC 3339, bytes quoted as Go does.
+// times in RFC 3339, bytes quoted as Go does (the beginning and the length
+// of long ones, see bytesCell).
 func cellText(arr arrow.Array, i int) string {
 	switch a := arr.(type) {
 	case *array.String:
@@ -111,11 +112,7 @@ func cellText(arr arrow.Array, i int) string {
 		unit := a.DataType().(*arrow.DurationType).Unit
 		return (time.Duration(a.Value(i)) * unit.Multiplier()).String()
 	case *array.Binary:
-		b := a.Value(i)
-		if len(b) > maxTitle {
-			return strconv.Quote(string(b[:maxTitle])) + "…"
-		}
-		return strconv.Quote(string(b))
+		return bytesCell(a.Value(i))
 	}
 	return arr.ValueStr(i)
 }

@@ -3,6 +3,7 @@ package display
 import (
 	"math"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -67,6 +68,19 @@ type node struct {
 	fields   []int        // shapeStruct: field index of each child
 	children []*node
 
+	// fixed (shapeStruct) reports that the static types of the fields
+	// settle every column under n, so that values of typ need not be
+	// looked at to infer them.
+	fixed bool
+	// rowed reports that values at n were replaced by their rows (see
+	// rowOf): a TableRower or a value with a row adapter was seen, or is
+	// the static type.
+	rowed bool
+	// omitEmpty (leaves) reports that the column is left out when all its
+	// values are zero, as the struct tag option omitempty asks; nonEmpty
+	// that a value that is not was appended.
+	omitEmpty, nonEmpty bool
+
 	col *column // leaves, while building a record
 }
 
@@ -74,7 +88,7 @@ func (n *node) child(name string) *node {
 	if n.name != "" {
 		name = n.name + "." + name
 	}
-	return &node{name: name, depth: n.depth + 1}
+	return &node{name: name, depth: n.depth + 1, omitEmpty: n.omitEmpty}
 }
 
 // observe records v, one row's value at n.
@@ -114,19 +128,44 @@ func (n *node) observe(v any) {
 	case []byte:
 		n.see(kBytes)
 	default:
-		switch k, rv := inspect(v); k {
-		case kNull:
-		case kPair:
-			n.observePair(rv.Interface().(rdd.Pair))
-		case kStruct:
-			n.observeStruct(rv)
-		case kInt:
-			n.seeInt(rv.Int())
-		case kUint:
-			n.seeUint(rv.Uint())
-		default:
-			n.see(k)
+		n.observeOther(v)
+	}
+}
+
+// observeOther is observe for values of the less common types, which it
+// classifies with reflection; TableRowers and values with a row adapter
+// are replaced by their rows.
+func (n *node) observeOther(v any) {
+	if r, ok := v.(TableRower); ok {
+		n.rowed = true
+		v = tableRow(r)
+	}
+	if a, ok := rowAdapters[reflect.TypeOf(v)]; ok {
+		n.rowed = true
+		if isNilPointer(v) {
+			return
 		}
+		if n.shape == shapeNone {
+			n.seed(a.typ)
+		}
+		if n.shape == shapeStruct && n.typ == a.typ && n.fixed {
+			n.structured = true
+			return // the row's static type settles its columns: no need to make it
+		}
+		v = a.make(v)
+	}
+	switch k, rv := inspect(v); k {
+	case kNull:
+	case kPair:
+		n.observePair(rv.Interface().(rdd.Pair))
+	case kStruct:
+		n.observeStruct(rv)
+	case kInt:
+		n.seeInt(rv.Int())
+	case kUint:
+		n.seeUint(rv.Uint())
+	default:
+		n.see(k)
 	}
 }
 
@@ -146,13 +185,16 @@ func (n *node) observePair(p rdd.Pair) {
 
 func (n *node) observeStruct(rv reflect.Value) {
 	switch {
-	case n.shape == shapeNone && n.depth < maxDepth && n.makeStruct(rv.Type()):
+	case n.shape == shapeNone && n.depth < maxDepth && n.layoutStruct(rv.Type()):
 	case n.shape == shapeStruct && n.typ == rv.Type():
 	default:
 		n.see(kOther)
 		return
 	}
 	n.structured = true
+	if n.fixed {
+		return
+	}
 	for i, c := range n.children {
 		c.observe(rv.Field(n.fields[i]).Interface())
 	}
@@ -191,15 +233,35 @@ func (n *node) makePair() {
 }
 
 // makeStruct makes n a group of the exported fields of struct type t, and
-// reports false, leaving n alone, if t has none.
+// reports false, leaving n alone, if t has none. A field's tag
+// display:"name" names its column, display:"-" leaves it out, and the
+// option omitempty (display:"name,omitempty" or display:",omitempty")
+// leaves its columns out when all their values are zero.
 func (n *node) makeStruct(t reflect.Type) bool {
 	var fields []int
 	var children []*node
 	for i := range t.NumField() {
-		if f := t.Field(i); f.IsExported() {
-			fields = append(fields, i)
-			children = append(children, n.child(f.Name))
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
 		}
+		name, omit := f.Name, false
+		if tag, ok := f.Tag.Lookup("display"); ok {
+			tagName, opts, _ := strings.Cut(tag, ",")
+			if tagName == "-" && opts == "" {
+				continue
+			}
+			if tagName != "" {
+				name = tagName
+			}
+			for opt := range strings.SplitSeq(opts, ",") {
+				omit = omit || opt == "omitempty"
+			}
+		}
+		c := n.child(name)
+		c.omitEmpty = c.omitEmpty || omit
+		fields = append(fields, i)
+		children = append(children, c)
 	}
 	if len(fields) == 0 {
 		return false
@@ -208,11 +270,49 @@ func (n *node) makeStruct(t reflect.Type) bool {
 	return true
 }
 
+// layoutStruct makes n a group of the fields of struct type t (see
+// makeStruct), each laid out from its static type (see seed), and reports
+// false, leaving n alone, if t has no exported fields. It notes whether
+// the static types settle all columns under n (see node.fixed).
+func (n *node) layoutStruct(t reflect.Type) bool {
+	if !n.makeStruct(t) {
+		return false
+	}
+	n.fixed = true
+	for i, c := range n.children {
+		c.seed(staticType(t.Field(n.fields[i]).Type))
+		n.fixed = n.fixed && c.settled()
+	}
+	return true
+}
+
+// settled reports whether the static type n was seeded with settles the
+// columns under n: values of that type are always of one kind, and so
+// observing them would change nothing. Interfaces, pairs (whose key and
+// value are interfaces) and unsigned integers (whose column depends on
+// their size) are not settled, nor are TableRowers, known only by their
+// rows.
+func (n *node) settled() bool {
+	switch n.shape {
+	case shapeStruct:
+		return n.fixed
+	case shapePair, shapeLeaf:
+		return false
+	}
+	return n.hint != kNull && n.hint != kUint
+}
+
 // seed lays out n from the static type of its values, so that a column
 // keeps its type, and a struct its columns, when there are no values.
 func (n *node) seed(t reflect.Type) {
 	if t == nil {
 		return
+	}
+	if a, ok := rowAdapters[t]; ok {
+		n.rowed = true
+		t = a.typ
+	} else if t.Implements(tableRowerType) {
+		return // known by its rows only
 	}
 	k := typeKind(t)
 	for t.Kind() == reflect.Pointer {
@@ -221,10 +321,7 @@ func (n *node) seed(t reflect.Type) {
 	switch {
 	case k == kPair && n.depth < maxDepth:
 		n.makePair()
-	case k == kStruct && n.depth < maxDepth && n.makeStruct(t):
-		for i, c := range n.children {
-			c.seed(staticType(t.Field(n.fields[i]).Type))
-		}
+	case k == kStruct && n.depth < maxDepth && n.layoutStruct(t):
 	case k == kPair || k == kStruct:
 		n.hint = kOther
 	default:
@@ -375,19 +472,25 @@ func inferTable(src source) *table {
 	return t
 }
 
-// build makes a record batch of the first rows of the table.
-func (t *table) build(mem memory.Allocator, rows int) arrow.RecordBatch {
-	fields := make([]arrow.Field, len(t.leaves))
-	for i, leaf := range t.leaves {
-		leaf.col = newColumn(mem, leaf.resolve(), rows)
-		fields[i] = arrow.Field{Name: leaf.name, Type: leaf.col.b.Type(), Nullable: true}
+// build makes a record batch of the first rows of the table. Values of utf8
+// columns made with formatValue are kept to about limit bytes. Columns
+// whose values are all zero are left out when their leaf asks so
+// (omitEmpty).
+func (t *table) build(mem memory.Allocator, rows, limit int) arrow.RecordBatch {
+	for _, leaf := range t.leaves {
+		leaf.col = newColumn(mem, leaf.resolve(), rows, limit)
+		leaf.nonEmpty = false
 	}
 	for i := range rows {
 		t.root.fill(t.src.row(i))
 	}
-	cols := make([]arrow.Array, len(t.leaves))
-	for i, leaf := range t.leaves {
-		cols[i] = leaf.col.b.NewArray()
+	fields := make([]arrow.Field, 0, len(t.leaves))
+	cols := make([]arrow.Array, 0, len(t.leaves))
+	for _, leaf := range t.leaves {
+		if !leaf.omitEmpty || leaf.nonEmpty {
+			fields = append(fields, arrow.Field{Name: leaf.name, Type: leaf.col.b.Type(), Nullable: true})
+			cols = append(cols, leaf.col.b.NewArray())
+		}
 		leaf.col.b.Release()
 		leaf.col = nil
 	}
@@ -400,8 +503,14 @@ func (t *table) build(mem memory.Allocator, rows int) arrow.RecordBatch {
 
 // fill appends v, one row's value at n, to the columns under n.
 func (n *node) fill(v any) {
+	if n.rowed {
+		v = rowValue(v)
+	}
 	switch n.shape {
 	case shapeNone, shapeLeaf:
+		if n.omitEmpty && !n.nonEmpty && !isZero(v) {
+			n.nonEmpty = true
+		}
 		n.col.append(v)
 	case shapePair:
 		p, ok := v.(rdd.Pair)

@@ -118,8 +118,16 @@ func TestToRecord(t *testing.T) {
 		{"pointers are followed, nil pointers are null", []any{&n, (*int)(nil), nil}, []string{"value:int64"}, [][]string{{"7", "null", "null"}}},
 		{"nils are null", []any{nil, 1, nil}, []string{"value:int64"}, [][]string{{"null", "1", "null"}}},
 		{"only nils make the null type", []any{nil, nil}, []string{"value:null"}, [][]string{{"null", "null"}}},
-		{"mixed kinds make strings with fmt",
-			[]any{1, "a", true, 2.5, nil, []byte("b")}, []string{"value:utf8"}, [][]string{{"1", "a", "true", "2.5", "null", "[98]"}}},
+		{"mixed kinds make strings as fmt writes them, mostly",
+			[]any{1, "a", true, 2.5, nil, []byte("b"), time.Unix(0, 0), &n, person{Name: "Ann"}, rdd.KV(1, 2)}, []string{"value:utf8"},
+			[][]string{{"1", "a", "true", "2.5", "null", `"b"`, "1970-01-01T00:00:00Z", "7", "{Ann 0 }", "(1, 2)"}}},
+		{"pointers inside values are followed, nil ones null",
+			[]any{rdd.KV("a", &n), []any{&n, nil}, pointers{U: new(uint64)}, map[string]*int{"a": &n, "b": nil}},
+			[]string{"value:utf8"}, [][]string{{"(a, 7)", "[7 null]", "{null null null \"\" 0 null null}", "map[a:7 b:null]"}}},
+		{"maps inside values sorted by rdd.Compare", []any{map[any]int{"b": 1, 2: 2, "a": 3}, 0},
+			[]string{"value:utf8"}, [][]string{{"map[2:2 a:3 b:1]", "0"}}},
+		{"self-referencing values inside values end", []any{[]any{self}, 0}, []string{"value:utf8"},
+			[][]string{{"[{1 {1 {1 {1 {1 …}}}}}]", "0"}}},
 		{"pointers and named types of every kind", func() []pointers {
 			b, tm, d, u, f, l := yes(true), time.Unix(1, 0), time.Minute, uint64(math.MaxUint64), float32(0.25), label("s")
 			return []pointers{{&b, &tm, &d, blob("x"), &u, &f, &l}, {}}
@@ -266,4 +274,25 @@ func int64Record(mem memory.Allocator, name string, vals ...int64) arrow.RecordB
 	defer col.Release()
 	schema := arrow.NewSchema([]arrow.Field{{Name: name, Type: arrow.PrimitiveTypes.Int64}}, nil)
 	return array.NewRecordBatch(schema, []arrow.Array{col}, int64(len(vals)))
+}
+
+// arrowRecord makes a record batch of several Arrow types, as a user would
+// build one, to show directly.
+func arrowRecord(t *testing.T) arrow.RecordBatch {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "word", Type: arrow.BinaryTypes.String},
+		{Name: "count", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "share", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "seen", Type: &arrow.TimestampType{Unit: arrow.Millisecond, TimeZone: "UTC"}},
+		{Name: "stop", Type: arrow.FixedWidthTypes.Boolean},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"the", "gosparkling", "<b>"}, nil)
+	b.Field(1).(*array.Int64Builder).AppendValues([]int64{1021, 3, 1}, nil)
+	b.Field(2).(*array.Float64Builder).AppendValues([]float64{0.5, 0.0015, 0}, []bool{true, true, false})
+	b.Field(3).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{1716000000000, 1716000000500, 0}, nil)
+	b.Field(4).(*array.BooleanBuilder).AppendValues([]bool{true, false, false}, nil)
+	return b.NewRecordBatch()
 }

@@ -27,14 +27,24 @@ import (
 //   - an rdd.Pair makes columns "key" and "value", and nested pairs dotted
 //     names such as "value.key" (a join's Pair{k, Pair{v, w}});
 //   - a struct, or a pointer to one, makes one column per exported field
-//     (nested structs make dotted names).
+//     (nested structs make dotted names); a field's tag display:"name"
+//     names its column, display:"-" leaves it out, and the option
+//     omitempty (display:"name,omitempty") leaves its columns out when
+//     all their values are zero;
+//   - a TableRower makes the columns of its TableRow, and a *warc.Record
+//     those of its row: type, target_uri, date, status, content_type,
+//     language, length, offset and preview (status and language left out
+//     when no record has one).
 //
 // Column types are inferred from all values: int64 for integers that fit
 // (uint64 when some only fit unsigned), float64 when numbers mix integers
 // and floats (float32 when all are float32), utf8, bool, timestamp[us,
 // tz=UTC] for time.Time, duration[ns] for time.Duration, binary for []byte.
-// Other values (slices, maps, values with a String method) and columns
-// whose values mix kinds become utf8 columns rendered with fmt; nil values
+// A struct field's static type gives its column's type, even when the
+// values are all nil. Other values (slices, maps, values with a String
+// method) and columns whose values mix kinds become utf8 columns written
+// as fmt's %v would, but with pointers followed (nil ones are "null"),
+// times in RFC 3339, bytes quoted and pairs as "(key, value)"; nil values
 // become nulls, and a column of nils only has the null type.
 func ToRecord(v any, mem memory.Allocator) (arrow.RecordBatch, error) {
 	if mem == nil {
@@ -48,7 +58,7 @@ func ToRecord(v any, mem memory.Allocator) (arrow.RecordBatch, error) {
 	if !ok {
 		return nil, fmt.Errorf("display: cannot convert a %T to a record batch: want a slice, array, map or Arrow record batch", v)
 	}
-	return inferTable(src).build(mem, src.n), nil
+	return inferTable(src).build(mem, src.n, math.MaxInt), nil
 }
 
 // source is the sequence of rows of a tabular value.

@@ -38,10 +38,12 @@ func init() {
 		"PNG":         reflect.ValueOf((*display.PNG)(nil)),
 		"Rendered":    reflect.ValueOf((*display.Rendered)(nil)),
 		"SVG":         reflect.ValueOf((*display.SVG)(nil)),
+		"TableRower":  reflect.ValueOf((*display.TableRower)(nil)),
 		"Text":        reflect.ValueOf((*display.Text)(nil)),
 
 		// interface wrapper definitions
 		"_MIMEBundler": reflect.ValueOf((*_github_com_gosparkling_gosparkling_display_MIMEBundler)(nil)),
+		"_TableRower":  reflect.ValueOf((*_github_com_gosparkling_gosparkling_display_TableRower)(nil)),
 	}
 }
 
@@ -53,4 +55,14 @@ type _github_com_gosparkling_gosparkling_display_MIMEBundler struct {
 
 func (W _github_com_gosparkling_gosparkling_display_MIMEBundler) MIMEBundle() map[string]any {
 	return W.WMIMEBundle()
+}
+
+// _github_com_gosparkling_gosparkling_display_TableRower is an interface wrapper for TableRower type
+type _github_com_gosparkling_gosparkling_display_TableRower struct {
+	IValue    interface{}
+	WTableRow func() any
+}
+
+func (W _github_com_gosparkling_gosparkling_display_TableRower) TableRow() any {
+	return W.WTableRow()
 }

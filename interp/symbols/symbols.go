@@ -8,8 +8,9 @@ import "reflect"
 
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/rdd
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/display
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio/warc
-//go:generate go run ./gendoc -o docs.go github.com/gosparkling/gosparkling/rdd=../../rdd github.com/gosparkling/gosparkling/display=../../display github.com/gosparkling/gosparkling/fileio/warc=../../fileio/warc
+//go:generate go run ./gendoc -o docs.go github.com/gosparkling/gosparkling/rdd=../../rdd github.com/gosparkling/gosparkling/display=../../display github.com/gosparkling/gosparkling/fileio=../../fileio github.com/gosparkling/gosparkling/fileio/warc=../../fileio/warc
 
 // Symbols maps "importpath/name" to the exported symbols of the package.
 var Symbols = map[string]map[string]reflect.Value{}
