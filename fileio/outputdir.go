@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // SuccessMarker is the empty file Commit writes last into an output
@@ -59,14 +60,29 @@ func CreateDir(ctx context.Context, path string) (OutputDir, error) {
 	return Default().CreateDir(ctx, path)
 }
 
+// remover is implemented by file systems that can delete a file (S3).
+type remover interface {
+	Remove(ctx context.Context, path string) error
+}
+
 // inPlaceDir writes files at their final names and the marker last.
 type inPlaceDir struct {
 	fsys FileSystem
 	path string
+
+	mu      sync.Mutex
+	created []string // paths of the files started, for Abort
 }
 
 func (d *inPlaceDir) Create(ctx context.Context, name string) (FileWriter, error) {
-	return d.fsys.Create(ctx, joinPath(d.path, name))
+	path := joinPath(d.path, name)
+	w, err := d.fsys.Create(ctx, path)
+	if err == nil {
+		d.mu.Lock()
+		d.created = append(d.created, path)
+		d.mu.Unlock()
+	}
+	return w, err
 }
 
 func (d *inPlaceDir) Commit(ctx context.Context) error {
@@ -77,9 +93,25 @@ func (d *inPlaceDir) Commit(ctx context.Context) error {
 	return w.Close()
 }
 
-// Abort leaves the closed files in place: the missing marker tells
-// readers the output is incomplete (file systems here cannot delete yet).
-func (d *inPlaceDir) Abort(context.Context) error { return nil }
+// Abort deletes the files written, where the file system can delete
+// (S3), even when ctx is cancelled; elsewhere the missing marker tells
+// readers the output is incomplete.
+func (d *inPlaceDir) Abort(ctx context.Context) error {
+	r, ok := d.fsys.(remover)
+	if !ok {
+		return nil
+	}
+	ctx = context.WithoutCancel(ctx)
+	d.mu.Lock()
+	created := d.created
+	d.created = nil
+	d.mu.Unlock()
+	var errs []error
+	for _, path := range created {
+		errs = append(errs, r.Remove(ctx, path))
+	}
+	return errors.Join(errs...)
+}
 
 func (Local) stageDir(ctx context.Context, path string) (OutputDir, error) {
 	final, err := localPath("create", path)

@@ -649,6 +649,22 @@ func (s *S3) Create(ctx context.Context, path string) (FileWriter, error) {
 	return &s3Writer{s: s, ctx: ctx, path: path, bucket: bucket, key: key, basePartSize: partSize}, nil
 }
 
+// Remove deletes an object; a missing one is no error. Output
+// directories use it to take back the files of an aborted output.
+func (s *S3) Remove(ctx context.Context, path string) error {
+	_, bucket, key, err := splitS3Path("remove", path)
+	if err != nil {
+		return err
+	}
+	_, err = s3Call(ctx, s, bucket, func(c *s3.Client, o func(*s3.Options)) (*s3.DeleteObjectOutput, error) {
+		return c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)}, o)
+	})
+	if err != nil {
+		return s.fail("remove", path, bucket, err)
+	}
+	return nil
+}
+
 // s3Writer is the FileWriter of S3.Create.
 type s3Writer struct {
 	s            *S3

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1021,5 +1022,62 @@ func TestS3ConcurrentFirstUse(t *testing.T) {
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestS3OutputDirAbortDeletesItsFiles(t *testing.T) {
+	ctx := context.Background()
+	fake := newFakeS3(t, "out")
+	fss := FileSystems{"s3": fake.fs(t, S3Options{})}
+	tests := []struct {
+		name   string
+		commit bool
+		want   []string // the keys left under out/run/
+	}{
+		{"a committed directory keeps its parts and gets the marker", true, []string{"run/_SUCCESS", "run/part-00000", "run/part-00001"}},
+		{"an aborted directory leaves nothing", false, nil},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prefix := fmt.Sprintf("s3://out/run%d", i)
+			dir, err := fss.CreateDir(ctx, prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{"part-00000", "part-00001"} {
+				w, err := dir.Create(ctx, name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintln(w, "line of", name)
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.commit {
+				err = dir.Commit(ctx)
+			} else {
+				err = dir.Abort(ctx)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := fss["s3"].List(ctx, ListRequest{Prefix: prefix + "/", Recursive: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			sort.Slice(page.Files, func(i, j int) bool { return page.Files[i].Path < page.Files[j].Path })
+			for _, e := range page.Files {
+				got = append(got, strings.TrimPrefix(e.Path, fmt.Sprintf("s3://out/run%d", i)))
+			}
+			var want []string
+			for _, k := range tt.want {
+				want = append(want, strings.TrimPrefix(k, "run"))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("left %v, want %v", got, want)
+			}
+		})
 	}
 }
