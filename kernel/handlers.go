@@ -228,7 +228,7 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 			reply["payload"] = payload
 		}
 		k.reply(sock, req, "execute_reply", reply)
-		k.abortAfter = stopOnError
+		k.abortAfter = stopOnError && !er.Silent // as ipykernel: a silent request aborts nothing
 		return
 	}
 	if len(bundle) > 0 && !er.Silent {

@@ -234,18 +234,21 @@ func TestInterruptCancelsTheRunningCell(t *testing.T) {
 
 func TestStopOnErrorAbortsQueuedCells(t *testing.T) {
 	tests := []struct {
+		name        string
 		stopOnError bool
+		silent      bool   // the failing request is silent, which aborts nothing (as in ipykernel)
 		wantQueued  string // status of the replies to the queued cells
 		wantNext    float64
 	}{
-		{true, "aborted", 2},
-		{false, "ok", 4},
+		{"stop_on_error", true, false, "aborted", 2},
+		{"no stop_on_error", false, false, "ok", 4},
+		{"a silent failure", true, true, "ok", 3},
 	}
 	for _, tt := range tests {
-		t.Run(map[bool]string{true: "stop_on_error", false: "no stop_on_error"}[tt.stopOnError], func(t *testing.T) {
+		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeExecutor()
 			tk := startKernel(t, f)
-			failing := tk.send(tk.shell, "execute_request", map[string]any{"code": "wait", "stop_on_error": tt.stopOnError})
+			failing := tk.send(tk.shell, "execute_request", map[string]any{"code": "wait", "stop_on_error": tt.stopOnError, "silent": tt.silent})
 			waitStarted(t, f, "wait")
 			queued := []string{
 				tk.send(tk.shell, "execute_request", map[string]any{"code": "value q1"}),
@@ -276,7 +279,7 @@ func TestStopOnErrorAbortsQueuedCells(t *testing.T) {
 				t.Errorf("cell after the failure: %v, want ok with count %v", r, tt.wantNext)
 			}
 			want := []string{"wait", "value next"}
-			if !tt.stopOnError {
+			if tt.wantQueued == "ok" {
 				want = []string{"wait", "value q1", "value q2", "value next"}
 			}
 			if got := f.executed(); !reflect.DeepEqual(got, want) {
