@@ -28,7 +28,7 @@ func TestIsComplete(t *testing.T) {
 
 func TestComplete(t *testing.T) {
 	s := newSession(t)
-	execute(t, s, "lines := sc.Parallelize([]string{\"a\"})\ncounter := 3\ntype point struct{ X, Y int }\npt := point{1, 2}")
+	execute(t, s, "lines := sc.Parallelize([]string{\"a\"})\ncounter := 3\ntype point struct{ X, Y int }\npt := point{1, 2}\nvar b strings.Builder")
 	tests := []struct {
 		name, code string
 		cursor     int // -1: end of code
@@ -39,6 +39,7 @@ func TestComplete(t *testing.T) {
 		{"methods of sc", "sc.TextF", -1, []string{"TextFile"}, 3},
 		{"methods of an RDD variable", "lines.ReduceBy", -1, []string{"ReduceByKey", "ReduceByKeyLocally"}, 6},
 		{"fields of a value", "pt.", -1, []string{"X", "Y"}, 3},
+		{"methods of a standard library value", "b.Wri", -1, []string{"WriteString", "WriteByte"}, 2},
 		{"session names", "coun", -1, []string{"counter"}, 0},
 		{"rdd package", "rdd.K", -1, []string{"KV"}, 4},
 		{"cursor inside, non-ASCII before", "s := \"héllo\"; strings.ToUp", -1, []string{"ToUpper"}, 22},
