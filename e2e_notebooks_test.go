@@ -12,11 +12,13 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/gosparkling/gosparkling/fileio/warc"
@@ -354,5 +356,62 @@ func TestTourNotebook(t *testing.T) {
 	}
 	if out := nb.stdout("compiled := numbers.Map(strings.TrimSpace).Count()"); strings.Count(out, "200000 elements") != 2 {
 		t.Errorf("the compiled and interpreted maps printed %q", out)
+	}
+}
+
+// TestCommoncrawlNotebookInABrowser executes commoncrawl.ipynb into the
+// HTML page Jupyter makes of a notebook and loads it in headless Chromium
+// (Debian's chromium): the tables and the bar charts are in the page the
+// browser built, and it draws them.
+func TestCommoncrawlNotebookInABrowser(t *testing.T) {
+	const chromium = "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("GOSPARKLING_E2E") != "" {
+			t.Fatalf("GOSPARKLING_E2E is set but there is no browser: %v (scripts/install-deps.sh test installs chromium)", err)
+		}
+		t.Skip("no chromium")
+	}
+	py := python(t)
+	outDir := t.TempDir()
+	cmd := exec.Command(py, "-m", "nbconvert", "--to", "html", "--execute",
+		"--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=gosparkling",
+		"--output-dir", outDir, "--output", "commoncrawl.html", "commoncrawl.ipynb")
+	cmd.Dir, cmd.Env = "notebooks", jupyterEnv(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nbconvert --to html: %v\n%s", err, out)
+	}
+	page := "file://" + filepath.Join(outDir, "commoncrawl.html")
+	browse := func(args ...string) []byte {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+			"--user-data-dir=" + t.TempDir()}
+		cmd := exec.CommandContext(ctx, chromium, append(append(flags, args...), page)...)
+		cmd.WaitDelay = 5 * time.Second
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("chromium %v: %v", args, err)
+		}
+		return out
+	}
+	dom := string(browse("--dump-dom"))
+	if n := strings.Count(dom, "<table"); n < 8 {
+		t.Errorf("the page the browser built has %d tables, want the notebook's 8 or more", n)
+	}
+	if n := strings.Count(dom, "<svg"); n < 2 {
+		t.Errorf("the page the browser built has %d SVG charts, want 2 or more", n)
+	}
+	if !strings.Contains(dom, "rows ×") {
+		t.Error("the page shows no table's shape line (\"N rows × M columns\")")
+	}
+	shot := filepath.Join(outDir, "commoncrawl.png")
+	browse("--screenshot="+shot, "--window-size=1200,4000")
+	if info, err := os.Stat(shot); err != nil || info.Size() < 10_000 {
+		t.Errorf("the screenshot of the notebook is missing or blank: %v", err)
+	}
+	if dir := os.Getenv("GOSPARKLING_SCREENSHOTS"); dir != "" {
+		data, _ := os.ReadFile(shot)
+		os.WriteFile(filepath.Join(dir, "commoncrawl.png"), data, 0o644)
 	}
 }
