@@ -34,18 +34,30 @@ func (r *RDD) Count() int64 {
 	n := r.GetNumPartitions()
 	counts := make([]int64, n)
 	r.sc.runJob(r, "Count", allPartitions(n), func(t *task, p int) {
-		var c int64
-		r.iterate(t, p, func(any) bool {
-			c++
-			return true
-		})
-		counts[p] = c
+		counts[p] = r.countPartition(t, p)
 	})
 	var total int64
 	for _, c := range counts {
 		total += c
 	}
 	return total
+}
+
+// countPartition counts the elements of partition p, from r's typed
+// source when it has one, so that they are not boxed only to be counted.
+func (r *RDD) countPartition(t *task, p int) int64 {
+	var c int64
+	switch {
+	case r.pairs != nil:
+		typedOf[Pair](r)(t, p, func(Pair) bool { c++; return true })
+	case r.strs != nil:
+		typedOf[string](r)(t, p, func(string) bool { c++; return true })
+	case r.int64s != nil:
+		typedOf[int64](r)(t, p, func(int64) bool { c++; return true })
+	default:
+		r.iterate(t, p, func(any) bool { c++; return true })
+	}
+	return c
 }
 
 // Take returns the first n elements. It computes partitions in order, one

@@ -113,7 +113,7 @@ func TestJoinsKeepEveryMatch(t *testing.T) {
 	}
 	check(t, "Join partitions (largest parent)", left.Join(right).GetNumPartitions(), 3)
 	check(t, "Join partitions (given)", left.Join(right, 5).GetNumPartitions(), 5)
-	check(t, "SubtractByKey partitions (this RDD's)", right.SubtractByKey(left).GetNumPartitions(), 2)
+	check(t, "SubtractByKey partitions (largest parent, as PySpark)", right.SubtractByKey(left).GetNumPartitions(), 3)
 }
 
 func TestSetOperations(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,37 +139,104 @@ func BenchmarkWordCountRDDPeakMemory(b *testing.B) {
 	sc := rdd.NewContext()
 	var peak uint64
 	for range b.N {
-		runtime.GC()
-		var base runtime.MemStats
-		runtime.ReadMemStats(&base)
-		stop := make(chan struct{})
-		done := make(chan uint64)
-		go func() {
-			var max uint64
-			var ms runtime.MemStats
-			for {
-				runtime.ReadMemStats(&ms)
-				if ms.HeapInuse > max {
-					max = ms.HeapInuse
-				}
-				select {
-				case <-stop:
-					done <- max
-					return
-				case <-time.After(time.Millisecond):
-				}
-			}
-		}()
-		sc.TextFile(path).
-			FlatMap(strings.Fields).
-			Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
-			ReduceByKey(func(a, b int) int { return a + b }).
-			Count()
-		close(stop)
-		if m := <-done; m > base.HeapInuse {
-			peak = max(peak, m-base.HeapInuse)
-		}
+		peak = max(peak, peakHeap(func() {
+			sc.TextFile(path).
+				FlatMap(strings.Fields).
+				Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+				ReduceByKey(func(a, b int) int { return a + b }).
+				Count()
+		}))
 	}
 	b.ReportMetric(float64(peak)/float64(benchCorpusSize), "peakheap/input")
 	b.ReportMetric(float64(peak)/(1<<20), "peakheap-MB")
+}
+
+// peakHeap runs f and returns the most heap it took beyond what was in
+// use before, sampled every millisecond.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	stop := make(chan struct{})
+	done := make(chan uint64)
+	go func() {
+		var max uint64
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > max {
+				max = ms.HeapInuse
+			}
+			select {
+			case <-stop:
+				done <- max
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
+	f()
+	close(stop)
+	if m := <-done; m > base.HeapInuse {
+		return m - base.HeapInuse
+	}
+	return 0
+}
+
+// peakRSS returns the process's peak resident set since the last
+// resetPeakRSS (VmHWM), or 0 where /proc does not tell.
+func peakRSS() uint64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// resetPeakRSS starts peakRSS over from the current resident set.
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// BenchmarkDistinctKeysReduceByKey is row 6 of make bench: 10 million
+// distinct int64 keys through ReduceByKey, with the default shuffle memory
+// and with a budget of 256 MB, which makes the shuffle spill. It reports
+// the peak heap and the peak resident set.
+func BenchmarkDistinctKeysReduceByKey(b *testing.B) {
+	const n = 10_000_000
+	for _, bc := range []struct {
+		name string
+		opts []rdd.Option
+	}{
+		{"default", nil},
+		{"256MB", []rdd.Option{rdd.WithShuffleMemory(256 << 20)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			sc := rdd.NewContext(bc.opts...)
+			defer sc.Stop()
+			var heap, rss uint64
+			b.ReportAllocs()
+			for range b.N {
+				runtime.GC()
+				debug.FreeOSMemory()
+				resetPeakRSS()
+				heap = max(heap, peakHeap(func() {
+					got := sc.Range(0, n).
+						Map(func(x int64) rdd.Pair { return rdd.KV(x, 1) }).
+						ReduceByKey(func(a, b int) int { return a + b }).
+						Count()
+					if got != n {
+						b.Fatalf("Count = %d, want %d", got, n)
+					}
+				}))
+				rss = max(rss, peakRSS())
+			}
+			b.ReportMetric(float64(heap)/(1<<20), "peakheap-MB")
+			b.ReportMetric(float64(rss)/(1<<20), "peakrss-MB")
+		})
+	}
 }

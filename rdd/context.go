@@ -23,12 +23,17 @@ type Context struct {
 	nextJobID   atomic.Int64
 	activeJobs  atomic.Int64
 	progress    func(StageProgress)
-	spillDir    string // for DiskOnly and spilled MemoryAndDisk partitions; made on first use
+	spillDir    string // for DiskOnly and spilled MemoryAndDisk partitions and shuffle runs; made on first use
 	fs          fileio.FileSystems
 	// cacheMemory is the budget, in estimated bytes, of partitions
 	// persisted in memory; cacheUsed is what they take now.
 	cacheMemory int64
 	cacheUsed   atomic.Int64
+	// shuffleMemory is the budget, in estimated bytes, of the combining
+	// shuffles' tables and outputs (WithShuffleMemory); shuffleUsed is
+	// what they take now.
+	shuffleMemory int64
+	shuffleUsed   atomic.Int64
 
 	mu      sync.Mutex
 	stopped bool
@@ -97,7 +102,8 @@ func WithCacheMemory(bytes int64) Option {
 
 // NewContext returns a Context configured by opts.
 func NewContext(opts ...Option) *Context {
-	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default(), cacheMemory: defaultCacheMemory()}
+	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default(), cacheMemory: defaultCacheMemory(),
+		shuffleMemory: defaultShuffleMemory()}
 	for _, o := range opts {
 		o(c)
 	}
@@ -133,7 +139,7 @@ func (c *Context) currentJobContext() context.Context {
 func (c *Context) ActiveJobs() int { return int(c.activeJobs.Load()) }
 
 // Stop releases the Context's resources, removing the files of DiskOnly
-// and spilled MemoryAndDisk partitions. RDDs of a stopped Context cannot
+// and spilled MemoryAndDisk partitions and of spilled shuffles. RDDs of a stopped Context cannot
 // run jobs.
 func (c *Context) Stop() {
 	c.mu.Lock()

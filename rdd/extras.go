@@ -40,14 +40,14 @@ func (c *Context) Range(start, end int64, stepAndSlices ...int64) *RDD {
 	}
 	r := c.newRDD("ParallelCollectionRDD", "Range", nil)
 	r.partitions = fixedPartitions(int(k))
-	r.compute = func(t *task, p int, emit func(any) bool) {
+	setSource(r, func(t *task, p int, emit func(int64) bool) {
 		lo, hi := int64(p)*n/k, int64(p+1)*n/k
 		for i := lo; i < hi; i++ {
 			if t.stopped() || !emit(start+i*step) {
 				return
 			}
 		}
-	}
+	})
 	r.sizes = func() ([]float64, bool, error) {
 		w := make([]float64, k)
 		for p := range w {

@@ -44,6 +44,7 @@ func (r *RDD) AggregateByKey(zero any, seqFunc, combFunc any, numPartitions ...i
 		createCombiner: func(v any) any { return seq(cloneValue(zero), v) },
 		mergeValue:     seq,
 		mergeCombiners: adaptBinary("AggregateByKey", combFunc),
+		unboxed:        unboxedFold(zero, seqFunc, combFunc),
 	}
 	return r.combineByKey("AggregateByKey", agg, numPartitions)
 }
@@ -56,6 +57,7 @@ func (r *RDD) FoldByKey(zero any, f any, numPartitions ...int) *RDD {
 		createCombiner: func(v any) any { return g(cloneValue(zero), v) },
 		mergeValue:     g,
 		mergeCombiners: g,
+		unboxed:        unboxedFold(zero, f, f),
 	}
 	return r.combineByKey("FoldByKey", agg, numPartitions)
 }
@@ -176,8 +178,7 @@ func (c *Context) cogroupInto(method string, rdds []*RDD, parts func() (int, err
 		var keys []any
 		var groups [][][]any
 		for i, s := range shuffles {
-			m := s.readCombined(p)
-			for j, k := range m.keys {
+			s.eachCombined(t, p, func(k, c any) bool {
 				g, ok := index[k]
 				if !ok {
 					g = len(keys)
@@ -189,8 +190,9 @@ func (c *Context) cogroupInto(method string, rdds []*RDD, parts func() (int, err
 					}
 					groups = append(groups, empty)
 				}
-				groups[g][i] = m.value(j).([]any)
-			}
+				groups[g][i] = c.([]any)
+				return true
+			})
 		}
 		for g, k := range keys {
 			if t.stopped() || !visit(k, groups[g], emit) {
@@ -261,11 +263,11 @@ func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numParti
 }
 
 // SubtractByKey keeps the Pairs of this RDD whose key is not in other.
-// It has as many partitions as this RDD unless numPartitions is given.
+// Like every shuffle, it has numPartitions partitions, else as many as the
+// larger of the two RDDs (the contract; Scala Spark keeps this RDD's count).
 func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("SubtractByKey", other)
-	parts := shuffledParts("SubtractByKey", r, numPartitions)
-	return r.sc.cogroupInto("SubtractByKey", []*RDD{r, other}, parts, func(k any, g [][]any, emit func(any) bool) bool {
+	return r.sc.cogroup("SubtractByKey", []*RDD{r, other}, numPartitions, func(k any, g [][]any, emit func(any) bool) bool {
 		if len(g[1]) > 0 {
 			return true
 		}
@@ -280,9 +282,11 @@ func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 
 // withNilValues pairs every element with nil, to shuffle elements as keys.
 func (r *RDD) withNilValues(method string) *RDD {
-	return r.narrow(method, keepsCount, func(emit func(any) bool) func(any) bool {
-		return func(x any) bool { return emit(Pair{Key: x}) }
+	out := r.narrow(method, keepsCount, nil)
+	setSource(out, func(t *task, p int, emit func(Pair) bool) {
+		r.iterate(t, p, func(x any) bool { return emit(Pair{Key: x}) })
 	})
+	return out
 }
 
 // Distinct returns each distinct element once. Elements must be

@@ -27,6 +27,12 @@ type RDD struct {
 	// compute pushes the elements of partition p to emit, stopping when
 	// emit returns false or the task is stopped.
 	compute func(t *task, p int, emit func(any) bool)
+	// strs, int64s and pairs, when set, push the same elements as compute
+	// unboxed, when all are strings, int64s or Pairs (see typed.go). Read
+	// them with typedOf, which serves a persisted RDD from its cache.
+	strs   source[string]
+	int64s source[int64]
+	pairs  source[Pair]
 	// prepare, when set, runs before a job's tasks, on the job's
 	// goroutine: the counting job of ZipWithIndex, the sampling job of
 	// SortBy. It must remember its result itself.
@@ -140,11 +146,14 @@ const (
 // narrow makes an RDD that computes partition p from partition p of r,
 // transforming the element stream with wrap. All narrow transformations
 // of a stage fuse into one loop per partition: no channels, no buffers.
+// A nil wrap leaves compute to the caller to set.
 func (r *RDD) narrow(method string, kind narrowKind, wrap func(emit func(any) bool) func(any) bool) *RDD {
 	out := r.sc.newRDD("MapPartitionsRDD", method, []dependency{{rdd: r}})
 	out.partitions = r.numPartitions
-	out.compute = func(t *task, p int, emit func(any) bool) {
-		r.iterate(t, p, wrap(emit))
+	if wrap != nil {
+		out.compute = func(t *task, p int, emit func(any) bool) {
+			r.iterate(t, p, wrap(emit))
+		}
 	}
 	out.sizes = r.derivedSizes(kind == keepsCount || kind == keepsPlacement)
 	if kind == keepsPlacement || kind == dropsPlacement {

@@ -201,8 +201,10 @@ func (r *RDD) ReduceByKeyLocally(f any) map[any]any {
 	g := adaptBinary("ReduceByKeyLocally", f)
 	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: g, mergeCombiners: g}
 	out := map[any]any{}
+	agg.unboxed = unboxedReduce(f)
 	for _, m := range r.combinePartitions("ReduceByKeyLocally", agg) {
-		for i, k := range m.keys {
+		for i := range m.len() {
+			k := m.key(i)
 			if prev, ok := out[k]; ok {
 				out[k] = g(prev, m.value(i))
 			} else {
@@ -218,10 +220,9 @@ func (r *RDD) combinePartitions(method string, agg *aggregator) []*combineMap {
 	n := r.GetNumPartitions()
 	maps := make([]*combineMap, n)
 	r.sc.runJob(r, method, allPartitions(n), func(t *task, p int) {
-		m := newCombineMapFor(agg)
-		r.iterate(t, p, func(x any) bool {
-			kv := asPair(method, x)
-			m.addValue(method, kv.Key, kv.Value, agg)
+		m := newCombineMap(method, agg)
+		pairsOf(method, r)(t, p, func(kv Pair) bool {
+			m.addValue(kv.Key, kv.Value)
 			return true
 		})
 		maps[p] = m
@@ -233,6 +234,11 @@ var countAggregator = &aggregator{
 	createCombiner: func(any) any { return int64(1) },
 	mergeValue:     func(c, _ any) any { return c.(int64) + 1 },
 	mergeCombiners: func(a, b any) any { return a.(int64) + b.(int64) },
+	unboxed: &valueOps[int64]{
+		create:     func(any) (int64, bool) { return 1, true },
+		mergeValue: func(c int64, _ any) (int64, bool) { return c + 1, true },
+		mergeComb:  func(a, b int64) int64 { return a + b },
+	},
 }
 
 // CountByKey counts the Pairs of each key.
@@ -247,8 +253,8 @@ func (r *RDD) CountByValue() map[any]int64 {
 func (r *RDD) countBy(method string, pairs *RDD) map[any]int64 {
 	out := map[any]int64{}
 	for _, m := range pairs.combinePartitions(method, countAggregator) {
-		for i, k := range m.keys {
-			out[k] += m.value(i).(int64)
+		for i := range m.len() {
+			out[m.key(i)] += m.value(i).(int64)
 		}
 	}
 	return out

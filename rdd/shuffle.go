@@ -1,8 +1,11 @@
 package rdd
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"reflect"
+	"runtime"
 	"sync"
 )
 
@@ -14,9 +17,9 @@ type aggregator struct {
 	createCombiner func(v any) any
 	mergeValue     func(c, v any) any
 	mergeCombiners func(c1, c2 any) any
-	// intMerge, when set, is the merge of a ReduceByKey over ints
-	// (func(int, int) int): combiners are then kept unboxed.
-	intMerge func(a, b int) int
+	// unboxed, when set, is a *valueOps[V] (V int, int64 or float64):
+	// the same funcs on unboxed combiners, which tables then keep so.
+	unboxed any
 	// copyCombiner copies a combiner kept in a shuffle's output before the
 	// reduce side merges into it or hands it on (nil: copyValue, a deep
 	// copy that passes numbers and strings through).
@@ -44,137 +47,6 @@ var listAggregator = &aggregator{
 	// The lists are the package's; the values in them are not copied.
 	copyCombiner: func(c any) any { return append([]any(nil), c.([]any)...) },
 	safeMerge:    true,
-}
-
-// combineMap holds one combiner per key, keeping keys in first-seen order
-// so that shuffle output is deterministic. String keys, the common case,
-// are indexed by a map[string]int, which hashes and compares them much
-// faster than a map[any]int. While every combiner is an int of an
-// intMerge aggregator, combiners stay unboxed in ints.
-type combineMap struct {
-	strIndex map[string]int
-	index    map[any]int
-	keys     []any
-	vals     []any // combiners, unless intMode
-	ints     []int // combiners in intMode
-	intMode  bool
-}
-
-func newCombineMap() *combineMap {
-	return &combineMap{strIndex: make(map[string]int), index: make(map[any]int)}
-}
-
-// newCombineMapFor returns a map for agg's combiners, unboxed when agg
-// merges ints.
-func newCombineMapFor(agg *aggregator) *combineMap {
-	m := newCombineMap()
-	m.intMode = agg.intMerge != nil
-	return m
-}
-
-// find returns the position of key k, or -1.
-func (m *combineMap) find(k any) int {
-	if s, ok := k.(string); ok {
-		if i, ok := m.strIndex[s]; ok {
-			return i
-		}
-		return -1
-	}
-	if i, ok := m.index[k]; ok {
-		return i
-	}
-	return -1
-}
-
-// insert appends key k with combiner c.
-func (m *combineMap) insert(k, c any) {
-	m.appendKey(k)
-	if m.intMode {
-		if n, ok := c.(int); ok {
-			m.ints = append(m.ints, n)
-			return
-		}
-		m.leaveIntMode()
-	}
-	m.vals = append(m.vals, c)
-}
-
-// appendKey indexes and appends the new key k.
-func (m *combineMap) appendKey(k any) {
-	if s, ok := k.(string); ok {
-		m.strIndex[s] = len(m.keys)
-	} else {
-		m.index[k] = len(m.keys)
-	}
-	m.keys = append(m.keys, k)
-}
-
-// leaveIntMode boxes the combiners, when a value that is not an int comes.
-func (m *combineMap) leaveIntMode() {
-	m.vals = make([]any, len(m.ints), len(m.keys))
-	for i, n := range m.ints {
-		m.vals[i] = n
-	}
-	m.ints, m.intMode = nil, false
-}
-
-// value returns the combiner at position i.
-func (m *combineMap) value(i int) any {
-	if m.intMode {
-		return m.ints[i]
-	}
-	return m.vals[i]
-}
-
-// addValue folds value v of key k into the map.
-func (m *combineMap) addValue(method string, k, v any, agg *aggregator) {
-	checkComparable(method, k)
-	i := m.find(k)
-	if i < 0 {
-		m.insert(k, agg.createCombiner(v))
-		return
-	}
-	if m.intMode {
-		if n, ok := v.(int); ok {
-			m.ints[i] = agg.intMerge(m.ints[i], n)
-			return
-		}
-		m.leaveIntMode()
-	}
-	m.vals[i] = agg.mergeValue(m.vals[i], v)
-}
-
-// addCombiner merges combiner c of key k, read from a shuffle's output,
-// into the map. c itself is never kept nor changed: the map keeps a copy
-// of it when the key is new, and mergeCombiners, which may change its
-// first argument, gets a copy unless agg.safeMerge.
-func (m *combineMap) addCombiner(k, c any, agg *aggregator) {
-	i := m.find(k)
-	if i < 0 {
-		m.insert(k, agg.copy(c))
-		return
-	}
-	if m.intMode {
-		if n, ok := c.(int); ok {
-			m.ints[i] = agg.intMerge(m.ints[i], n)
-			return
-		}
-		m.leaveIntMode()
-	}
-	if !agg.safeMerge {
-		c = agg.copy(c)
-	}
-	m.vals[i] = agg.mergeCombiners(m.vals[i], c)
-}
-
-// addInt merges the unboxed combiner n of key k into a map in intMode.
-func (m *combineMap) addInt(k any, n int, agg *aggregator) {
-	if i := m.find(k); i >= 0 {
-		m.ints[i] = agg.intMerge(m.ints[i], n)
-		return
-	}
-	m.appendKey(k)
-	m.ints = append(m.ints, n)
 }
 
 // checkComparable fails the task when k cannot be a map key.
@@ -262,8 +134,11 @@ func nonNegativeMod(x, n int) int {
 
 // shuffleDep is the wide dependency of an RDD on a parent: the parent's
 // partitions are cut into numPartitions buckets, either combined by key
-// (agg set; elements must be Pairs) or routed whole by route. Buckets stay
-// in memory for every later job.
+// (agg set; elements must be Pairs) or routed whole by route. The map
+// outputs serve every later job. Combined outputs stay in memory while
+// they fit the Context's shuffle memory (WithShuffleMemory), else they go
+// to disk as sorted runs that the reduce side merges (spill.go); routed
+// ones stay in memory.
 type shuffleDep struct {
 	method        string
 	parent        *RDD
@@ -276,13 +151,58 @@ type shuffleDep struct {
 
 	mu      sync.Mutex
 	done    bool
-	outputs [][]*bucket // [map partition][reduce partition]
+	outputs []*mapOutput // by map partition
 }
 
-// bucket is one map task's output for one reduce partition.
-type bucket struct {
-	combined *combineMap // for combining shuffles
-	records  []any       // for plain shuffles
+// mapOutput is one map task's output.
+type mapOutput struct {
+	// A combining shuffle's output: the runs on disk, oldest first, and
+	// the combine table kept in memory (sealed; nil when empty or all on
+	// disk), whose data came after the runs'. Its entries are grouped by
+	// reduce partition in order and starts (see combineTable.byPartition).
+	runs     []*spillRun
+	table    combineTable
+	order    []int32
+	starts   []int
+	reserved int64 // shuffle memory counted for table
+	// entryBytes estimates what a key of table takes in a table being
+	// merged into, index included.
+	entryBytes int64
+
+	records [][]any // a routing shuffle's records, by reduce partition
+}
+
+// bucket returns the entries of table for reduce partition p.
+func (o *mapOutput) bucket(p int) []int32 {
+	if o.table == nil {
+		return nil
+	}
+	return o.order[o.starts[p]:o.starts[p+1]]
+}
+
+// release gives back the output's shuffle memory and removes its runs.
+func (o *mapOutput) release(sc *Context) {
+	sc.releaseShuffle(o.reserved)
+	o.reserved = 0
+	for _, r := range o.runs {
+		os.Remove(r.path)
+	}
+	o.runs = nil
+}
+
+// shuffleHold is what the outputs of a shuffle hold, given back when the
+// shuffle is garbage (or by Stop, for the files).
+type shuffleHold struct {
+	sc       *Context
+	reserved int64
+	files    []string
+}
+
+func (h *shuffleHold) release() {
+	h.sc.releaseShuffle(h.reserved)
+	for _, f := range h.files {
+		os.Remove(f)
+	}
 }
 
 // materialize runs the map stage of the shuffle unless an earlier job did.
@@ -308,7 +228,7 @@ func (s *shuffleDep) materialize(j *job) error {
 			return err
 		}
 	}
-	outputs := make([][]*bucket, nMap)
+	outputs := make([]*mapOutput, nMap)
 	j.runStage(s.parent, fmt.Sprintf("%s (shuffle write)", s.method), allPartitions(nMap), func(t *task, p int) {
 		if s.agg != nil {
 			outputs[p] = s.combinePartition(t, p, nReduce)
@@ -316,86 +236,268 @@ func (s *shuffleDep) materialize(j *job) error {
 			outputs[p] = s.routePartition(t, p, nReduce)
 		}
 	})
+	sc := s.parent.sc
 	if j.stop.Load() {
+		for _, o := range outputs {
+			if o != nil {
+				o.release(sc)
+			}
+		}
 		if j.err == nil {
 			return errStopped
 		}
 		return j.err
 	}
+	hold := &shuffleHold{sc: sc}
+	for _, o := range outputs {
+		hold.reserved += o.reserved
+		for _, r := range o.runs {
+			hold.files = append(hold.files, r.path)
+		}
+	}
+	if hold.reserved > 0 || len(hold.files) > 0 {
+		runtime.AddCleanup(s, (*shuffleHold).release, hold)
+	}
 	s.outputs, s.done = outputs, true
 	return nil
 }
 
-// combinePartition combines partition p of the parent by key and splits
-// the combiners into nReduce buckets by the hash of their keys.
-func (s *shuffleDep) combinePartition(t *task, p, nReduce int) []*bucket {
-	combined := newCombineMapFor(s.agg)
-	s.parent.iterate(t, p, func(x any) bool {
-		kv := asPair(s.method, x)
-		combined.addValue(s.method, kv.Key, kv.Value, s.agg)
+// maxRuns is how many runs a map task keeps before merging them into one.
+const maxRuns = 16
+
+// maxMergeWidth is how many sources a reduce task merges at once; more
+// are merged in steps through temporary runs.
+const maxMergeWidth = 64
+
+// combinePartition combines partition p of the parent by key. When its
+// table outgrows what the task may hold of the shuffle memory, it spills
+// the table as a sorted run and goes on with an empty one.
+func (s *shuffleDep) combinePartition(t *task, p, nReduce int) *mapOutput {
+	sc := s.parent.sc
+	out := &mapOutput{}
+	m := newCombineMap(s.method, s.agg)
+	g := sc.newSpillGuard()
+	name := fmt.Sprintf("shuffle-%d-map-%05d", s.parent.id, p)
+	done := false
+	defer func() {
+		if !done { // failed or stopped
+			g.release()
+			out.release(sc)
+		}
+	}()
+	pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
+		m.addValue(kv.Key, kv.Value)
+		if g.tick() && !g.fits(m.t.memory(), m.t.boxedValues()) {
+			s.spill(t, m, out, g, name, nReduce)
+		}
 		return true
 	})
-	buckets := make([]*bucket, nReduce)
-	for i := range buckets {
-		buckets[i] = &bucket{combined: newCombineMapFor(s.agg)}
+	if t.stopped() {
+		return out // the deferred cleanup drops it
 	}
-	for i, k := range combined.keys {
-		buckets[partitionOf(k, nReduce)].combined.insert(k, combined.value(i))
+	if m.len() > 0 && len(out.runs) > 0 && !g.disabled {
+		s.spill(t, m, out, g, name, nReduce) // all on disk, then
 	}
-	return buckets
+	var size int64
+	if m.len() > 0 {
+		m.t.seal()
+		size = m.t.memory()
+		if !g.hold(size+4*int64(m.len())) && !g.disabled {
+			s.spill(t, m, out, g, name, nReduce) // no room to keep it
+		}
+	}
+	if m.len() > 0 {
+		out.table = m.t
+		out.order, out.starts = m.t.byPartition(nReduce)
+		out.reserved, g.reserved = g.reserved, 0
+		out.entryBytes = size/int64(m.len()) + m.t.indexBytes()
+	}
+	g.release()
+	done = true
+	return out
+}
+
+// spill writes m's table as a run of out and empties it. A table that
+// cannot be encoded stays in memory (over the budget) and the task stops
+// trying; a failing disk fails the task.
+func (s *shuffleDep) spill(t *task, m *combineMap, out *mapOutput, g *spillGuard, name string, n int) {
+	run, err := writeTableRun(s.parent.sc, name, m.t, n)
+	if errors.Is(err, errNotEncodable) {
+		g.disabled = true
+		return
+	}
+	if err != nil {
+		failTask(fmt.Errorf("rdd.%s: spilling the shuffle: %w", s.method, err))
+	}
+	out.runs = append(out.runs, run)
+	m.t = m.t.empty(0)
+	g.spilled()
+	if len(out.runs) >= maxRuns {
+		s.compact(t, out, name, n)
+	}
+}
+
+// compact merges the runs of out into one.
+func (s *shuffleDep) compact(t *task, out *mapOutput, name string, n int) {
+	w, err := newRunWriter(s.parent.sc, name, n)
+	if err != nil {
+		failTask(fmt.Errorf("rdd.%s: spilling the shuffle: %w", s.method, err))
+	}
+	for p := range n {
+		w.partition(p)
+		var sources []mergeSource
+		for _, r := range out.runs {
+			if r.offsets[p] < r.offsets[p+1] {
+				sources = append(sources, openRunSegment(r, p))
+			}
+		}
+		err := mergeInto(t, s.agg, sources, w)
+		if err == nil && t.stopped() {
+			err = errStopped
+		}
+		if err != nil {
+			w.abort()
+			failTask(err)
+		}
+	}
+	run, err := w.finish()
+	if err != nil {
+		failTask(fmt.Errorf("rdd.%s: spilling the shuffle: %w", s.method, err))
+	}
+	for _, r := range out.runs {
+		os.Remove(r.path)
+	}
+	out.runs = []*spillRun{run}
 }
 
 // routePartition sends every record of partition p to its bucket.
-func (s *shuffleDep) routePartition(t *task, p, nReduce int) []*bucket {
-	buckets := make([]*bucket, nReduce)
-	for i := range buckets {
-		buckets[i] = &bucket{}
-	}
+func (s *shuffleDep) routePartition(t *task, p, nReduce int) *mapOutput {
+	out := &mapOutput{records: make([][]any, nReduce)}
 	route := s.route.newRouter(p, nReduce)
 	s.parent.iterate(t, p, func(x any) bool {
 		if s.needsPairs {
 			checkComparable(s.method, asPair(s.method, x).Key)
 		}
-		b := buckets[route(x)]
-		b.records = append(b.records, x)
+		i := route(x)
+		out.records[i] = append(out.records[i], x)
 		return true
 	})
-	return buckets
+	return out
 }
 
-// readCombined merges bucket p of every map output into one combineMap
-// whose combiners are copies (agg.copy), not the stored ones: the stored
-// outputs serve every later job, so neither mergeCombiners nor downstream
-// functions may change them. Unboxed ints are copied as they are merged.
-// With one map output the result shares its keys and has no index: it is
-// for reading only.
-func (s *shuffleDep) readCombined(p int) *combineMap {
+// eachCombined pushes every key of reduce partition p with its combiner,
+// merged over all map outputs. The combiners are the caller's: copies of
+// the stored ones (agg.copy) or fresh from disk, since the outputs serve
+// every later job and neither mergeCombiners nor downstream functions may
+// change them.
+//
+// When everything is in memory, keys come in first-seen order (map
+// partition by map partition), merged in a table that counts in the
+// shuffle memory; when some output is on disk, or that table does not
+// fit, the buckets and runs are merged by key hash instead, and keys come
+// in hash order.
+func (s *shuffleDep) eachCombined(t *task, p int, emit func(k, c any) bool) {
 	s.mu.Lock()
 	outputs := s.outputs
 	s.mu.Unlock()
-	if len(outputs) == 1 {
-		b := outputs[0][p].combined
-		view := &combineMap{keys: b.keys, ints: b.ints, intMode: b.intMode}
-		if !b.intMode {
-			view.vals = make([]any, len(b.vals))
-			for i, c := range b.vals {
-				view.vals[i] = s.agg.copy(c)
-			}
-		}
-		return view
-	}
-	merged := newCombineMapFor(s.agg)
-	for _, out := range outputs {
-		b := out[p].combined
-		for i, k := range b.keys {
-			if b.intMode && merged.intMode {
-				merged.addInt(k, b.ints[i], s.agg)
-			} else {
-				merged.addCombiner(k, b.value(i), s.agg)
-			}
+	sc := s.parent.sc
+	spilled, filled, total, longest := false, 0, 0, 0
+	var only *mapOutput
+	var size int64
+	for _, o := range outputs {
+		spilled = spilled || len(o.runs) > 0
+		if b := o.bucket(p); len(b) > 0 {
+			filled, only, total, longest = filled+1, o, total+len(b), max(longest, len(b))
+			size += int64(len(b)) * o.entryBytes
 		}
 	}
-	return merged
+	// The merged table has at least the longest bucket's keys and at most
+	// all of them: size it for the sum, but not beyond twice the longest,
+	// for outputs that share most keys (words).
+	hint := min(total, 2*longest)
+	switch {
+	case !spilled && filled <= 1: // one bucket: read it as it is
+		if only == nil {
+			return
+		}
+		tbl, copies := only.table, only.table.boxedValues()
+		for _, i := range only.bucket(p) {
+			c := tbl.value(int(i))
+			if copies {
+				c = s.agg.copy(c)
+			}
+			if t.stopped() || !emit(tbl.key(int(i)), c) {
+				return
+			}
+		}
+	case !spilled && sc.reserveShuffle(size):
+		defer sc.releaseShuffle(size)
+		m := newCombineMap(s.method, s.agg)
+		for _, o := range outputs {
+			if b := o.bucket(p); len(b) > 0 {
+				if m.t == nil {
+					m.t = o.table.empty(hint)
+				}
+				m.mergeFrom(o.table, b, false)
+			}
+		}
+		for i := range m.len() {
+			if t.stopped() || !emit(m.t.key(i), m.t.value(i)) {
+				return
+			}
+		}
+	default:
+		s.mergeOutputs(t, outputs, p, emit)
+	}
+}
+
+// mergeOutputs merges partition p of every output's runs and table by
+// key hash.
+func (s *shuffleDep) mergeOutputs(t *task, outputs []*mapOutput, p int, emit func(k, c any) bool) {
+	var open []func() mergeSource
+	for _, o := range outputs {
+		for _, r := range o.runs {
+			if r.offsets[p] < r.offsets[p+1] {
+				open = append(open, func() mergeSource { return openRunSegment(r, p) })
+			}
+		}
+		if b := o.bucket(p); len(b) > 0 {
+			tbl := o.table
+			open = append(open, func() mergeSource { return newTableSource(tbl, b) })
+		}
+	}
+	// Too many sources to open at once: merge the first ones into a
+	// temporary run, until few enough are left.
+	for len(open) > maxMergeWidth {
+		w, err := newRunWriter(s.parent.sc, fmt.Sprintf("shuffle-%d-reduce-%05d", s.parent.id, p), 1)
+		if err != nil {
+			failTask(fmt.Errorf("rdd.%s: merging the shuffle: %w", s.method, err))
+		}
+		sources := make([]mergeSource, maxMergeWidth)
+		for i, f := range open[:maxMergeWidth] {
+			sources[i] = f()
+		}
+		err = mergeInto(t, s.agg, sources, w)
+		if err == nil && t.stopped() {
+			err = errStopped
+		}
+		if err != nil {
+			w.abort()
+			failTask(err)
+		}
+		run, err := w.finish()
+		if err != nil {
+			failTask(fmt.Errorf("rdd.%s: merging the shuffle: %w", s.method, err))
+		}
+		defer os.Remove(run.path)
+		merged := func() mergeSource { return openRunSegment(run, 0) }
+		open = append([]func() mergeSource{merged}, open[maxMergeWidth:]...)
+	}
+	sources := make([]mergeSource, len(open))
+	for i, f := range open {
+		sources[i] = f()
+	}
+	mergeSources(t, s.agg, sources, func(_ uint32, k, c any) bool { return emit(k, c) })
 }
 
 // readRecords pushes the records of bucket p of every map output to emit,
@@ -405,7 +507,7 @@ func (s *shuffleDep) readRecords(t *task, p int, emit func(any) bool) {
 	outputs := s.outputs
 	s.mu.Unlock()
 	for _, out := range outputs {
-		for _, rec := range out[p].records {
+		for _, rec := range out.records[p] {
 			if t.stopped() || !emit(rec) {
 				return
 			}
@@ -434,14 +536,9 @@ func (r *RDD) combineByKey(method string, agg *aggregator, numPartitions []int) 
 	out := r.sc.newRDD("ShuffledRDD", method, []dependency{{rdd: r, shuffle: dep}})
 	out.partitions = parts
 	out.partitioner = hashPartitioned
-	out.compute = func(t *task, p int, emit func(any) bool) {
-		m := dep.readCombined(p)
-		for i, k := range m.keys {
-			if t.stopped() || !emit(Pair{Key: k, Value: m.value(i)}) {
-				return
-			}
-		}
-	}
+	setSource(out, func(t *task, p int, emit func(Pair) bool) {
+		dep.eachCombined(t, p, func(k, c any) bool { return emit(Pair{Key: k, Value: c}) })
+	})
 	return out
 }
 

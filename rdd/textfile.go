@@ -57,9 +57,9 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 		splits = planSplits(files, minParts)
 		return len(splits), nil
 	}
-	r.compute = func(t *task, p int, emit func(any) bool) {
+	setSource(r, func(t *task, p int, emit func(string) bool) {
 		readLines(t.job.ctx, c.fs, splits[p], t, emit)
-	}
+	})
 	r.sizes = func() ([]float64, bool, error) {
 		if _, err := r.numPartitions(); err != nil {
 			return nil, false, err
@@ -98,7 +98,7 @@ func planSplits(files []fileio.FileInfo, minPartitions int) []fileSplit {
 }
 
 // readLines pushes the lines of one split to emit.
-func readLines(ctx context.Context, fs fileio.FileSystems, s fileSplit, t *task, emit func(any) bool) {
+func readLines(ctx context.Context, fs fileio.FileSystems, s fileSplit, t *task, emit func(string) bool) {
 	var lines *fileio.LineReader
 	var err error
 	if s.end < 0 {

@@ -8,25 +8,29 @@ import (
 // Map returns an RDD of f(x) for each element x. f is a func(T) R.
 func (r *RDD) Map(f any) *RDD {
 	g := adaptUnary("Map", f)
-	return r.narrow("Map", keepsCount, func(emit func(any) bool) func(any) bool {
+	out := r.narrow("Map", keepsCount, func(emit func(any) bool) func(any) bool {
 		return func(x any) bool { return emit(g(x)) }
 	})
+	typedMap(out, r, f, g)
+	return out
 }
 
 // FlatMap returns an RDD of the elements of f(x) for each element x. f is a
 // func(T) S where S is any slice or array type, such as strings.Fields.
 func (r *RDD) FlatMap(f any) *RDD {
 	g := adaptFlat("FlatMap", f)
-	return r.narrow("FlatMap", changesElements, func(emit func(any) bool) func(any) bool {
+	out := r.narrow("FlatMap", changesElements, func(emit func(any) bool) func(any) bool {
 		return func(x any) bool { return g(x, emit) }
 	})
+	typedFlatMap(out, r, f, g)
+	return out
 }
 
 // Filter returns an RDD of the elements x for which f(x) is true. f is a
 // func(T) bool.
 func (r *RDD) Filter(f any) *RDD {
 	g := adaptPredicate("Filter", f)
-	return r.narrow("Filter", dropsPlacement, func(emit func(any) bool) func(any) bool {
+	out := r.narrow("Filter", dropsPlacement, func(emit func(any) bool) func(any) bool {
 		return func(x any) bool {
 			if g(x) {
 				return emit(x)
@@ -34,6 +38,8 @@ func (r *RDD) Filter(f any) *RDD {
 			return true
 		}
 	})
+	typedFilter(out, r, f, g)
+	return out
 }
 
 // ReduceByKey merges the values of each key of an RDD of Pair with f, a
@@ -48,9 +54,7 @@ func (r *RDD) ReduceByKey(f any, numPartitions ...int) *RDD {
 		mergeValue:     g,
 		mergeCombiners: g,
 	}
-	if ints, ok := f.(func(int, int) int); ok {
-		agg.intMerge = ints
-	}
+	agg.unboxed = unboxedReduce(f)
 	return r.combineByKey("ReduceByKey", agg, numPartitions)
 }
 
@@ -58,12 +62,12 @@ func (r *RDD) ReduceByKey(f any, numPartitions ...int) *RDD {
 // the RDD's partitioning). f is a func(V) R.
 func (r *RDD) MapValues(f any) *RDD {
 	g := adaptUnary("MapValues", f)
-	return r.narrow("MapValues", keepsPlacement, func(emit func(any) bool) func(any) bool {
-		return func(x any) bool {
-			kv := asPair("MapValues", x)
-			return emit(Pair{Key: kv.Key, Value: g(kv.Value)})
-		}
+	out := r.narrow("MapValues", keepsPlacement, nil)
+	in := pairsOf("MapValues", r)
+	setSource(out, func(t *task, p int, emit func(Pair) bool) {
+		in(t, p, func(kv Pair) bool { return emit(Pair{Key: kv.Key, Value: g(kv.Value)}) })
 	})
+	return out
 }
 
 // FlatMapValues pairs the key of each Pair with every element of f(value).
@@ -80,24 +84,32 @@ func (r *RDD) FlatMapValues(f any) *RDD {
 
 // Keys returns the keys of an RDD of Pairs.
 func (r *RDD) Keys() *RDD {
-	return r.narrow("Keys", keepsCount, func(emit func(any) bool) func(any) bool {
-		return func(x any) bool { return emit(asPair("Keys", x).Key) }
-	})
+	out := r.narrow("Keys", keepsCount, nil)
+	in := pairsOf("Keys", r)
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		in(t, p, func(kv Pair) bool { return emit(kv.Key) })
+	}
+	return out
 }
 
 // Values returns the values of an RDD of Pairs.
 func (r *RDD) Values() *RDD {
-	return r.narrow("Values", keepsCount, func(emit func(any) bool) func(any) bool {
-		return func(x any) bool { return emit(asPair("Values", x).Value) }
-	})
+	out := r.narrow("Values", keepsCount, nil)
+	in := pairsOf("Values", r)
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		in(t, p, func(kv Pair) bool { return emit(kv.Value) })
+	}
+	return out
 }
 
 // KeyBy returns Pair{f(x), x} for each element x. f is a func(T) K.
 func (r *RDD) KeyBy(f any) *RDD {
 	g := adaptUnary("KeyBy", f)
-	return r.narrow("KeyBy", keepsCount, func(emit func(any) bool) func(any) bool {
-		return func(x any) bool { return emit(Pair{Key: g(x), Value: x}) }
+	out := r.narrow("KeyBy", keepsCount, nil)
+	setSource(out, func(t *task, p int, emit func(Pair) bool) {
+		r.iterate(t, p, func(x any) bool { return emit(Pair{Key: g(x), Value: x}) })
 	})
+	return out
 }
 
 // Glom returns one []any per partition, holding its elements.
