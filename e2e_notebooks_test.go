@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -186,13 +187,18 @@ type sampleCrawl struct {
 	pagesPerDomain      map[string]int
 	mainLanguages       map[string]int
 	words               map[string]int
+	// What the URL index says, from the WARC files: the main language that the metadata
+	// record of each page gives (languages-cld2), the media type of each successful
+	// fetch (WARC-Identified-Payload-Type), the successful fetches of French home pages.
+	pageLanguages, detectedTypes map[string]int
+	frenchHomePages              int
 }
 
 func readSampleCrawl(t *testing.T) sampleCrawl {
 	t.Helper()
 	base := filepath.Join("notebooks", "data", "crawl-data", "CC-MAIN-2024-22", "segments")
 	s := sampleCrawl{types: map[string]int{}, statuses: map[int]int{}, pagesPerDomain: map[string]int{},
-		mainLanguages: map[string]int{}, words: map[string]int{}}
+		mainLanguages: map[string]int{}, words: map[string]int{}, pageLanguages: map[string]int{}, detectedTypes: map[string]int{}}
 	each := func(glob string, f func(*warc.Record)) int {
 		files, err := filepath.Glob(filepath.Join(base, glob))
 		if err != nil || len(files) == 0 {
@@ -227,6 +233,28 @@ func readSampleCrawl(t *testing.T) sampleCrawl {
 			}
 			labels := strings.Split(u.Hostname(), ".")
 			s.pagesPerDomain[strings.Join(labels[len(labels)-2:], ".")]++
+			if r.HTTPStatus() == 200 {
+				s.detectedTypes[r.Header("WARC-Identified-Payload-Type")]++
+				if u.Path == "/" && strings.HasSuffix(u.Hostname(), ".fr") {
+					s.frenchHomePages++
+				}
+			}
+		}
+		if r.Type() == warc.TypeMetadata {
+			_, cld2, found := strings.Cut(string(r.Body), "languages-cld2: ")
+			if !found {
+				return
+			}
+			cld2, _, _ = strings.Cut(cld2, "\r\n")
+			var detected struct {
+				Languages []struct {
+					Code string `json:"code-iso-639-3"`
+				} `json:"languages"`
+			}
+			if err := json.Unmarshal([]byte(cld2), &detected); err != nil || len(detected.Languages) == 0 {
+				t.Fatalf("metadata record %s: languages-cld2 %q: %v", r.RecordID(), cld2, err)
+			}
+			s.pageLanguages[detected.Languages[0].Code]++
 		}
 	})
 	s.wetFiles = each("*/wet/*.warc.wet.gz", func(r *warc.Record) {
@@ -283,6 +311,23 @@ func TestCommoncrawlNotebook(t *testing.T) {
 	if out := nb.stdout("fmt.Println(wordCounts.ToDebugString())"); !strings.Contains(out, "ReduceByKey") || !strings.Contains(out, "CachedPartitions") {
 		t.Errorf("the lineage of the word counts shows neither its shuffle nor its cache:\n%s", out)
 	}
+
+	// The URL index: the same counts as the WARC files give.
+	if plain, _ := nb.result(`index := sc.ParquetFile(indexRoot`); strings.TrimSpace(plain) != strconv.Itoa(want.types["response"]) {
+		t.Errorf("the index has %s rows, want one per response, %d", plain, want.types["response"])
+	}
+	plain, _ = nb.result(`Map(func(row map[string]any) rdd.Pair { return rdd.KV(row["url_host_registered_domain"], 1) })`)
+	checkTop(t, "pages per domain from the index", plain, want.pagesPerDomain, 10)
+	plain, _ = nb.result(`Filter(func(row map[string]any) bool { return row["content_languages"] != nil })`)
+	sameCounts(t, "main languages from the index", counts(t, plain), want.pageLanguages)
+	plain, _ = nb.result(`successes := sc.ReadParquet(indexRoot`)
+	sameCounts(t, "media types of the successful fetches", counts(t, plain), want.detectedTypes)
+	plain, html = nb.result(`sc.WarcRecords(frenchHomePages, root).Take(5)`)
+	if want.frenchHomePages < 5 || strings.Count(plain, ".fr/") != 5 || !strings.Contains(html, "<table") || !strings.Contains(plain, "response") {
+		t.Errorf("the records fetched by the index are not a table of 5 French home pages (of %d):\n%s", want.frenchHomePages, plain)
+	}
+	plain, _ = nb.result(`pagesPerDomain.SaveAsParquet(saved)`)
+	checkTop(t, "pages per domain saved and read back", plain, want.pagesPerDomain, 3)
 }
 
 func TestTourNotebook(t *testing.T) {

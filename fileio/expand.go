@@ -38,7 +38,7 @@ func (m FileSystems) Expand(ctx context.Context, paths string) ([]FileInfo, erro
 	}
 	var all []FileInfo
 	for _, item := range items {
-		files, err := m.expandItem(ctx, item)
+		files, err := m.expandItem(ctx, item, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -90,12 +90,12 @@ func splitList(paths string) ([]string, error) {
 	return items, nil
 }
 
-func (m FileSystems) expandItem(ctx context.Context, item string) ([]FileInfo, error) {
+func (m FileSystems) expandItem(ctx context.Context, item string, keep func(dir string) bool) ([]FileInfo, error) {
 	fsys, err := m.For(item)
 	if err != nil {
 		return nil, err
 	}
-	g := &globber{ctx: ctx, fsys: fsys, item: item, seen: map[string]bool{}}
+	g := &globber{ctx: ctx, fsys: fsys, item: item, seen: map[string]bool{}, keep: keep}
 	var listErr error // why the wildcards of item could not be expanded
 	if strings.ContainsAny(item, "*?[{") {
 		err := g.glob()
@@ -111,7 +111,7 @@ func (m FileSystems) expandItem(ctx context.Context, item string) ([]FileInfo, e
 		}
 		// A file system that cannot list (a web server) takes the item literally.
 		listErr = err
-		g = &globber{ctx: ctx, fsys: fsys, item: item, seen: map[string]bool{}}
+		g = &globber{ctx: ctx, fsys: fsys, item: item, seen: map[string]bool{}, keep: keep}
 	}
 	info, err := fsys.Stat(ctx, item)
 	if err != nil {
@@ -152,7 +152,13 @@ type globber struct {
 	out     []FileInfo
 	seen    map[string]bool
 	matched bool // something (a file or a directory) matched
+	// keep, when set, is asked about every directory below the item's literal root before it
+	// is listed (see ExpandPruned); directories are then walked one level at a time.
+	keep func(dir string) bool
 }
+
+// kept reports whether the directory d is to be walked.
+func (g *globber) kept(d string) bool { return g.keep == nil || g.keep(d) }
 
 func (g *globber) add(f FileInfo) {
 	if !g.seen[f.Path] {
@@ -195,7 +201,15 @@ func (g *globber) glob() error {
 func (g *globber) walk(dir string, segs []string) error {
 	i := slices.IndexFunc(segs, func(seg string) bool { return seg == "**" || hasWildcard(seg) })
 	if i < 0 {
+		if !g.keptPath(dir, segs[:max(len(segs)-1, 0)]) {
+			g.matched = true
+			return nil
+		}
 		return g.addLiteral(joinPath(dir, strings.Join(segs, "/")))
+	}
+	if !g.keptPath(dir, segs[:i]) {
+		g.matched = true
+		return nil
 	}
 	dir = joinPath(dir, strings.Join(segs[:i], "/"))
 	seg, remaining := segs[i], segs[i+1:]
@@ -218,6 +232,10 @@ func (g *globber) walk(dir string, segs []string) error {
 		}
 		for _, d := range page.Dirs {
 			if !matchSegment(seg, baseName(d)) {
+				continue
+			}
+			if !g.kept(d) {
+				g.matched = true // matched, and pruned: no error, no files
 				continue
 			}
 			if len(remaining) == 0 {
@@ -243,6 +261,10 @@ func (g *globber) walkRecursive(dir string, pat []string) error {
 	prefix := joinPath(dir, "")
 	return g.listAll(prefix, func(f FileInfo) {
 		names := strings.Split(strings.TrimPrefix(f.Path, prefix), "/")
+		if !g.keptBelow(prefix, names) {
+			g.matched = true
+			return
+		}
 		for k := len(names); k >= 0; k-- {
 			if matchSegments(pat, names[:k]) && allVisible(names[k:]) {
 				g.matched = true
@@ -265,6 +287,9 @@ func (g *globber) addLiteral(p string) error {
 	}
 	g.matched = true
 	if info.IsDir {
+		if !g.kept(p) {
+			return nil
+		}
 		return g.addDir(p)
 	}
 	g.add(info)
@@ -274,6 +299,9 @@ func (g *globber) addLiteral(p string) error {
 // addDir adds the files below directory dir at any depth, skipping paths with a component
 // starting with "_" or ".".
 func (g *globber) addDir(dir string) error {
+	if g.keep != nil {
+		return g.addDirPruned(dir)
+	}
 	prefix := joinPath(dir, "")
 	return g.listAll(prefix, func(f FileInfo) {
 		if allVisible(strings.Split(strings.TrimPrefix(f.Path, prefix), "/")) {

@@ -4,27 +4,37 @@ package symbols
 
 import (
 	"github.com/gosparkling/gosparkling/rdd"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/gosparkling/gosparkling/rdd/rdd"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Compare":            reflect.ValueOf(rdd.Compare),
-		"DefaultCacheMemory": reflect.ValueOf(rdd.DefaultCacheMemory),
-		"DiskOnly":           reflect.ValueOf(rdd.DiskOnly),
-		"ErrEmptyRDD":        reflect.ValueOf(&rdd.ErrEmptyRDD).Elem(),
-		"KV":                 reflect.ValueOf(rdd.KV),
-		"MemoryAndDisk":      reflect.ValueOf(rdd.MemoryAndDisk),
-		"MemoryOnly":         reflect.ValueOf(rdd.MemoryOnly),
-		"NewContext":         reflect.ValueOf(rdd.NewContext),
-		"None":               reflect.ValueOf(rdd.None),
-		"Try":                reflect.ValueOf(rdd.Try),
-		"WithCacheMemory":    reflect.ValueOf(rdd.WithCacheMemory),
-		"WithCallSite":       reflect.ValueOf(rdd.WithCallSite),
-		"WithFileSystems":    reflect.ValueOf(rdd.WithFileSystems),
-		"WithParallelism":    reflect.ValueOf(rdd.WithParallelism),
-		"WithProgress":       reflect.ValueOf(rdd.WithProgress),
+		"Columns":              reflect.ValueOf(rdd.Columns),
+		"Compare":              reflect.ValueOf(rdd.Compare),
+		"DefaultCacheMemory":   reflect.ValueOf(rdd.DefaultCacheMemory),
+		"DefaultMaxSplitBytes": reflect.ValueOf(constant.MakeFromLiteral("134217728", token.INT, 0)),
+		"DefaultShuffleMemory": reflect.ValueOf(rdd.DefaultShuffleMemory),
+		"DiskOnly":             reflect.ValueOf(rdd.DiskOnly),
+		"ErrEmptyRDD":          reflect.ValueOf(&rdd.ErrEmptyRDD).Elem(),
+		"KV":                   reflect.ValueOf(rdd.KV),
+		"MaxSplitBytes":        reflect.ValueOf(rdd.MaxSplitBytes),
+		"MemoryAndDisk":        reflect.ValueOf(rdd.MemoryAndDisk),
+		"MemoryOnly":           reflect.ValueOf(rdd.MemoryOnly),
+		"NewContext":           reflect.ValueOf(rdd.NewContext),
+		"None":                 reflect.ValueOf(rdd.None),
+		"PartitionFilter":      reflect.ValueOf(rdd.PartitionFilter),
+		"RowsAs":               reflect.ValueOf(rdd.RowsAs),
+		"Try":                  reflect.ValueOf(rdd.Try),
+		"Where":                reflect.ValueOf(rdd.Where),
+		"WithCacheMemory":      reflect.ValueOf(rdd.WithCacheMemory),
+		"WithCallSite":         reflect.ValueOf(rdd.WithCallSite),
+		"WithFileSystems":      reflect.ValueOf(rdd.WithFileSystems),
+		"WithParallelism":      reflect.ValueOf(rdd.WithParallelism),
+		"WithProgress":         reflect.ValueOf(rdd.WithProgress),
+		"WithShuffleMemory":    reflect.ValueOf(rdd.WithShuffleMemory),
 
 		// type definitions
 		"Accumulator":    reflect.ValueOf((*rdd.Accumulator)(nil)),
@@ -34,6 +44,7 @@ func init() {
 		"JobError":       reflect.ValueOf((*rdd.JobError)(nil)),
 		"Option":         reflect.ValueOf((*rdd.Option)(nil)),
 		"Pair":           reflect.ValueOf((*rdd.Pair)(nil)),
+		"ParquetOption":  reflect.ValueOf((*rdd.ParquetOption)(nil)),
 		"RDD":            reflect.ValueOf((*rdd.RDD)(nil)),
 		"StageProgress":  reflect.ValueOf((*rdd.StageProgress)(nil)),
 		"StatCounter":    reflect.ValueOf((*rdd.StatCounter)(nil)),

@@ -48,6 +48,7 @@ func generate(out string, cfg config) error {
 	captures := w.newCaptures(sites, cfg.Pages)
 	files := cfg.Segments * cfg.FilesPerSegment
 	listings := map[string][]string{}
+	var index []indexRow
 	for n := 0; n < files; n++ {
 		from := crawlStart.Add(time.Duration(n) * 41 * time.Minute)
 		f := &crawlFile{
@@ -61,9 +62,11 @@ func generate(out string, cfg config) error {
 			"wat":  path.Join(segment, "wat", f.name+".warc.wat.gz"),
 		}
 		part := captures[n*len(captures)/files : (n+1)*len(captures)/files]
+		f.warcPath, f.segment = rel["warc"], path.Base(segment)
 		if err := f.write(out, rel, part); err != nil {
 			return err
 		}
+		index = append(index, f.index...)
 		for kind, p := range rel {
 			listings[kind] = append(listings[kind], p)
 		}
@@ -73,7 +76,7 @@ func generate(out string, cfg config) error {
 			return err
 		}
 	}
-	return nil
+	return writeIndex(out, index)
 }
 
 // writeListing writes paths, one a line, gzipped, as Common Crawl's *.paths.gz.
@@ -105,6 +108,9 @@ type crawlFile struct {
 	rawWriter      *warc.Writer
 	warcinfoID     string
 	err            error // the first error; later writes do nothing
+
+	warcPath, segment string     // of the WARC file, for the index: crawl-data/..., "1715971057216.39"
+	index             []indexRow // a row of the URL index per response
 }
 
 // written is a WARC record as written, for the WAT record that describes it.
@@ -161,14 +167,16 @@ func (f *crawlFile) record(w *warc.Writer, headers []warc.Field, block []byte) (
 	return offset, length
 }
 
-// writeWARC writes a record of the WARC file and describes it in the WAT file.
-func (f *crawlFile) writeWARC(headers []warc.Field, block []byte, payloadMetadata object) {
+// writeWARC writes a record of the WARC file and describes it in the WAT file. It returns
+// where the record went in the WARC file.
+func (f *crawlFile) writeWARC(headers []warc.Field, block []byte, payloadMetadata object) (offset, length int64) {
 	rec := written{Headers: headers, Block: block}
 	rec.Offset, rec.Length = f.record(f.warc, headers, block)
 	f.raw.Reset()
 	f.record(f.rawWriter, headers, block)
 	rec.Raw = f.raw.Bytes()
 	f.writeWAT(rec, payloadMetadata)
+	return rec.Offset, rec.Length
 }
 
 func (f *crawlFile) uuid() string {
@@ -318,7 +326,7 @@ func (f *crawlFile) writeCapture(c capture, date time.Time) {
 	if p != nil && strings.Contains(payloadType, "html") {
 		responseMetadata = append(responseMetadata, member{"HTML-Metadata", p.htmlMetadata()})
 	}
-	f.writeWARC(append(common("response", responseID),
+	offset, length := f.writeWARC(append(common("response", responseID),
 		warc.Field{Name: "Content-Type", Value: "application/http; msgtype=response"},
 		warc.Field{Name: "WARC-Warcinfo-ID", Value: f.warcinfoID},
 		warc.Field{Name: "WARC-Concurrent-To", Value: requestID},
@@ -331,6 +339,7 @@ func (f *crawlFile) writeCapture(c capture, date time.Time) {
 		{"Actual-Content-Type", "application/http; msgtype=response"},
 		{"HTTP-Response-Metadata", responseMetadata},
 	})
+	f.index = append(f.index, f.indexRow(c, u, date, responseFields, payload, payloadType, p, offset, length))
 
 	meta := []warc.Field{{Name: "fetchTimeMs", Value: strconv.Itoa(40 + f.rng.IntN(1500))}}
 	if p != nil {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosparkling/gosparkling/fileio"
+	"github.com/gosparkling/gosparkling/fileio/parquet"
 	"github.com/gosparkling/gosparkling/fileio/warc"
 )
 
@@ -91,7 +93,7 @@ func TestCommittedSampleIsUpToDate(t *testing.T) {
 	_, want := generated(t, sizes["small"])
 	got := files(t, filepath.Join("..", "data"))
 	for name := range got {
-		if !strings.HasPrefix(name, "crawl-data/") {
+		if !strings.HasPrefix(name, "crawl-data/") && !strings.HasPrefix(name, "cc-index/") {
 			delete(got, name) // README.md
 		}
 	}
@@ -150,7 +152,7 @@ func TestTheCrawlIsLaidOutAndLinkedAsCommonCrawls(t *testing.T) {
 	}
 	var present []string
 	for name := range all {
-		if !strings.HasSuffix(name, ".paths.gz") {
+		if !strings.HasSuffix(name, ".paths.gz") && !strings.HasPrefix(name, "cc-index/") { // the index: TestTheIndexPointsAtTheResponses
 			present = append(present, name)
 		}
 	}
@@ -242,5 +244,73 @@ func TestTheCrawlIsLaidOutAndLinkedAsCommonCrawls(t *testing.T) {
 	}
 	if len(languages) < 4 || len(tlds) < 5 {
 		t.Errorf("languages %v and TLDs %v: too few for the notebooks", languages, tlds)
+	}
+}
+
+// TestTheIndexPointsAtTheResponses reads the generated URL index back and fetches the record
+// each row points to: the response to its URL, with its status.
+func TestTheIndexPointsAtTheResponses(t *testing.T) {
+	dir, all := generated(t, tiny)
+	responses := 0
+	for name := range all {
+		if strings.HasSuffix(name, "/warc/"+filepath.Base(name)) && strings.HasSuffix(name, ".warc.gz") {
+			for _, r := range readRecords(t, filepath.Join(dir, name)) {
+				if r.Type() == warc.TypeResponse {
+					responses++
+				}
+			}
+		}
+	}
+	ctx := context.Background()
+	rows, subsets := 0, map[string]int{}
+	for name := range all {
+		if !strings.HasPrefix(name, "cc-index/") {
+			continue
+		}
+		subset := parquet.Partitions(name)
+		if len(subset) != 2 || subset[0] != (parquet.Partition{Key: "crawl", Value: crawlName}) || !strings.HasSuffix(name, ".c000.gz.parquet") {
+			t.Fatalf("index file %s is not under crawl=%s/subset=.../ as part-*.c000.gz.parquet", name, crawlName)
+		}
+		f, err := parquet.Open(ctx, fileio.Local{}, filepath.Join(dir, name), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cols := f.Columns(); len(cols) != 30 || cols[1] != "url" || cols[29] != "warc_segment" {
+			t.Errorf("%s has columns %v, want the index's 30", name, cols)
+		}
+		last := ""
+		for g := 0; g < f.NumRowGroups(); g++ {
+			rs, err := f.Rows(g, parquet.Projection{Columns: []string{"url_surtkey", "url", "fetch_status", "warc_filename", "warc_record_offset", "warc_record_length"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rs.Next() {
+				v := rs.Values()
+				rows++
+				subsets[subset[1].Value]++
+				if key := v[0].(string); key < last {
+					t.Errorf("%s is not sorted by SURT: %q after %q", name, key, last)
+				} else {
+					last = key
+				}
+				rec, err := warc.ReadRecordAt(ctx, filepath.Join(dir, v[3].(string)), int64(v[4].(int)), int64(v[5].(int)))
+				if err != nil {
+					t.Fatalf("the record of %v: %v", v[1], err)
+				}
+				if rec.Type() != warc.TypeResponse || rec.TargetURI() != v[1] || rec.HTTPStatus() != v[2] {
+					t.Errorf("the row of %v (status %v) points at a %s record of %s with status %d", v[1], v[2], rec.Type(), rec.TargetURI(), rec.HTTPStatus())
+				}
+				if (v[2] == 200) != (subset[1].Value == "warc") {
+					t.Errorf("the %v response of %v is in subset %s", v[2], v[1], subset[1].Value)
+				}
+			}
+			if err := rs.Err(); err != nil {
+				t.Fatal(err)
+			}
+			rs.Close()
+		}
+	}
+	if rows != responses || subsets["warc"] == 0 || subsets["crawldiagnostics"] == 0 {
+		t.Errorf("the index has %d rows (%v) for %d responses", rows, subsets, responses)
 	}
 }

@@ -4,9 +4,10 @@
 //
 //	go run ./notebooks/gencrawl -out notebooks/data -size small
 //
-// writes notebooks/data/crawl-data/CC-MAIN-2024-22/segments/<segment>/{warc,wet,wat}/...
-// and notebooks/data/crawl-data/CC-MAIN-2024-22/{warc,wet,wat}.paths.gz, replacing what
-// was there. The same seed always gives byte-identical files. "small" (5 MB) is the sample
+// writes notebooks/data/crawl-data/CC-MAIN-2024-22/segments/<segment>/{warc,wet,wat}/...,
+// notebooks/data/crawl-data/CC-MAIN-2024-22/{warc,wet,wat}.paths.gz and the URL index of the
+// responses, notebooks/data/cc-index/table/cc-main/warc/crawl=CC-MAIN-2024-22/subset={warc,
+// crawldiagnostics}/part-*.c000.gz.parquet, replacing what was there. The same seed always gives byte-identical files. "small" (5 MB) is the sample
 // the notebooks read; "large" (about 300 MB, written to notebooks/data-large unless -out
 // says otherwise) is for benchmarks.
 //
