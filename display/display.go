@@ -11,8 +11,12 @@
 // converted into an Arrow record batch with an inferred schema (see
 // ToRecord) and shown as an HTML table and an aligned text table, both
 // limited to the first rows so that the output stays small whatever the
-// size of the value. Maps of integers (CountByValue, CountByKey) are
-// counts: their rows are sorted by count, largest first. A lone struct or
+// size of the value. A collection of maps with string keys (the
+// map[string]any rows of rdd's ParquetFile, parsed JSON objects) is a wide
+// table, as pandas shows a DataFrame made from a list of dicts: a column
+// per key, null where a row lacks it; a lone map is rows of its keys and
+// values, and maps of integers (CountByValue, CountByKey) are counts,
+// their rows sorted by count, largest first. A lone struct or
 // pointer to one (the *warc.Record of records.First(), a user's struct) is
 // a one-row table, as pandas shows a one-row frame. A *warc.Record, alone
 // or in a collection, shows as a purpose-built row (type, target URI,
@@ -61,8 +65,9 @@ type Options struct {
 	// cell's title for hovering). Zero or less means DefaultMaxCellWidth.
 	MaxCellWidth int
 	// Columns, when set, are the only columns shown, in this order, by
-	// their names in the table's header (dotted for nested pairs and
-	// structs: "value.key"). A name the table lacks is an error.
+	// their names in the table's header (dotted for nested pairs, structs
+	// and maps: "value.key", "value.url"). A name the table lacks is an
+	// error.
 	Columns []string
 }
 
@@ -81,7 +86,8 @@ func Bundle(v any) map[string]any {
 //     of files lists them, once, to count its partitions);
 //   - an rdd.StatCounter shows a one-row table of its statistics;
 //   - tabular values (slices, arrays, maps and Arrow record batches) show
-//     an HTML table and a text table of their first rows;
+//     an HTML table and a text table of their first rows, a column per key
+//     when the rows are maps with string keys (see ToRecord);
 //   - a TableRower, a *warc.Record, and a struct or pointer to one with
 //     exported fields and no String or Error method show a one-row table;
 //   - a string is shown as it is, bytes as their quoted beginning and
@@ -141,7 +147,7 @@ func (o Options) table(v any, mem memory.Allocator) (map[string]any, error) {
 	if !ok {
 		return nil, fmt.Errorf("a %T is %w", v, errNotTabular)
 	}
-	t := inferTable(src)
+	t := inferTable(src, min(src.n, o.MaxRows))
 	rec := t.build(mem, min(src.n, o.MaxRows), maxTitle)
 	defer rec.Release()
 	return o.render(rec, int64(src.n))

@@ -321,6 +321,15 @@ func TestGolden(t *testing.T) {
 		{"join", []any{rdd.KV("a", rdd.KV(1, "x")), rdd.KV("b", rdd.KV(2.5, nil)), nil}},
 		{"people", []*person{{Name: "Ann", Age: 31}, nil, {Name: "Bob & \"Bobby\"", Age: -2}}},
 		{"long_cell", []any{rdd.KV(strings.Repeat("0123456789", 12), []any{1, "two", rdd.KV(3, 4)})}},
+		{"map_rows", []map[string]any{
+			{"url": "https://example.com/", "status": 200, "fetch_time": utc, "length": 1234},
+			{"url": "https://example.org/<a>", "status": 404, "length": 0.5, "lang": "en", "meta": map[string]any{"k": []int{1, 2}}},
+			nil,
+			{"url": "https://example.net/", "tags": []string{"x", "y"}, "lang": nil},
+		}},
+		{"any_map_rows", parsedJSON(t, `[{"name": "Ann", "age": 31, "tags": ["a", "b"]},
+			{"name": "Bob & co", "address": {"city": "Rome"}, "age": 2.5}, {"active": true}]`)},
+		{"map_of_maps", map[string]map[string]any{"bob": {"age": 42, "city": "Rome"}, "ann": {"age": 31, "born": utc}}},
 		{"many_rows", make([]float64, 1001)},
 		{"empty", []person{}},
 	}

@@ -3,6 +3,7 @@ package display
 import (
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,11 @@ const numberKinds = kindSet(1<<kInt | 1<<kUint | 1<<kFloat32 | 1<<kFloat64)
 // that self-referencing values end.
 const maxDepth = 6
 
+// mapSampleRows bounds the rows, beyond those built, whose maps are looked
+// at to infer the columns of rows that are maps with string keys (see
+// inferTable).
+const mapSampleRows = 1000
+
 // shape is how a node of the column tree lays out its values.
 type shape uint8
 
@@ -51,6 +57,7 @@ const (
 	shapeLeaf                // one column
 	shapePair                // two children: key and value
 	shapeStruct              // one child per exported field
+	shapeMap                 // one child per key of maps with string keys
 )
 
 // node is a column, or a group of columns, of the inferred schema. The root
@@ -67,6 +74,17 @@ type node struct {
 	typ      reflect.Type // shapeStruct: the struct type
 	fields   []int        // shapeStruct: field index of each child
 	children []*node
+
+	// mapOK reports that maps with string keys may make columns here:
+	// true at the root and at the children of pairs where it is true, so
+	// that rows, and the values of pairs, that are such maps make a column
+	// per key, while maps inside them are text.
+	mapOK bool
+	key   string           // children of shapeMap: the map key of the column
+	byKey map[string]*node // shapeMap: the child of each key
+	// elemType (shapeMap) is the static type of the map's values, seeding
+	// each new child; nil if unknown or an interface.
+	elemType reflect.Type
 
 	// fixed (shapeStruct) reports that the static types of the fields
 	// settle every column under n, so that values of typ need not be
@@ -154,6 +172,18 @@ func (n *node) observeOther(v any) {
 		}
 		v = a.make(v)
 	}
+	if n.mapOK {
+		if m, ok := v.(map[string]any); ok {
+			n.observeAnyMap(m)
+			return
+		}
+		if v != nil && isKeyedMap(reflect.TypeOf(v)) {
+			if _, rv := inspect(v); rv.Kind() == reflect.Map {
+				n.observeMap(rv)
+			}
+			return
+		}
+	}
 	switch k, rv := inspect(v); k {
 	case kNull:
 	case kPair:
@@ -200,16 +230,115 @@ func (n *node) observeStruct(rv reflect.Value) {
 	}
 }
 
+// isKeyedMap reports whether values of type t are maps with string keys
+// that make a column per key where a row or a pair's value is expected:
+// maps, or pointers to maps, whose keys are of kind string and that have
+// no String or Error method.
+func isKeyedMap(t reflect.Type) bool {
+	if t.Implements(stringerType) || t.Implements(errorType) {
+		return false
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Map && t.Key().Kind() == reflect.String
+}
+
+// startMap makes n a group of the keys of maps, or reports false, turning
+// n into a leaf of text, if values of another shape were seen there.
+func (n *node) startMap() bool {
+	switch {
+	case n.shape == shapeNone && n.depth < maxDepth:
+		n.shape = shapeMap
+	case n.shape == shapeMap:
+	default:
+		n.see(kOther)
+		return false
+	}
+	n.structured = true
+	return true
+}
+
+// keyedValue is an entry of a map, while its new keys are sorted.
+type keyedValue struct {
+	key string
+	v   any
+}
+
+// observeAnyMap is observeMap for the map[string]any of ParquetFile and of
+// parsed JSON, without reflection.
+func (n *node) observeAnyMap(m map[string]any) {
+	if !n.startMap() {
+		return
+	}
+	var added []keyedValue
+	for k, v := range m {
+		if c := n.byKey[k]; c != nil {
+			c.observe(v)
+		} else {
+			added = append(added, keyedValue{k, v})
+		}
+	}
+	n.addKeys(added)
+}
+
+// observeMap records rv, a map with string keys (see isKeyedMap), one
+// row's value at n: a column per key, the union of the keys of the maps
+// seen in the order they are first seen (those new in one map sorted,
+// since maps have no order).
+func (n *node) observeMap(rv reflect.Value) {
+	if !n.startMap() {
+		return
+	}
+	var added []keyedValue
+	for it := rv.MapRange(); it.Next(); {
+		k, v := it.Key().String(), it.Value().Interface()
+		if c := n.byKey[k]; c != nil {
+			c.observe(v)
+		} else {
+			added = append(added, keyedValue{k, v})
+		}
+	}
+	n.addKeys(added)
+}
+
+// addKeys makes a column of each of the new keys of a map, in sorted
+// order, and records their values.
+func (n *node) addKeys(added []keyedValue) {
+	if len(added) == 0 {
+		return
+	}
+	slices.SortFunc(added, func(a, b keyedValue) int { return strings.Compare(a.key, b.key) })
+	if n.byKey == nil {
+		n.byKey = make(map[string]*node, len(added))
+	}
+	for _, e := range added {
+		c := n.child(e.key)
+		c.key = e.key
+		c.seed(n.elemType)
+		n.byKey[e.key] = c
+		n.children = append(n.children, c)
+		c.observe(e.v)
+	}
+}
+
 // see records a value of kind k, turning n into a leaf: values of several
 // shapes in one place make a single column rendered with fmt.
 func (n *node) see(k kind) {
 	if n.shape != shapeLeaf {
-		if n.structured {
-			n.seen |= 1 << kOther
-		}
-		n.shape, n.typ, n.fields, n.children = shapeLeaf, nil, nil, nil
+		n.makeLeaf()
 	}
 	n.seen |= 1 << k
+}
+
+// makeLeaf turns n into a leaf, of text if pairs, structs or maps were
+// seen there.
+func (n *node) makeLeaf() {
+	if n.structured {
+		n.seen |= 1 << kOther
+	}
+	n.shape, n.typ, n.fields, n.children = shapeLeaf, nil, nil, nil
+	n.byKey, n.elemType = nil, nil
 }
 
 func (n *node) seeInt(x int64) {
@@ -229,7 +358,9 @@ func (n *node) seeUint(x uint64) {
 
 func (n *node) makePair() {
 	n.shape = shapePair
-	n.children = []*node{n.child("key"), n.child("value")}
+	key, value := n.child("key"), n.child("value")
+	key.mapOK, value.mapOK = n.mapOK, n.mapOK
+	n.children = []*node{key, value}
 }
 
 // makeStruct makes n a group of the exported fields of struct type t, and
@@ -296,7 +427,7 @@ func (n *node) settled() bool {
 	switch n.shape {
 	case shapeStruct:
 		return n.fixed
-	case shapePair, shapeLeaf:
+	case shapePair, shapeLeaf, shapeMap:
 		return false
 	}
 	return n.hint != kNull && n.hint != kUint
@@ -314,6 +445,14 @@ func (n *node) seed(t reflect.Type) {
 	} else if t.Implements(tableRowerType) {
 		return // known by its rows only
 	}
+	if n.mapOK && n.depth < maxDepth && isKeyedMap(t) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		// Its columns are the keys of its values; with none, it is text.
+		n.shape, n.hint, n.elemType = shapeMap, kOther, staticType(t.Elem())
+		return
+	}
 	k := typeKind(t)
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -329,9 +468,42 @@ func (n *node) seed(t reflect.Type) {
 	}
 }
 
+// noMaps makes maps with string keys text under n, as other maps are.
+func (n *node) noMaps() {
+	n.mapOK = false
+	for _, c := range n.children {
+		c.noMaps()
+	}
+}
+
+// hasMaps reports whether maps make columns under n.
+func (n *node) hasMaps() bool {
+	if n.shape == shapeMap {
+		return true
+	}
+	for _, c := range n.children {
+		if c.hasMaps() {
+			return true
+		}
+	}
+	return false
+}
+
+// finish turns the groups of map keys without keys under n (only empty
+// maps were seen, or none) into leaves, whose values are text.
+func (n *node) finish() {
+	if n.shape == shapeMap && len(n.children) == 0 {
+		n.makeLeaf()
+		return
+	}
+	for _, c := range n.children {
+		c.finish()
+	}
+}
+
 // leaves appends the columns under n in order.
 func (n *node) leaves(out []*node) []*node {
-	if n.shape == shapePair || n.shape == shapeStruct {
+	if n.shape == shapePair || n.shape == shapeStruct || n.shape == shapeMap {
 		for _, c := range n.children {
 			out = c.leaves(out)
 		}
@@ -445,10 +617,16 @@ type table struct {
 	leaves []*node
 }
 
-// inferTable infers the columns of src from its static type and all its
-// rows.
-func inferTable(src source) *table {
-	root := &node{}
+// inferTable infers the columns of src from its static type and its rows,
+// of which the first built are to be built into a record. It looks at all
+// rows, unless maps with string keys make columns (see observeMap) in
+// those built: then the columns are inferred from the rows built and an
+// evenly spaced sample of at most mapSampleRows of the others, so that
+// showing a million maps does not look at a million. When they make none,
+// maps met after the rows built are text, as any map is in a column that
+// is not made of maps.
+func inferTable(src source, built int) *table {
+	root := &node{mapOK: true}
 	if src.pair != nil {
 		root.makePair()
 		root.children[0].seed(src.pair[0])
@@ -456,20 +634,44 @@ func inferTable(src source) *table {
 	} else {
 		root.seed(src.elem)
 	}
-	if src.anys != nil {
-		for _, v := range src.anys {
-			root.observe(v)
+	built = max(0, min(built, src.n))
+	root.observeRows(src, 0, built)
+	if rest := src.n - built; root.hasMaps() {
+		m := min(rest, mapSampleRows)
+		for j := range m {
+			root.observe(src.row(built + int(int64(j)*int64(rest)/int64(m))))
 		}
 	} else {
-		for i := range src.n {
-			root.observe(src.at(i))
-		}
+		root.noMaps()
+		root.observeRows(src, built, src.n)
 	}
+	root.finish()
 	t := &table{src: src, root: root, leaves: root.leaves(nil)}
 	if root.shape == shapeNone || root.shape == shapeLeaf {
 		root.name = "value"
 	}
 	return t
+}
+
+// observeRows observes the rows of src from from to to.
+func (n *node) observeRows(src source, from, to int) {
+	if src.anys != nil {
+		for _, v := range src.anys[from:to] {
+			if p, ok := v.(rdd.Pair); ok && n.shape == shapePair {
+				// observePair, without its calls, for what Collect returns
+				// after a word count
+				n.structured = true
+				n.children[0].observe(p.Key)
+				n.children[1].observe(p.Value)
+				continue
+			}
+			n.observe(v)
+		}
+		return
+	}
+	for i := from; i < to; i++ {
+		n.observe(src.at(i))
+	}
 }
 
 // build makes a record batch of the first rows of the table. Values of utf8
@@ -536,6 +738,36 @@ func (n *node) fill(v any) {
 		}
 		for i, c := range n.children {
 			c.fill(rv.Field(n.fields[i]).Interface())
+		}
+	case shapeMap:
+		n.fillMap(v)
+	}
+}
+
+// fillMap appends v, a map with string keys or nil, to the columns of its
+// keys; keys it lacks are nulls.
+func (n *node) fillMap(v any) {
+	if m, ok := v.(map[string]any); ok {
+		for _, c := range n.children {
+			c.fill(m[c.key])
+		}
+		return
+	}
+	if v == nil || !isKeyedMap(reflect.TypeOf(v)) {
+		n.fillNull()
+		return
+	}
+	_, rv := inspect(v)
+	if rv.Kind() != reflect.Map {
+		n.fillNull()
+		return
+	}
+	keyType := rv.Type().Key()
+	for _, c := range n.children {
+		if e := rv.MapIndex(reflect.ValueOf(c.key).Convert(keyType)); e.IsValid() {
+			c.fill(e.Interface())
+		} else {
+			c.fill(nil)
 		}
 	}
 }

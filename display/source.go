@@ -31,12 +31,25 @@ import (
 //     names its column, display:"-" leaves it out, and the option
 //     omitempty (display:"name,omitempty") leaves its columns out when
 //     all their values are zero;
+//   - a map with string keys (the map[string]any of ParquetFile and of
+//     parsed JSON, a map[string]string...), as an element or as the value
+//     of a pair or of a map's entry, makes one column per key, as pandas
+//     makes a DataFrame from a list of dicts: the union of the keys of the
+//     rows, in the order they are first seen (the new keys of one row
+//     sorted, since maps have no order), null where a row lacks the key
+//     (dotted names such as "value.url" in pairs); maps inside those rows,
+//     in struct fields, mixed with other values, with a String method or
+//     with no keys at all are text;
 //   - a TableRower makes the columns of its TableRow, and a *warc.Record
 //     those of its row: type, target_uri, date, status, content_type,
 //     language, length, offset and preview (status and language left out
 //     when no record has one).
 //
-// Column types are inferred from all values: int64 for integers that fit
+// When maps make columns, the columns and their types are inferred from
+// the rows converted (all of them by ToRecord, the rows shown in a table) and an
+// evenly spaced sample of at most 1,000 of the others, so that showing a
+// million maps looks at a bounded number of them. Otherwise column types
+// are inferred from all values: int64 for integers that fit
 // (uint64 when some only fit unsigned), float64 when numbers mix integers
 // and floats (float32 when all are float32), utf8, bool, timestamp[us,
 // tz=UTC] for time.Time, duration[ns] for time.Duration, binary for []byte.
@@ -58,7 +71,7 @@ func ToRecord(v any, mem memory.Allocator) (arrow.RecordBatch, error) {
 	if !ok {
 		return nil, fmt.Errorf("display: cannot convert a %T to a record batch: want a slice, array, map or Arrow record batch", v)
 	}
-	return inferTable(src).build(mem, src.n, math.MaxInt), nil
+	return inferTable(src, src.n).build(mem, src.n, math.MaxInt), nil
 }
 
 // source is the sequence of rows of a tabular value.
