@@ -30,7 +30,7 @@ func hashKey(k any) uint64 {
 		}
 		return mix64(2)
 	case float64:
-		return mix64(math.Float64bits(v))
+		return mix64(floatBits(v))
 	case Pair:
 		return combineHash(hashKey(v.Key), hashKey(v.Value))
 	case []byte:
@@ -48,12 +48,12 @@ func hashValue(v reflect.Value) uint64 {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		return mix64(v.Uint())
 	case reflect.Float32, reflect.Float64:
-		return mix64(math.Float64bits(v.Float()))
+		return mix64(floatBits(v.Float()))
 	case reflect.Bool:
 		return hashKey(v.Bool())
 	case reflect.Complex64, reflect.Complex128:
 		c := v.Complex()
-		return combineHash(mix64(math.Float64bits(real(c))), mix64(math.Float64bits(imag(c))))
+		return combineHash(mix64(floatBits(real(c))), mix64(floatBits(imag(c))))
 	case reflect.Array:
 		h := uint64(v.Len())
 		for i := 0; i < v.Len(); i++ {
@@ -97,4 +97,12 @@ func combineHash(h, x uint64) uint64 {
 // partitionOf returns the partition in [0, n) of key k.
 func partitionOf(k any, n int) int {
 	return int(hashKey(k) % uint64(n))
+}
+
+// floatBits are the bits of f to hash: 0 and -0, equal keys, hash alike.
+func floatBits(f float64) uint64 {
+	if f == 0 {
+		return 0
+	}
+	return math.Float64bits(f)
 }

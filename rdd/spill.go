@@ -3,6 +3,7 @@ package rdd
 import (
 	"bufio"
 	"bytes"
+	"encoding"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"sync"
 )
 
 // Shuffle spills. A map task whose combine table outgrows its share of
@@ -214,6 +216,9 @@ func (e *encoder) gob(x any) (err error) {
 			err = fmt.Errorf("%w: %v", errNotEncodable, r)
 		}
 	}()
+	if hiddenFields(reflect.TypeOf(x)) {
+		return fmt.Errorf("%w: %T has unexported fields, which gob would drop", errNotEncodable, x)
+	}
 	registerGob(x)
 	e.gobBuf.Reset()
 	if err := gob.NewEncoder(&e.gobBuf).Encode(&x); err != nil {
@@ -582,4 +587,52 @@ func mergeInto(t *task, agg *aggregator, sources []mergeSource, w *runWriter) er
 		return err == nil
 	})
 	return err
+}
+
+// hiddenTypes caches hiddenFields by type.
+var hiddenTypes sync.Map // reflect.Type -> bool
+
+// hiddenFields reports whether values of t hold, anywhere inside, a struct
+// with unexported fields: gob drops those silently, so such values are
+// kept in memory rather than spilled.
+func hiddenFields(t reflect.Type) bool {
+	if t == nil {
+		return false
+	}
+	if v, ok := hiddenTypes.Load(t); ok {
+		return v.(bool)
+	}
+	hiddenTypes.Store(t, false) // a recursive type meets itself as "no" while it is looked at
+	hidden := false
+	switch {
+	case t.Implements(gobEncoder) || reflect.PointerTo(t).Implements(gobEncoder),
+		t.Implements(binaryMarshaler) || reflect.PointerTo(t).Implements(binaryMarshaler):
+		// It encodes itself (time.Time does).
+	default:
+		hidden = hiddenInside(t)
+	}
+	hiddenTypes.Store(t, hidden)
+	return hidden
+}
+
+var (
+	gobEncoder      = reflect.TypeFor[gob.GobEncoder]()
+	binaryMarshaler = reflect.TypeFor[encoding.BinaryMarshaler]()
+)
+
+// hiddenInside is hiddenFields of the types t is made of.
+func hiddenInside(t reflect.Type) bool {
+	hidden := false
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		hidden = hiddenFields(t.Elem())
+	case reflect.Map:
+		hidden = hiddenFields(t.Key()) || hiddenFields(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField() && !hidden; i++ {
+			f := t.Field(i)
+			hidden = !f.IsExported() || hiddenFields(f.Type)
+		}
+	}
+	return hidden
 }

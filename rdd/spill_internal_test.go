@@ -2,6 +2,7 @@ package rdd
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"runtime"
@@ -33,6 +34,18 @@ func spillPairs(sc *Context, n, parts int, mixed bool) *RDD {
 
 // opaque is a combiner gob cannot encode (no exported fields).
 type opaque struct{ sum int }
+
+// partlyHidden has an unexported field, which gob would drop silently.
+type partlyHidden struct {
+	Sum int
+	n   int
+}
+
+// hiddenKey is a key with an unexported field.
+type hiddenKey struct {
+	A any
+	b int
+}
 
 // sortedByKey sorts Pairs by key, so that results of different key orders
 // compare.
@@ -94,6 +107,16 @@ func TestShufflesSpillWithinTheirBudgetAndGiveTheSameResults(t *testing.T) {
 				func(c opaque, v int) opaque { return opaque{c.sum + v} },
 				func(a, b opaque) opaque { return opaque{a.sum + b.sum} }, 3).
 				MapValues(func(c opaque) int { return c.sum })
+		}, false},
+		{"AggregateByKey into a struct with an unexported field", func(r *RDD) *RDD {
+			return r.AggregateByKey(partlyHidden{}, func(c partlyHidden, v int) partlyHidden { return partlyHidden{c.Sum + v, c.n + 1} },
+				func(a, b partlyHidden) partlyHidden { return partlyHidden{a.Sum + b.Sum, a.n + b.n} }, 3).
+				MapValues(func(c partlyHidden) Pair { return KV(c.Sum, c.n) })
+		}, false},
+		{"ReduceByKey of keys with an unexported field", func(r *RDD) *RDD {
+			return r.Map(func(p Pair) Pair { return KV(hiddenKey{p.Key, p.Value.(int) % 3}, p.Value) }).
+				ReduceByKey(add, 3).
+				Map(func(p Pair) Pair { k := p.Key.(hiddenKey); return KV(KV(k.A, k.b), p.Value) })
 		}, false},
 		{"ReduceByKey of pointer keys, equal by identity", func(r *RDD) *RDD {
 			return r.Map(byPointer).ReduceByKey(add, 3).Map(unkeyed)
@@ -274,5 +297,18 @@ func TestTheReduceSideMergesMapOutputsOfDifferentKeyTypes(t *testing.T) {
 			t.Errorf("budget %d: got %v, want %v", budget, got, want)
 		}
 		sc.Stop()
+	}
+}
+
+func TestZeroAndNegativeZeroAreOneKey(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	for _, budget := range []int64{1 << 30, 0} {
+		sc := NewContext(WithParallelism(2), WithShuffleMemory(budget))
+		got := sc.Parallelize([]Pair{KV(0.0, 1), KV(negZero, 1), KV(negZero, 1), KV(0.0, 1)}, 2).
+			ReduceByKey(func(a, b int) int { return a + b }, 4).Collect()
+		sc.Stop()
+		if len(got) != 1 || got[0].(Pair).Value != 4 {
+			t.Errorf("budget %d: 0 and -0 (equal in Go) reduced to %v, want one key with 4", budget, got)
+		}
 	}
 }
