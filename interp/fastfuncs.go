@@ -146,6 +146,7 @@ type fastRewriter struct {
 	isPackage func(name string) bool // a compiled package of the session, not shadowed
 	isRDDVar  func(name string) bool // a global holding an *rdd.RDD or *rdd.Context
 	locals    map[string]bool        // variables of the cell assigned an RDD chain
+	assigned  map[string]bool        // variables the cell assigns, RDD chains or not
 }
 
 // rewrite returns src with the literals wrapped in their helpers.
@@ -170,11 +171,25 @@ func (r *fastRewriter) rewrite(c chunk) string {
 	offset := func(p token.Pos) int { return fset.Position(p).Offset - len(prefix) }
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.FuncDecl:
+			// Only the cell's own statements are looked at: inside a
+			// function, parameters and locals may shadow the names of RDDs.
+			return n.Name.Name == "_" && c.kind == stmtChunk
+		case *ast.FuncLit:
+			return false
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
-				if id, ok := lhs.(*ast.Ident); ok && i < len(n.Rhs) && len(n.Lhs) == len(n.Rhs) && r.rddChain(n.Rhs[i]) {
-					r.locals[id.Name] = true
+				id, ok := lhs.(*ast.Ident)
+				if !ok {
+					continue
 				}
+				// A name assigned anything but an RDD chain no longer is one.
+				r.locals[id.Name] = len(n.Lhs) == len(n.Rhs) && r.rddChain(n.Rhs[i])
+				r.assigned[id.Name] = true
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				r.locals[id.Name], r.assigned[id.Name] = false, true
 			}
 		case *ast.CallExpr:
 			sel, ok := n.Fun.(*ast.SelectorExpr)
@@ -217,7 +232,10 @@ func (r *fastRewriter) rddChain(e ast.Expr) bool {
 		case *ast.ParenExpr:
 			e = x.X
 		case *ast.Ident:
-			return r.locals[x.Name] || r.isRDDVar(x.Name)
+			if r.assigned[x.Name] {
+				return r.locals[x.Name]
+			}
+			return r.isRDDVar(x.Name)
 		default:
 			return false
 		}

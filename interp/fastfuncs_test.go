@@ -23,6 +23,9 @@ func TestFastRewriterWrapsLiteralsOfKnownShapes(t *testing.T) {
 		{"a captured variable is left alone", "sc.Parallelize(xs).Map(func(w string) rdd.Pair { return rdd.KV(w, n) })", ""},
 		{"parameters in another order are left alone", "sc.Parallelize(xs).Reduce(func(a, b string) string { return b + a })", ""},
 		{"a method of something else is left alone", "other.Map(func(a, b int) int { return a + b })", ""},
+		{"a name of an RDD reassigned in the cell is left alone", "sc := other\nsc.Map(func(a, b int) int { return a + b })", ""},
+		{"calls inside a function literal are left alone (its parameters may shadow)",
+			"f := func(sc T) int { return sc.Apply(func(a, b int) int { return a + b }) }", ""},
 		{"a shadowed package is left alone", "sc.Parallelize(xs).Map(func(s string) string { return mine.Trim(s) })", ""},
 	}
 	for _, tt := range tests {
@@ -31,6 +34,7 @@ func TestFastRewriterWrapsLiteralsOfKnownShapes(t *testing.T) {
 				isPackage: func(name string) bool { return name == "strings" || name == "rdd" },
 				isRDDVar:  func(name string) bool { return name == "sc" || name == "counts" },
 				locals:    map[string]bool{},
+				assigned:  map[string]bool{},
 			}
 			got := r.rewrite(chunk{kind: stmtChunk, src: tt.src})
 			want := tt.want

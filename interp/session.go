@@ -46,6 +46,11 @@ const (
 // stopped (see Session.execute).
 const startedCall = ";_gosparklingSession.Started();"
 
+// startedDecl does for a run of declarations what startedCall does for
+// statements: yaegi initializes the variables of a run in order, this one
+// first, before any that may run long.
+const startedDecl = "var _ = _gosparklingSession.StartedValue();"
+
 // preamble runs once per session, before the first cell.
 var preamble = []string{
 	`import "github.com/gosparkling/gosparkling/rdd"`,
@@ -141,12 +146,13 @@ func NewSession(opts ...Option) (*Session, error) {
 	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr, Stdin: s.stdin})
 	s.packages = packageIndex(stdlib.Symbols, symbols.Symbols)
 	session := map[string]reflect.Value{
-		"SC":      reflect.ValueOf(&s.sc).Elem(),
-		"GoStart": reflect.ValueOf(s.goStart),
-		"GoDone":  reflect.ValueOf(s.goDone),
-		"Clear":   reflect.ValueOf(clearValue),
-		"Started": reflect.ValueOf(s.startedSignal),
-		"Stdin":   reflect.ValueOf(&s.stdinReader).Elem(),
+		"SC":           reflect.ValueOf(&s.sc).Elem(),
+		"GoStart":      reflect.ValueOf(s.goStart),
+		"GoDone":       reflect.ValueOf(s.goDone),
+		"Clear":        reflect.ValueOf(clearValue),
+		"Started":      reflect.ValueOf(s.startedSignal),
+		"StartedValue": reflect.ValueOf(func() int { s.startedSignal(); return 0 }),
+		"Stdin":        reflect.ValueOf(&s.stdinReader).Elem(),
 	}
 	for name, v := range fastHelpers {
 		session[name] = v
@@ -459,8 +465,11 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 func source(chunks []chunk) string {
 	var b strings.Builder
 	line := 1
-	if chunks[0].kind == stmtChunk {
+	switch chunks[0].kind {
+	case stmtChunk:
 		b.WriteString(startedCall)
+	case declChunk:
+		b.WriteString(startedDecl)
 	}
 	for _, c := range chunks {
 		for ; line < c.line; line++ {
@@ -506,7 +515,8 @@ func (s *Session) newFastRewriter() *fastRewriter {
 			}
 			return rddGlobals[name]
 		},
-		locals: map[string]bool{},
+		locals:   map[string]bool{},
+		assigned: map[string]bool{},
 	}
 }
 

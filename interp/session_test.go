@@ -451,3 +451,16 @@ func TestLineageNamesTheCellAsTheKernelDoes(t *testing.T) {
 		t.Errorf("lineage %q does not name the cell In [12]", dbg.plain)
 	}
 }
+
+func TestInterruptStopsADeclarationThatRunsLong(t *testing.T) {
+	s := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	got := executeCtx(t, ctx, s, "var spin = func() int { i := 0; for { i++ } }()")
+	if got.err == nil || got.err.Name != "Interrupted" {
+		t.Fatalf("an interrupted declaration returned %+v, want Interrupted", got.err)
+	}
+	if next := execute(t, s, "1 + 2"); next.err != nil || next.plain != "3" {
+		t.Errorf("the cell after it: %+v", next)
+	}
+}
