@@ -367,7 +367,7 @@ func (r *rewriter) inFuncLit(st ast.Stmt) ast.Stmt {
 
 // recoveringGo turns `go f(a, b)` into
 //
-//	{ _gsF, _gsA, _gsB := f, a, b
+//	{ _gsF, _gsA, _gsB := f, a, b  (for go func(x, y T) {...}(g()): _gsA, _gsB := g())
 //	  go func(g int) { defer func() { GoDone(g, recover()) }(); _gsF(_gsA, _gsB) }(GoStart()) }
 //
 // keeping Go's order: f and its arguments are evaluated by the go
@@ -387,8 +387,35 @@ func (r *rewriter) recoveringGo(s *ast.GoStmt) ast.Stmt {
 		}
 	}
 	args := make([]ast.Expr, len(call.Args))
-	singleCall := len(call.Args) == 1 && isCall(call.Args[0]) // may be multi-valued
+	// A lone call argument g() may have several values: their number is
+	// known when f is a literal (its parameters), and then g() is called
+	// here as Go calls it; otherwise it is left in the call, and runs on
+	// the goroutine.
+	singleCall := len(call.Args) == 1 && isCall(call.Args[0])
+	var pre []ast.Stmt // statements before the go statement
+	lit, isLit := call.Fun.(*ast.FuncLit)
+	if n := 0; isLit && singleCall && !call.Ellipsis.IsValid() && !variadic(lit.Type) {
+		if n = lit.Type.Params.NumFields(); n > 0 {
+			// var _gsA T1; var _gsB T2; _gsA, _gsB = g(): yaegi v0.16.1 loses
+			// variables that a, b := g() defines in a block from closures.
+			args = args[:0]
+			for _, field := range lit.Type.Params.List {
+				names := max(len(field.Names), 1)
+				for range names {
+					tmp := ast.NewIdent(r.tmp("A"))
+					args = append(args, tmp)
+					pre = append(pre, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR,
+						Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{tmp}, Type: field.Type}}}})
+				}
+			}
+			pre = append(pre, &ast.AssignStmt{Lhs: args, Tok: token.ASSIGN, Rhs: []ast.Expr{call.Args[0]}})
+			singleCall = false
+		}
+	}
 	for i, a := range call.Args {
+		if len(pre) > 0 {
+			break
+		}
 		if singleCall || isConstant(a) {
 			args[i] = a
 			continue
@@ -412,13 +439,25 @@ func (r *rewriter) recoveringGo(s *ast.GoStmt) ast.Stmt {
 		Fun:  &ast.FuncLit{Type: &ast.FuncType{Params: params}, Body: body},
 		Args: []ast.Expr{&ast.CallExpr{Fun: parseExpr(goStartFunc)}},
 	}}
-	if len(lhs) == 0 {
+	var stmts []ast.Stmt
+	if len(lhs) > 0 {
+		stmts = append(stmts, &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs})
+	}
+	stmts = append(append(stmts, pre...), goStmt)
+	if len(stmts) == 1 {
 		return goStmt
 	}
-	return &ast.BlockStmt{List: []ast.Stmt{
-		&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs},
-		goStmt,
-	}}
+	return &ast.BlockStmt{List: stmts}
+}
+
+// variadic reports whether a func type's last parameter is ...T.
+func variadic(ft *ast.FuncType) bool {
+	params := ft.Params.List
+	if len(params) == 0 {
+		return false
+	}
+	_, ok := params[len(params)-1].Type.(*ast.Ellipsis)
+	return ok
 }
 
 func isCall(e ast.Expr) bool {

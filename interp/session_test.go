@@ -336,6 +336,11 @@ func TestPanicInACellsGoroutineIsReported(t *testing.T) {
 	if got.err != nil || got.plain != "3" {
 		t.Errorf("go with arguments: %+v", got)
 	}
+	// A call as the only argument runs in the go statement too.
+	got = execute(t, s, "n := 1\nget := func() (int, int) { return n, 10 * n }\nres := make(chan int)\ngo func(a, b int) { time.Sleep(50 * time.Millisecond); res <- a + b }(get())\nn = 2\n<-res")
+	if got.err != nil || got.plain != "11" {
+		t.Errorf("go func(a, b int){...}(get()) saw %+v %v, want the values of get() when the go statement ran (11)", got, got.err)
+	}
 	if after := execute(t, s, "1 + 1"); after.err != nil || after.plain != "2" {
 		t.Errorf("next cell: %+v", after)
 	}
