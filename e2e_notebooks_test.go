@@ -399,8 +399,8 @@ func TestTourNotebook(t *testing.T) {
 	if out := nb.stdout(`squares.SaveAsTextFile(filepath.Join(dir, "squares-gz"), "gzip")`); !strings.HasPrefix(out, "10 lines") {
 		t.Errorf("the gzip parts read back as %q", out)
 	}
-	if out := nb.stdout("compiled := numbers.Map(strings.TrimSpace).Count()"); strings.Count(out, "200000 elements") != 2 {
-		t.Errorf("the compiled and interpreted maps printed %q", out)
+	if out := nb.stdout("compiled := numbers.Map(strings.TrimSpace).Count()"); strings.Count(out, "200000 elements") != 3 {
+		t.Errorf("the interpreted, one-line and compiled maps printed %q", out)
 	}
 }
 
