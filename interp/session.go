@@ -82,6 +82,9 @@ type Session struct {
 	// stdinReader is stdin as the io.Reader that cells see as os.Stdin.
 	stdinReader io.Reader
 
+	compiled   int    // %%compile cells built
+	compileDir string // where they are built, made at the first
+
 	mu       sync.Mutex // serializes Execute
 	cell     int        // number of cells executed
 	cellName string     // the running cell's name in lineage ("In [7]")
@@ -252,6 +255,9 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.progress.start(out)
 	defer s.progress.finish()
 
+	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t\n"), compileMagic); ok && (rest == "" || rest[0] == '\n' || rest[0] == ' ' || rest[0] == '\t') {
+		return nil, s.compileCell(ctx, strings.TrimLeft(rest, " \t"), out)
+	}
 	chunks, err := splitCell(code)
 	if err != nil {
 		return nil, &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
