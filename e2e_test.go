@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -340,6 +341,7 @@ func TestJupyterConsoleSmoke(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py, "-m", "jupyter_console", "--simple-prompt", "--kernel=gosparkling")
 	cmd.Env = jupyterEnv(t)
+	killGroupOnCancel(cmd)
 	cmd.Stdin = strings.NewReader("x := 20\nfor i := 0; i < 2; i++ { x++ }\nx * 2\nfmt.Println(\"hi from console\")\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -361,9 +363,19 @@ func TestRealClient(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py, "real_client.py")
 	cmd.Dir, cmd.Env = filepath.Join("kernel", "testdata"), jupyterEnv(t)
+	killGroupOnCancel(cmd)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("real_client.py: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
+}
+
+// killGroupOnCancel makes cmd's context kill its whole process group
+// (Jupyter and the kernel it started), and Wait give up on output pipes
+// the kernel may hold, so that a hung frontend fails the test in time.
+func killGroupOnCancel(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
 }
