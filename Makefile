@@ -22,7 +22,8 @@ notebook: build
 	scripts/install-deps.sh notebook
 	$(BIN) install --user
 	@echo "Starting Jupyter on http://127.0.0.1:$(PORT)/ (notebooks/); open the URL with the token below."
-	$(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks
+	$(JUPYTER) notebook --no-browser --ip=127.0.0.1 --port=$(PORT) --notebook-dir=notebooks \
+		$$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi)
 
 ## demo: execute every notebook headless and write HTML copies, outputs included, to
 ## notebooks/out/. The kernel is the one built here, found through a private kernelspec in
