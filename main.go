@@ -107,6 +107,7 @@ func runKernel(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer session.Close()
 	// What compiled code writes to the process's stdout and stderr goes to
 	// the running cell; the kernel logs on the original stderr.
 	logOut := stderr

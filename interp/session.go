@@ -11,6 +11,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"io"
+	"os"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -172,6 +173,17 @@ func NewSession(opts ...Option) (*Session, error) {
 	}
 	s.imported[`"github.com/gosparkling/gosparkling/rdd"`] = true
 	return s, nil
+}
+
+// Close ends the session: it stops its Context, removing the files of its
+// spilled shuffles and caches, and removes the builds of its %%compile
+// cells. A kernel closes its session when it shuts down.
+func (s *Session) Close() error {
+	s.sc.Stop()
+	if s.compileDir != "" {
+		return os.RemoveAll(s.compileDir)
+	}
+	return nil
 }
 
 // Context returns the session's rdd.Context, known to cells as sc.

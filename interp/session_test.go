@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -467,5 +468,19 @@ func TestInterruptStopsADeclarationThatRunsLong(t *testing.T) {
 	}
 	if next := execute(t, s, "1 + 2"); next.err != nil || next.plain != "3" {
 		t.Errorf("the cell after it: %+v", next)
+	}
+}
+
+func TestCloseStopsTheContextAndRemovesBuilds(t *testing.T) {
+	s := newSession(t)
+	s.compileDir = t.TempDir()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.compileDir); !os.IsNotExist(err) {
+		t.Errorf("the builds of compiled cells are still there: %v", err)
+	}
+	if got := execute(t, s, "sc.Range(0, 3).Count()"); got.err == nil {
+		t.Errorf("a job ran on the Context of a closed session: %+v", got)
 	}
 }
