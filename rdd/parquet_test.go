@@ -21,7 +21,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
@@ -204,18 +203,7 @@ func (f *parquetS3) upload(t *testing.T, bucket, dir, prefix string) {
 
 func (f *parquetS3) context(t *testing.T) *rdd.Context {
 	t.Helper()
-	s3fs, err := fileio.NewS3(context.Background(), fileio.S3Options{
-		Endpoint: f.server.URL, PathStyle: true, Region: "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fss := fileio.Default()
-	fss["s3"] = s3fs
-	sc := rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(fss))
-	t.Cleanup(sc.Stop)
-	return sc
+	return s3Context(t, f.server.URL)
 }
 
 func TestParquetFileReadsTheSampleIndex(t *testing.T) {

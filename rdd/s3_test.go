@@ -58,8 +58,15 @@ func (f *fakeS3) take() map[string]int {
 
 func (f *fakeS3) context(t *testing.T) *rdd.Context {
 	t.Helper()
+	return s3Context(t, f.server.URL)
+}
+
+// s3Context returns a Context whose s3:// paths go to the S3 server at
+// endpoint, path-style, with static credentials.
+func s3Context(t *testing.T, endpoint string) *rdd.Context {
+	t.Helper()
 	s3fs, err := fileio.NewS3(context.Background(), fileio.S3Options{
-		Endpoint: f.server.URL, PathStyle: true, Region: "us-east-1",
+		Endpoint: endpoint, PathStyle: true, Region: "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKID", "secret", ""),
 	})
 	if err != nil {
