@@ -2,7 +2,6 @@ package interp
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"reflect"
 	"sort"
@@ -154,12 +153,7 @@ func (r *fastRewriter) rewrite(c chunk) string {
 	if c.kind == importChunk || !strings.Contains(c.src, "func(") {
 		return c.src
 	}
-	prefix, suffix := "package main\n", ""
-	if c.kind == stmtChunk {
-		prefix, suffix = "package main\nfunc _() {\n", "\n}"
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "cell", prefix+c.src+suffix, 0)
+	fset, f, prefix, err := parseChunk(c, 0)
 	if err != nil {
 		return c.src
 	}
@@ -168,7 +162,7 @@ func (r *fastRewriter) rewrite(c chunk) string {
 		text string
 	}
 	var edits []edit
-	offset := func(p token.Pos) int { return fset.Position(p).Offset - len(prefix) }
+	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:

@@ -47,12 +47,7 @@ func (r *rewriter) rewriteChunk(c chunk) (string, bool) {
 		r.noteInts(c.src)
 		return c.src, false
 	}
-	prefix, suffix := "package main\n", ""
-	if c.kind == stmtChunk {
-		prefix, suffix = "package main\nfunc _() {\n", "\n}"
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "cell", prefix+c.src+suffix, parser.ParseComments)
+	fset, f, _, err := parseChunk(c, parser.ParseComments)
 	if err != nil {
 		return c.src, false
 	}
@@ -98,6 +93,19 @@ func (r *rewriter) rewriteChunk(c chunk) (string, bool) {
 
 // needsRewrite is a cheap test on the text, so that most cells are never
 // parsed twice.
+// parseChunk parses a declaration or statement chunk as a file, the
+// statements as the body of a func _, and returns the length of what
+// precedes the chunk's source in that file, so that offsets map back.
+func parseChunk(c chunk, mode parser.Mode) (fset *token.FileSet, f *ast.File, prefix int, err error) {
+	head, tail := "package main\n", ""
+	if c.kind == stmtChunk {
+		head, tail = "package main\nfunc _() {\n", "\n}"
+	}
+	fset = token.NewFileSet()
+	f, err = parser.ParseFile(fset, "cell", head+c.src+tail, mode)
+	return fset, f, len(head), err
+}
+
 // stdinVar is the session's standard input, an io.Reader that asks the
 // frontend for a line when read.
 const stdinVar = "_gosparklingSession.Stdin"
@@ -110,12 +118,7 @@ func replaceStdin(c chunk) string {
 	if !strings.Contains(c.src, "os.Stdin") {
 		return c.src
 	}
-	prefix, suffix := "package main\n", ""
-	if c.kind == stmtChunk {
-		prefix, suffix = "package main\nfunc _() {\n", "\n}"
-	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "cell", prefix+c.src+suffix, 0)
+	fset, f, prefix, err := parseChunk(c, 0)
 	if err != nil {
 		return c.src
 	}
@@ -123,7 +126,7 @@ func replaceStdin(c chunk) string {
 	ast.Inspect(f, func(n ast.Node) bool {
 		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "Stdin" {
 			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "os" && id.Obj == nil {
-				at = append(at, fset.Position(sel.Pos()).Offset-len(prefix))
+				at = append(at, fset.Position(sel.Pos()).Offset-prefix)
 			}
 		}
 		return true
