@@ -1,9 +1,15 @@
 package rdd
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Collect returns every element, in partition order.
 func (r *RDD) Collect() []any {
+	if l := r.onRunner("Collect", -1); l != nil {
+		return l.Collect()
+	}
 	n := r.GetNumPartitions()
 	results := make([][]any, n)
 	r.sc.runJob(r, "Collect", allPartitions(n), func(t *task, p int) {
@@ -31,6 +37,14 @@ func concat(parts [][]any) []any {
 
 // Count returns the number of elements.
 func (r *RDD) Count() int64 {
+	if runner := r.sc.runner; runner != nil {
+		var n int64
+		r.sc.onEngine(r, "Count", func(ctx context.Context) (err error) {
+			n, err = runner.Count(ctx, r)
+			return err
+		})
+		return n
+	}
 	n := r.GetNumPartitions()
 	counts := make([]int64, n)
 	r.sc.runJob(r, "Count", allPartitions(n), func(t *task, p int) {
@@ -67,6 +81,9 @@ func (r *RDD) countPartition(t *task, p int) int64 {
 func (r *RDD) Take(n int) []any {
 	if n < 0 {
 		panic(fmt.Sprintf("rdd.Take: n must not be negative, got %d", n))
+	}
+	if l := r.onRunner("Take", n); l != nil {
+		return l.Take(n)
 	}
 	out := make([]any, 0, min(n, 1024))
 	total := r.GetNumPartitions()

@@ -35,6 +35,12 @@ type Context struct {
 	shuffleMemory int64
 	shuffleUsed   atomic.Int64
 
+	// runner, when set, runs the jobs on another engine (WithRunner);
+	// local is the runner-less twin made from opts (Local).
+	runner Runner
+	opts   []Option
+	local  *Context
+
 	mu      sync.Mutex
 	stopped bool
 }
@@ -103,7 +109,7 @@ func WithCacheMemory(bytes int64) Option {
 // NewContext returns a Context configured by opts.
 func NewContext(opts ...Option) *Context {
 	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default(), cacheMemory: defaultCacheMemory(),
-		shuffleMemory: defaultShuffleMemory()}
+		shuffleMemory: defaultShuffleMemory(), opts: opts}
 	for _, o := range opts {
 		o(c)
 	}
@@ -188,7 +194,7 @@ func (c *Context) Parallelize(data any, numSlices ...int) *RDD {
 		}
 		return w, true, nil
 	}
-	return r
+	return record(r, "Parallelize", nil, elems, numSlices)
 }
 
 // EmptyRDD returns an RDD with no partitions and no elements.
@@ -196,7 +202,7 @@ func (c *Context) EmptyRDD() *RDD {
 	r := c.newRDD("EmptyRDD", "emptyRDD", nil)
 	r.partitions = fixedPartitions(0)
 	r.compute = func(*task, int, func(any) bool) {}
-	return r
+	return record(r, "EmptyRDD", nil)
 }
 
 // toAnySlice copies a slice or array of any element type into []any.
@@ -278,5 +284,5 @@ func (c *Context) Union(rdds ...*RDD) *RDD {
 		}
 		return all, exact, nil
 	}
-	return out
+	return record(out, "Union", rdds, rdds)
 }

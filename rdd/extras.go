@@ -55,7 +55,7 @@ func (c *Context) Range(start, end int64, stepAndSlices ...int64) *RDD {
 		}
 		return w, true, nil
 	}
-	return r
+	return record(r, "Range", nil, start, end, stepAndSlices)
 }
 
 // Broadcast is a read-only value shared with every task, as Spark's
@@ -180,7 +180,7 @@ func (r *RDD) Pipe(command string, env ...map[string]string) *RDD {
 	out.compute = func(t *task, p int, emit func(any) bool) {
 		pipePartition(t, r, p, argv, environ, emit)
 	}
-	return out
+	return record(out, "Pipe", []*RDD{r}, command, env)
 }
 
 func pipePartition(t *task, r *RDD, p int, argv, environ []string, emit func(any) bool) {

@@ -24,6 +24,12 @@ func (r *RDD) SaveAsTextFile(path string, codec ...string) {
 	if err != nil {
 		panic(fmt.Sprintf("rdd.SaveAsTextFile: %v", err))
 	}
+	if runner := r.sc.runner; runner != nil {
+		r.sc.onEngine(r, "SaveAsTextFile", func(ctx context.Context) error {
+			return runner.SaveAsTextFile(ctx, r, path, c)
+		})
+		return
+	}
 	ctx := r.sc.currentJobContext()
 	n := r.GetNumPartitions()
 	dir, err := r.sc.fs.CreateDir(ctx, path)
@@ -159,18 +165,20 @@ func (c *Context) wholeFiles(method, paths string, minPartitions []int, read fun
 // WholeTextFiles returns one Pair{path, content string} per file that
 // paths names, each file decoded by its suffix and read whole.
 func (c *Context) WholeTextFiles(paths string, minPartitions ...int) *RDD {
-	return c.wholeFiles("WholeTextFiles", paths, minPartitions, func(ctx context.Context, path string) (any, error) {
+	out := c.wholeFiles("WholeTextFiles", paths, minPartitions, func(ctx context.Context, path string) (any, error) {
 		b, err := readAll(ctx, path, c.fs.Open)
 		return string(b), err
 	})
+	return record(out, "WholeTextFiles", nil, paths, minPartitions)
 }
 
 // BinaryFiles returns one Pair{path, content []byte} per file that paths
 // names, with the bytes as stored (no codec).
 func (c *Context) BinaryFiles(paths string, minPartitions ...int) *RDD {
-	return c.wholeFiles("BinaryFiles", paths, minPartitions, func(ctx context.Context, path string) (any, error) {
+	out := c.wholeFiles("BinaryFiles", paths, minPartitions, func(ctx context.Context, path string) (any, error) {
 		return readAll(ctx, path, c.fs.OpenRaw)
 	})
+	return record(out, "BinaryFiles", nil, paths, minPartitions)
 }
 
 func readAll(ctx context.Context, path string, open func(context.Context, string) (io.ReadCloser, error)) ([]byte, error) {
@@ -224,5 +232,5 @@ func (c *Context) BinaryRecords(paths string, recordLength int) *RDD {
 			}
 		}
 	}
-	return r
+	return record(r, "BinaryRecords", nil, paths, recordLength)
 }

@@ -18,6 +18,9 @@ type keyed struct {
 // Equal keys keep the RDD's order. Each partition keeps only its n
 // smallest, so memory stays proportional to n.
 func (r *RDD) TakeOrdered(n int, key ...any) []any {
+	if l := r.onRunner("TakeOrdered", -1); l != nil {
+		return l.TakeOrdered(n, key...)
+	}
 	return r.takeOrdered("TakeOrdered", n, false, key)
 }
 
@@ -25,6 +28,9 @@ func (r *RDD) TakeOrdered(n int, key ...any) []any {
 // the elements or of key(element) when a key func is given. Equal keys
 // keep the RDD's order.
 func (r *RDD) Top(n int, key ...any) []any {
+	if l := r.onRunner("Top", -1); l != nil {
+		return l.Top(n, key...)
+	}
 	return r.takeOrdered("Top", n, true, key)
 }
 

@@ -8,7 +8,7 @@ import (
 // GroupByKey groups the values of each key of an RDD of Pairs into
 // Pair{key, []any}. Values keep the RDD's order within each partition.
 func (r *RDD) GroupByKey(numPartitions ...int) *RDD {
-	return r.combineByKey("GroupByKey", listAggregator, numPartitions)
+	return record(r.combineByKey("GroupByKey", listAggregator, numPartitions), "GroupByKey", []*RDD{r}, numPartitions)
 }
 
 // GroupBy groups the elements by f(element) into Pair{key, []any}. f is a
@@ -16,7 +16,7 @@ func (r *RDD) GroupByKey(numPartitions ...int) *RDD {
 func (r *RDD) GroupBy(f any, numPartitions ...int) *RDD {
 	keyed := r.KeyBy(f)
 	keyed.method = "GroupBy"
-	return keyed.combineByKey("GroupBy", listAggregator, numPartitions)
+	return record(keyed.combineByKey("GroupBy", listAggregator, numPartitions), "GroupBy", []*RDD{r}, f, numPartitions)
 }
 
 // CombineByKey combines the values of each key with three funcs, as
@@ -30,7 +30,7 @@ func (r *RDD) CombineByKey(createCombiner, mergeValue, mergeCombiners any, numPa
 		mergeValue:     adaptBinary("CombineByKey", mergeValue),
 		mergeCombiners: adaptBinary("CombineByKey", mergeCombiners),
 	}
-	return r.combineByKey("CombineByKey", agg, numPartitions)
+	return record(r.combineByKey("CombineByKey", agg, numPartitions), "CombineByKey", []*RDD{r}, createCombiner, mergeValue, mergeCombiners, numPartitions)
 }
 
 // AggregateByKey aggregates the values of each key: within a partition,
@@ -46,7 +46,7 @@ func (r *RDD) AggregateByKey(zero any, seqFunc, combFunc any, numPartitions ...i
 		mergeCombiners: adaptBinary("AggregateByKey", combFunc),
 		unboxed:        unboxedFold(zero, seqFunc, combFunc),
 	}
-	return r.combineByKey("AggregateByKey", agg, numPartitions)
+	return record(r.combineByKey("AggregateByKey", agg, numPartitions), "AggregateByKey", []*RDD{r}, zero, seqFunc, combFunc, numPartitions)
 }
 
 // FoldByKey merges the values of each key with f (func(V, V) V), starting
@@ -59,7 +59,7 @@ func (r *RDD) FoldByKey(zero any, f any, numPartitions ...int) *RDD {
 		mergeCombiners: g,
 		unboxed:        unboxedFold(zero, f, f),
 	}
-	return r.combineByKey("FoldByKey", agg, numPartitions)
+	return record(r.combineByKey("FoldByKey", agg, numPartitions), "FoldByKey", []*RDD{r}, zero, f, numPartitions)
 }
 
 // cloneValue deep-copies slices, maps, arrays, structs and pointers to
@@ -206,13 +206,13 @@ func (c *Context) cogroupInto(method string, rdds []*RDD, parts func() (int, err
 // Cogroup groups this RDD and other by key: Pair{key, [][]any{values in
 // this, values in other}}, for every key of either.
 func (r *RDD) Cogroup(other *RDD, numPartitions ...int) *RDD {
-	return r.sc.cogroup("Cogroup", []*RDD{r, other}, numPartitions, emitGroups)
+	return record(r.sc.cogroup("Cogroup", []*RDD{r, other}, numPartitions, emitGroups), "Cogroup", []*RDD{r, other}, other, numPartitions)
 }
 
 // GroupWith groups this RDD and the others by key: Pair{key, [][]any{one
 // slice of values per RDD}}.
 func (r *RDD) GroupWith(others ...*RDD) *RDD {
-	return r.sc.cogroup("GroupWith", append([]*RDD{r}, others...), nil, emitGroups)
+	return record(r.sc.cogroup("GroupWith", append([]*RDD{r}, others...), nil, emitGroups), "GroupWith", append([]*RDD{r}, others...), others)
 }
 
 func emitGroups(k any, groups [][]any, emit func(any) bool) bool {
@@ -222,24 +222,24 @@ func emitGroups(k any, groups [][]any, emit func(any) bool) bool {
 // Join returns Pair{k, Pair{v, w}} for every pair of values v of this RDD
 // and w of other under the same key k, duplicates included.
 func (r *RDD) Join(other *RDD, numPartitions ...int) *RDD {
-	return r.join("Join", other, false, false, numPartitions)
+	return record(r.join("Join", other, false, false, numPartitions), "Join", []*RDD{r, other}, other, numPartitions)
 }
 
 // LeftOuterJoin is Join that also keeps the keys of this RDD missing from
 // other, as Pair{k, Pair{v, nil}}.
 func (r *RDD) LeftOuterJoin(other *RDD, numPartitions ...int) *RDD {
-	return r.join("LeftOuterJoin", other, true, false, numPartitions)
+	return record(r.join("LeftOuterJoin", other, true, false, numPartitions), "LeftOuterJoin", []*RDD{r, other}, other, numPartitions)
 }
 
 // RightOuterJoin is Join that also keeps the keys of other missing from
 // this RDD, as Pair{k, Pair{nil, w}}.
 func (r *RDD) RightOuterJoin(other *RDD, numPartitions ...int) *RDD {
-	return r.join("RightOuterJoin", other, false, true, numPartitions)
+	return record(r.join("RightOuterJoin", other, false, true, numPartitions), "RightOuterJoin", []*RDD{r, other}, other, numPartitions)
 }
 
 // FullOuterJoin keeps the keys of both RDDs, with nil for the missing side.
 func (r *RDD) FullOuterJoin(other *RDD, numPartitions ...int) *RDD {
-	return r.join("FullOuterJoin", other, true, true, numPartitions)
+	return record(r.join("FullOuterJoin", other, true, true, numPartitions), "FullOuterJoin", []*RDD{r, other}, other, numPartitions)
 }
 
 func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numPartitions []int) *RDD {
@@ -267,7 +267,7 @@ func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numParti
 // larger of the two RDDs (the contract; Scala Spark keeps this RDD's count).
 func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("SubtractByKey", other)
-	return r.sc.cogroup("SubtractByKey", []*RDD{r, other}, numPartitions, func(k any, g [][]any, emit func(any) bool) bool {
+	out := r.sc.cogroup("SubtractByKey", []*RDD{r, other}, numPartitions, func(k any, g [][]any, emit func(any) bool) bool {
 		if len(g[1]) > 0 {
 			return true
 		}
@@ -278,6 +278,7 @@ func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 		}
 		return true
 	})
+	return record(out, "SubtractByKey", []*RDD{r, other}, other, numPartitions)
 }
 
 // withNilValues pairs every element with nil, to shuffle elements as keys.
@@ -294,26 +295,27 @@ func (r *RDD) withNilValues(method string) *RDD {
 func (r *RDD) Distinct(numPartitions ...int) *RDD {
 	first := func(a, _ any) any { return a }
 	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: first, mergeCombiners: first}
-	return r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions).Keys()
+	return record(r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions).Keys(), "Distinct", []*RDD{r}, numPartitions)
 }
 
 // Intersection returns the distinct elements found in both RDDs.
 func (r *RDD) Intersection(other *RDD) *RDD {
 	mustBeRDD("Intersection", other)
-	return r.sc.cogroup("Intersection", []*RDD{r.withNilValues("Intersection"), other.withNilValues("Intersection")}, nil,
+	out := r.sc.cogroup("Intersection", []*RDD{r.withNilValues("Intersection"), other.withNilValues("Intersection")}, nil,
 		func(k any, g [][]any, emit func(any) bool) bool {
 			if len(g[0]) > 0 && len(g[1]) > 0 {
 				return emit(k)
 			}
 			return true
 		})
+	return record(out, "Intersection", []*RDD{r, other}, other)
 }
 
 // Subtract returns the elements of this RDD not found in other,
 // duplicates kept, as Spark's subtract.
 func (r *RDD) Subtract(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("Subtract", other)
-	return r.withNilValues("Subtract").SubtractByKey(other.withNilValues("Subtract"), numPartitions...).Keys()
+	return record(r.withNilValues("Subtract").SubtractByKey(other.withNilValues("Subtract"), numPartitions...).Keys(), "Subtract", []*RDD{r, other}, other, numPartitions)
 }
 
 // Cartesian returns Pair{a, b} for every element a of this RDD and b of
@@ -343,7 +345,7 @@ func (r *RDD) Cartesian(other *RDD) *RDD {
 			return true
 		})
 	}
-	return out
+	return record(out, "Cartesian", []*RDD{r, other}, other)
 }
 
 // mustBeRDD panics naming method when r is nil.

@@ -113,7 +113,7 @@ func MaxSplitBytes(n int64) ParquetOption {
 //	index := sc.ParquetFile("s3://commoncrawl/cc-index/table/cc-main/warc/crawl=CC-MAIN-2024-22/subset=warc/",
 //		"url_host_registered_domain", "content_languages")
 func (c *Context) ParquetFile(paths string, columns ...string) *RDD {
-	return c.readParquet("ParquetFile", paths, []ParquetOption{Columns(columns...)})
+	return record(c.readParquet("ParquetFile", paths, []ParquetOption{Columns(columns...)}), "ParquetFile", nil, paths, columns)
 }
 
 // ReadParquet is ParquetFile with options: Columns, Where, PartitionFilter, RowsAs and
@@ -122,7 +122,7 @@ func (c *Context) ParquetFile(paths string, columns ...string) *RDD {
 //	sc.ReadParquet(base+"/cc-index/table/cc-main/warc/",
 //		rdd.Columns("url", "content_mime_detected"), rdd.Where("crawl", "CC-MAIN-2024-22"), rdd.Where("subset", "warc"))
 func (c *Context) ReadParquet(paths string, opts ...ParquetOption) *RDD {
-	return c.readParquet("ReadParquet", paths, opts)
+	return record(c.readParquet("ReadParquet", paths, opts), "ReadParquet", nil, paths, opts)
 }
 
 // parquetSplit is one partition of a Parquet RDD: a file, or a byte range of one.
@@ -385,6 +385,10 @@ func (c *Context) emitRowGroup(t *task, f *parquet.File, g int, proj parquet.Pro
 // It fails if path exists; readers never see half-written output (on a local disk the
 // directory appears whole when the job ends; on S3, _SUCCESS is written last).
 func (r *RDD) SaveAsParquet(path string) {
+	if l := r.onRunner("SaveAsParquet", -1); l != nil {
+		l.SaveAsParquet(path)
+		return
+	}
 	ctx := r.sc.currentJobContext()
 	n := r.GetNumPartitions()
 	suffix, _ := parquet.CompressionSuffix(parquet.DefaultCompression)

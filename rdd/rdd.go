@@ -20,6 +20,7 @@ type RDD struct {
 	method   string // the method that made it
 	callSite string // where it was made
 	deps     []dependency
+	step     *Step // how a user method made it, for Runners
 
 	// partitions returns the partition count, listing files if need be.
 	// Call numPartitions, which memoizes it.

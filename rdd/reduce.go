@@ -98,12 +98,18 @@ func treeCombine(parts []any, f binaryFn, depth int) any {
 // commutative and associative. It panics with a *JobError when the RDD is
 // empty.
 func (r *RDD) Reduce(f any) any {
+	if l := r.onRunner("Reduce", -1); l != nil {
+		return l.Reduce(f)
+	}
 	return r.reduceWith("Reduce", adaptBinary("Reduce", f))
 }
 
 // TreeReduce is Reduce that merges the partitions' results in a tree of
 // the given depth (default 2).
 func (r *RDD) TreeReduce(f any, depth ...int) any {
+	if l := r.onRunner("TreeReduce", -1); l != nil {
+		return l.TreeReduce(f, depth...)
+	}
 	g := adaptBinary("TreeReduce", f)
 	d := treeDepth("TreeReduce", depth)
 	type none struct{}
@@ -133,6 +139,9 @@ func treeDepth(method string, depth []int) int {
 // partition from a copy of zero and merging the partitions' results into
 // another copy of zero, as Spark's fold does.
 func (r *RDD) Fold(zero any, f any) any {
+	if l := r.onRunner("Fold", -1); l != nil {
+		return l.Fold(zero, f)
+	}
 	g := adaptBinary("Fold", f)
 	n := r.GetNumPartitions()
 	results := make([]any, n)
@@ -152,12 +161,18 @@ func (r *RDD) Fold(zero any, f any) any {
 // seqOp (func(U, T) U) and merges the partitions' results into another
 // copy of zero with combOp (func(U, U) U), as Spark's aggregate does.
 func (r *RDD) Aggregate(zero any, seqOp, combOp any) any {
+	if l := r.onRunner("Aggregate", -1); l != nil {
+		return l.Aggregate(zero, seqOp, combOp)
+	}
 	return r.aggregate("Aggregate", zero, seqOp, combOp, 1)
 }
 
 // TreeAggregate is Aggregate merging the partitions' results in a tree of
 // the given depth (default 2).
 func (r *RDD) TreeAggregate(zero any, seqOp, combOp any, depth ...int) any {
+	if l := r.onRunner("TreeAggregate", -1); l != nil {
+		return l.TreeAggregate(zero, seqOp, combOp, depth...)
+	}
 	return r.aggregate("TreeAggregate", zero, seqOp, combOp, treeDepth("TreeAggregate", depth))
 }
 
@@ -182,6 +197,9 @@ func (r *RDD) Max(key ...any) any { return r.extreme("Max", 1, key) }
 func (r *RDD) Min(key ...any) any { return r.extreme("Min", -1, key) }
 
 func (r *RDD) extreme(method string, sign int, key []any) any {
+	if l := r.onRunner(method, -1); l != nil {
+		return l.extreme(method, sign, key)
+	}
 	keyOf := func(x any) any { return x }
 	if len(key) > 0 && key[0] != nil {
 		keyOf = adaptUnary(method, key[0])
@@ -198,6 +216,9 @@ func (r *RDD) extreme(method string, sign int, key []any) any {
 // ReduceByKeyLocally merges the values of each key with f (func(V, V) V)
 // and returns the result as a map, without a shuffle.
 func (r *RDD) ReduceByKeyLocally(f any) map[any]any {
+	if l := r.onRunner("ReduceByKeyLocally", -1); l != nil {
+		return l.ReduceByKeyLocally(f)
+	}
 	g := adaptBinary("ReduceByKeyLocally", f)
 	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: g, mergeCombiners: g}
 	out := map[any]any{}
@@ -242,11 +263,19 @@ var countAggregator = &aggregator{
 }
 
 // CountByKey counts the Pairs of each key.
-func (r *RDD) CountByKey() map[any]int64 { return r.countBy("CountByKey", r) }
+func (r *RDD) CountByKey() map[any]int64 {
+	if l := r.onRunner("CountByKey", -1); l != nil {
+		return l.CountByKey()
+	}
+	return r.countBy("CountByKey", r)
+}
 
 // CountByValue counts the occurrences of each distinct element. Elements
 // must be comparable.
 func (r *RDD) CountByValue() map[any]int64 {
+	if l := r.onRunner("CountByValue", -1); l != nil {
+		return l.CountByValue()
+	}
 	return r.countBy("CountByValue", r.withNilValues("CountByValue"))
 }
 
@@ -288,6 +317,9 @@ func (r *RDD) driverError(method string, err error) *JobError {
 // that is not comparable (a slice, a map, or a value holding one) panics
 // with a *JobError that says so.
 func (r *RDD) Lookup(key any) []any {
+	if l := r.onRunner("Lookup", -1); l != nil {
+		return l.Lookup(key)
+	}
 	if key != nil && !reflect.ValueOf(key).Comparable() {
 		err := notComparableError("Lookup", key)
 		panic(&JobError{Message: err.Error(), Partition: -1, Lineage: r.ToDebugString(), Cause: err})
@@ -315,6 +347,10 @@ func (r *RDD) Lookup(key any) []any {
 // Foreach calls f (a func(T), or any func of one parameter) on every
 // element, on the worker goroutines.
 func (r *RDD) Foreach(f any) {
+	if l := r.onRunner("Foreach", -1); l != nil {
+		l.Foreach(f)
+		return
+	}
 	g := adaptConsumer("Foreach", f)
 	n := r.GetNumPartitions()
 	r.sc.runJob(r, "Foreach", allPartitions(n), func(t *task, p int) {
@@ -325,6 +361,10 @@ func (r *RDD) Foreach(f any) {
 // ForeachPartition calls f once per partition with its elements: f is a
 // func([]T) ([]any or a typed slice).
 func (r *RDD) ForeachPartition(f any) {
+	if l := r.onRunner("ForeachPartition", -1); l != nil {
+		l.ForeachPartition(f)
+		return
+	}
 	fv := funcOf("ForeachPartition", "func([]T)", f, 1, 0)
 	in := fv.Type().In(0)
 	if in.Kind() != reflect.Slice {
@@ -361,6 +401,9 @@ type Iterator struct {
 // partition at a time, when Next needs it, so memory holds at most one
 // partition.
 func (r *RDD) ToLocalIterator() *Iterator {
+	if l := r.onRunner("ToLocalIterator", -1); l != nil {
+		return l.ToLocalIterator()
+	}
 	return &Iterator{r: r, parts: -1}
 }
 

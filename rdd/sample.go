@@ -47,7 +47,7 @@ func poisson(rng *rand.Rand, lambda float64) int {
 func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD {
 	checkFraction("Sample", withReplacement, fraction)
 	s := seedOf(seed)
-	return r.sampled("Sample", s, func(rng *rand.Rand, x any) float64 { return fraction }, withReplacement)
+	return record(r.sampled("Sample", s, func(rng *rand.Rand, x any) float64 { return fraction }, withReplacement), "Sample", []*RDD{r}, withReplacement, fraction, seed)
 }
 
 // SampleByKey samples an RDD of Pairs with a fraction per key, as Sample
@@ -57,7 +57,7 @@ func (r *RDD) SampleByKey(withReplacement bool, fractions map[any]float64, seed 
 		checkFraction(fmt.Sprintf("SampleByKey (key %v)", k), withReplacement, f)
 	}
 	s := seedOf(seed)
-	return r.sampled("SampleByKey", s, func(_ *rand.Rand, x any) float64 {
+	out := r.sampled("SampleByKey", s, func(_ *rand.Rand, x any) float64 {
 		kv := asPair("SampleByKey", x)
 		f, ok := fractions[kv.Key]
 		if !ok {
@@ -65,6 +65,7 @@ func (r *RDD) SampleByKey(withReplacement bool, fractions map[any]float64, seed 
 		}
 		return f
 	}, withReplacement)
+	return record(out, "SampleByKey", []*RDD{r}, withReplacement, fractions, seed)
 }
 
 func checkFraction(method string, withReplacement bool, fraction float64) {
@@ -149,6 +150,9 @@ func (r *RDD) RandomSplit(weights []float64, seed ...int64) []*RDD {
 // is approximately uniform: TakeSample(false, 1) over 50,000 files opens
 // about one file.
 func (r *RDD) TakeSample(withReplacement bool, num int, seed ...int64) []any {
+	if l := r.onRunner("TakeSample", -1); l != nil {
+		return l.TakeSample(withReplacement, num, seed...)
+	}
 	if num < 0 {
 		panic(fmt.Sprintf("rdd.TakeSample: num must not be negative, got %d", num))
 	}

@@ -55,13 +55,17 @@ func (j *job) fail(partition int, err error) {
 // process on a worker goroutine for each. Shuffle stages r depends on run
 // first. A failure panics with a *JobError on the caller's goroutine.
 func (c *Context) runJob(r *RDD, action string, parts []int, process func(t *task, p int)) {
+	c.runJobWith(c.currentJobContext(), r, action, parts, process)
+}
+
+// runJobWith is runJob stopping when ctx is done.
+func (c *Context) runJobWith(ctx context.Context, r *RDD, action string, parts []int, process func(t *task, p int)) {
 	if c.isStopped() {
 		panic(&JobError{Message: "the Context was stopped", Partition: -1, Lineage: r.ToDebugString(),
 			Cause: errors.New("context stopped")})
 	}
 	c.activeJobs.Add(1)
 	defer c.activeJobs.Add(-1)
-	ctx := c.currentJobContext()
 	j := &job{sc: c, ctx: ctx, failed: -1, id: int(c.nextJobID.Add(1))}
 	stopWatch := context.AfterFunc(ctx, func() { j.stop.Store(true) })
 	defer stopWatch()

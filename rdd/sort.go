@@ -19,12 +19,12 @@ func (r *RDD) SortBy(keyFunc any, ascending bool, numPartitions ...int) *RDD {
 	sorted := keyed.sortByKey("SortBy", ascending, numPartitions)
 	values := sorted.Values()
 	values.method = "SortBy"
-	return values
+	return record(values, "SortBy", []*RDD{r}, keyFunc, ascending, numPartitions)
 }
 
 // SortByKey sorts an RDD of Pairs by key, stably, as SortBy does.
 func (r *RDD) SortByKey(ascending bool, numPartitions ...int) *RDD {
-	return r.sortByKey("SortByKey", ascending, numPartitions)
+	return record(r.sortByKey("SortByKey", ascending, numPartitions), "SortByKey", []*RDD{r}, ascending, numPartitions)
 }
 
 // RepartitionAndSortWithinPartitions places the Pairs into numPartitions
@@ -35,7 +35,7 @@ func (r *RDD) RepartitionAndSortWithinPartitions(numPartitions int, ascending ..
 	parts := shuffledParts("RepartitionAndSortWithinPartitions", r, []int{numPartitions})
 	out := r.sortedShuffle("RepartitionAndSortWithinPartitions", hashRouter{}, parts, asc)
 	out.partitioner = hashPartitioned
-	return out
+	return record(out, "RepartitionAndSortWithinPartitions", []*RDD{r}, numPartitions, ascending)
 }
 
 func (r *RDD) sortByKey(method string, ascending bool, numPartitions []int) *RDD {

@@ -44,6 +44,9 @@ func number(method string, x any) (f float64, i int64, isInt bool) {
 // Sum adds the elements: an int64 when every element is an integer, else
 // a float64. An empty RDD sums to int64(0).
 func (r *RDD) Sum() any {
+	if l := r.onRunner("Sum", -1); l != nil {
+		return l.Sum()
+	}
 	type partial struct {
 		ints   int64
 		floats float64
@@ -186,6 +189,9 @@ func pyFloat(f float64) string {
 // Stats computes the count, mean, variance, min and max of the elements,
 // which must be numbers, in one pass.
 func (r *RDD) Stats() StatCounter {
+	if l := r.onRunner("Stats", -1); l != nil {
+		return l.Stats()
+	}
 	n := r.GetNumPartitions()
 	parts := make([]StatCounter, n)
 	r.sc.runJob(r, "Stats", allPartitions(n), func(t *task, p int) {
@@ -225,6 +231,9 @@ func (r *RDD) SampleStdev() float64 { return r.Stats().SampleStdev() }
 // Buckets are [edge[i], edge[i+1]) except the last, which is closed.
 // NaNs and, with given edges, values outside them are not counted.
 func (r *RDD) Histogram(buckets any) (edges []float64, counts []int64) {
+	if l := r.onRunner("Histogram", -1); l != nil {
+		return l.Histogram(buckets)
+	}
 	even := false
 	if n, ok := buckets.(int); ok {
 		if n < 1 {
@@ -334,6 +343,9 @@ func toEdges(buckets any) []float64 {
 // HyperLogLog, to within about relativeSD (default 0.05) relative error.
 // Elements are hashed as shuffle keys are, so they must be comparable.
 func (r *RDD) CountApproxDistinct(relativeSD ...float64) int64 {
+	if l := r.onRunner("CountApproxDistinct", -1); l != nil {
+		return l.CountApproxDistinct(relativeSD...)
+	}
 	sd := 0.05
 	if len(relativeSD) > 0 {
 		sd = relativeSD[0]

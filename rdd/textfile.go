@@ -66,7 +66,7 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 		}
 		return splitWeights(splits), false, nil
 	}
-	return r
+	return record(r, "TextFile", nil, paths, minPartitions)
 }
 
 // planSplits cuts files into partitions with Hadoop's FileInputFormat rule.

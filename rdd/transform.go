@@ -12,7 +12,7 @@ func (r *RDD) Map(f any) *RDD {
 		return func(x any) bool { return emit(g(x)) }
 	})
 	typedMap(out, r, f, g)
-	return out
+	return record(out, "Map", []*RDD{r}, f)
 }
 
 // FlatMap returns an RDD of the elements of f(x) for each element x. f is a
@@ -23,7 +23,7 @@ func (r *RDD) FlatMap(f any) *RDD {
 		return func(x any) bool { return g(x, emit) }
 	})
 	typedFlatMap(out, r, f, g)
-	return out
+	return record(out, "FlatMap", []*RDD{r}, f)
 }
 
 // Filter returns an RDD of the elements x for which f(x) is true. f is a
@@ -39,7 +39,7 @@ func (r *RDD) Filter(f any) *RDD {
 		}
 	})
 	typedFilter(out, r, f, g)
-	return out
+	return record(out, "Filter", []*RDD{r}, f)
 }
 
 // ReduceByKey merges the values of each key of an RDD of Pair with f, a
@@ -55,7 +55,7 @@ func (r *RDD) ReduceByKey(f any, numPartitions ...int) *RDD {
 		mergeCombiners: g,
 	}
 	agg.unboxed = unboxedReduce(f)
-	return r.combineByKey("ReduceByKey", agg, numPartitions)
+	return record(r.combineByKey("ReduceByKey", agg, numPartitions), "ReduceByKey", []*RDD{r}, f, numPartitions)
 }
 
 // MapValues applies f to the value of each Pair, keeping its key (and so
@@ -67,19 +67,20 @@ func (r *RDD) MapValues(f any) *RDD {
 	setSource(out, func(t *task, p int, emit func(Pair) bool) {
 		in(t, p, func(kv Pair) bool { return emit(Pair{Key: kv.Key, Value: g(kv.Value)}) })
 	})
-	return out
+	return record(out, "MapValues", []*RDD{r}, f)
 }
 
 // FlatMapValues pairs the key of each Pair with every element of f(value).
 // f is a func(V) S where S is a slice or array type.
 func (r *RDD) FlatMapValues(f any) *RDD {
 	g := adaptFlat("FlatMapValues", f)
-	return r.narrow("FlatMapValues", dropsPlacement, func(emit func(any) bool) func(any) bool {
+	out := r.narrow("FlatMapValues", dropsPlacement, func(emit func(any) bool) func(any) bool {
 		return func(x any) bool {
 			kv := asPair("FlatMapValues", x)
 			return g(kv.Value, func(v any) bool { return emit(Pair{Key: kv.Key, Value: v}) })
 		}
 	})
+	return record(out, "FlatMapValues", []*RDD{r}, f)
 }
 
 // Keys returns the keys of an RDD of Pairs.
@@ -89,7 +90,7 @@ func (r *RDD) Keys() *RDD {
 	out.compute = func(t *task, p int, emit func(any) bool) {
 		in(t, p, func(kv Pair) bool { return emit(kv.Key) })
 	}
-	return out
+	return record(out, "Keys", []*RDD{r})
 }
 
 // Values returns the values of an RDD of Pairs.
@@ -99,7 +100,7 @@ func (r *RDD) Values() *RDD {
 	out.compute = func(t *task, p int, emit func(any) bool) {
 		in(t, p, func(kv Pair) bool { return emit(kv.Value) })
 	}
-	return out
+	return record(out, "Values", []*RDD{r})
 }
 
 // KeyBy returns Pair{f(x), x} for each element x. f is a func(T) K.
@@ -109,17 +110,18 @@ func (r *RDD) KeyBy(f any) *RDD {
 	setSource(out, func(t *task, p int, emit func(Pair) bool) {
 		r.iterate(t, p, func(x any) bool { return emit(Pair{Key: g(x), Value: x}) })
 	})
-	return out
+	return record(out, "KeyBy", []*RDD{r}, f)
 }
 
 // Glom returns one []any per partition, holding its elements.
 func (r *RDD) Glom() *RDD {
-	return r.partitionwise("Glom", func(_ *task, _ int, elems []any, emit func(any) bool) {
+	out := r.partitionwise("Glom", func(_ *task, _ int, elems []any, emit func(any) bool) {
 		if elems == nil {
 			elems = []any{}
 		}
 		emit(elems)
 	})
+	return record(out, "Glom", []*RDD{r})
 }
 
 // MapPartitions applies f to the elements of each partition at once. f is
@@ -128,14 +130,14 @@ func (r *RDD) Glom() *RDD {
 // slice of any type whose elements form the new partition.
 func (r *RDD) MapPartitions(f any) *RDD {
 	call := adaptPartitionFunc("MapPartitions", f, false)
-	return r.partitionwise("MapPartitions", call)
+	return record(r.partitionwise("MapPartitions", call), "MapPartitions", []*RDD{r}, f)
 }
 
 // MapPartitionsWithIndex is MapPartitions with the partition's index: f is
 // a func(int, []T) S.
 func (r *RDD) MapPartitionsWithIndex(f any) *RDD {
 	call := adaptPartitionFunc("MapPartitionsWithIndex", f, true)
-	return r.partitionwise("MapPartitionsWithIndex", call)
+	return record(r.partitionwise("MapPartitionsWithIndex", call), "MapPartitionsWithIndex", []*RDD{r}, f)
 }
 
 // partitionwise makes an RDD whose partition p is computed from all of
@@ -174,7 +176,7 @@ func (r *RDD) ZipWithUniqueID() *RDD {
 			return emit(Pair{Key: x, Value: id})
 		})
 	}
-	return out
+	return record(out, "ZipWithUniqueID", []*RDD{r})
 }
 
 // ZipWithIndex pairs each element with its int64 index in the RDD's order.
@@ -219,7 +221,7 @@ func (r *RDD) ZipWithIndex() *RDD {
 			return emit(Pair{Key: x, Value: idx})
 		})
 	}
-	return out
+	return record(out, "ZipWithIndex", []*RDD{r})
 }
 
 // Zip pairs the i-th element of this RDD with the i-th of other:
@@ -263,7 +265,7 @@ func (r *RDD) Zip(other *RDD) *RDD {
 			failTaskf("rdd.Zip: can only zip RDDs with the same number of elements in each partition: partition %d has %d elements on the left and %d on the right", p, i, len(right))
 		}
 	}
-	return out
+	return record(out, "Zip", []*RDD{r, other}, other)
 }
 
 // Union returns the elements of this RDD followed by those of other; the
@@ -318,7 +320,7 @@ func (r *RDD) Coalesce(numPartitions int, shuffle ...bool) *RDD {
 		}
 		return out, exact, nil
 	}
-	return out
+	return record(out, "Coalesce", []*RDD{r}, numPartitions, shuffle)
 }
 
 // Repartition redistributes the elements evenly into numPartitions
@@ -327,7 +329,7 @@ func (r *RDD) Repartition(numPartitions int) *RDD {
 	if numPartitions < 1 {
 		panic(fmt.Sprintf("rdd.Repartition: numPartitions must be at least 1, got %d", numPartitions))
 	}
-	return r.routed("Repartition", roundRobinRouter{}, false, fixedPartitions(numPartitions))
+	return record(r.routed("Repartition", roundRobinRouter{}, false, fixedPartitions(numPartitions)), "Repartition", []*RDD{r}, numPartitions)
 }
 
 // PartitionBy places the Pairs of the RDD into numPartitions partitions by
@@ -345,5 +347,5 @@ func (r *RDD) PartitionBy(numPartitions int, partitionFunc ...any) *RDD {
 	if _, isHash := route.(hashRouter); isHash {
 		out.partitioner = hashPartitioned
 	}
-	return out
+	return record(out, "PartitionBy", []*RDD{r}, numPartitions, partitionFunc)
 }

@@ -56,5 +56,5 @@ func (c *Context) WarcFile(paths string, minPartitions ...int) *RDD {
 		}
 		return w, false, nil
 	}
-	return r
+	return record(r, "WarcFile", nil, paths, minPartitions)
 }

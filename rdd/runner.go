@@ -1,0 +1,192 @@
+package rdd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Runner runs the jobs of a Context on another engine, such as an Apache
+// Beam pipeline on a cluster, instead of this process's goroutines. A
+// Runner reads an RDD's lineage through Step and translates it. Actions on
+// RDDs of a Context made WithRunner call the Runner for the elements and
+// finish in this process: Count and SaveAsTextFile run entirely on the
+// engine, Take(n) brings back at most n elements, and every other action
+// brings back all the elements of the RDD it is called on.
+type Runner interface {
+	// Name names the engine in messages, such as "beam (prism)".
+	Name() string
+	// Run computes r's elements. When limit >= 0 it may stop after
+	// limit of them: any limit, not necessarily the first.
+	Run(ctx context.Context, r *RDD, limit int) ([]any, error)
+	// Count returns the number of r's elements.
+	Count(ctx context.Context, r *RDD) (int64, error)
+	// SaveAsTextFile writes r's elements as text lines under path, as
+	// RDD.SaveAsTextFile does.
+	SaveAsTextFile(ctx context.Context, r *RDD, path, codec string) error
+}
+
+// WithRunner makes the Context run its jobs with runner. A nil runner
+// runs them in this process, as by default.
+func WithRunner(runner Runner) Option {
+	return func(c *Context) { c.runner = runner }
+}
+
+// Runner returns the Runner the Context's jobs run with, or nil when they
+// run in this process.
+func (c *Context) Runner() Runner { return c.runner }
+
+// Local returns a Context of this process with c's options but no Runner:
+// c itself when c has none. A Runner finishes its work on it, and actions
+// run there on the elements the Runner brought back.
+func (c *Context) Local() *Context {
+	if c.runner == nil {
+		return c
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.local == nil {
+		c.local = NewContext(append(append([]Option(nil), c.opts...), WithRunner(nil))...)
+	}
+	return c.local
+}
+
+// Step tells how an RDD was made, for Runners that translate lineages.
+type Step struct {
+	// Method is the method that made the RDD, such as "TextFile", "Map"
+	// or "ReduceByKey".
+	Method string
+	// Parents are the RDDs it derives from: the receiver first, then any
+	// RDD arguments (Join's other, Union's RDDs).
+	Parents []*RDD
+	// Args are the method's arguments in order, as given, with a variadic
+	// parameter as its slice. User functions are among them.
+	Args []any
+	// Sources are the Go sources of the user functions among Args, in
+	// order, when an interpreter recorded them (SetFuncSources); nil
+	// otherwise.
+	Sources []FuncSource
+}
+
+// Step returns how r was made. An RDD made inside the package, not by a
+// method a user calls, has only its Method.
+func (r *RDD) Step() Step {
+	if r.step == nil {
+		return Step{Method: r.method}
+	}
+	return *r.step
+}
+
+// record notes how out was made, for Step, and returns out.
+func record(out *RDD, method string, parents []*RDD, args ...any) *RDD {
+	out.step = &Step{Method: method, Parents: parents, Args: args}
+	return out
+}
+
+// FuncSource gives the Go source of a user function, so that a Runner can
+// send the function to workers in other processes. Interpreters, which
+// have the source, provide it (see SetFuncSources).
+type FuncSource interface {
+	// Program returns the function as a program a worker can interpret,
+	// with the values of the variables it captures as they are now. It
+	// fails, naming the variable, when a captured value is not plain data
+	// that can be written as Go source.
+	Program() (*FuncProgram, error)
+}
+
+// FuncProgram is a user function as Go source that a worker interprets:
+// the imports, then the declarations in order (functions, types, constants
+// and variables holding the captured values), then the function
+// expression.
+type FuncProgram struct {
+	Imports []string // import paths
+	Decls   []string // top-level declarations, each a complete one
+	Expr    string   // an expression of the function: a literal or a name
+	Origin  string   // where the function was written, for messages
+}
+
+// SetFuncSources records the sources of the user functions that the method
+// making r was given, in argument order, for Runners. Interpreters call it
+// right after the method returns. It returns r.
+func (r *RDD) SetFuncSources(srcs ...FuncSource) *RDD {
+	if r.step != nil {
+		r.step.Sources = srcs
+	}
+	return r
+}
+
+// RunPartition computes partition p of r in this process, calling emit for
+// each element until emit returns false. Runners call it on their workers
+// to read a source or run a chain of narrow transformations. It returns
+// the job's error instead of panicking.
+func (r *RDD) RunPartition(ctx context.Context, p int, emit func(any) bool) error {
+	n, err := r.numPartitions()
+	if err != nil {
+		return err
+	}
+	if p < 0 || p >= n {
+		return fmt.Errorf("rdd.RunPartition: partition %d of %d", p, n)
+	}
+	return Try(func() {
+		r.sc.runJobWith(ctx, r, "RunPartition", []int{p}, func(t *task, p int) {
+			r.iterate(t, p, emit)
+		})
+	})
+}
+
+// UnaryFunc adapts a user function of one parameter, as Map takes it, to
+// func(any) any, with the conversions and messages of method. Runners use
+// it to call user functions on their workers.
+func UnaryFunc(method string, f any) func(any) any {
+	return adaptUnary(method, f)
+}
+
+// BinaryFunc adapts a user function of two parameters, as ReduceByKey
+// takes it, to func(any, any) any, with the conversions and messages of
+// method.
+func BinaryFunc(method string, f any) func(any, any) any {
+	return adaptBinary(method, f)
+}
+
+// CloneValue returns a deep copy of slices, maps and structs in v, as
+// AggregateByKey copies its zero value for each key.
+func CloneValue(v any) any { return cloneValue(v) }
+
+// onRunner returns, when r's Context has a Runner, an RDD of the local
+// Context holding r's elements as the Runner computed them (at most limit
+// when limit >= 0); nil when r runs in this process.
+func (r *RDD) onRunner(action string, limit int) *RDD {
+	runner := r.sc.runner
+	if runner == nil {
+		return nil
+	}
+	var elems []any
+	r.sc.onEngine(r, action, func(ctx context.Context) (err error) {
+		elems, err = runner.Run(ctx, r, limit)
+		return err
+	})
+	return r.sc.Local().Parallelize(elems)
+}
+
+// onEngine runs do, a job on the Runner's engine for action, counting it
+// among the active jobs and turning its error into the action's panic.
+func (c *Context) onEngine(r *RDD, action string, do func(ctx context.Context) error) {
+	if c.isStopped() {
+		panic(&JobError{Message: "the Context was stopped", Partition: -1, Lineage: r.ToDebugString(),
+			Cause: errors.New("context stopped")})
+	}
+	c.activeJobs.Add(1)
+	defer c.activeJobs.Add(-1)
+	ctx := c.currentJobContext()
+	if err := do(ctx); err != nil {
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = fmt.Errorf("%w: %v", ctx.Err(), err)
+		}
+		var je *JobError
+		if errors.As(err, &je) {
+			panic(je)
+		}
+		panic(&JobError{Message: fmt.Sprintf("rdd.%s on %s: %v", action, c.runner.Name(), err),
+			Partition: -1, Lineage: r.ToDebugString(), Cause: err})
+	}
+}

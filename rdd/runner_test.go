@@ -1,0 +1,107 @@
+package rdd_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// fakeRunner stands for an engine: it answers with fixed elements and
+// notes what it was asked.
+type fakeRunner struct {
+	elems []any
+	err   error
+	calls []string
+	limit int
+	saved string
+}
+
+func (f *fakeRunner) Name() string { return "fake" }
+
+func (f *fakeRunner) Run(_ context.Context, r *rdd.RDD, limit int) ([]any, error) {
+	f.calls = append(f.calls, "Run "+r.Step().Method)
+	f.limit = limit
+	return f.elems, f.err
+}
+
+func (f *fakeRunner) Count(_ context.Context, r *rdd.RDD) (int64, error) {
+	f.calls = append(f.calls, "Count "+r.Step().Method)
+	return int64(len(f.elems)), f.err
+}
+
+func (f *fakeRunner) SaveAsTextFile(_ context.Context, r *rdd.RDD, path, codec string) error {
+	f.calls = append(f.calls, "Save "+r.Step().Method)
+	f.saved = path + " " + codec
+	return f.err
+}
+
+func TestActionsGoToTheRunner(t *testing.T) {
+	runner := &fakeRunner{elems: []any{3, 1, 2}}
+	sc := rdd.NewContext(rdd.WithRunner(runner))
+	r := sc.Parallelize([]int{10, 20}).Map(func(x int) int { return x + 1 })
+	tests := []struct {
+		name string
+		run  func() any
+		want any
+		call string
+	}{
+		{"Collect", func() any { return r.Collect() }, []any{3, 1, 2}, "Run Map"},
+		{"Count", func() any { return r.Count() }, int64(3), "Count Map"},
+		{"Take", func() any { return r.Take(2) }, []any{3, 1}, "Run Map"},
+		{"Sum", func() any { return r.Sum() }, int64(6), "Run Map"},
+		{"Max", func() any { return r.Max() }, 3, "Run Map"},
+		{"TakeOrdered", func() any { return r.TakeOrdered(2) }, []any{1, 2}, "Run Map"},
+		{"Reduce", func() any { return r.Reduce(func(a, b int) int { return a * b }) }, 6, "Run Map"},
+	}
+	for _, tt := range tests {
+		runner.calls = nil
+		check(t, tt.name, tt.run(), tt.want)
+		check(t, tt.name+" calls", runner.calls, []string{tt.call})
+	}
+	r.Take(2)
+	check(t, "Take's limit", runner.limit, 2)
+	r.Collect()
+	check(t, "Collect's limit", runner.limit, -1)
+	r.SaveAsTextFile("/out", "gzip")
+	check(t, "SaveAsTextFile", runner.saved, "/out gzip")
+}
+
+func TestRunnerErrorsAreJobErrors(t *testing.T) {
+	runner := &fakeRunner{err: errors.New("worker lost")}
+	sc := rdd.NewContext(rdd.WithRunner(runner))
+	err := rdd.Try(func() { sc.Parallelize([]int{1}).Count() })
+	var je *rdd.JobError
+	if !errors.As(err, &je) || !strings.Contains(err.Error(), "rdd.Count on fake: worker lost") {
+		t.Fatalf("error = %v, want a JobError naming Count, the runner and the cause", err)
+	}
+	if sc.ActiveJobs() != 0 {
+		t.Errorf("ActiveJobs = %d after the failed job", sc.ActiveJobs())
+	}
+}
+
+func TestStepsDescribeTheLineage(t *testing.T) {
+	sc := rdd.NewContext()
+	double := func(x int) int { return 2 * x }
+	add := func(a, b int) int { return a + b }
+	base := sc.Parallelize([]int{1, 2, 3}, 2)
+	pairs := base.Map(double).KeyBy(double)
+	counts := pairs.ReduceByKey(add, 3)
+	joined := counts.Join(pairs)
+
+	check(t, "source", base.Step().Method, "Parallelize")
+	check(t, "source args", base.Step().Args, []any{[]any{1, 2, 3}, []int{2}})
+	step := counts.Step()
+	check(t, "method", step.Method, "ReduceByKey")
+	check(t, "parents", step.Parents, []*rdd.RDD{pairs})
+	check(t, "numPartitions", step.Args[1], []int{3})
+	if reflect.ValueOf(step.Args[0]).Pointer() != reflect.ValueOf(add).Pointer() {
+		t.Errorf("ReduceByKey's func is not the one given")
+	}
+	check(t, "join parents", joined.Step().Parents, []*rdd.RDD{counts, pairs})
+	check(t, "no sources", step.Sources, []rdd.FuncSource(nil))
+	check(t, "local context", sc.Local(), sc)
+}
