@@ -73,13 +73,18 @@ const orderedTypes = "int | int8 | int16 | int32 | int64 | uint | uint8 | uint16
 type Session struct {
 	yaegi    *interp.Interpreter
 	sc       *rdd.Context
-	imported map[string]bool   // import specs already evaluated
-	packages map[string]string // package name -> import path, for auto-imports
-	globals  map[string]bool   // top-level names defined by cells and the preamble
-	typeDefs map[string]string // types defined by cells: name -> definition
-	stdout   *cellWriter
-	stderr   *cellWriter
-	stdin    *cellStdin
+	imported map[string]bool         // import specs already evaluated
+	packages map[string]string       // package name -> import path, for auto-imports
+	globals  map[string]bool         // top-level names defined by cells and the preamble
+	typeDefs map[string]string       // types defined by cells: name -> definition
+	decls    map[string]*sessionDecl // declarations of cells, for shipped functions
+	declSeq  int
+	// shipSites are the function arguments of transformations the
+	// cells made, for Runners that ship them (see ship.go).
+	shipSites []*shipSite
+	stdout    *cellWriter
+	stderr    *cellWriter
+	stdin     *cellStdin
 	// stdinReader is stdin as the io.Reader that cells see as os.Stdin.
 	stdinReader io.Reader
 
@@ -131,6 +136,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		imported: make(map[string]bool),
 		globals:  map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
 		typeDefs: map[string]string{},
+		decls:    map[string]*sessionDecl{},
 		stdout:   &cellWriter{name: "stdout"},
 		stderr:   &cellWriter{name: "stderr"},
 		stdin:    &cellStdin{},
@@ -157,6 +163,8 @@ func NewSession(opts ...Option) (*Session, error) {
 		"Started":      reflect.ValueOf(s.startedSignal),
 		"StartedValue": reflect.ValueOf(func() int { s.startedSignal(); return 0 }),
 		"Stdin":        reflect.ValueOf(&s.stdinReader).Elem(),
+		"Ship":         reflect.ValueOf(s.ship),
+		"Src":          reflect.ValueOf(s.src),
 	}
 	for name, v := range fastHelpers {
 		session[name] = v
@@ -416,6 +424,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			s.typeDefs[name] = def
 		}
 	}()
+	s.noteDecls(chunks)
 	var rest []chunk
 	rw := newRewriter(s.isIntegerGlobal)
 	fast := s.newFastRewriter()
@@ -430,36 +439,23 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			return nil, err
 		}
 	}
-	var last *chunk
-	if n := len(rest); n > 0 && rest[n-1].kind == stmtChunk {
-		if expr, err := parser.ParseExpr(rest[n-1].src); err == nil && !isPrint(expr) {
-			last, rest = &rest[n-1], rest[:n-1]
-		}
+	cellVars := map[string]bool{}
+	for _, name := range syntax.defined {
+		cellVars[name] = true
 	}
-	// The whole cell is compiled before any of it runs: a cell that does
-	// not compile runs nothing, and no goroutine a cell starts runs while
-	// the interpreter compiles the rest of it (in yaegi, a data race).
-	var progs []*interp.Program
-	for i := 0; i < len(rest); {
-		j := i + 1
-		for j < len(rest) && rest[j].kind == rest[i].kind {
-			j++
-		}
-		prog, err := s.compile(source(rest[i:j]))
-		if err != nil {
-			return nil, err
-		}
-		progs = append(progs, prog)
-		i = j
+	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
+	shipped := make([]chunk, len(rest))
+	for i, c := range rest {
+		shipped[i] = c
+		shipped[i].src = shipper.rewrite(c)
 	}
-	var lastProg *interp.Program
-	lastIsValue := false
-	if last != nil {
-		var err error
-		if lastProg, lastIsValue, err = s.compileLast(*last); err != nil {
-			return nil, err
-		}
-		progs = append(progs, lastProg)
+	progs, lastIsValue, err := s.compileChunks(shipped)
+	if err != nil {
+		// The shipping rewrite must never cost a cell that compiles.
+		progs, lastIsValue, err = s.compileChunks(rest)
+	}
+	if err != nil {
+		return nil, err
 	}
 	var v reflect.Value
 	for _, prog := range progs {
@@ -473,6 +469,41 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	}
 	values, _ := v.Interface().([]any)
 	return values, nil
+}
+
+// compileChunks compiles the chunks of a cell, its last expression apart,
+// whose values lastIsValue says the last program returns.
+func (s *Session) compileChunks(rest []chunk) (progs []*interp.Program, lastIsValue bool, err error) {
+	var last *chunk
+	if n := len(rest); n > 0 && rest[n-1].kind == stmtChunk {
+		if expr, err := parser.ParseExpr(rest[n-1].src); err == nil && !isPrint(expr) {
+			last, rest = &rest[n-1], rest[:n-1]
+		}
+	}
+	// The whole cell is compiled before any of it runs: a cell that does
+	// not compile runs nothing, and no goroutine a cell starts runs while
+	// the interpreter compiles the rest of it (in yaegi, a data race).
+	for i := 0; i < len(rest); {
+		j := i + 1
+		for j < len(rest) && rest[j].kind == rest[i].kind {
+			j++
+		}
+		prog, err := s.compile(source(rest[i:j]))
+		if err != nil {
+			return nil, false, err
+		}
+		progs = append(progs, prog)
+		i = j
+	}
+	if last != nil {
+		lastProg, isValue, err := s.compileLast(*last)
+		if err != nil {
+			return nil, false, err
+		}
+		progs = append(progs, lastProg)
+		lastIsValue = isValue
+	}
+	return progs, lastIsValue, nil
 }
 
 // source joins chunks into one source text whose lines are the cell's

@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	"context"
 	"github.com/gosparkling/gosparkling/rdd"
 	"go/constant"
 	"go/token"
@@ -12,6 +13,9 @@ import (
 func init() {
 	Symbols["github.com/gosparkling/gosparkling/rdd/rdd"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"BinaryFunc":           reflect.ValueOf(rdd.BinaryFunc),
+		"BroadcastOf":          reflect.ValueOf(rdd.BroadcastOf),
+		"CloneValue":           reflect.ValueOf(rdd.CloneValue),
 		"Columns":              reflect.ValueOf(rdd.Columns),
 		"Compare":              reflect.ValueOf(rdd.Compare),
 		"DefaultCacheMemory":   reflect.ValueOf(rdd.DefaultCacheMemory),
@@ -28,27 +32,69 @@ func init() {
 		"PartitionFilter":      reflect.ValueOf(rdd.PartitionFilter),
 		"RowsAs":               reflect.ValueOf(rdd.RowsAs),
 		"Try":                  reflect.ValueOf(rdd.Try),
+		"UnaryFunc":            reflect.ValueOf(rdd.UnaryFunc),
 		"Where":                reflect.ValueOf(rdd.Where),
 		"WithCacheMemory":      reflect.ValueOf(rdd.WithCacheMemory),
 		"WithCallSite":         reflect.ValueOf(rdd.WithCallSite),
 		"WithFileSystems":      reflect.ValueOf(rdd.WithFileSystems),
 		"WithParallelism":      reflect.ValueOf(rdd.WithParallelism),
 		"WithProgress":         reflect.ValueOf(rdd.WithProgress),
+		"WithRunner":           reflect.ValueOf(rdd.WithRunner),
 		"WithShuffleMemory":    reflect.ValueOf(rdd.WithShuffleMemory),
 
 		// type definitions
 		"Accumulator":    reflect.ValueOf((*rdd.Accumulator)(nil)),
 		"Broadcast":      reflect.ValueOf((*rdd.Broadcast)(nil)),
 		"Context":        reflect.ValueOf((*rdd.Context)(nil)),
+		"FuncProgram":    reflect.ValueOf((*rdd.FuncProgram)(nil)),
+		"FuncSource":     reflect.ValueOf((*rdd.FuncSource)(nil)),
 		"Iterator":       reflect.ValueOf((*rdd.Iterator)(nil)),
 		"JobError":       reflect.ValueOf((*rdd.JobError)(nil)),
 		"Option":         reflect.ValueOf((*rdd.Option)(nil)),
 		"Pair":           reflect.ValueOf((*rdd.Pair)(nil)),
 		"ParquetOption":  reflect.ValueOf((*rdd.ParquetOption)(nil)),
 		"RDD":            reflect.ValueOf((*rdd.RDD)(nil)),
+		"Runner":         reflect.ValueOf((*rdd.Runner)(nil)),
 		"StageProgress":  reflect.ValueOf((*rdd.StageProgress)(nil)),
 		"StatCounter":    reflect.ValueOf((*rdd.StatCounter)(nil)),
+		"Step":           reflect.ValueOf((*rdd.Step)(nil)),
 		"StorageLevel":   reflect.ValueOf((*rdd.StorageLevel)(nil)),
 		"UserPanicError": reflect.ValueOf((*rdd.UserPanicError)(nil)),
+
+		// interface wrapper definitions
+		"_FuncSource": reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncSource)(nil)),
+		"_Runner":     reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_Runner)(nil)),
 	}
+}
+
+// _github_com_gosparkling_gosparkling_rdd_FuncSource is an interface wrapper for FuncSource type
+type _github_com_gosparkling_gosparkling_rdd_FuncSource struct {
+	IValue   interface{}
+	WProgram func() (*rdd.FuncProgram, error)
+}
+
+func (W _github_com_gosparkling_gosparkling_rdd_FuncSource) Program() (*rdd.FuncProgram, error) {
+	return W.WProgram()
+}
+
+// _github_com_gosparkling_gosparkling_rdd_Runner is an interface wrapper for Runner type
+type _github_com_gosparkling_gosparkling_rdd_Runner struct {
+	IValue          interface{}
+	WCount          func(ctx context.Context, r *rdd.RDD) (int64, error)
+	WName           func() string
+	WRun            func(ctx context.Context, r *rdd.RDD, limit int) ([]any, error)
+	WSaveAsTextFile func(ctx context.Context, r *rdd.RDD, path string, codec string) error
+}
+
+func (W _github_com_gosparkling_gosparkling_rdd_Runner) Count(ctx context.Context, r *rdd.RDD) (int64, error) {
+	return W.WCount(ctx, r)
+}
+func (W _github_com_gosparkling_gosparkling_rdd_Runner) Name() string {
+	return W.WName()
+}
+func (W _github_com_gosparkling_gosparkling_rdd_Runner) Run(ctx context.Context, r *rdd.RDD, limit int) ([]any, error) {
+	return W.WRun(ctx, r, limit)
+}
+func (W _github_com_gosparkling_gosparkling_rdd_Runner) SaveAsTextFile(ctx context.Context, r *rdd.RDD, path string, codec string) error {
+	return W.WSaveAsTextFile(ctx, r, path, codec)
 }

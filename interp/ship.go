@@ -1,0 +1,458 @@
+package interp
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// Shipping functions. A Runner that runs jobs in other processes (Beam
+// workers) cannot call an interpreted closure: it sends the function's
+// source instead, and the worker interprets it. The session rewrites each
+// call of a transformation that takes functions,
+//
+//	words.Filter(func(w string) bool { return len(w) > n })
+//
+// into
+//
+//	_gosparklingSession.Ship(words.Filter(func(w string) bool { ... }),
+//		_gosparklingSession.Src(7, &n))
+//
+// Ship records the sources on the RDD (rdd.RDD.SetFuncSources); site 7
+// knows the literal's text, the packages and declarations it uses, and
+// that it captures n, whose value Src reads through the pointer when the
+// job runs. The RDD the call returns is unchanged, so that nothing but
+// shipping depends on the rewrite, and a cell that the rewrite would keep
+// from compiling is compiled without it.
+
+// funcParams are the transformations that take user functions, and the
+// positions of those among their arguments.
+var funcParams = map[string][]int{
+	"Map": {0}, "FlatMap": {0}, "Filter": {0}, "MapValues": {0}, "FlatMapValues": {0},
+	"KeyBy": {0}, "MapPartitions": {0}, "MapPartitionsWithIndex": {0}, "GroupBy": {0},
+	"ReduceByKey": {0}, "CombineByKey": {0, 1, 2}, "AggregateByKey": {1, 2}, "FoldByKey": {1},
+	"SortBy": {0}, "PartitionBy": {1},
+}
+
+// shipSite is what the rewrite learned of one function argument.
+type shipSite struct {
+	method   string
+	origin   string            // "In [3], line 2"
+	expr     string            // the function's source text
+	imports  map[string]string // package name used -> import spec
+	decls    []string          // session declarations it uses
+	vars     []string          // the variables it captures, as Src's pointers
+	problems []string          // why it cannot be shipped
+}
+
+// sessionDecl is a top-level declaration of a cell, kept so that a
+// shipped function can take along the declarations it uses.
+type sessionDecl struct {
+	seq   int    // order of declaration
+	src   string // its source, with the methods of a type
+	kind  ast.ObjKind
+	names []string // names it uses that it does not declare
+}
+
+// noteDecls records the declarations of a cell's declaration chunks.
+func (s *Session) noteDecls(chunks []chunk) {
+	for _, c := range chunks {
+		if c.kind != declChunk {
+			continue
+		}
+		_, f, _, err := parseChunk(c, 0)
+		if err != nil {
+			continue
+		}
+		var uses []string
+		for _, id := range f.Unresolved {
+			uses = append(uses, id.Name)
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					s.addDecl(d.Name.Name, c.src, ast.Fun, uses)
+					continue
+				}
+				// A method travels with its type.
+				if t := receiverType(d.Recv); t != "" {
+					if td, ok := s.decls[t]; ok {
+						td.src += "\n" + c.src
+						td.names = append(td.names, uses...)
+					}
+				}
+			case *ast.GenDecl:
+				kind := map[token.Token]ast.ObjKind{token.TYPE: ast.Typ, token.CONST: ast.Con, token.VAR: ast.Var}[d.Tok]
+				for _, name := range genDeclNames(d) {
+					s.addDecl(name, c.src, kind, uses)
+				}
+			}
+		}
+	}
+}
+
+func (s *Session) addDecl(name, src string, kind ast.ObjKind, uses []string) {
+	s.declSeq++
+	s.decls[name] = &sessionDecl{seq: s.declSeq, src: src, kind: kind, names: uses}
+}
+
+// receiverType names the type of a method's receiver.
+func receiverType(recv *ast.FieldList) string {
+	if recv == nil || len(recv.List) != 1 {
+		return ""
+	}
+	t := recv.List[0].Type
+	if star, ok := t.(*ast.StarExpr); ok {
+		t = star.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// shipRewriter wraps a chunk's transformations in Ship calls.
+type shipRewriter struct {
+	s        *Session
+	fast     *fastRewriter // knows which expressions are RDDs
+	cellVars map[string]bool
+}
+
+// rewrite returns c's source with its transformations wrapped.
+func (w *shipRewriter) rewrite(c chunk) string {
+	if c.kind == importChunk || !strings.Contains(c.src, "(") {
+		return c.src
+	}
+	fset, f, prefix, err := parseChunk(c, 0)
+	if err != nil {
+		return c.src
+	}
+	unresolved := map[*ast.Ident]bool{}
+	for _, id := range f.Unresolved {
+		unresolved[id] = true
+	}
+	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
+	text := func(n ast.Node) string { return c.src[offset(n.Pos()):offset(n.End())] }
+	type edit struct {
+		at   int
+		text string
+	}
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		if fd, ok := n.(*ast.FuncDecl); ok {
+			return fd.Name.Name == "_" && c.kind == stmtChunk
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || !w.fast.rddChain(sel.X) {
+			return true
+		}
+		positions, ok := funcParams[sel.Sel.Name]
+		if !ok || call.Ellipsis.IsValid() {
+			return true
+		}
+		srcs := make([]string, 0, len(call.Args))
+		any := false
+		for i, arg := range call.Args {
+			if !contains(positions, i) {
+				srcs = append(srcs, "nil")
+				continue
+			}
+			any = true
+			site := w.site(sel.Sel.Name, c, fset, arg, unresolved, text)
+			w.s.shipSites = append(w.s.shipSites, site)
+			id := len(w.s.shipSites) - 1
+			ptrs := ""
+			for _, v := range site.vars {
+				ptrs += ", &" + v
+			}
+			srcs = append(srcs, "_gosparklingSession.Src("+strconv.Itoa(id)+ptrs+")")
+		}
+		if !any {
+			return true
+		}
+		edits = append(edits, edit{offset(call.Pos()), "_gosparklingSession.Ship("},
+			edit{offset(call.End()), ", " + strings.Join(srcs, ", ") + ")"})
+		return true
+	})
+	if len(edits) == 0 {
+		return c.src
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at < edits[j].at })
+	src := c.src
+	for i := len(edits) - 1; i >= 0; i-- {
+		src = src[:edits[i].at] + edits[i].text + src[edits[i].at:]
+	}
+	return src
+}
+
+func contains(xs []int, x int) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// site analyses one function argument of method.
+func (w *shipRewriter) site(method string, c chunk, fset *token.FileSet, arg ast.Expr,
+	unresolved map[*ast.Ident]bool, text func(ast.Node) string) *shipSite {
+	line := c.line + fset.Position(arg.Pos()).Line - 2
+	if c.kind == stmtChunk {
+		line-- // the func _() { line
+	}
+	site := &shipSite{method: method, imports: map[string]string{},
+		origin: fmt.Sprintf("%s, line %d", w.s.cellName, line)}
+	if site.origin[0] == ',' {
+		site.origin = fmt.Sprintf("line %d of the cell", line)
+	}
+	// A fast function's helper wraps the literal: ship the literal.
+	if call, ok := arg.(*ast.CallExpr); ok && len(call.Args) > 0 {
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "_gosparklingSession" {
+				arg = call.Args[0]
+			}
+		}
+	}
+	site.expr = text(arg)
+	switch a := arg.(type) {
+	case *ast.FuncLit:
+		w.freeNames(site, a, unresolved)
+	case *ast.Ident:
+		w.useName(site, a.Name, true)
+	case *ast.SelectorExpr:
+		if id, ok := a.X.(*ast.Ident); ok && unresolved[id] && w.fast.isPackage(id.Name) {
+			w.usePackage(site, id.Name)
+			break
+		}
+		site.problems = append(site.problems, fmt.Sprintf("the function %s is not a literal, a declared function or a package's function", site.expr))
+	default:
+		site.problems = append(site.problems, fmt.Sprintf("the function %s is not a literal, a declared function or a package's function", site.expr))
+	}
+	return site
+}
+
+// freeNames notes what the literal lit uses from outside itself.
+func (w *shipRewriter) freeNames(site *shipSite, lit *ast.FuncLit, unresolved map[*ast.Ident]bool) {
+	keys := map[*ast.Ident]bool{}
+	ast.Inspect(lit, func(n ast.Node) bool {
+		if kv, ok := n.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok {
+				keys[id] = true
+			}
+		}
+		return true
+	})
+	seen := map[string]bool{}
+	ast.Inspect(lit, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok || id.Name == "_" || seen[id.Name] {
+			return true
+		}
+		switch {
+		case id.Obj != nil:
+			// Declared in the chunk: inside the literal, or in an
+			// enclosing scope of the cell's statements.
+			if d, ok := id.Obj.Decl.(ast.Node); ok && d.Pos() >= lit.Pos() && d.End() <= lit.End() {
+				return true
+			}
+			seen[id.Name] = true
+			switch id.Obj.Kind {
+			case ast.Var:
+				site.vars = append(site.vars, id.Name)
+			case ast.Con, ast.Typ:
+				site.problems = append(site.problems, fmt.Sprintf("it uses %s, declared inside a block: declare it at the top level of a cell", id.Name))
+			}
+		case unresolved[id] && !keys[id]:
+			seen[id.Name] = true
+			w.useName(site, id.Name, false)
+		}
+		return true
+	})
+}
+
+// useName notes a use of a name from outside the function: a package, a
+// declaration of the session, or a variable whose value is captured.
+func (w *shipRewriter) useName(site *shipSite, name string, asFunc bool) {
+	s := w.s
+	switch {
+	case name == "sc":
+		site.problems = append(site.problems, "it uses sc, the notebook's Context, which exists only in the notebook")
+	case s.decls[name] != nil && s.decls[name].kind != ast.Var:
+		site.decls = append(site.decls, name)
+	case s.globals[name] || w.cellVars[name] || s.decls[name] != nil:
+		if asFunc {
+			site.problems = append(site.problems, fmt.Sprintf("the function is the variable %s, whose source is not known: pass a function literal or a declared function", name))
+			return
+		}
+		site.vars = append(site.vars, name)
+	case w.fast.isPackage(name) || s.importedName(name):
+		w.usePackage(site, name)
+	case predeclared[name]:
+	default:
+		site.problems = append(site.problems, fmt.Sprintf("it uses %s, which the session does not know", name))
+	}
+}
+
+// usePackage notes the import spec of the package known by name.
+func (w *shipRewriter) usePackage(site *shipSite, name string) {
+	for spec := range w.s.imported {
+		if alias, _, found := strings.Cut(spec, " "); found && alias == name {
+			site.imports[name] = spec
+			return
+		}
+	}
+	if p, ok := w.s.packages[name]; ok {
+		site.imports[name] = strconv.Quote(p)
+	}
+}
+
+// shippedSource is a site with the pointers to its captured variables: an
+// rdd.FuncSource.
+type shippedSource struct {
+	s    *Session
+	site *shipSite
+	ptrs []any
+}
+
+// Program returns the site's function as a program for a worker, with the
+// captured values as they are now.
+func (f *shippedSource) Program() (*rdd.FuncProgram, error) {
+	site := f.site
+	fail := func(why string) error {
+		return fmt.Errorf("cannot ship the function passed to %s (%s) to the workers: %s", site.method, site.origin, why)
+	}
+	if len(site.problems) > 0 {
+		return nil, fail(site.problems[0])
+	}
+	p := &rdd.FuncProgram{Expr: site.expr, Origin: site.origin}
+	imports := map[string]bool{}
+	for _, spec := range site.imports {
+		imports[spec] = true
+	}
+	var values []string
+	addVar := func(name string, v reflect.Value) error {
+		lit, err := goLiteral(v, imports)
+		if err != nil {
+			return fail(fmt.Sprintf("it captures %s, %s", name, err))
+		}
+		values = append(values, "var "+name+" = "+lit)
+		return nil
+	}
+	for i, name := range site.vars {
+		if err := addVar(name, reflect.ValueOf(f.ptrs[i]).Elem()); err != nil {
+			return nil, err
+		}
+	}
+	// The declarations it uses, with what they use in turn.
+	used := map[string]bool{}
+	var decls []*sessionDecl
+	globals := f.s.globalValues()
+	var visit func(name string) error
+	visit = func(name string) error {
+		if used[name] {
+			return nil
+		}
+		used[name] = true
+		d := f.s.decls[name]
+		switch {
+		case d != nil && d.kind != ast.Var:
+			decls = append(decls, d)
+			for _, n := range d.names {
+				if err := visit(n); err != nil {
+					return err
+				}
+			}
+		case name == "sc":
+			return fail("a function it uses refers to sc, the notebook's Context, which exists only in the notebook")
+		case f.s.globals[name] || d != nil:
+			if v, ok := globals[name]; ok && !contains1(site.vars, name) {
+				return addVar(name, v)
+			}
+		default:
+			if spec := packageSpec(f.s, name); spec != "" {
+				imports[spec] = true
+			}
+		}
+		return nil
+	}
+	for _, name := range site.decls {
+		if err := visit(name); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(decls, func(i, j int) bool { return decls[i].seq < decls[j].seq })
+	seen := map[string]bool{}
+	for _, d := range decls {
+		if !seen[d.src] {
+			seen[d.src] = true
+			p.Decls = append(p.Decls, d.src)
+		}
+	}
+	p.Decls = append(values, p.Decls...)
+	for spec := range imports {
+		p.Imports = append(p.Imports, spec)
+	}
+	sort.Strings(p.Imports)
+	return p, nil
+}
+
+func contains1(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// packageSpec returns the import spec of the package a declaration knows
+// by name, or "".
+func packageSpec(s *Session, name string) string {
+	for spec := range s.imported {
+		if alias, _, found := strings.Cut(spec, " "); found && alias == name {
+			return spec
+		}
+	}
+	if p, ok := s.packages[name]; ok && !s.globals[name] && !predeclared[name] {
+		return strconv.Quote(p)
+	}
+	return ""
+}
+
+// globalValues returns the session's global variables. yaegi's Globals
+// can panic after a failed compile: then there are none.
+func (s *Session) globalValues() (values map[string]reflect.Value) {
+	defer func() {
+		if recover() != nil {
+			values = map[string]reflect.Value{}
+		}
+	}()
+	return s.yaegi.Globals()
+}
+
+// ship and src are the session's Ship and Src.
+func (s *Session) ship(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
+	out := make([]rdd.FuncSource, len(srcs))
+	for i, src := range srcs {
+		if src != nil {
+			out[i] = src
+		}
+	}
+	return r.SetFuncSources(out...)
+}
+
+func (s *Session) src(id int, ptrs ...any) *shippedSource {
+	return &shippedSource{s: s, site: s.shipSites[id], ptrs: ptrs}
+}

@@ -1,0 +1,128 @@
+package interp
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// shippedFunc runs cells, then ships the function at argument arg of the
+// transformation that made the RDD in the global "r", as a Runner would,
+// and compiles it as a worker would.
+func shippedFunc(t *testing.T, cells []string, arg int) (any, *rdd.FuncProgram, error) {
+	t.Helper()
+	s := newSession(t)
+	defer s.Close()
+	for _, cell := range cells {
+		if res := execute(t, s, cell); res.err != nil {
+			t.Fatalf("cell %q: %v", cell, res.err)
+		}
+	}
+	r, ok := s.globalValues()["r"].Interface().(*rdd.RDD)
+	if !ok {
+		t.Fatal("the cells made no RDD r")
+	}
+	step := r.Step()
+	if arg >= len(step.Sources) || step.Sources[arg] == nil {
+		t.Fatalf("%s has no source for argument %d: %v", step.Method, arg, step.Sources)
+	}
+	prog, err := step.Sources[arg].Program()
+	if err != nil {
+		return nil, nil, err
+	}
+	fn, err := CompileFunc(prog)
+	if err != nil {
+		t.Fatalf("compiling %+v: %v", prog, err)
+	}
+	return fn, prog, nil
+}
+
+func TestShippedFunctionsRunAsInTheNotebook(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		arg   int
+		in    []any
+		want  any
+	}{
+		{"a literal capturing a variable",
+			[]string{"n := 3\nr := sc.Parallelize([]int{1, 2}).Map(func(x int) int { return x * n })"},
+			0, []any{2}, 6},
+		{"a declared function using a package",
+			[]string{"import \"strings\"\nfunc tokenize(s string) []string { return strings.Fields(strings.ToLower(s)) }",
+				"r := sc.Parallelize([]string{\"A b\"}).FlatMap(tokenize)"},
+			0, []any{"A b"}, []string{"a", "b"}},
+		{"a declared function using a global map",
+			[]string{"var stop = map[string]bool{\"the\": true}\nfunc keep(w string) bool { return !stop[w] }",
+				"r := sc.Parallelize([]string{\"the\"}).Filter(keep)"},
+			0, []any{"the"}, false},
+		{"a fast function",
+			[]string{"r := sc.Parallelize([]rdd.Pair{rdd.KV(\"a\", 1)}).ReduceByKey(func(a, b int) int { return a + b })"},
+			0, []any{2, 3}, 5},
+		{"a broadcast",
+			[]string{"b := sc.Broadcast(map[string]int{\"x\": 7})\nr := sc.Parallelize([]string{\"x\"}).Map(func(s string) int { return b.Value().(map[string]int)[s] })"},
+			0, []any{"x"}, 7},
+		{"a struct type of a cell",
+			[]string{"type Doc struct { URL string; Words int }",
+				"min := 2\nr := sc.Parallelize([]string{\"u\"}).Map(func(u string) Doc { return Doc{URL: u, Words: min} })"},
+			0, []any{"u"}, "{u 2}"},
+		{"a loop variable",
+			[]string{"var rs []*rdd.RDD\nfor _, k := range []int{10, 20} { rs = append(rs, sc.Parallelize([]int{1}).Map(func(x int) int { return x + k })) }\nr := rs[0]"},
+			0, []any{1}, 21},
+		{"the second function of AggregateByKey",
+			[]string{"r := sc.Parallelize([]rdd.Pair{}).AggregateByKey(0, func(a int, v string) int { return a + len(v) }, func(a, b int) int { return a * b })"},
+			2, []any{4, 5}, 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fn, prog, err := shippedFunc(t, tt.cells, tt.arg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := make([]reflect.Value, len(tt.in))
+			for i, x := range tt.in {
+				in[i] = reflect.ValueOf(x)
+			}
+			out := reflect.ValueOf(fn).Call(in)[0].Interface()
+			if want, ok := tt.want.(string); ok && reflect.TypeOf(out).Kind() == reflect.Struct {
+				if got := fmt.Sprint(out); got != want {
+					t.Errorf("got %v, want %v; program %+v", got, want, prog)
+				}
+				return
+			}
+			if !reflect.DeepEqual(out, tt.want) {
+				t.Errorf("got %#v, want %#v; program %+v", out, tt.want, prog)
+			}
+		})
+	}
+}
+
+func TestUnshippableFunctionsAreRefusedByName(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"a file", []string{"f, _ := os.Open(\"/dev/null\")\nr := sc.Parallelize([]int{1}).Filter(func(x int) bool { return f != nil })"},
+			"it captures f, a *os.File (field file of os.File is not exported)"},
+		{"a channel", []string{"ch := make(chan int)\nr := sc.Parallelize([]int{1}).Map(func(x int) int { ch <- x; return x })"},
+			"it captures ch, a chan int (chan int is a chan)"},
+		{"an RDD", []string{"other := sc.Parallelize([]int{1})\nr := sc.Parallelize([]int{1}).Map(func(x int) int64 { return other.Count() })"},
+			"it captures other, an RDD"},
+		{"sc", []string{"r := sc.Parallelize([]int{1}).Map(func(x int) int { return sc.DefaultParallelism() })"},
+			"it uses sc, the notebook's Context"},
+		{"a function variable", []string{"double := func(x int) int { return 2 * x }\nr := sc.Parallelize([]int{1}).Map(double)"},
+			"the function is the variable double"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := shippedFunc(t, tt.cells, 0)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "cannot ship the function passed to") {
+				t.Fatalf("error = %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
