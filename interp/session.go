@@ -187,7 +187,9 @@ func NewSession(opts ...Option) (*Session, error) {
 // spilled shuffles and caches, and removes the builds of its %%compile
 // cells. A kernel closes its session when it shuts down.
 func (s *Session) Close() error {
-	s.sc.Stop()
+	for _, sc := range s.contexts() {
+		sc.Stop()
+	}
 	if s.compileDir != "" {
 		return os.RemoveAll(s.compileDir)
 	}
@@ -267,8 +269,10 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 		s.stderr.set(nil)
 		s.stdin.set(nil)
 	}()
-	s.sc.SetJobContext(ctx)
-	defer s.sc.SetJobContext(nil)
+	for _, sc := range s.contexts() {
+		sc.SetJobContext(ctx)
+		defer sc.SetJobContext(nil)
+	}
 
 	s.setRunning(true)
 	defer s.setRunning(false)
@@ -828,13 +832,34 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 // do at their next element once the cell's context is cancelled.
 func (s *Session) waitForJobs(limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
-	for s.sc.ActiveJobs() > 0 {
+	for s.activeJobs() > 0 {
 		if time.Now().After(deadline) {
 			return false
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	return true
+}
+
+// contexts returns the session's Context and, when a cell assigned sc
+// another one (sc = sc.WithRunner(...)), that one too: the cell's
+// interrupt must stop the jobs of both.
+func (s *Session) contexts() []*rdd.Context {
+	out := []*rdd.Context{s.sc}
+	if v, ok := s.globalValues()["sc"]; ok && v.IsValid() && v.CanInterface() {
+		if cur, ok := v.Interface().(*rdd.Context); ok && cur != nil && cur != s.sc {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+func (s *Session) activeJobs() int {
+	n := 0
+	for _, sc := range s.contexts() {
+		n += sc.ActiveJobs()
+	}
+	return n
 }
 
 // bundleOf makes the MIME bundle of a cell's values: nothing for no value

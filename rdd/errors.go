@@ -52,6 +52,10 @@ func Try(f func()) (err error) {
 // stack for the report.
 type taskFailure struct{ err error }
 
+// Error makes a task failure recovered outside the package (by a Runner's
+// worker calling UnaryFunc's function) print as its error.
+func (f taskFailure) Error() string { return f.err.Error() }
+
 func failTask(err error) { panic(taskFailure{err}) }
 
 // failTaskf aborts the running task with a formatted error.

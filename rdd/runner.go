@@ -32,6 +32,17 @@ func WithRunner(runner Runner) Option {
 	return func(c *Context) { c.runner = runner }
 }
 
+// WithRunner returns a new Context with c's options that runs its jobs
+// with runner (in this process when runner is nil). In a notebook,
+//
+//	sc = sc.WithRunner(beam.Prism())
+//
+// switches the session's sc to Beam, keeping its lineage names and
+// progress bars.
+func (c *Context) WithRunner(runner Runner) *Context {
+	return NewContext(append(append([]Option(nil), c.opts...), WithRunner(runner))...)
+}
+
 // Runner returns the Runner the Context's jobs run with, or nil when they
 // run in this process.
 func (c *Context) Runner() Runner { return c.runner }
@@ -146,6 +157,18 @@ func UnaryFunc(method string, f any) func(any) any {
 // method.
 func BinaryFunc(method string, f any) func(any, any) any {
 	return adaptBinary(method, f)
+}
+
+// PredicateFunc adapts a user function returning bool, as Filter takes it.
+func PredicateFunc(method string, f any) func(any) bool {
+	return adaptPredicate(method, f)
+}
+
+// FlatFunc adapts a user function returning a slice, as FlatMap takes it,
+// to one that calls emit for each element of the result, stopping and
+// returning false when emit does.
+func FlatFunc(method string, f any) func(x any, emit func(any) bool) bool {
+	return adaptFlat(method, f)
 }
 
 // CloneValue returns a deep copy of slices, maps and structs in v, as

@@ -1,0 +1,524 @@
+//go:build beam
+
+package beam
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+
+	apache "github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// Elem is an RDD element in a PCollection. Its coder is the element codec.
+type Elem struct{ V any }
+
+// accum is a combiner's accumulator: Set once it holds a value.
+type accum struct {
+	Set bool
+	V   any
+}
+
+func init() {
+	apache.RegisterCoder(reflect.TypeOf(Elem{}), encodeElem, decodeElem)
+	apache.RegisterCoder(reflect.TypeOf(accum{}), encodeAccum, decodeAccum)
+	register.Emitter1[Elem]()
+	register.Emitter1[int64]()
+	register.Emitter2[Elem, Elem]()
+	register.Iter1[Elem]()
+	register.DoFn2x1[[]byte, func(int64), error](&partitionsFn{})
+	register.DoFn3x1[context.Context, int64, func(Elem), error](&sourceFn{})
+	register.DoFn3x1[context.Context, Elem, func(Elem), error](&chainFn{})
+	register.DoFn2x1[Elem, func(Elem, Elem), error](&toKVFn{})
+	register.DoFn3x0[Elem, Elem, func(Elem)](&fromKVFn{})
+	register.DoFn3x1[Elem, func(*Elem) bool, func(Elem), error](&groupFn{})
+	register.Combiner3[accum, Elem, Elem](&combineFn{})
+	register.DoFn1x1[Elem, error](&resultFn{})
+	register.DoFn1x1[Elem, error](&saveFn{})
+}
+
+func encodeElem(e Elem) ([]byte, error) { return encode(e.V) }
+
+func decodeElem(b []byte) (Elem, error) {
+	v, err := decode(b)
+	return Elem{v}, err
+}
+
+func encodeAccum(a accum) ([]byte, error) {
+	if !a.Set {
+		return []byte{0}, nil
+	}
+	b, err := encode(a.V)
+	return append([]byte{1}, b...), err
+}
+
+func decodeAccum(b []byte) (accum, error) {
+	if len(b) == 0 || b[0] == 0 {
+		return accum{}, nil
+	}
+	v, err := decode(b[1:])
+	return accum{Set: true, V: v}, err
+}
+
+// funcRef is a user function as a worker finds it: its shipped program,
+// or the id of a function of the notebook's process (for compiled
+// programs on workers of that process).
+type funcRef struct {
+	Program *rdd.FuncProgram
+	Local   int64
+	Method  string
+}
+
+// localFuncs holds the functions without source of running jobs, by id.
+var (
+	localFuncs sync.Map // int64 -> any
+	nextLocal  atomic.Int64
+)
+
+// resolve returns the function ref names.
+func (f funcRef) resolve() (any, error) {
+	if f.Program != nil {
+		c := compile.Load()
+		if c == nil {
+			return nil, fmt.Errorf("rdd.%s: this worker cannot interpret shipped functions: run the gosparkling binary built with -tags beam as the worker", f.Method)
+		}
+		return (*c)(f.Program)
+	}
+	if fn, ok := localFuncs.Load(f.Local); ok {
+		return fn, nil
+	}
+	return nil, fmt.Errorf("rdd.%s: its function has no source (it was not written in a notebook cell), so it runs only on workers of the process that made it (Prism in loopback mode)", f.Method)
+}
+
+// stepSpec is a narrow transformation as workers redo it.
+type stepSpec struct {
+	Method string
+	Args   []byte    // the encoded non-function arguments, nil at functions
+	Funcs  []funcRef // per argument; the zero funcRef where none
+}
+
+// args returns the step's arguments, functions resolved.
+func (s stepSpec) args() ([]any, error) {
+	decoded, err := decode(s.Args)
+	if err != nil {
+		return nil, fmt.Errorf("rdd.%s: decoding its arguments: %w", s.Method, err)
+	}
+	args, _ := decoded.([]any)
+	for i, f := range s.Funcs {
+		if f.Program == nil && f.Local == 0 {
+			continue
+		}
+		fn, err := f.resolve()
+		if err != nil {
+			return nil, err
+		}
+		args[i] = fn
+	}
+	return args, nil
+}
+
+// call calls the method of recv that the step names with its arguments.
+func (s stepSpec) call(recv any) (out *rdd.RDD, err error) {
+	args, err := s.args()
+	if err != nil {
+		return nil, err
+	}
+	m := reflect.ValueOf(recv).MethodByName(s.Method)
+	if !m.IsValid() {
+		return nil, fmt.Errorf("rdd.%s: no such method", s.Method)
+	}
+	mt := m.Type()
+	if len(args) != mt.NumIn() {
+		return nil, fmt.Errorf("rdd.%s: %d arguments for %d parameters", s.Method, len(args), mt.NumIn())
+	}
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		if a == nil {
+			in[i] = reflect.Zero(mt.In(i))
+		} else {
+			in[i] = reflect.ValueOf(a)
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rdd.%s on the worker: %v", s.Method, r)
+		}
+	}()
+	var res []reflect.Value
+	if mt.IsVariadic() {
+		res = m.CallSlice(in)
+	} else {
+		res = m.Call(in)
+	}
+	return res[0].Interface().(*rdd.RDD), nil
+}
+
+// workerContexts are the Contexts that workers of this process compute
+// source partitions with, by parallelism.
+var workerContexts sync.Map // int -> *rdd.Context
+
+func workerContext(parallelism int) *rdd.Context {
+	if sc, ok := workerContexts.Load(parallelism); ok {
+		return sc.(*rdd.Context)
+	}
+	sc, _ := workerContexts.LoadOrStore(parallelism, rdd.NewContext(rdd.WithParallelism(max(parallelism, 1))))
+	return sc.(*rdd.Context)
+}
+
+// partitionsFn emits the partition numbers of a source.
+type partitionsFn struct{ N int64 }
+
+func (f *partitionsFn) ProcessElement(_ []byte, emit func(int64)) error {
+	for p := int64(0); p < f.N; p++ {
+		emit(p)
+	}
+	return nil
+}
+
+// sourceFn computes partitions of a source RDD and the narrow steps after
+// it, remade on the worker as the notebook made them.
+type sourceFn struct {
+	Source      stepSpec
+	Steps       []stepSpec
+	Parallelism int
+	Partitions  int64
+
+	r *rdd.RDD
+}
+
+func (f *sourceFn) Setup() error {
+	r, err := f.Source.call(workerContext(f.Parallelism))
+	if err != nil {
+		return err
+	}
+	for _, s := range f.Steps {
+		if r, err = s.call(r); err != nil {
+			return err
+		}
+	}
+	if n := int64(r.GetNumPartitions()); n != f.Partitions {
+		return fmt.Errorf("rdd.%s: the worker sees %d partitions where the notebook saw %d: did the input change?", f.Source.Method, n, f.Partitions)
+	}
+	f.r = r
+	return nil
+}
+
+func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem)) error {
+	return f.r.RunPartition(ctx, int(p), func(x any) bool {
+		emit(Elem{x})
+		return true
+	})
+}
+
+// chainFn applies element-wise transformations.
+type chainFn struct {
+	Steps []stepSpec
+
+	apply func(x any, emit func(any)) error
+}
+
+func (f *chainFn) Setup() error {
+	apply := func(x any, emit func(any)) error { emit(x); return nil }
+	for i := len(f.Steps) - 1; i >= 0; i-- {
+		next, err := elementStep(f.Steps[i], apply)
+		if err != nil {
+			return err
+		}
+		apply = next
+	}
+	f.apply = apply
+	return nil
+}
+
+func (f *chainFn) ProcessElement(_ context.Context, e Elem, emit func(Elem)) (err error) {
+	return f.apply(e.V, func(x any) { emit(Elem{x}) })
+}
+
+// elementSteps are the transformations a chainFn applies.
+var elementSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
+	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true}
+
+// elementStep returns s applied to each element before next.
+func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(any)) error, error) {
+	args, err := s.args()
+	if err != nil {
+		return nil, err
+	}
+	method := s.Method
+	var f any
+	if len(args) > 0 {
+		f = args[0]
+	}
+	guard := func(do func(x any, emit func(any)) error) func(any, func(any)) error {
+		return func(x any, emit func(any)) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("rdd.%s: %v", method, r)
+				}
+			}()
+			return do(x, emit)
+		}
+	}
+	pair := func(x any) (rdd.Pair, error) {
+		kv, ok := x.(rdd.Pair)
+		if !ok {
+			return kv, fmt.Errorf("rdd.%s: element %v (%T) is not an rdd.Pair", method, x, x)
+		}
+		return kv, nil
+	}
+	switch method {
+	case "Map":
+		g := rdd.UnaryFunc(method, f)
+		return guard(func(x any, emit func(any)) error { return next(g(x), emit) }), nil
+	case "FlatMap":
+		g := rdd.FlatFunc(method, f)
+		return guard(func(x any, emit func(any)) (err error) {
+			g(x, func(y any) bool { err = next(y, emit); return err == nil })
+			return err
+		}), nil
+	case "Filter":
+		g := rdd.PredicateFunc(method, f)
+		return guard(func(x any, emit func(any)) error {
+			if g(x) {
+				return next(x, emit)
+			}
+			return nil
+		}), nil
+	case "KeyBy":
+		g := rdd.UnaryFunc(method, f)
+		return guard(func(x any, emit func(any)) error { return next(rdd.Pair{Key: g(x), Value: x}, emit) }), nil
+	case "MapValues":
+		g := rdd.UnaryFunc(method, f)
+		return guard(func(x any, emit func(any)) error {
+			kv, err := pair(x)
+			if err != nil {
+				return err
+			}
+			return next(rdd.Pair{Key: kv.Key, Value: g(kv.Value)}, emit)
+		}), nil
+	case "FlatMapValues":
+		g := rdd.FlatFunc(method, f)
+		return guard(func(x any, emit func(any)) (err error) {
+			kv, err := pair(x)
+			if err != nil {
+				return err
+			}
+			g(kv.Value, func(v any) bool { err = next(rdd.Pair{Key: kv.Key, Value: v}, emit); return err == nil })
+			return err
+		}), nil
+	case "Keys", "Values":
+		return guard(func(x any, emit func(any)) error {
+			kv, err := pair(x)
+			if err != nil {
+				return err
+			}
+			if method == "Keys" {
+				return next(kv.Key, emit)
+			}
+			return next(kv.Value, emit)
+		}), nil
+	}
+	return nil, fmt.Errorf("rdd.%s cannot run on Beam after a shuffle or union", method)
+}
+
+// toKVFn turns Pairs into Beam KVs, keyed by their encoded key. With
+// Tag >= 0 the value is tagged Pair{Tag, value}, for a cogroup; AsKey
+// makes the whole element the key.
+type toKVFn struct {
+	Method string
+	Tag    int
+	AsKey  bool
+}
+
+func (f *toKVFn) ProcessElement(e Elem, emit func(Elem, Elem)) error {
+	k, v := e.V, any(nil)
+	if !f.AsKey {
+		kv, ok := e.V.(rdd.Pair)
+		if !ok {
+			return fmt.Errorf("rdd.%s: element %v (%T) is not an rdd.Pair", f.Method, e.V, e.V)
+		}
+		k, v = kv.Key, kv.Value
+	}
+	if k != nil && !reflect.TypeOf(k).Comparable() {
+		return fmt.Errorf("rdd.%s: key %v of type %T is not comparable", f.Method, k, k)
+	}
+	if f.Tag >= 0 {
+		v = rdd.Pair{Key: f.Tag, Value: v}
+	}
+	emit(Elem{k}, Elem{v})
+	return nil
+}
+
+// fromKVFn turns Beam KVs back into Pairs.
+type fromKVFn struct{}
+
+func (f *fromKVFn) ProcessElement(k, v Elem, emit func(Elem)) {
+	emit(Elem{rdd.Pair{Key: k.V, Value: v.V}})
+}
+
+// groupFn turns a grouped key into the elements of the method: the
+// Pair{key, []any} of GroupByKey, the rows of a join, the keys of
+// Distinct. Values of a cogroup are tagged by input (toKVFn).
+type groupFn struct {
+	Method string
+	Inputs int
+}
+
+func (f *groupFn) ProcessElement(k Elem, values func(*Elem) bool, emit func(Elem)) error {
+	if f.Method == "GroupByKey" || f.Method == "GroupBy" {
+		list := []any{}
+		var v Elem
+		for values(&v) {
+			list = append(list, v.V)
+		}
+		emit(Elem{rdd.Pair{Key: k.V, Value: list}})
+		return nil
+	}
+	groups := make([][]any, f.Inputs)
+	for i := range groups {
+		groups[i] = []any{}
+	}
+	var v Elem
+	for values(&v) {
+		tagged := v.V.(rdd.Pair)
+		i := tagged.Key.(int)
+		groups[i] = append(groups[i], tagged.Value)
+	}
+	out := func(x any) { emit(Elem{x}) }
+	key := k.V
+	switch f.Method {
+	case "Cogroup", "GroupWith":
+		out(rdd.Pair{Key: key, Value: groups})
+	case "Join", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin":
+		left, right := groups[0], groups[1]
+		if len(right) == 0 && (f.Method == "LeftOuterJoin" || f.Method == "FullOuterJoin") {
+			right = []any{nil}
+		}
+		if len(left) == 0 && (f.Method == "RightOuterJoin" || f.Method == "FullOuterJoin") {
+			left = []any{nil}
+		}
+		for _, a := range left {
+			for _, b := range right {
+				out(rdd.Pair{Key: key, Value: rdd.Pair{Key: a, Value: b}})
+			}
+		}
+	case "SubtractByKey":
+		if len(groups[1]) == 0 {
+			for _, a := range groups[0] {
+				out(rdd.Pair{Key: key, Value: a})
+			}
+		}
+	case "Distinct":
+		out(key)
+	case "Intersection":
+		if len(groups[0]) > 0 && len(groups[1]) > 0 {
+			out(key)
+		}
+	case "Subtract":
+		if len(groups[1]) == 0 {
+			for range groups[0] {
+				out(key)
+			}
+		}
+	default:
+		return fmt.Errorf("rdd.%s: not a grouping", f.Method)
+	}
+	return nil
+}
+
+// combineFn combines the values of each key as ReduceByKey,
+// AggregateByKey, FoldByKey or CombineByKey do. Beam lifts it: values
+// are combined on the map side first.
+type combineFn struct {
+	Method string
+	Zero   []byte    // the encoded zero value of AggregateByKey and FoldByKey
+	Funcs  []funcRef // ReduceByKey: f; FoldByKey: f; AggregateByKey: seq, comb; CombineByKey: create, mergeValue, mergeCombiners
+
+	once    sync.Once
+	initErr error
+	create  func(any) any
+	add     func(any, any) any
+	merge   func(any, any) any
+}
+
+func (f *combineFn) init() error {
+	f.once.Do(func() {
+		fns := make([]any, len(f.Funcs))
+		for i, ref := range f.Funcs {
+			if fns[i], f.initErr = ref.resolve(); f.initErr != nil {
+				return
+			}
+		}
+		m := f.Method
+		switch m {
+		case "ReduceByKey":
+			g := rdd.BinaryFunc(m, fns[0])
+			f.create, f.add, f.merge = func(v any) any { return v }, g, g
+		case "FoldByKey", "AggregateByKey":
+			seq := rdd.BinaryFunc(m, fns[0])
+			comb := seq
+			if len(fns) > 1 {
+				comb = rdd.BinaryFunc(m, fns[1])
+			}
+			zero := f.Zero
+			f.create = func(v any) any {
+				z, err := decode(zero)
+				if err != nil {
+					panic(fmt.Sprintf("decoding the zero value: %v", err))
+				}
+				return seq(z, v)
+			}
+			f.add, f.merge = seq, comb
+		case "CombineByKey":
+			f.create = rdd.UnaryFunc(m, fns[0])
+			f.add, f.merge = rdd.BinaryFunc(m, fns[1]), rdd.BinaryFunc(m, fns[2])
+		default:
+			f.initErr = fmt.Errorf("rdd.%s: not a combiner", m)
+		}
+	})
+	return f.initErr
+}
+
+// guarded runs do, turning a panic (a user function's, or a failed
+// conversion) into a panic naming the method, which Beam reports.
+func (f *combineFn) guarded(do func() accum) accum {
+	if err := f.init(); err != nil {
+		panic(err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			panic(fmt.Sprintf("rdd.%s: %v", f.Method, r))
+		}
+	}()
+	return do()
+}
+
+func (f *combineFn) CreateAccumulator() accum { return accum{} }
+
+func (f *combineFn) AddInput(a accum, v Elem) accum {
+	return f.guarded(func() accum {
+		if !a.Set {
+			return accum{Set: true, V: f.create(v.V)}
+		}
+		return accum{Set: true, V: f.add(a.V, v.V)}
+	})
+}
+
+func (f *combineFn) MergeAccumulators(a, b accum) accum {
+	return f.guarded(func() accum {
+		switch {
+		case !a.Set:
+			return b
+		case !b.Set:
+			return a
+		}
+		return accum{Set: true, V: f.merge(a.V, b.V)}
+	})
+}
+
+func (f *combineFn) ExtractOutput(a accum) Elem { return Elem{a.V} }

@@ -1,0 +1,294 @@
+//go:build beam
+
+package beam
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/gosparkling/gosparkling/fileio"
+)
+
+// Results come back from the workers through files: each bundle of the
+// last stage writes what it produced into a file of its own under a
+// directory of the job (atomically, so a file is whole or absent), and the
+// notebook reads them all when the pipeline is done.
+
+// partName returns a new unique name of a result file in dir.
+func partName(dir, suffix string) string {
+	var b [12]byte
+	rand.Read(b[:])
+	return strings.TrimSuffix(dir, "/") + "/part-" + hex.EncodeToString(b[:]) + suffix
+}
+
+// writeFile writes data to a new file of dir, whole or not at all.
+func writeFile(ctx context.Context, dir string, data []byte) error {
+	w, err := fileio.Default().Create(ctx, partName(dir, ""))
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
+}
+
+// resultFn writes the elements of each bundle (at most Limit of them when
+// Limit >= 0), or with Count only their number, into files of Dir.
+type resultFn struct {
+	Dir   string
+	Limit int64
+	Count bool
+
+	buf []byte
+	n   int64
+}
+
+// flushSize is how much a bundle's results may take in memory before
+// they go to a file.
+const flushSize = 16 << 20
+
+func (f *resultFn) StartBundle() {
+	f.buf, f.n = f.buf[:0], 0
+}
+
+func (f *resultFn) ProcessElement(e Elem) error {
+	if f.Count {
+		f.n++
+		return nil
+	}
+	if f.Limit >= 0 && f.n >= f.Limit {
+		return nil
+	}
+	b, err := encode(e.V)
+	if err != nil {
+		return fmt.Errorf("an element of the result: %w", err)
+	}
+	f.buf = binary.AppendUvarint(f.buf, uint64(len(b)))
+	f.buf = append(f.buf, b...)
+	f.n++
+	if len(f.buf) >= flushSize {
+		err := writeFile(context.Background(), f.Dir, f.buf)
+		f.buf = f.buf[:0]
+		return err
+	}
+	return nil
+}
+
+func (f *resultFn) FinishBundle(ctx context.Context) error {
+	if f.Count {
+		if f.n == 0 {
+			return nil
+		}
+		return writeFile(ctx, f.Dir, binary.AppendUvarint(nil, uint64(f.n)))
+	}
+	if len(f.buf) == 0 {
+		return nil
+	}
+	err := writeFile(ctx, f.Dir, f.buf)
+	f.buf = f.buf[:0]
+	return err
+}
+
+// resultFiles lists the result files of dir, sorted.
+func resultFiles(ctx context.Context, dir string) ([]fileio.FileInfo, error) {
+	files, err := fileio.Default().Expand(ctx, strings.TrimSuffix(dir, "/")+"/part-*")
+	if errors.Is(err, fileio.ErrNoMatch) {
+		return nil, nil
+	}
+	return files, err
+}
+
+// readResults decodes the elements the result files of dir hold, at most
+// limit when limit >= 0.
+func readResults(ctx context.Context, dir string, limit int) ([]any, error) {
+	files, err := resultFiles(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, fi := range files {
+		if limit >= 0 && len(out) >= limit {
+			break
+		}
+		rc, err := fileio.Default().OpenRaw(ctx, fi.Path)
+		if err != nil {
+			return nil, err
+		}
+		br := bufio.NewReader(rc)
+		for limit < 0 || len(out) < limit {
+			n, err := binary.ReadUvarint(br)
+			if err == io.EOF {
+				break
+			}
+			b := make([]byte, n)
+			if err == nil {
+				_, err = io.ReadFull(br, b)
+			}
+			var x any
+			if err == nil {
+				x, err = decode(b)
+			}
+			if err != nil {
+				rc.Close()
+				return nil, fmt.Errorf("reading result file %s: %w", fi.Path, err)
+			}
+			out = append(out, x)
+		}
+		rc.Close()
+	}
+	return out, nil
+}
+
+// readCount adds up the counts of the result files of dir.
+func readCount(ctx context.Context, dir string) (int64, error) {
+	files, err := resultFiles(ctx, dir)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, fi := range files {
+		rc, err := fileio.Default().OpenRaw(ctx, fi.Path)
+		if err != nil {
+			return 0, err
+		}
+		n, err := binary.ReadUvarint(bufio.NewReader(rc))
+		rc.Close()
+		if err != nil {
+			return 0, fmt.Errorf("reading count file %s: %w", fi.Path, err)
+		}
+		total += int64(n)
+	}
+	return total, nil
+}
+
+// removeDir deletes a job's directory of result files.
+func removeDir(ctx context.Context, dir string) {
+	if !strings.Contains(dir, "://") {
+		os.RemoveAll(dir)
+		return
+	}
+	fs, err := fileio.Default().For(dir)
+	if err != nil {
+		return
+	}
+	remover, ok := fs.(interface {
+		Remove(ctx context.Context, path string) error
+	})
+	if !ok {
+		return
+	}
+	files, _ := fileio.Default().Expand(ctx, strings.TrimSuffix(dir, "/")+"/part-*")
+	for _, fi := range files {
+		remover.Remove(ctx, fi.Path)
+	}
+}
+
+// saveFn writes the elements of each bundle as text lines, as
+// SaveAsTextFile does, into a file of Dir.
+type saveFn struct {
+	Dir   string
+	Codec string
+
+	w  fileio.FileWriter
+	bw *bufio.Writer
+}
+
+func (f *saveFn) StartBundle() { f.w, f.bw = nil, nil }
+
+func (f *saveFn) ProcessElement(e Elem) error {
+	if f.w == nil {
+		suffix, err := fileio.CodecSuffix(f.Codec)
+		if err != nil {
+			return err
+		}
+		raw, err := fileio.Default().Create(context.Background(), partName(f.Dir, suffix))
+		if err != nil {
+			return err
+		}
+		if f.w, err = fileio.NewEncoder(raw, f.Codec); err != nil {
+			raw.Abort()
+			return err
+		}
+		f.bw = bufio.NewWriterSize(f.w, 64<<10)
+	}
+	var err error
+	if s, ok := e.V.(string); ok {
+		_, err = f.bw.WriteString(s)
+	} else {
+		_, err = fmt.Fprint(f.bw, e.V)
+	}
+	if err == nil {
+		err = f.bw.WriteByte('\n')
+	}
+	if err != nil {
+		f.w.Abort()
+		f.w = nil
+	}
+	return err
+}
+
+func (f *saveFn) FinishBundle() error {
+	if f.w == nil {
+		return nil
+	}
+	w := f.w
+	f.w = nil
+	if err := f.bw.Flush(); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
+}
+
+// publish copies the part files of staged into a new output directory at
+// path, named part-00000 and on as SaveAsTextFile names them, and
+// commits it: readers see it whole or not at all.
+func publish(ctx context.Context, staged, path, codec string) error {
+	suffix, err := fileio.CodecSuffix(codec)
+	if err != nil {
+		return err
+	}
+	files, err := resultFiles(ctx, staged)
+	if err != nil {
+		return err
+	}
+	m := fileio.Default()
+	dir, err := m.CreateDir(ctx, path)
+	if err != nil {
+		return err
+	}
+	for i, fi := range files {
+		if err := copyPart(ctx, m, dir, fi.Path, fmt.Sprintf("part-%05d%s", i, suffix)); err != nil {
+			dir.Abort(context.Background())
+			return err
+		}
+	}
+	return dir.Commit(ctx)
+}
+
+func copyPart(ctx context.Context, m fileio.FileSystems, dir fileio.OutputDir, from, name string) error {
+	in, err := m.OpenRaw(ctx, from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := dir.Create(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Abort()
+		return err
+	}
+	return out.Close()
+}
