@@ -25,7 +25,9 @@ func onBoth(t *testing.T, name string, job func(sc *rdd.Context) any) {
 	t.Helper()
 	local := job(rdd.NewContext(rdd.WithParallelism(2)))
 	var onBeam any
-	err := rdd.Try(func() { onBeam = job(rdd.NewContext(rdd.WithParallelism(2), rdd.WithRunner(New(Options{TempDir: t.TempDir()})))) })
+	err := rdd.Try(func() {
+		onBeam = job(rdd.NewContext(rdd.WithParallelism(2), rdd.WithRunner(New(Options{TempDir: t.TempDir()}))))
+	})
 	if err != nil {
 		t.Fatalf("%s on Prism: %v", name, err)
 	}
