@@ -45,9 +45,16 @@ Usage:
 Run "gosparkling COMMAND -h" for a command's options.
 `
 
+// extraCommands are the commands of optional builds: the beam build tag
+// adds "prism". extraUsage lists them for the usage text.
+var (
+	extraCommands = map[string]func(args []string, stdout, stderr io.Writer) error{}
+	extraUsage    string
+)
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage+extraUsage)
 		return 2
 	}
 	var err error
@@ -59,11 +66,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version":
 		err = runVersion(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage+extraUsage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "gosparkling: unknown command %q\n\n%s", args[0], usage)
-		return 2
+		cmd, ok := extraCommands[args[0]]
+		if !ok {
+			fmt.Fprintf(stderr, "gosparkling: unknown command %q\n\n%s", args[0], usage+extraUsage)
+			return 2
+		}
+		err = cmd(args[1:], stdout, stderr)
 	}
 	switch {
 	case errors.Is(err, flag.ErrHelp):

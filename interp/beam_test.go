@@ -1,0 +1,83 @@
+//go:build beam
+
+package interp
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gosparkling/gosparkling/beam"
+)
+
+func init() { beam.SetCompiler(CompileFunc) }
+
+// beamCells are notebook cells whose results do not depend on the order
+// a shuffle leaves: each is run on the local engine and on Prism.
+var beamCells = []string{
+	`import "strings"`,
+	`var stop = map[string]bool{"the": true, "a": true}
+func words(line string) []string {
+	var out []string
+	for _, w := range strings.Fields(strings.ToLower(line)) {
+		if !stop[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}`,
+	`lines := sc.Parallelize([]string{"The cat sat", "a cat ran", "the dog sat down"}, 2)
+minLen := 3
+counts := lines.FlatMap(words).Filter(func(w string) bool { return len(w) >= minLen }).
+	Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+	ReduceByKey(func(a, b int) int { return a + b })
+counts.SortBy(func(p rdd.Pair) string { return p.Key.(string) }, true).Collect()`,
+	`counts.Count()`,
+	`owners := sc.Parallelize([]rdd.Pair{rdd.KV("cat", "ann"), rdd.KV("dog", "bob"), rdd.KV("emu", "cy")})
+counts.Join(owners).SortByKey(true).Collect()`,
+	`type Hit struct { Word string; N int }
+hits := counts.Map(func(p rdd.Pair) Hit { return Hit{Word: p.Key.(string), N: p.Value.(int)} })
+hits.SortBy(func(h Hit) string { return h.Word }, false).Take(2)`,
+	`lines.FlatMap(words).Distinct().SortBy(func(w string) string { return w }, true).Collect()`,
+}
+
+func TestNotebookCellsGiveTheSameResultsOnPrism(t *testing.T) {
+	run := func(onBeam bool) []string {
+		s := newSession(t)
+		defer s.Close()
+		if onBeam {
+			if res := execute(t, s, `sc = sc.WithRunner(beam.New(beam.Options{TempDir: `+"`"+t.TempDir()+"`"+`}))`); res.err != nil {
+				t.Fatalf("switching sc to Beam: %v", res.err)
+			}
+		}
+		var out []string
+		for _, cell := range beamCells {
+			res := execute(t, s, cell)
+			if res.err != nil {
+				t.Fatalf("beam=%v: cell %q: %v", onBeam, cell, res.err)
+			}
+			out = append(out, res.plain)
+		}
+		return out
+	}
+	local, prism := run(false), run(true)
+	for i := range local {
+		if local[i] != prism[i] {
+			t.Errorf("cell %q:\nlocal:\n%s\nPrism:\n%s", beamCells[i], local[i], prism[i])
+		}
+	}
+}
+
+func TestUnshippableClosureIsRefusedOnPrism(t *testing.T) {
+	s := newSession(t)
+	defer s.Close()
+	execute(t, s, `sc = sc.WithRunner(beam.New(beam.Options{TempDir: `+"`"+t.TempDir()+"`"+`}))`)
+	path := filepath.Join(t.TempDir(), "log")
+	os.WriteFile(path, nil, 0o644)
+	res := execute(t, s, `logFile, _ := os.Create(`+"`"+path+"`"+`)
+sc.Parallelize([]int{1, 2}).Map(func(x int) int { logFile.WriteString("seen"); return x }).Collect()`)
+	if res.err == nil || !strings.Contains(res.err.Value, "it captures logFile, a *os.File") {
+		t.Fatalf("error = %v, want one naming logFile", res.err)
+	}
+}
