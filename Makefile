@@ -10,15 +10,21 @@ PORT    ?= 8888
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := bin/versitygw
 
-.PHONY: all build notebook test vet gotest fmt-check generate clean demo bench
+.PHONY: all build build-beam notebook test vet gotest fmt-check generate clean demo bench
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) .
 
-## notebook: install Jupyter if missing, build and install the kernel, start Jupyter on notebooks/.
-notebook: build
+## build-beam: the kernel with the Apache Beam runner (the beam build tag): also a Beam
+## worker, and `gosparkling prism` serves Beam's local runner.
+build-beam:
+	$(GO) build -tags beam -o $(BIN) .
+
+## notebook: install Jupyter if missing, build (with Beam) and install the kernel, start Jupyter
+## on notebooks/.
+notebook: build-beam
 	scripts/install-deps.sh notebook
 	$(BIN) install --user
 	@echo "Starting Jupyter on http://127.0.0.1:$(PORT)/ (notebooks/); open the URL with the token below."
@@ -29,7 +35,7 @@ notebook: build
 ## notebooks/out/. The kernel is the one built here, found through a private kernelspec in
 ## bin/demo-jupyter (JUPYTER_PATH), so an installed kernelspec is neither needed nor changed.
 DEMO_JUPYTER := $(CURDIR)/bin/demo-jupyter
-demo: build
+demo: build-beam
 	scripts/install-deps.sh notebook
 	$(BIN) install --prefix $(DEMO_JUPYTER)
 	JUPYTER_PATH=$(DEMO_JUPYTER)/share/jupyter $(PYTHON) -m nbconvert --to html --execute \
@@ -44,6 +50,12 @@ test: fmt-check vet $(VERSITYGW)
 	@# Building a %%compile cell's plugin compiles gosparkling's packages anew (a minute or
 	@# more, the first time): alone, so that it does not starve the notebook tests.
 	$(GO) test -race -count=1 -run TestCompileCells ./interp
+	@# The Beam runner is built only with the beam tag: its packages, the cells that ship
+	@# functions to Prism, and notebooks/beam.ipynb on the local engine and on Prism.
+	$(GO) vet -tags beam ./beam . ./interp/...
+	$(GO) test -race -count=1 -tags beam ./beam
+	$(GO) test -race -count=1 -tags beam -run 'Prism|Shipped|Unshippable' ./interp
+	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam' .
 
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)

@@ -34,6 +34,9 @@ func TestMain(m *testing.M) {
 	}
 	kernelBinary = filepath.Join(dir, "gosparkling")
 	build := exec.Command("go", "build", "-o", kernelBinary, ".")
+	if beamBuild {
+		build.Args = append(build.Args[:2], "-tags", "beam", "-o", kernelBinary, ".")
+	}
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building gosparkling:", err)
@@ -148,8 +151,15 @@ func joined(v any) string {
 // the executed notebook.
 func executeNotebook(t *testing.T, path string, extraArgs ...string) notebook {
 	t.Helper()
+	return executeNotebookEnv(t, path, nil, extraArgs...)
+}
+
+// executeNotebookEnv is executeNotebook with more environment variables
+// for the kernel.
+func executeNotebookEnv(t *testing.T, path string, extraEnv []string, extraArgs ...string) notebook {
+	t.Helper()
 	py := python(t)
-	env := jupyterEnv(t)
+	env := append(jupyterEnv(t), extraEnv...)
 	outDir := t.TempDir()
 	args := append([]string{"-m", "nbconvert", "--to", "notebook", "--execute",
 		"--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=gosparkling",

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -24,9 +23,6 @@ func init() {
 	if beam.IsWorker(os.Args) {
 		beam.Main()
 	}
-	// Beam and Prism log every job at INFO on the default logger: in a
-	// kernel that would land in the cells' output.
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	extraCommands["prism"] = runPrism
 	extraUsage = `
 With Beam:

@@ -39,6 +39,7 @@ import (
 	"time"
 
 	apache "github.com/apache/beam/sdks/v2/go/pkg/beam"
+	beamlog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/options/jobopts"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/universal"
@@ -64,6 +65,11 @@ type Options struct {
 	// directory (the default is one in os.TempDir()) or an s3:// prefix
 	// that both reach.
 	TempDir string
+	// LogLevel is the level of what Beam and Prism log on the process's
+	// standard error (in a kernel, the cell's output): "debug", "info",
+	// "warn" (the default) or "error". The first Runner to run a job in
+	// a process sets it.
+	LogLevel string
 	// Flags are other Beam pipeline flags by name, such as "project",
 	// "region" and "staging_location" for Dataflow.
 	Flags map[string]string
@@ -80,6 +86,9 @@ func New(opts Options) *Runner {
 		opts.Runner = "prism"
 	}
 	opts.Runner = strings.ToLower(opts.Runner)
+	if opts.LogLevel == "" {
+		opts.LogLevel = "warn"
+	}
 	if opts.TempDir == "" {
 		opts.TempDir = filepath.Join(os.TempDir(), "gosparkling-beam")
 	}
@@ -130,12 +139,17 @@ var (
 
 // execute runs p with the runner's options and waits for it to end.
 func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
-	initOnce.Do(apache.Init)
+	initOnce.Do(func() {
+		beamlog.LogLevel = r.opts.LogLevel
+		apache.Init()
+	})
 	execMu.Lock()
 	defer execMu.Unlock()
 	endpoint, env := r.opts.Endpoint, r.opts.Environment
-	if r.opts.Runner == "prism" && endpoint == "" {
-		endpoint = prismEndpoint
+	if r.opts.Runner == "prism" {
+		if endpoint == "" {
+			endpoint = prismEndpoint
+		}
 		if env == "" {
 			env = "LOOPBACK"
 		}

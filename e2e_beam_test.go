@@ -1,0 +1,150 @@
+//go:build beam
+
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// beamBuild reports whether the tests (and so the kernel they build) have
+// the beam build tag.
+const beamBuild = true
+
+// beamSwitch marks the cell of notebooks/beam.ipynb that moves sc to Beam.
+const beamSwitch = "sc = sc.WithRunner("
+
+// codeResults returns the text/plain results and stdout of the code cells
+// of an executed notebook, failing on errors, by cell source.
+func codeResults(t *testing.T, nb notebook) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, c := range nb.Cells {
+		if c.CellType != "code" {
+			continue
+		}
+		var b strings.Builder
+		for _, o := range c.Outputs {
+			switch o.OutputType {
+			case "error":
+				t.Errorf("cell failed: %s: %s\n%s", o.Ename, o.Evalue, joined(c.Source))
+			case "stream":
+				if o.Name == "stdout" {
+					b.WriteString(joined(o.Text))
+				}
+			case "execute_result":
+				b.WriteString(joined(o.Data["text/plain"]))
+			}
+		}
+		out[joined(c.Source)] = b.String()
+	}
+	return out
+}
+
+// withoutBeam writes a copy of the notebook at path, beside it, without
+// its Beam cell, and returns the copy's path.
+func withoutBeam(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb map[string]any
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	var kept []any
+	for _, c := range nb["cells"].([]any) {
+		if !strings.Contains(joined(c.(map[string]any)["source"]), beamSwitch) {
+			kept = append(kept, c)
+		}
+	}
+	if len(kept) == len(nb["cells"].([]any)) {
+		t.Fatalf("%s has no cell with %q", path, beamSwitch)
+	}
+	nb["cells"] = kept
+	copyPath := filepath.Join(filepath.Dir(path), fmt.Sprintf(".beam-local-%d.ipynb", os.Getpid()))
+	data, _ = json.Marshal(nb)
+	if err := os.WriteFile(copyPath, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(copyPath) })
+	return copyPath
+}
+
+// startPrism runs `gosparkling prism` on a free port of 127.0.0.1 and
+// returns its endpoint.
+func startPrism(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cmd := exec.Command(kernelBinary, "prism", "--port", fmt.Sprint(port))
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	ready := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		ready <- line
+	}()
+	select {
+	case line := <-ready:
+		if !strings.Contains(line, "Prism job server") {
+			t.Fatalf("gosparkling prism said %q", line)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("gosparkling prism did not start")
+	}
+	return fmt.Sprintf("127.0.0.1:%d", port)
+}
+
+// TestBeamNotebookGivesTheSameResultsEverywhere runs notebooks/beam.ipynb
+// on the local engine, on Prism in the kernel and on Prism as a job server,
+// and compares every cell's results.
+func TestBeamNotebookGivesTheSameResultsEverywhere(t *testing.T) {
+	path := filepath.Join("notebooks", "beam.ipynb")
+	timed := func(what string, run func() notebook) map[string]string {
+		start := time.Now()
+		res := codeResults(t, run())
+		t.Logf("%s: %.1f s", what, time.Since(start).Seconds())
+		return res
+	}
+	local := timed("local engine", func() notebook { return executeNotebook(t, withoutBeam(t, path)) })
+	inKernel := timed("Prism in the kernel", func() notebook { return executeNotebook(t, path) })
+	endpoint := startPrism(t)
+	server := timed("Prism job server", func() notebook {
+		return executeNotebookEnv(t, path, []string{"BEAM_ENDPOINT=" + endpoint})
+	})
+	if len(local) < 6 {
+		t.Fatalf("only %d code cells ran locally", len(local))
+	}
+	for src, want := range local {
+		for name, got := range map[string]map[string]string{"Prism in the kernel": inKernel, "the Prism job server": server} {
+			if got[src] != want {
+				t.Errorf("cell\n%s\nlocally:\n%s\non %s:\n%s", src, want, name, got[src])
+			}
+		}
+	}
+	for name, res := range map[string]map[string]string{"in the kernel": inKernel, "job server": server} {
+		for src, got := range res {
+			if strings.Contains(src, beamSwitch) && !strings.Contains(got, "beam (prism)") {
+				t.Errorf("%s: the switching cell shows %q", name, got)
+			}
+		}
+	}
+}
