@@ -187,6 +187,11 @@ type sourceFn struct {
 	Steps       []stepSpec
 	Parallelism int
 	Partitions  int64
+	// Combine, when set, combines the values of each key within the
+	// partition before they leave the worker: one Pair per key and
+	// partition, as the local engine's map side does, instead of one
+	// Beam element per value.
+	Combine *combineFn
 
 	r *rdd.RDD
 }
@@ -209,10 +214,52 @@ func (f *sourceFn) Setup() error {
 }
 
 func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem)) error {
+	if f.Combine != nil {
+		return f.combinePartition(ctx, int(p), emit)
+	}
 	return f.r.RunPartition(ctx, int(p), func(x any) bool {
 		emit(Elem{x})
 		return true
 	})
+}
+
+// combinePartition emits the combined values of each key of partition p.
+func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem)) error {
+	c := f.Combine
+	if err := c.init(); err != nil {
+		return err
+	}
+	combined := map[any]any{}
+	var keys []any // first-seen order
+	var bad error
+	err := f.r.RunPartition(ctx, p, func(x any) bool {
+		kv, ok := x.(rdd.Pair)
+		if !ok {
+			bad = fmt.Errorf("rdd.%s: element %v (%T) is not an rdd.Pair", c.Method, x, x)
+			return false
+		}
+		if kv.Key != nil && !reflect.TypeOf(kv.Key).Comparable() {
+			bad = fmt.Errorf("rdd.%s: key %v of type %T is not comparable", c.Method, kv.Key, kv.Key)
+			return false
+		}
+		if acc, ok := combined[kv.Key]; ok {
+			combined[kv.Key] = c.add(acc, kv.Value)
+		} else {
+			combined[kv.Key] = c.create(kv.Value)
+			keys = append(keys, kv.Key)
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if bad != nil {
+		return bad
+	}
+	for _, k := range keys {
+		emit(Elem{rdd.Pair{Key: k, Value: combined[k]}})
+	}
+	return nil
 }
 
 // chainFn applies element-wise transformations.
@@ -436,6 +483,9 @@ func (f *groupFn) ProcessElement(k Elem, values func(*Elem) bool, emit func(Elem
 // are combined on the map side first.
 type combineFn struct {
 	Method string
+	// Precombined says the values are already combined per key and
+	// partition (sourceFn.Combine): they are merged as combiners.
+	Precombined bool
 	Zero   []byte    // the encoded zero value of AggregateByKey and FoldByKey
 	Funcs  []funcRef // ReduceByKey: f; FoldByKey: f; AggregateByKey: seq, comb; CombineByKey: create, mergeValue, mergeCombiners
 
@@ -502,8 +552,13 @@ func (f *combineFn) CreateAccumulator() accum { return accum{} }
 
 func (f *combineFn) AddInput(a accum, v Elem) accum {
 	return f.guarded(func() accum {
-		if !a.Set {
+		switch {
+		case !a.Set && f.Precombined:
+			return accum{Set: true, V: v.V}
+		case !a.Set:
 			return accum{Set: true, V: f.create(v.V)}
+		case f.Precombined:
+			return accum{Set: true, V: f.merge(a.V, v.V)}
 		}
 		return accum{Set: true, V: f.add(a.V, v.V)}
 	})

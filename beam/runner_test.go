@@ -3,12 +3,15 @@
 package beam
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -109,5 +112,26 @@ func TestFailuresNameTheMethod(t *testing.T) {
 	err = rdd.Try(func() { sc.Parallelize([]int{1}).Zip(sc.Parallelize([]int{2})).Collect() })
 	if err == nil || !strings.Contains(err.Error(), "Zip cannot run on Beam") {
 		t.Errorf("Zip: %v", err)
+	}
+}
+
+func TestCancelStopsTheJob(t *testing.T) {
+	sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
+	ctx, cancel := context.WithCancel(context.Background())
+	sc.SetJobContext(ctx)
+	time.AfterFunc(500*time.Millisecond, cancel)
+	start := time.Now()
+	err := rdd.Try(func() {
+		sc.Range(0, 1_000_000_000, 1, 2).Map(func(x int64) int64 { return x % 7 }).Count()
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v, want one wrapping context.Canceled", err)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the job took %v to stop", d)
+	}
+	sc.SetJobContext(nil)
+	if n := sc.Range(0, 10).Count(); n != 10 {
+		t.Errorf("the next job counts %d, want 10", n)
 	}
 }

@@ -156,9 +156,12 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 		}
 		return apache.Reshuffle(s, c), nil
 	case combiners[m]:
-		c, err := parent(0)
-		if err != nil {
-			return c, err
+		var c apache.PCollection
+		var err error
+		if !t.readsSource(step.Parents[0]) {
+			if c, err = parent(0); err != nil {
+				return c, err
+			}
 		}
 		fn := &combineFn{Method: m}
 		first := 0
@@ -176,6 +179,14 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 				}
 				fn.Funcs = append(fn.Funcs, ref)
 			}
+		}
+		if t.readsSource(step.Parents[0]) {
+			// Combine within each partition on the workers first.
+			pre := &combineFn{Method: m, Zero: fn.Zero, Funcs: fn.Funcs}
+			if c, err = t.chainWith(step.Parents[0], pre); err != nil {
+				return c, err
+			}
+			fn.Precombined = true
 		}
 		kv := apache.ParDo(s, &toKVFn{Method: m, Tag: -1}, c)
 		combined := apache.CombinePerKey(s, fn, kv)
@@ -215,9 +226,24 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 	return apache.PCollection{}, fail(r, "%s cannot run on Beam; the transformations that can are listed in the beam package's documentation", m)
 }
 
+// readsSource reports whether r is a source or narrow transformations of
+// one, which a sourceFn computes.
+func (t *translator) readsSource(r *rdd.RDD) bool {
+	for narrowSteps[r.Step().Method] {
+		r = r.Step().Parents[0]
+	}
+	return sources[r.Step().Method]
+}
+
 // chain translates r, a source or a narrow transformation, with the
 // narrow transformations under it down to a source or a shuffle.
 func (t *translator) chain(r *rdd.RDD) (apache.PCollection, error) {
+	return t.chainWith(r, nil)
+}
+
+// chainWith is chain; on a source, combine combines each partition's
+// values by key before they leave the workers.
+func (t *translator) chainWith(r *rdd.RDD, combine *combineFn) (apache.PCollection, error) {
 	var steps []*rdd.RDD
 	base := r
 	for narrowSteps[base.Step().Method] {
@@ -266,7 +292,7 @@ func (t *translator) chain(r *rdd.RDD) (apache.PCollection, error) {
 		return apache.PCollection{}, err
 	}
 	parts := apache.ParDo(s, &partitionsFn{N: int64(n)}, apache.Impulse(s))
-	fn := &sourceFn{Source: spec, Steps: specs, Parallelism: r.Context().DefaultParallelism(), Partitions: int64(n)}
+	fn := &sourceFn{Source: spec, Steps: specs, Parallelism: r.Context().DefaultParallelism(), Partitions: int64(n), Combine: combine}
 	return apache.ParDo(s, fn, apache.Reshuffle(s, parts)), nil
 }
 

@@ -1,0 +1,47 @@
+//go:build beam
+
+package beam
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// BenchmarkWordCount compares a word count of a generated 8 MB text on
+// the local engine and on Prism in the process (loopback workers), with
+// compiled functions: the cost of going through Beam itself.
+func BenchmarkWordCount(b *testing.B) {
+	dir := b.TempDir()
+	path := filepath.Join(dir, "words.txt")
+	var text strings.Builder
+	for i := 0; text.Len() < 8<<20; i++ {
+		fmt.Fprintf(&text, "w%d w%d the quick brown fox w%d\n", i%5000, i%977, i%31)
+	}
+	if err := os.WriteFile(path, []byte(text.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, engine := range []struct {
+		name string
+		sc   *rdd.Context
+	}{
+		{"local", rdd.NewContext()},
+		{"prism", rdd.NewContext(rdd.WithRunner(New(Options{TempDir: dir})))},
+	} {
+		b.Run(engine.name, func(b *testing.B) {
+			b.SetBytes(int64(text.Len()))
+			for i := 0; i < b.N; i++ {
+				n := engine.sc.TextFile(path).FlatMap(strings.Fields).
+					Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+					ReduceByKey(func(a, b int) int { return a + b }).Count()
+				if n == 0 {
+					b.Fatal("no words")
+				}
+			}
+		})
+	}
+}
