@@ -486,8 +486,8 @@ type combineFn struct {
 	// Precombined says the values are already combined per key and
 	// partition (sourceFn.Combine): they are merged as combiners.
 	Precombined bool
-	Zero   []byte    // the encoded zero value of AggregateByKey and FoldByKey
-	Funcs  []funcRef // ReduceByKey: f; FoldByKey: f; AggregateByKey: seq, comb; CombineByKey: create, mergeValue, mergeCombiners
+	Zero        []byte    // the encoded zero value of AggregateByKey and FoldByKey
+	Funcs       []funcRef // ReduceByKey: f; FoldByKey: f; AggregateByKey: seq, comb; CombineByKey: create, mergeValue, mergeCombiners
 
 	once    sync.Once
 	initErr error
