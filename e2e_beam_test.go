@@ -53,6 +53,13 @@ func codeResults(t *testing.T, nb notebook) map[string]string {
 // its Beam cell, and returns the copy's path.
 func withoutBeam(t *testing.T, path string) string {
 	t.Helper()
+	return withBeamCell(t, path, "")
+}
+
+// withBeamCell writes a copy of the notebook at path, beside it, with
+// cell as its Beam cell (none when empty), and returns the copy's path.
+func withBeamCell(t *testing.T, path, cell string) string {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -62,16 +69,24 @@ func withoutBeam(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	var kept []any
+	found := false
 	for _, c := range nb["cells"].([]any) {
-		if !strings.Contains(joined(c.(map[string]any)["source"]), beamSwitch) {
+		cm := c.(map[string]any)
+		if !strings.Contains(joined(cm["source"]), beamSwitch) {
+			kept = append(kept, c)
+			continue
+		}
+		found = true
+		if cell != "" {
+			cm["source"] = cell
 			kept = append(kept, c)
 		}
 	}
-	if len(kept) == len(nb["cells"].([]any)) {
+	if !found {
 		t.Fatalf("%s has no cell with %q", path, beamSwitch)
 	}
 	nb["cells"] = kept
-	copyPath := filepath.Join(filepath.Dir(path), fmt.Sprintf(".beam-local-%d.ipynb", os.Getpid()))
+	copyPath := filepath.Join(filepath.Dir(path), fmt.Sprintf(".beam-copy-%d-%d.ipynb", os.Getpid(), len(cell)))
 	data, _ = json.Marshal(nb)
 	if err := os.WriteFile(copyPath, data, 0o644); err != nil {
 		t.Fatal(err)

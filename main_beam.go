@@ -20,8 +20,11 @@ import (
 // interprets the functions notebooks ship, and can serve Prism.
 func init() {
 	beam.SetCompiler(interp.CompileFunc)
-	if beam.IsWorker(os.Args) {
+	switch {
+	case beam.IsWorker(os.Args):
 		beam.Main()
+	case beam.IsBoot(os.Args):
+		beam.Boot()
 	}
 	extraCommands["prism"] = runPrism
 	extraUsage = `
