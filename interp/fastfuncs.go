@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/gosparkling/gosparkling/rdd"
@@ -157,11 +156,7 @@ func (r *fastRewriter) rewrite(c chunk) string {
 	if err != nil {
 		return c.src
 	}
-	type edit struct {
-		at   int
-		text string
-	}
-	var edits []edit
+	var edits []textEdit
 	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -196,7 +191,7 @@ func (r *fastRewriter) rewrite(c chunk) string {
 					continue
 				}
 				if open, close, ok := r.helperFor(lit, c.src, offset); ok {
-					edits = append(edits, edit{offset(lit.Pos()), open}, edit{offset(lit.End()), close})
+					edits = append(edits, textEdit{offset(lit.Pos()), open}, textEdit{offset(lit.End()), close})
 				}
 			}
 		}
@@ -205,12 +200,7 @@ func (r *fastRewriter) rewrite(c chunk) string {
 	if len(edits) == 0 {
 		return c.src
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at < edits[j].at })
-	src := c.src
-	for i := len(edits) - 1; i >= 0; i-- {
-		src = src[:edits[i].at] + edits[i].text + src[edits[i].at:]
-	}
-	return src
+	return applyEdits(c.src, edits)
 }
 
 // rddChain reports whether e is an RDD or Context: a chain of method

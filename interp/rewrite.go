@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"reflect"
+	"sort"
 	"strings"
 )
 
@@ -104,6 +105,22 @@ func parseChunk(c chunk, mode parser.Mode) (fset *token.FileSet, f *ast.File, pr
 	fset = token.NewFileSet()
 	f, err = parser.ParseFile(fset, "cell", head+c.src+tail, mode)
 	return fset, f, len(head), err
+}
+
+// textEdit inserts text at a byte offset of a chunk's source.
+type textEdit struct {
+	at   int
+	text string
+}
+
+// applyEdits returns src with the edits inserted; edits at one offset go
+// in the order given.
+func applyEdits(src string, edits []textEdit) string {
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at < edits[j].at })
+	for i := len(edits) - 1; i >= 0; i-- {
+		src = src[:edits[i].at] + edits[i].text + src[edits[i].at:]
+	}
+	return src
 }
 
 // stdinVar is the session's standard input, an io.Reader that asks the

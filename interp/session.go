@@ -832,7 +832,8 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 // do at their next element once the cell's context is cancelled.
 func (s *Session) waitForJobs(limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
-	for s.activeJobs() > 0 {
+	contexts := s.contexts()
+	for activeJobs(contexts) > 0 {
 		if time.Now().After(deadline) {
 			return false
 		}
@@ -854,9 +855,9 @@ func (s *Session) contexts() []*rdd.Context {
 	return out
 }
 
-func (s *Session) activeJobs() int {
+func activeJobs(contexts []*rdd.Context) int {
 	n := 0
-	for _, sc := range s.contexts() {
+	for _, sc := range contexts {
 		n += sc.ActiveJobs()
 	}
 	return n

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,11 +141,7 @@ func (w *shipRewriter) rewrite(c chunk) string {
 	}
 	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	text := func(n ast.Node) string { return c.src[offset(n.Pos()):offset(n.End())] }
-	type edit struct {
-		at   int
-		text string
-	}
-	var edits []edit
+	var edits []textEdit
 	ast.Inspect(f, func(n ast.Node) bool {
 		if fd, ok := n.(*ast.FuncDecl); ok {
 			return fd.Name.Name == "_" && c.kind == stmtChunk
@@ -164,7 +161,7 @@ func (w *shipRewriter) rewrite(c chunk) string {
 		srcs := make([]string, 0, len(call.Args))
 		any := false
 		for i, arg := range call.Args {
-			if !contains(positions, i) {
+			if !slices.Contains(positions, i) {
 				srcs = append(srcs, "nil")
 				continue
 			}
@@ -181,28 +178,14 @@ func (w *shipRewriter) rewrite(c chunk) string {
 		if !any {
 			return true
 		}
-		edits = append(edits, edit{offset(call.Pos()), "_gosparklingSession.Ship("},
-			edit{offset(call.End()), ", " + strings.Join(srcs, ", ") + ")"})
+		edits = append(edits, textEdit{offset(call.Pos()), "_gosparklingSession.Ship("},
+			textEdit{offset(call.End()), ", " + strings.Join(srcs, ", ") + ")"})
 		return true
 	})
 	if len(edits) == 0 {
 		return c.src
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].at < edits[j].at })
-	src := c.src
-	for i := len(edits) - 1; i >= 0; i-- {
-		src = src[:edits[i].at] + edits[i].text + src[edits[i].at:]
-	}
-	return src
-}
-
-func contains(xs []int, x int) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
+	return applyEdits(c.src, edits)
 }
 
 // site analyses one function argument of method.
@@ -214,7 +197,7 @@ func (w *shipRewriter) site(method string, c chunk, fset *token.FileSet, arg ast
 	}
 	site := &shipSite{method: method, imports: map[string]string{},
 		origin: fmt.Sprintf("%s, line %d", w.s.cellName, line)}
-	if site.origin[0] == ',' {
+	if w.s.cellName == "" {
 		site.origin = fmt.Sprintf("line %d of the cell", line)
 	}
 	// A fast function's helper wraps the literal: ship the literal.
@@ -377,7 +360,7 @@ func (f *shippedSource) Program() (*rdd.FuncProgram, error) {
 		case name == "sc":
 			return fail("a function it uses refers to sc, the notebook's Context, which exists only in the notebook")
 		case f.s.globals[name] || d != nil:
-			if v, ok := globals[name]; ok && !contains1(site.vars, name) {
+			if v, ok := globals[name]; ok && !slices.Contains(site.vars, name) {
 				return addVar(name, v)
 			}
 		default:
@@ -406,15 +389,6 @@ func (f *shippedSource) Program() (*rdd.FuncProgram, error) {
 	}
 	sort.Strings(p.Imports)
 	return p, nil
-}
-
-func contains1(xs []string, x string) bool {
-	for _, y := range xs {
-		if x == y {
-			return true
-		}
-	}
-	return false
 }
 
 // packageSpec returns the import spec of the package a declaration knows
