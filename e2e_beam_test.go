@@ -23,7 +23,8 @@ const beamBuild = true
 const beamSwitch = "sc = sc.WithRunner("
 
 // codeResults returns the text/plain results and stdout of the code cells
-// of an executed notebook, failing on errors, by cell source.
+// of an executed notebook, by cell source, failing on errors and on
+// anything written to stderr.
 func codeResults(t *testing.T, nb notebook) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -39,6 +40,9 @@ func codeResults(t *testing.T, nb notebook) map[string]string {
 			case "stream":
 				if o.Name == "stdout" {
 					b.WriteString(joined(o.Text))
+				} else {
+					// Beam and Prism say nothing when all goes well.
+					t.Errorf("cell wrote to %s: %s\n%s", o.Name, joined(o.Text), joined(c.Source))
 				}
 			case "execute_result":
 				b.WriteString(joined(o.Data["text/plain"]))
@@ -145,21 +149,39 @@ func TestBeamNotebookGivesTheSameResultsEverywhere(t *testing.T) {
 	server := timed("Prism job server", func() notebook {
 		return executeNotebookEnv(t, path, []string{"BEAM_ENDPOINT=" + endpoint})
 	})
+	// Workers in processes of their own have only the shipped source of
+	// the notebook's functions.
+	processes := timed("Prism with worker processes", func() notebook {
+		return executeNotebook(t, withBeamCell(t, path, "import \"github.com/gosparkling/gosparkling/beam\"\n\n"+
+			"sc = sc.WithRunner(beam.New(beam.Options{Environment: \"PROCESS\", EnvironmentConfig: `{\"command\": \""+kernelBinary+"\"}`}))\n"+
+			"sc.Runner().Name()"))
+	})
 	if len(local) < 6 {
 		t.Fatalf("only %d code cells ran locally", len(local))
 	}
+	onBeam := map[string]map[string]string{"Prism in the kernel": inKernel, "the Prism job server": server, "Prism with worker processes": processes}
 	for src, want := range local {
-		for name, got := range map[string]map[string]string{"Prism in the kernel": inKernel, "the Prism job server": server} {
+		if strings.Contains(src, beamSwitch) {
+			continue
+		}
+		for name, got := range onBeam {
 			if got[src] != want {
 				t.Errorf("cell\n%s\nlocally:\n%s\non %s:\n%s", src, want, name, got[src])
 			}
 		}
 	}
-	for name, res := range map[string]map[string]string{"in the kernel": inKernel, "job server": server} {
+	for name, res := range onBeam {
+		switched := false
 		for src, got := range res {
-			if strings.Contains(src, beamSwitch) && !strings.Contains(got, "beam (prism)") {
-				t.Errorf("%s: the switching cell shows %q", name, got)
+			if strings.Contains(src, beamSwitch) {
+				switched = true
+				if !strings.Contains(got, "beam (prism)") {
+					t.Errorf("%s: the switching cell shows %q", name, got)
+				}
 			}
+		}
+		if !switched {
+			t.Errorf("%s: no cell switched to Beam", name)
 		}
 	}
 }

@@ -3,12 +3,15 @@
 package beam
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/apache/beam/sdks/v2/go/container/tools"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/util/grpcx"
@@ -86,7 +89,59 @@ func boot(args []string) error {
 	}
 	cmd := exec.Command(exe, "--worker=true", "--id="+id, "--logging_endpoint="+logging,
 		"--control_endpoint="+control, "--semi_persist_dir="+dir)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), "PIPELINE_OPTIONS_FILE="+optionsFile)
-	return cmd.Run()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting the worker %s: %w", exe, err)
+	}
+	var copying sync.WaitGroup
+	for _, c := range []struct {
+		from io.Reader
+		to   io.Writer
+	}{{stdout, os.Stdout}, {stderr, os.Stderr}} {
+		copying.Add(1)
+		go func() {
+			defer copying.Done()
+			copyWorkerOutput(c.to, c.from)
+		}()
+	}
+	copying.Wait()
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("the worker process: %w", err)
+	}
+	return nil
+}
+
+// harnessNoise are the lines Beam's Go harness prints in every worker
+// that say nothing to a notebook's user: it tries to raise the open-file
+// limit to 90% of the memory size, and says goodbye.
+var harnessNoise = map[string]bool{
+	"Error Setting Rlimit  operation not permitted": true,
+	"Worker exited successfully!":                   true,
+}
+
+// copyWorkerOutput copies the lines of r to w but harnessNoise.
+func copyWorkerOutput(w io.Writer, r io.Reader) {
+	defer func() {
+		if recover() != nil { // a worker's output is not worth a crash
+			io.Copy(io.Discard, r)
+		}
+	}()
+	br := bufio.NewReader(r)
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" && !harnessNoise[strings.TrimRight(line, "\r\n")] {
+			io.WriteString(w, line)
+		}
+		if err != nil {
+			return
+		}
+	}
 }

@@ -92,7 +92,12 @@ func (f funcRef) resolve() (any, error) {
 	if fn, ok := localFuncs.Load(f.Local); ok {
 		return fn, nil
 	}
-	return nil, fmt.Errorf("rdd.%s: its function has no source (it was not written in a notebook cell), so it runs only on workers of the process that made it (Prism in loopback mode)", f.Method)
+	return nil, errNoSource(f.Method)
+}
+
+// errNoSource says that method's function cannot run on this worker.
+func errNoSource(method string) error {
+	return fmt.Errorf("rdd.%s: its function has no source (it was not written in a notebook cell), so it runs only on workers of the process that made it (Prism in loopback mode)", method)
 }
 
 // stepSpec is a narrow transformation as workers redo it.

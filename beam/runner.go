@@ -27,10 +27,13 @@ package beam
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -137,15 +140,12 @@ var (
 	prismEndpoint string
 )
 
-// execute runs p with the runner's options and waits for it to end.
-func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
-	initOnce.Do(func() {
-		beamlog.LogLevel = r.opts.LogLevel
-		apache.Init()
-	})
-	execMu.Lock()
-	defer execMu.Unlock()
-	endpoint, env := r.opts.Endpoint, r.opts.Environment
+// environment returns the job server's endpoint and Beam's environment
+// type for the next job: Prism without an endpoint is the one in this
+// process, and its workers are this process unless Environment says
+// otherwise.
+func (r *Runner) environment() (endpoint, env string) {
+	endpoint, env = r.opts.Endpoint, r.opts.Environment
 	if r.opts.Runner == "prism" {
 		if endpoint == "" {
 			endpoint = prismEndpoint
@@ -154,18 +154,37 @@ func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
 			env = "LOOPBACK"
 		}
 	}
+	return endpoint, env
+}
+
+// workersInProcess reports whether the workers are this process, which
+// can run functions that have no source.
+func (r *Runner) workersInProcess() bool {
+	_, env := r.environment()
+	return strings.EqualFold(env, "LOOPBACK")
+}
+
+// execute runs p with the runner's options and waits for it to end.
+func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
+	initOnce.Do(func() {
+		beamlog.LogLevel = r.opts.LogLevel
+		apache.Init()
+		// Init made Beam's logger the default; drop what Prism says of
+		// every job's end that the notebook's user learns otherwise.
+		verbose := r.opts.LogLevel == "debug" || r.opts.LogLevel == "info"
+		slog.SetDefault(slog.New(quietHandler{slog.Default().Handler(), verbose}))
+	})
+	execMu.Lock()
+	defer execMu.Unlock()
+	endpoint, env := r.environment()
+	if err := r.checkProcessCommand(env); err != nil {
+		return err
+	}
 	*jobopts.Endpoint = endpoint
 	*jobopts.EnvironmentType = env
 	*jobopts.EnvironmentConfig = r.opts.EnvironmentConfig
 	*jobopts.JobName = fmt.Sprintf("gosparkling-%d", time.Now().UnixNano())
-	*jobopts.WorkerBinary = ""
-	if !strings.EqualFold(env, "LOOPBACK") && runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
-		// The workers run this very binary, which can interpret the
-		// shipped functions.
-		if exe, err := os.Executable(); err == nil {
-			*jobopts.WorkerBinary = exe
-		}
-	}
+	*jobopts.WorkerBinary = r.workerBinary(env)
 	for name, value := range r.opts.Flags {
 		if err := flag.Set(name, value); err != nil {
 			return fmt.Errorf("beam flag %s=%s: %w", name, value, err)
@@ -189,5 +208,166 @@ func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
 	if err != nil && ctx.Err() != nil {
 		return errors.Join(ctx.Err(), err)
 	}
-	return err
+	return shortJobError(err)
+}
+
+// jobError is a failed job's error as the notebook shows it: what the
+// user's code did wrong, without the plan of the failed bundle that Beam
+// wraps it in.
+type jobError struct {
+	msg string
+	err error // Beam's whole error
+}
+
+func (e *jobError) Error() string { return e.msg }
+func (e *jobError) Unwrap() error { return e.err }
+
+// dofnFailed ends the line of a Beam error that introduces the error a
+// DoFn returned.
+const dofnFailed = "] failed:\n"
+
+// shortJobError keeps, of an error that wraps a DoFn's, only the DoFn's.
+func shortJobError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	i := strings.LastIndex(msg, dofnFailed)
+	if i < 0 {
+		return err
+	}
+	return &jobError{msg: strings.TrimSpace(msg[i+len(dofnFailed):]), err: err}
+}
+
+// workerBinary returns the binary that the job stages for its workers:
+// this very one, which can interpret the shipped functions. Workers in
+// this process need none, nor do worker processes that run this binary
+// as their command (it starts itself as the worker): Beam then stages an
+// empty file instead of 200 MB for every job.
+func (r *Runner) workerBinary(env string) string {
+	if strings.EqualFold(env, "LOOPBACK") || runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		return ""
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	if strings.EqualFold(env, "PROCESS") && r.processCommandIs(exe) {
+		if placeholder, err := emptyWorkerFile(); err == nil {
+			return placeholder
+		}
+	}
+	return exe
+}
+
+// processCommandIs reports whether the PROCESS environment's command is
+// the file exe.
+func (r *Runner) processCommandIs(exe string) bool {
+	command, err := processCommand(r.opts.EnvironmentConfig)
+	if err != nil {
+		return false
+	}
+	if path, err := exec.LookPath(command); err == nil {
+		command = path
+	}
+	a, errA := os.Stat(command)
+	b, errB := os.Stat(exe)
+	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
+// emptyWorkerFile returns the path of an empty file to stage as the
+// worker binary, one for all the processes of the machine.
+func emptyWorkerFile() (string, error) {
+	path := filepath.Join(os.TempDir(), "gosparkling-beam-worker-is-the-command")
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return "", err
+	}
+	return path, f.Close()
+}
+
+// processCommand returns the command of a PROCESS environment's config.
+func processCommand(config string) (string, error) {
+	var payload struct {
+		Command string `json:"command"`
+	}
+	if err := json.Unmarshal([]byte(config), &payload); err != nil || payload.Command == "" {
+		return "", fmt.Errorf(`beam: the PROCESS environment needs EnvironmentConfig {"command": "/path/to/gosparkling"}, not %q`, config)
+	}
+	return payload.Command, nil
+}
+
+// checkProcessCommand fails a job on Prism in this process whose PROCESS
+// environment names a command that cannot start: Prism would wait for
+// its workers forever.
+func (r *Runner) checkProcessCommand(env string) error {
+	if r.opts.Runner != "prism" || r.opts.Endpoint != "" || !strings.EqualFold(env, "PROCESS") {
+		return nil
+	}
+	command, err := processCommand(r.opts.EnvironmentConfig)
+	if err != nil {
+		return err
+	}
+	if _, err := exec.LookPath(command); err != nil {
+		return fmt.Errorf("beam: the PROCESS environment's command: %w", err)
+	}
+	return nil
+}
+
+// quietHandler is a slog.Handler that drops what Prism logs as errors and
+// warnings that tell a notebook's user nothing: that a job's worker
+// processes were stopped and their data channels closed when it ended
+// normally, and, unless verbose, the failure of a job, whose error the
+// action returns.
+type quietHandler struct {
+	slog.Handler
+	verbose bool
+}
+
+func (h quietHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if isJobEndNoise(rec) || !h.verbose && isJobFailureReport(rec) {
+		return nil
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+func (h quietHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return quietHandler{h.Handler.WithAttrs(attrs), h.verbose}
+}
+
+func (h quietHandler) WithGroup(name string) slog.Handler {
+	return quietHandler{h.Handler.WithGroup(name), h.verbose}
+}
+
+// isJobEndNoise reports whether rec says that a job's worker processes
+// ended as they do when the job is done.
+func isJobEndNoise(rec slog.Record) bool {
+	switch {
+	case rec.Message == "process failed while running":
+		killed := false
+		rec.Attrs(func(a slog.Attr) bool {
+			killed = a.Key == "error" && a.Value.String() == "signal: killed"
+			return !killed
+		})
+		return killed
+	case strings.HasPrefix(rec.Message, "[SDK] forcing DataChannel[") && strings.HasSuffix(rec.Message, "due to EOF"):
+		return true
+	}
+	return false
+}
+
+// jobFailureReports are the messages of Prism's reports of a failed job.
+var jobFailureReports = map[string]bool{
+	"Prism received bundle error from worker response": true,
+	"stage.Execute aborting due to bundle error":       true,
+	"Bundle Failed.": true,
+	"job failed":     true,
+}
+
+// isJobFailureReport reports whether rec is Prism's or a worker's report
+// of a failed bundle or job.
+func isJobFailureReport(rec slog.Record) bool {
+	msg := strings.TrimPrefix(rec.Message, "[SDK] ")
+	return jobFailureReports[msg] || strings.HasPrefix(msg, "process bundle failed") ||
+		strings.HasPrefix(msg, "bundle ") && strings.Contains(msg, " failed:")
 }

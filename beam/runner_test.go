@@ -5,6 +5,7 @@ package beam
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -101,17 +102,44 @@ func TestTextFilesOnPrism(t *testing.T) {
 	}
 }
 
-func TestFailuresNameTheMethod(t *testing.T) {
-	sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
-	err := rdd.Try(func() {
-		sc.Parallelize([]int{1, 2}).ReduceByKey(func(a, b int) int { return a + b }).Collect()
-	})
-	if err == nil || !strings.Contains(err.Error(), "is not an rdd.Pair") {
-		t.Errorf("ReduceByKey of ints: %v", err)
+func TestFailuresSayWhatIsWrong(t *testing.T) {
+	prism := func(opts Options) *rdd.Context {
+		opts.TempDir = t.TempDir()
+		return rdd.NewContext(rdd.WithRunner(New(opts)))
 	}
-	err = rdd.Try(func() { sc.Parallelize([]int{1}).Zip(sc.Parallelize([]int{2})).Collect() })
-	if err == nil || !strings.Contains(err.Error(), "Zip cannot run on Beam") {
-		t.Errorf("Zip: %v", err)
+	onProcesses := func(command string) *rdd.Context {
+		return prism(Options{Environment: "PROCESS", EnvironmentConfig: `{"command": "` + command + `"}`})
+	}
+	tests := []struct {
+		name string
+		job  func()
+		want string
+	}{
+		{"a ReduceByKey of ints", func() {
+			prism(Options{}).Parallelize([]int{1, 2}).ReduceByKey(func(a, b int) int { return a + b }).Collect()
+		}, "rdd.ReduceByKey: element 1 (int) is not an rdd.Pair"},
+		{"a Zip", func() {
+			sc := prism(Options{})
+			sc.Parallelize([]int{1}).Zip(sc.Parallelize([]int{2})).Collect()
+		}, "Zip cannot run on Beam"},
+		{"a compiled function on worker processes", func() {
+			onProcesses(os.Args[0]).Range(0, 10).Map(func(x int64) int64 { return x + 1 }).Count()
+		}, "rdd.Map: its function has no source"},
+		{"a worker command that does not exist", func() {
+			onProcesses(filepath.Join(t.TempDir(), "no-such-gosparkling")).Range(0, 10).Count()
+		}, "the PROCESS environment's command"},
+		{"a PROCESS environment without a command", func() {
+			prism(Options{Environment: "process", EnvironmentConfig: "/usr/bin/gosparkling"}).Range(0, 10).Count()
+		}, `needs EnvironmentConfig {"command"`},
+	}
+	for _, tt := range tests {
+		err := rdd.Try(tt.job)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one saying %q", tt.name, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "Plan[") {
+			t.Errorf("%s: the error shows Beam's plan: %v", tt.name, err)
+		}
 	}
 }
 
@@ -133,5 +161,58 @@ func TestCancelStopsTheJob(t *testing.T) {
 	sc.SetJobContext(nil)
 	if n := sc.Range(0, 10).Count(); n != 10 {
 		t.Errorf("the next job counts %d, want 10", n)
+	}
+}
+
+func TestPrismQuietsWhatTheUserLearnsOtherwise(t *testing.T) {
+	record := func(msg string, attrs ...slog.Attr) slog.Record {
+		rec := slog.NewRecord(time.Now(), slog.LevelError, msg, 0)
+		rec.AddAttrs(attrs...)
+		return rec
+	}
+	tests := []struct {
+		rec                 slog.Record
+		endNoise, isFailure bool
+	}{
+		{record("process failed while running", slog.String("envID", "go"), slog.String("error", "signal: killed")), true, false},
+		{record("process failed while running", slog.String("error", "exit status 1")), false, false},
+		{record("[SDK] forcing DataChannel[localhost:1] reconnection on port {localhost:1} due to EOF"), true, false},
+		{record("job failed", slog.String("job.key", "job-003")), false, true},
+		{record("[SDK] process bundle failed for instruction inst002 using plan stage-002 : ..."), false, true},
+		{record("bundle inst002 stage-002 failed:process bundle failed ..."), false, true},
+		{record("[SDK] rdd.Map: boom"), false, false},
+		{record("process failed to start", slog.String("error", "no such file")), false, false},
+	}
+	for _, tt := range tests {
+		if got := isJobEndNoise(tt.rec); got != tt.endNoise {
+			t.Errorf("isJobEndNoise(%q) = %v, want %v", tt.rec.Message, got, tt.endNoise)
+		}
+		if got := isJobFailureReport(tt.rec); got != tt.isFailure {
+			t.Errorf("isJobFailureReport(%q) = %v, want %v", tt.rec.Message, got, tt.isFailure)
+		}
+	}
+}
+
+func TestJobErrorsAreTheUsersCodes(t *testing.T) {
+	beamErr := errors.New("job job-004 failed:\nbundle inst002 stage-002 failed:process bundle failed for instruction inst002 using plan stage-002 : while executing Process for Plan[stage-002]:\n1: DataSource[S[stage-002_source@localhost:1], i0] Out:4\n\tcaused by:\nsource failed processing data\n\tcaused by:\nDoFn[UID:4, PID:e4, Name: github.com/gosparkling/gosparkling/beam.sourceFn] failed:\nrdd.Map: element 3: boom\n")
+	err := shortJobError(beamErr)
+	if got, want := err.Error(), "rdd.Map: element 3: boom"; got != want {
+		t.Errorf("shortJobError = %q, want %q", got, want)
+	}
+	if !errors.Is(err, beamErr) {
+		t.Error("the short error does not wrap Beam's")
+	}
+	other := errors.New("connecting to the job server: refused")
+	if shortJobError(other) != other {
+		t.Error("an error without a DoFn's was changed")
+	}
+}
+
+func TestBootDropsOnlyTheHarnessNoise(t *testing.T) {
+	in := "Error Setting Rlimit  operation not permitted\nhello from a Map\nWorker exited successfully!\nno newline at the end"
+	var out strings.Builder
+	copyWorkerOutput(&out, strings.NewReader(in))
+	if want := "hello from a Map\nno newline at the end"; out.String() != want {
+		t.Errorf("copied %q, want %q", out.String(), want)
 	}
 }

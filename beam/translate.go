@@ -41,11 +41,14 @@ type translator struct {
 	s     apache.Scope
 	cols  map[*rdd.RDD]apache.PCollection
 	local []int64 // ids of localFuncs this job registered
+	// workersInProcess is whether the workers are this process, which
+	// can run functions without source.
+	workersInProcess bool
 }
 
-func newTranslator() (*apache.Pipeline, *translator) {
+func newTranslator(workersInProcess bool) (*apache.Pipeline, *translator) {
 	p, s := apache.NewPipelineWithRoot()
-	return p, &translator{s: s, cols: map[*rdd.RDD]apache.PCollection{}}
+	return p, &translator{s: s, cols: map[*rdd.RDD]apache.PCollection{}, workersInProcess: workersInProcess}
 }
 
 // release forgets the job's functions without source.
@@ -70,6 +73,9 @@ func (t *translator) funcRef(step rdd.Step, i int) (funcRef, error) {
 		}
 		ref.Program = prog
 		return ref, nil
+	}
+	if !t.workersInProcess {
+		return ref, errNoSource(step.Method)
 	}
 	ref.Local = nextLocal.Add(1)
 	localFuncs.Store(ref.Local, step.Args[i])
@@ -311,7 +317,7 @@ func (r *Runner) jobDir(name string) (string, error) {
 
 // runToFiles translates rd, ends it with sink and runs the pipeline.
 func (r *Runner) runToFiles(ctx context.Context, rd *rdd.RDD, sink func(s apache.Scope, col apache.PCollection)) error {
-	p, t := newTranslator()
+	p, t := newTranslator(r.workersInProcess())
 	defer t.release()
 	col, err := t.pcol(rd)
 	if err != nil {

@@ -126,3 +126,25 @@ func TestUnshippableFunctionsAreRefusedByName(t *testing.T) {
 		})
 	}
 }
+
+func TestWorkersKeepPanicFramesOutOfTheirOutput(t *testing.T) {
+	tests := []struct {
+		write string
+		kept  bool
+	}{
+		{"1:60: panic: main.func(...)\n", false},
+		{"12:3: panic\n", true},
+		{"worker says 1:2: panic: no\n", true},
+		{"hello\n", true},
+	}
+	for _, tt := range tests {
+		var out strings.Builder
+		n, err := withoutPanicFrames{&out}.Write([]byte(tt.write))
+		if err != nil || n != len(tt.write) {
+			t.Errorf("Write(%q) = %d, %v", tt.write, n, err)
+		}
+		if kept := out.String() == tt.write; kept != tt.kept {
+			t.Errorf("Write(%q) kept it: %v, want %v", tt.write, kept, tt.kept)
+		}
+	}
+}

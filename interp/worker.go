@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -47,13 +48,27 @@ func CompileFunc(p *rdd.FuncProgram) (any, error) {
 	return c.fn, c.err
 }
 
+// withoutPanicFrames writes to w all but the lines yaegi writes, one
+// Write each, for the frames a panic unwinds through.
+type withoutPanicFrames struct{ w io.Writer }
+
+func (f withoutPanicFrames) Write(p []byte) (int, error) {
+	if panicFrame.Match(p) {
+		return len(p), nil
+	}
+	return f.w.Write(p)
+}
+
 func compileProgram(p *rdd.FuncProgram) (fn any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("interpreting the function of %s: panic: %v", p.Origin, r)
 		}
 	}()
-	yi := interp.New(interp.Options{Stdout: io.Discard, Stderr: io.Discard})
+	// What the function prints goes to the worker's output: the
+	// notebook's with Prism on this machine, the worker logs on a cluster.
+	// Its panics reach the notebook as the job's error.
+	yi := interp.New(interp.Options{Stdout: os.Stdout, Stderr: withoutPanicFrames{os.Stderr}})
 	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols} {
 		if err := yi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
