@@ -82,6 +82,12 @@ var (
 
 // resolve returns the function ref names.
 func (f funcRef) resolve() (any, error) {
+	if f.Program != nil && f.Program.Builtin != "" {
+		if fn, ok := rdd.BuiltinFunc(f.Program.Builtin); ok {
+			return fn, nil
+		}
+		return nil, fmt.Errorf("rdd.%s: this worker's rdd package has no function %s: run the notebook's gosparkling version", f.Method, f.Program.Builtin)
+	}
 	if f.Program != nil {
 		c := compile.Load()
 		if c == nil {
@@ -132,6 +138,9 @@ func (s stepSpec) call(recv any) (out *rdd.RDD, err error) {
 	args, err := s.args()
 	if err != nil {
 		return nil, err
+	}
+	if out, ok, err := callRebuilt(s.Method, recv, args); ok {
+		return out, err
 	}
 	m := reflect.ValueOf(recv).MethodByName(s.Method)
 	if !m.IsValid() {
@@ -293,7 +302,7 @@ func (f *chainFn) ProcessElement(_ context.Context, e Elem, emit func(Elem)) (er
 
 // elementSteps are the transformations a chainFn applies.
 var elementSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
-	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true}
+	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true, "WarcRecords": true}
 
 // elementStep returns s applied to each element before next.
 func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(any)) error, error) {
@@ -324,6 +333,8 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 		return kv, nil
 	}
 	switch method {
+	case "WarcRecords":
+		return warcRecordsOf(args, next), nil
 	case "Map":
 		g := rdd.UnaryFunc(method, f)
 		return guard(func(x any, emit func(any)) error { return next(g(x), emit) }), nil

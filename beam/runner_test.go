@@ -5,6 +5,7 @@ package beam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gosparkling/gosparkling/fileio/warc"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -36,6 +38,9 @@ func onBoth(t *testing.T, name string, job func(sc *rdd.Context) any) {
 		t.Fatalf("%s on Prism: %v", name, err)
 	}
 	if l, ok := local.([]any); ok {
+		if len(l) == 0 {
+			t.Errorf("%s gives nothing locally: there is nothing to compare", name)
+		}
 		local, onBeam = sorted(l), sorted(onBeam.([]any))
 	}
 	if !reflect.DeepEqual(local, onBeam) {
@@ -71,6 +76,10 @@ func TestCompiledJobsOnPrism(t *testing.T) {
 		return words(sc).Distinct().SortBy(func(w string) string { return w }, false).Collect()
 	})
 	onBoth(t, "take after sort", func(sc *rdd.Context) any { return words(sc).SortBy(func(w string) string { return w }, true).Take(2) })
+	onBoth(t, "count by value", func(sc *rdd.Context) any { return words(sc).CountByValue() })
+	onBoth(t, "count by key", func(sc *rdd.Context) any {
+		return words(sc).KeyBy(func(w string) int { return len(w) }).CountByKey()
+	})
 	onBoth(t, "subtract", func(sc *rdd.Context) any { return words(sc).Subtract(sc.Parallelize([]string{"a"})).Collect() })
 }
 
@@ -214,5 +223,51 @@ func TestBootDropsOnlyTheHarnessNoise(t *testing.T) {
 	copyWorkerOutput(&out, strings.NewReader(in))
 	if want := "hello from a Map\nno newline at the end"; out.String() != want {
 		t.Errorf("copied %q, want %q", out.String(), want)
+	}
+}
+
+// The sample crawl's columnar index and its WARC files, as the notebooks
+// read them.
+var (
+	sampleRoot  = filepath.Join("..", "notebooks", "data")
+	sampleIndex = filepath.Join(sampleRoot, "cc-index", "table", "cc-main", "warc")
+)
+
+func TestTheCrawlIndexOnPrism(t *testing.T) {
+	successes := func(sc *rdd.Context) *rdd.RDD {
+		return sc.ReadParquet(sampleIndex, rdd.Columns("url", "warc_filename", "warc_record_offset", "warc_record_length"),
+			rdd.Where("subset", "warc"), rdd.MaxSplitBytes(1<<20))
+	}
+	uriAndStatus := func(r *warc.Record) rdd.Pair { return rdd.KV(r.TargetURI(), r.HTTPStatus()) }
+	onBoth(t, "ReadParquet with options", func(sc *rdd.Context) any {
+		return successes(sc).Map(func(row map[string]any) string { return row["url"].(string) }).Collect()
+	})
+	onBoth(t, "WarcRecords after a source", func(sc *rdd.Context) any {
+		return sc.WarcRecords(successes(sc), sampleRoot).Map(uriAndStatus).Collect()
+	})
+	onBoth(t, "WarcRecords after a shuffle", func(sc *rdd.Context) any {
+		rows := successes(sc).Filter(func(row map[string]any) bool { return strings.HasSuffix(row["url"].(string), ".de/") }).
+			Map(func(row map[string]any) rdd.Pair {
+				return rdd.KV(row["url"], []any{row["warc_filename"], row["warc_record_offset"], row["warc_record_length"]})
+			}).ReduceByKey(func(a, b []any) []any { return a }).
+			Map(func(p rdd.Pair) map[string]any {
+				v := p.Value.([]any)
+				return map[string]any{"warc_filename": v[0], "warc_record_offset": v[1], "warc_record_length": v[2]}
+			})
+		return sc.WarcRecords(rows, sampleRoot).Map(uriAndStatus).Collect()
+	})
+	type page struct {
+		URL    string
+		Length int64 `parquet:"warc_record_length"`
+	}
+	onBoth(t, "ReadParquet with RowsAs", func(sc *rdd.Context) any {
+		return sc.ReadParquet(sampleIndex, rdd.RowsAs(page{})).Map(func(p page) string { return fmt.Sprint(p) }).Collect()
+	})
+	sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
+	err := rdd.Try(func() {
+		sc.ReadParquet(sampleIndex, rdd.PartitionFilter(func(map[string]string) bool { return true })).Count()
+	})
+	if err == nil || !strings.Contains(err.Error(), "the option rdd.PartitionFilter cannot travel") {
+		t.Errorf("PartitionFilter on Beam: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ var sources = map[string]bool{"Parallelize": true, "Range": true, "EmptyRDD": tr
 // a shuffle.
 var narrowSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
 	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true, "MapPartitions": true,
-	"MapPartitionsWithIndex": true, "Glom": true, "ZipWithUniqueID": true, "Sample": true}
+	"MapPartitionsWithIndex": true, "Glom": true, "ZipWithUniqueID": true, "Sample": true, "WarcRecords": true}
 
 // combiners and cogroups are the shuffles translated to Beam combiners
 // and to groupings of tagged inputs.
@@ -85,6 +85,12 @@ func (t *translator) funcRef(step rdd.Step, i int) (funcRef, error) {
 
 // spec returns step as workers redo it.
 func (t *translator) spec(step rdd.Step) (stepSpec, error) {
+	if rebuilt, ok, err := rebuiltStep(step); ok {
+		if err != nil {
+			return stepSpec{}, fmt.Errorf("rdd.%s: %w", step.Method, err)
+		}
+		step = rebuilt
+	}
 	s := stepSpec{Method: step.Method}
 	data := make([]any, len(step.Args))
 	s.Funcs = make([]funcRef, len(step.Args))
@@ -278,11 +284,6 @@ func (t *translator) chainWith(r *rdd.RDD, combine *combineFn) (apache.PCollecti
 		return apache.ParDo(s, &chainFn{Steps: specs}, in), nil
 	}
 	src := base.Step()
-	if src.Method == "ReadParquet" {
-		if opts, _ := src.Args[1].([]rdd.ParquetOption); len(opts) > 0 {
-			return apache.PCollection{}, fail(base, "ReadParquet's options cannot travel to the workers: use ParquetFile(paths, columns...)")
-		}
-	}
 	if src.Method == "Parallelize" {
 		// The notebook's default slice count, which workers do not know.
 		if n, _ := src.Args[1].([]int); len(n) == 0 {

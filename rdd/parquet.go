@@ -20,8 +20,20 @@ import (
 const DefaultMaxSplitBytes = 128 << 20
 
 // ParquetOption configures ReadParquet: which columns to read, which partitions and rows
-// to keep, and what rows to make.
-type ParquetOption func(*parquetConfig)
+// to keep, and what rows to make. Columns, Where, PartitionFilter, RowsAs and
+// MaxSplitBytes make them.
+type ParquetOption struct {
+	name  string
+	args  []any
+	apply func(*parquetConfig)
+}
+
+// Name returns the name of the function that made the option, such as "Where": with Args,
+// what a Runner needs to make the option again on its workers.
+func (o ParquetOption) Name() string { return o.name }
+
+// Args returns the arguments the option was made with, a variadic parameter as its slice.
+func (o ParquetOption) Args() []any { return o.args }
 
 type parquetConfig struct {
 	columns    []string
@@ -34,7 +46,7 @@ type parquetConfig struct {
 // Columns reads only the named columns (all by default): columns of the files, by their
 // names (a struct's leaves are "a.b"), and Hive partition columns such as "crawl".
 func Columns(names ...string) ParquetOption {
-	return func(c *parquetConfig) { c.columns = append(c.columns, names...) }
+	return ParquetOption{"Columns", []any{names}, func(c *parquetConfig) { c.columns = append(c.columns, names...) }}
 }
 
 // Where keeps the rows whose column equals one of values. On a Hive partition column
@@ -46,9 +58,9 @@ func Columns(names ...string) ParquetOption {
 //
 //	sc.ReadParquet(index, rdd.Columns("url"), rdd.Where("subset", "warc"), rdd.Where("fetch_status", 200))
 func Where(column string, values ...any) ParquetOption {
-	return func(c *parquetConfig) {
+	return ParquetOption{"Where", []any{column, values}, func(c *parquetConfig) {
 		c.where = append(c.where, parquet.Condition{Column: column, Values: values})
-	}
+	}}
 }
 
 // PartitionFilter keeps the Hive partition directories for which keep returns true. keep
@@ -63,7 +75,7 @@ func Where(column string, values ...any) ParquetOption {
 //		return !ok || crawl >= "CC-MAIN-2024"
 //	})
 func PartitionFilter(keep func(partition map[string]string) bool) ParquetOption {
-	return func(c *parquetConfig) { c.partitions = append(c.partitions, keep) }
+	return ParquetOption{"PartitionFilter", []any{keep}, func(c *parquetConfig) { c.partitions = append(c.partitions, keep) }}
 }
 
 // RowsAs makes the rows values of the struct type of sample (a struct or a pointer to one)
@@ -83,7 +95,7 @@ func RowsAs(sample any) ParquetOption {
 	if err != nil {
 		panic(fmt.Sprintf("rdd.RowsAs: %v", err))
 	}
-	return func(c *parquetConfig) { c.binder = b }
+	return ParquetOption{"RowsAs", []any{sample}, func(c *parquetConfig) { c.binder = b }}
 }
 
 // MaxSplitBytes sets the most bytes of a file one partition reads (DefaultMaxSplitBytes by
@@ -92,7 +104,7 @@ func MaxSplitBytes(n int64) ParquetOption {
 	if n < 1 {
 		panic(fmt.Sprintf("rdd.MaxSplitBytes: must be at least 1 byte, got %d", n))
 	}
-	return func(c *parquetConfig) { c.splitBytes = n }
+	return ParquetOption{"MaxSplitBytes", []any{n}, func(c *parquetConfig) { c.splitBytes = n }}
 }
 
 // ParquetFile returns the rows of the Parquet files that paths names (a comma-separated
@@ -136,7 +148,9 @@ type parquetSplit struct {
 func (c *Context) readParquet(method, paths string, opts []ParquetOption) *RDD {
 	cfg := &parquetConfig{splitBytes: DefaultMaxSplitBytes}
 	for _, o := range opts {
-		o(cfg)
+		if o.apply != nil {
+			o.apply(cfg)
+		}
 	}
 	if cfg.binder != nil && len(cfg.columns) > 0 {
 		panic(fmt.Sprintf("rdd.%s: RowsAs chooses the columns: do not give Columns too", method))

@@ -264,17 +264,18 @@ var countAggregator = &aggregator{
 
 // CountByKey counts the Pairs of each key.
 func (r *RDD) CountByKey() map[any]int64 {
-	if l := r.onRunner("CountByKey", -1); l != nil {
-		return l.CountByKey()
+	if r.sc.runner != nil {
+		return r.Keys().countsOnRunner("CountByKey")
 	}
 	return r.countBy("CountByKey", r)
 }
 
 // CountByValue counts the occurrences of each distinct element. Elements
-// must be comparable.
+// must be comparable. On a Runner the counting happens on its engine,
+// and only the counts come back.
 func (r *RDD) CountByValue() map[any]int64 {
-	if l := r.onRunner("CountByValue", -1); l != nil {
-		return l.CountByValue()
+	if r.sc.runner != nil {
+		return r.countsOnRunner("CountByValue")
 	}
 	return r.countBy("CountByValue", r.withNilValues("CountByValue"))
 }

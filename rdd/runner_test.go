@@ -105,3 +105,45 @@ func TestStepsDescribeTheLineage(t *testing.T) {
 	check(t, "no sources", step.Sources, []rdd.FuncSource(nil))
 	check(t, "local context", sc.Local(), sc)
 }
+
+func TestCountsAreCountedOnTheRunner(t *testing.T) {
+	runner := &fakeRunner{elems: []any{rdd.KV("a", int64(2)), rdd.KV("b", int64(1))}}
+	sc := rdd.NewContext(rdd.WithRunner(runner))
+	words := sc.Parallelize([]string{"a", "b", "a"})
+	check(t, "CountByValue", words.CountByValue(), map[any]int64{"a": 2, "b": 1})
+	check(t, "CountByValue calls", runner.calls, []string{"Run ReduceByKey"})
+	runner.calls = nil
+	check(t, "CountByKey", words.Map(func(w string) rdd.Pair { return rdd.KV(w, 0) }).CountByKey(), map[any]int64{"a": 2, "b": 1})
+	check(t, "CountByKey calls", runner.calls, []string{"Run ReduceByKey"})
+
+	// What the runner was given: a ReduceByKey of a Map, with functions
+	// that workers find in their own rdd package.
+	var asked *rdd.RDD
+	sc = rdd.NewContext(rdd.WithRunner(runFunc(func(r *rdd.RDD) { asked = r })))
+	sc.Parallelize([]string{"a"}).CountByValue()
+	mapped := asked.Step().Parents[0]
+	check(t, "the lineage", []string{asked.Step().Method, mapped.Step().Method}, []string{"ReduceByKey", "Map"})
+	for _, step := range []rdd.Step{mapped.Step(), asked.Step()} {
+		prog, err := step.Sources[0].Program()
+		if err != nil || prog.Builtin == "" {
+			t.Fatalf("%s's function has no builtin program: %+v, %v", step.Method, prog, err)
+		}
+		fn, ok := rdd.BuiltinFunc(prog.Builtin)
+		if !ok || reflect.ValueOf(fn).Pointer() != reflect.ValueOf(step.Args[0]).Pointer() {
+			t.Errorf("BuiltinFunc(%q) is not %s's function", prog.Builtin, step.Method)
+		}
+	}
+}
+
+// runFunc is a Runner that notes the RDD it runs and gives nothing.
+type runFunc func(r *rdd.RDD)
+
+func (f runFunc) Name() string { return "noting" }
+func (f runFunc) Run(_ context.Context, r *rdd.RDD, _ int) ([]any, error) {
+	f(r)
+	return nil, nil
+}
+func (f runFunc) Count(context.Context, *rdd.RDD) (int64, error) { return 0, nil }
+func (f runFunc) SaveAsTextFile(context.Context, *rdd.RDD, string, string) error {
+	return nil
+}
