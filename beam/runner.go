@@ -8,13 +8,16 @@
 //	sc := rdd.NewContext(rdd.WithRunner(beam.New(opts)))     // in a program
 //
 // An action translates the lineage of its RDD into a pipeline: file and
-// collection sources read their partitions on the workers, narrow
-// transformations become ParDos (fused with their source when they follow
+// collection sources (ReadParquet with its options but PartitionFilter)
+// read their partitions on the workers, narrow transformations (Pipe and
+// WarcRecords too) become ParDos (fused with their source when they follow
 // one), ReduceByKey, AggregateByKey, FoldByKey and CombineByKey combiners,
 // GroupByKey a GroupByKey, joins, Cogroup, Distinct, Intersection and the
 // subtractions a CoGroupByKey, Union a Flatten. SortBy and SortByKey run in
-// the notebook when they end the job. Results come back through files in
-// Options.TempDir, which the workers and the notebook must both reach.
+// the notebook when they end the job. Count, CountByValue and CountByKey
+// count on the workers; the other actions bring the elements back. Results
+// come back through files in Options.TempDir, which the workers and the
+// notebook must both reach. Beam keeps no element order.
 //
 // User functions written in notebook cells travel as Go source that the
 // workers (the gosparkling binary itself) interpret once each; the values

@@ -76,6 +76,9 @@ func TestCompiledJobsOnPrism(t *testing.T) {
 		return words(sc).Distinct().SortBy(func(w string) string { return w }, false).Collect()
 	})
 	onBoth(t, "take after sort", func(sc *rdd.Context) any { return words(sc).SortBy(func(w string) string { return w }, true).Take(2) })
+	onBoth(t, "pipe", func(sc *rdd.Context) any {
+		return words(sc).Pipe("tr a-z A-Z", map[string]string{"LC_ALL": "C"}).Collect()
+	})
 	onBoth(t, "count by value", func(sc *rdd.Context) any { return words(sc).CountByValue() })
 	onBoth(t, "count by key", func(sc *rdd.Context) any {
 		return words(sc).KeyBy(func(w string) int { return len(w) }).CountByKey()

@@ -26,7 +26,7 @@ var sources = map[string]bool{"Parallelize": true, "Range": true, "EmptyRDD": tr
 // a shuffle.
 var narrowSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
 	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true, "MapPartitions": true,
-	"MapPartitionsWithIndex": true, "Glom": true, "ZipWithUniqueID": true, "Sample": true, "WarcRecords": true}
+	"MapPartitionsWithIndex": true, "Glom": true, "ZipWithUniqueID": true, "Sample": true, "WarcRecords": true, "Pipe": true}
 
 // combiners and cogroups are the shuffles translated to Beam combiners
 // and to groupings of tagged inputs.
