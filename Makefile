@@ -10,7 +10,7 @@ PORT    ?= 8888
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := bin/versitygw
 
-.PHONY: all build build-beam notebook test vet gotest fmt-check generate clean demo bench
+.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check clean demo bench
 
 all: build
 
@@ -44,7 +44,7 @@ demo: build-beam
 	@echo "HTML copies of the executed notebooks are in notebooks/out/."
 
 ## test: install what the tests need, then run every test (the notebooks included).
-test: fmt-check vet $(VERSITYGW)
+test: fmt-check vet generate-check $(VERSITYGW)
 	scripts/install-deps.sh test
 	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -count=1 -skip TestCompileCells ./...
 	@# Building a %%compile cell's plugin compiles gosparkling's packages anew (a minute or
@@ -70,6 +70,13 @@ bench:
 
 vet:
 	$(GO) vet ./...
+
+## generate-check: fail when the interpreter's symbol tables are older than the API.
+generate-check:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		$(GO) generate ./interp/symbols && git diff --exit-code --stat -- interp/symbols || \
+		{ echo "interp/symbols is stale: run make generate and commit it"; exit 1; }; \
+	fi
 
 fmt-check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -15,6 +15,7 @@ func init() {
 		// function, constant and variable definitions
 		"BinaryFunc":           reflect.ValueOf(rdd.BinaryFunc),
 		"BroadcastOf":          reflect.ValueOf(rdd.BroadcastOf),
+		"BuiltinFunc":          reflect.ValueOf(rdd.BuiltinFunc),
 		"CloneValue":           reflect.ValueOf(rdd.CloneValue),
 		"Columns":              reflect.ValueOf(rdd.Columns),
 		"Compare":              reflect.ValueOf(rdd.Compare),
