@@ -206,6 +206,9 @@ type sourceFn struct {
 	// partition, as the local engine's map side does, instead of one
 	// Beam element per value.
 	Combine *combineFn
+	// Results, when set, are where the partitions' elements go instead
+	// of the output: files named by the partition (see partitionResults).
+	Results *resultFn
 
 	r *rdd.RDD
 }
@@ -230,6 +233,9 @@ func (f *sourceFn) Setup() error {
 func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem)) error {
 	if f.Combine != nil {
 		return f.combinePartition(ctx, int(p), emit)
+	}
+	if f.Results != nil {
+		return f.Results.partitionResults(ctx, f.r, int(p))
 	}
 	return f.r.RunPartition(ctx, int(p), func(x any) bool {
 		emit(Elem{x})

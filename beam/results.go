@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/gosparkling/gosparkling/fileio"
+	"github.com/gosparkling/gosparkling/rdd"
 )
 
 // Results come back from the workers through files: each bundle of the
@@ -31,7 +32,12 @@ func partName(dir, suffix string) string {
 
 // writeFile writes data to a new file of dir, whole or not at all.
 func writeFile(ctx context.Context, dir string, data []byte) error {
-	w, err := fileio.Default().Create(ctx, partName(dir, ""))
+	return writeFileAt(ctx, partName(dir, ""), data)
+}
+
+// writeFileAt writes data to the file path, whole or not at all.
+func writeFileAt(ctx context.Context, path string, data []byte) error {
+	w, err := fileio.Default().Create(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -97,6 +103,53 @@ func (f *resultFn) FinishBundle(ctx context.Context) error {
 	err := writeFile(ctx, f.Dir, f.buf)
 	f.buf = f.buf[:0]
 	return err
+}
+
+// partitionResults writes the elements of partition p of r (at most
+// Limit, or with Count their number) into files of Dir named
+// part-<partition>-<chunk>, which sort in the partitions' order. A
+// retried partition writes the same files again.
+func (f *resultFn) partitionResults(ctx context.Context, r *rdd.RDD, p int) error {
+	chunk := 0
+	name := func() string {
+		chunk++
+		return fmt.Sprintf("%s/part-%010d-%06d", strings.TrimSuffix(f.Dir, "/"), p, chunk-1)
+	}
+	var buf []byte
+	var n int64
+	var failed error
+	err := r.RunPartition(ctx, p, func(x any) bool {
+		if f.Limit >= 0 && n >= f.Limit {
+			return false
+		}
+		n++
+		if f.Count {
+			return true
+		}
+		b, err := encode(x)
+		if err != nil {
+			failed = fmt.Errorf("an element of the result: %w", err)
+			return false
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(b)))
+		buf = append(buf, b...)
+		if len(buf) >= flushSize {
+			failed = writeFileAt(ctx, name(), buf)
+			buf = buf[:0]
+		}
+		return failed == nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case failed != nil:
+		return failed
+	case f.Count && n > 0:
+		return writeFileAt(ctx, name(), binary.AppendUvarint(nil, uint64(n)))
+	case len(buf) > 0:
+		return writeFileAt(ctx, name(), buf)
+	}
+	return nil
 }
 
 // resultFiles lists the result files of dir, sorted.

@@ -274,3 +274,74 @@ func TestTheCrawlIndexOnPrism(t *testing.T) {
 		t.Errorf("PartitionFilter on Beam: %v", err)
 	}
 }
+
+func TestNarrowJobsKeepTheLocalOrder(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := range 2000 {
+		lines = append(lines, fmt.Sprintf("line %d", i))
+	}
+	in := filepath.Join(dir, "in.txt")
+	if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jobs := []struct {
+		name string
+		run  func(sc *rdd.Context) any
+	}{
+		{"Collect", func(sc *rdd.Context) any { return sc.TextFile(in, 5).Map(strings.ToUpper).Collect() }},
+		{"Take", func(sc *rdd.Context) any {
+			return sc.TextFile(in, 5).Filter(func(l string) bool { return l[len(l)-1] == '7' }).Take(7)
+		}},
+		{"Parallelize", func(sc *rdd.Context) any { return sc.Parallelize(lines, 4).Collect() }},
+		{"Count", func(sc *rdd.Context) any { return sc.TextFile(in, 5).Count() }},
+	}
+	local := rdd.NewContext(rdd.WithParallelism(2))
+	onBeam := rdd.NewContext(rdd.WithParallelism(2), rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
+	for _, job := range jobs {
+		want, got := job.run(local), job.run(onBeam)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s on Prism is not in the local order:\n%.200v\nlocally:\n%.200v", job.name, got, want)
+		}
+	}
+}
+
+func TestPartitionResultsComeBackInPartitionOrder(t *testing.T) {
+	sc := rdd.NewContext()
+	r := sc.Range(0, 100, 1, 10)
+	for _, tt := range []struct {
+		name  string
+		limit int
+		want  []any
+	}{
+		{"all", -1, sc.Range(0, 100, 1, 10).Collect()},
+		{"a limit", 15, sc.Range(0, 15).Collect()},
+	} {
+		dir := t.TempDir()
+		res := &resultFn{Dir: dir, Limit: int64(tt.limit)}
+		for p := 9; p >= 0; p-- { // the workers may finish in any order
+			if err := res.partitionResults(context.Background(), r, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := res.partitionResults(context.Background(), r, 3); err != nil { // a retry
+			t.Fatal(err)
+		}
+		got, err := readResults(context.Background(), dir, tt.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: read back %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	dir := t.TempDir()
+	counting := &resultFn{Dir: dir, Limit: -1, Count: true}
+	for p := range 10 {
+		counting.partitionResults(context.Background(), r, p)
+	}
+	counting.partitionResults(context.Background(), r, 0)
+	if n, err := readCount(context.Background(), dir); n != 100 || err != nil {
+		t.Errorf("count %d, %v; want 100", n, err)
+	}
+}

@@ -256,6 +256,13 @@ func (t *translator) chain(r *rdd.RDD) (apache.PCollection, error) {
 // chainWith is chain; on a source, combine combines each partition's
 // values by key before they leave the workers.
 func (t *translator) chainWith(r *rdd.RDD, combine *combineFn) (apache.PCollection, error) {
+	return t.sourceChain(r, &sourceFn{Combine: combine})
+}
+
+// sourceChain translates r as chainWith does, with fn's Combine or
+// Results; with Results the source's ParDo writes them and its output
+// is empty.
+func (t *translator) sourceChain(r *rdd.RDD, fn *sourceFn) (apache.PCollection, error) {
 	var steps []*rdd.RDD
 	base := r
 	for narrowSteps[base.Step().Method] {
@@ -299,7 +306,8 @@ func (t *translator) chainWith(r *rdd.RDD, combine *combineFn) (apache.PCollecti
 		return apache.PCollection{}, err
 	}
 	parts := apache.ParDo(s, &partitionsFn{N: int64(n)}, apache.Impulse(s))
-	fn := &sourceFn{Source: spec, Steps: specs, Parallelism: r.Context().DefaultParallelism(), Partitions: int64(n), Combine: combine}
+	fn.Source, fn.Steps, fn.Parallelism, fn.Partitions = spec, specs, r.Context().DefaultParallelism(), int64(n)
+	// With Results the output stays empty.
 	return apache.ParDo(s, fn, apache.Reshuffle(s, parts)), nil
 }
 
@@ -314,6 +322,28 @@ func (r *Runner) jobDir(name string) (string, error) {
 		return dir, err
 	}
 	return partName(base, "-"+name), nil
+}
+
+// runToResults translates rd, ends it with results and runs the pipeline.
+// When rd reads a source with narrow transformations only, the source's
+// workers write the results of each partition themselves, in files named
+// by the partition: they come back in the local engine's order, and Take
+// takes the first elements.
+func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultFn) error {
+	p, t := newTranslator(r.workersInProcess())
+	defer t.release()
+	if t.readsSource(rd) {
+		if _, err := t.sourceChain(rd, &sourceFn{Results: results}); err != nil {
+			return err
+		}
+		return r.execute(ctx, p)
+	}
+	col, err := t.pcol(rd)
+	if err != nil {
+		return err
+	}
+	apache.ParDo0(t.s.Scope("Collect"), results, col)
+	return r.execute(ctx, p)
 }
 
 // runToFiles translates rd, ends it with sink and runs the pipeline.
@@ -359,9 +389,7 @@ func (r *Runner) Run(ctx context.Context, rd *rdd.RDD, limit int) ([]any, error)
 		return nil, err
 	}
 	defer removeDir(context.Background(), dir)
-	err = r.runToFiles(ctx, rd, func(s apache.Scope, col apache.PCollection) {
-		apache.ParDo0(s.Scope("Collect"), &resultFn{Dir: dir, Limit: int64(limit)}, col)
-	})
+	err = r.runToResults(ctx, rd, &resultFn{Dir: dir, Limit: int64(limit)})
 	if err != nil {
 		return nil, err
 	}
@@ -378,9 +406,7 @@ func (r *Runner) Count(ctx context.Context, rd *rdd.RDD) (int64, error) {
 		return 0, err
 	}
 	defer removeDir(context.Background(), dir)
-	err = r.runToFiles(ctx, rd, func(s apache.Scope, col apache.PCollection) {
-		apache.ParDo0(s.Scope("Count"), &resultFn{Dir: dir, Limit: -1, Count: true}, col)
-	})
+	err = r.runToResults(ctx, rd, &resultFn{Dir: dir, Limit: -1, Count: true})
 	if err != nil {
 		return 0, err
 	}
