@@ -209,6 +209,9 @@ type sourceFn struct {
 	// Results, when set, are where the partitions' elements go instead
 	// of the output: files named by the partition (see partitionResults).
 	Results *resultFn
+	// Save, when set, is where the partitions' text lines go instead of
+	// the output (see savePartition).
+	Save *saveFn
 
 	r *rdd.RDD
 }
@@ -236,6 +239,9 @@ func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem))
 	}
 	if f.Results != nil {
 		return f.Results.partitionResults(ctx, f.r, int(p))
+	}
+	if f.Save != nil {
+		return f.Save.savePartition(ctx, f.r, int(p))
 	}
 	return f.r.RunPartition(ctx, int(p), func(x any) bool {
 		emit(Elem{x})

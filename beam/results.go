@@ -274,20 +274,64 @@ func (f *saveFn) ProcessElement(e Elem) error {
 		}
 		f.bw = bufio.NewWriterSize(f.w, 64<<10)
 	}
-	var err error
-	if s, ok := e.V.(string); ok {
-		_, err = f.bw.WriteString(s)
-	} else {
-		_, err = fmt.Fprint(f.bw, e.V)
-	}
-	if err == nil {
-		err = f.bw.WriteByte('\n')
-	}
+	err := writeLine(f.bw, e.V)
 	if err != nil {
 		f.w.Abort()
 		f.w = nil
 	}
 	return err
+}
+
+// writeLine writes x as SaveAsTextFile writes an element: a line of its
+// fmt.Sprint.
+func writeLine(bw *bufio.Writer, x any) error {
+	var err error
+	if s, ok := x.(string); ok {
+		_, err = bw.WriteString(s)
+	} else {
+		_, err = fmt.Fprint(bw, x)
+	}
+	if err == nil {
+		err = bw.WriteByte('\n')
+	}
+	return err
+}
+
+// savePartition writes the elements of partition p of r as text lines
+// into the file of Dir named by the partition, whole or not at all: the
+// parts sort in the partitions' order, and a retried partition writes
+// its file again.
+func (f *saveFn) savePartition(ctx context.Context, r *rdd.RDD, p int) error {
+	suffix, err := fileio.CodecSuffix(f.Codec)
+	if err != nil {
+		return err
+	}
+	raw, err := fileio.Default().Create(ctx, fmt.Sprintf("%s/part-%010d%s", strings.TrimSuffix(f.Dir, "/"), p, suffix))
+	if err != nil {
+		return err
+	}
+	w, err := fileio.NewEncoder(raw, f.Codec)
+	if err != nil {
+		raw.Abort()
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var failed error
+	err = r.RunPartition(ctx, p, func(x any) bool {
+		failed = writeLine(bw, x)
+		return failed == nil
+	})
+	if err == nil {
+		err = failed
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	return w.Close()
 }
 
 func (f *saveFn) FinishBundle() error {

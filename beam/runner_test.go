@@ -304,6 +304,20 @@ func TestNarrowJobsKeepTheLocalOrder(t *testing.T) {
 			t.Errorf("%s on Prism is not in the local order:\n%.200v\nlocally:\n%.200v", job.name, got, want)
 		}
 	}
+	// A save writes the same part files, one per partition.
+	parts := func(sc *rdd.Context, out string) map[string]string {
+		sc.TextFile(in, 5).Filter(func(l string) bool { return !strings.HasSuffix(l, "0") }).SaveAsTextFile(out, "gzip")
+		files, _ := filepath.Glob(filepath.Join(out, "part-*"))
+		got := map[string]string{}
+		for _, f := range files {
+			got[filepath.Base(f)] = fmt.Sprint(rdd.NewContext().TextFile(f).Collect())
+		}
+		return got
+	}
+	want, got := parts(local, filepath.Join(dir, "local")), parts(onBeam, filepath.Join(dir, "beam"))
+	if len(want) < 5 || !reflect.DeepEqual(got, want) {
+		t.Errorf("saved on Prism:\n%.300v\nlocally:\n%.300v", got, want)
+	}
 }
 
 func TestPartitionResultsComeBackInPartitionOrder(t *testing.T) {

@@ -324,16 +324,18 @@ func (r *Runner) jobDir(name string) (string, error) {
 	return partName(base, "-"+name), nil
 }
 
-// runToResults translates rd, ends it with results and runs the pipeline.
+// runToFiles translates rd, ends it with sink and runs the pipeline.
 // When rd reads a source with narrow transformations only, the source's
-// workers write the results of each partition themselves, in files named
-// by the partition: they come back in the local engine's order, and Take
-// takes the first elements.
-func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultFn) error {
+// workers write the files of each partition themselves instead, as
+// atSource (with its Results or Save) says, in files named by the
+// partition: results come back in the local engine's order, Take takes
+// the first elements, saved parts are the partitions, and a retried
+// partition writes its files again rather than twice.
+func (r *Runner) runToFiles(ctx context.Context, rd *rdd.RDD, atSource *sourceFn, sink func(s apache.Scope, col apache.PCollection)) error {
 	p, t := newTranslator(r.workersInProcess())
 	defer t.release()
 	if t.readsSource(rd) {
-		if _, err := t.sourceChain(rd, &sourceFn{Results: results}); err != nil {
+		if _, err := t.sourceChain(rd, atSource); err != nil {
 			return err
 		}
 		return r.execute(ctx, p)
@@ -342,20 +344,15 @@ func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultF
 	if err != nil {
 		return err
 	}
-	apache.ParDo0(t.s.Scope("Collect"), results, col)
+	sink(t.s, col)
 	return r.execute(ctx, p)
 }
 
-// runToFiles translates rd, ends it with sink and runs the pipeline.
-func (r *Runner) runToFiles(ctx context.Context, rd *rdd.RDD, sink func(s apache.Scope, col apache.PCollection)) error {
-	p, t := newTranslator(r.workersInProcess())
-	defer t.release()
-	col, err := t.pcol(rd)
-	if err != nil {
-		return err
-	}
-	sink(t.s, col)
-	return r.execute(ctx, p)
+// runToResults is runToFiles with results as the sink.
+func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultFn) error {
+	return r.runToFiles(ctx, rd, &sourceFn{Results: results}, func(s apache.Scope, col apache.PCollection) {
+		apache.ParDo0(s.Scope("Collect"), results, col)
+	})
 }
 
 // Run computes rd's elements on Beam (at most limit of them when limit
@@ -432,7 +429,7 @@ func (r *Runner) SaveAsTextFile(ctx context.Context, rd *rdd.RDD, path, codec st
 		return err
 	}
 	defer removeDir(context.Background(), dir)
-	err = r.runToFiles(ctx, rd, func(s apache.Scope, col apache.PCollection) {
+	err = r.runToFiles(ctx, rd, &sourceFn{Save: &saveFn{Dir: dir, Codec: codec}}, func(s apache.Scope, col apache.PCollection) {
 		apache.ParDo0(s.Scope("SaveAsTextFile"), &saveFn{Dir: dir, Codec: codec}, col)
 	})
 	if err != nil {
