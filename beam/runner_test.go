@@ -79,6 +79,11 @@ func TestCompiledJobsOnPrism(t *testing.T) {
 	onBoth(t, "pipe", func(sc *rdd.Context) any {
 		return words(sc).Pipe("tr a-z A-Z", map[string]string{"LC_ALL": "C"}).Collect()
 	})
+	lengths := func(sc *rdd.Context) *rdd.RDD { return words(sc).Map(func(w string) int { return len(w) }) }
+	onBoth(t, "sum", func(sc *rdd.Context) any { return lengths(sc).Sum() })
+	onBoth(t, "max", func(sc *rdd.Context) any { return words(sc).Max() })
+	onBoth(t, "min", func(sc *rdd.Context) any { return words(sc).Min() })
+	onBoth(t, "stats", func(sc *rdd.Context) any { return lengths(sc).Stats().String() })
 	onBoth(t, "count by value", func(sc *rdd.Context) any { return words(sc).CountByValue() })
 	onBoth(t, "count by key", func(sc *rdd.Context) any {
 		return words(sc).KeyBy(func(w string) int { return len(w) }).CountByKey()

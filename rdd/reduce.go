@@ -197,8 +197,12 @@ func (r *RDD) Max(key ...any) any { return r.extreme("Max", 1, key) }
 func (r *RDD) Min(key ...any) any { return r.extreme("Min", -1, key) }
 
 func (r *RDD) extreme(method string, sign int, key []any) any {
-	if l := r.onRunner(method, -1); l != nil {
-		return l.extreme(method, sign, key)
+	if r.sc.runner != nil {
+		if len(key) == 0 || key[0] == nil {
+			reducing := map[int]string{1: "larger", -1: "smaller"}[sign]
+			return r.reducedValueOnRunner(method, "underNil", reducing).extreme(method, sign, nil)
+		}
+		return r.onRunner(method, -1).extreme(method, sign, key)
 	}
 	keyOf := func(x any) any { return x }
 	if len(key) > 0 && key[0] != nil {

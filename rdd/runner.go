@@ -11,8 +11,10 @@ import (
 // Runner reads an RDD's lineage through Step and translates it. Actions on
 // RDDs of a Context made WithRunner call the Runner for the elements and
 // finish in this process: Count and SaveAsTextFile run entirely on the
-// engine, Take(n) brings back at most n elements, and every other action
-// brings back all the elements of the RDD it is called on.
+// engine; CountByValue, CountByKey, Sum, Stats (and Mean, Variance...),
+// and Max and Min without a key func reduce there to what they return;
+// Take(n) brings back at most n elements; every other action brings back
+// all the elements of the RDD it is called on.
 type Runner interface {
 	// Name names the engine in messages, such as "beam (prism)".
 	Name() string
@@ -118,46 +120,6 @@ type FuncProgram struct {
 	// every worker has compiled in (see BuiltinFunc), and the other
 	// fields are empty but Origin.
 	Builtin string
-}
-
-// builtinFuncs are the functions of the package that the lineages of its
-// actions on a Runner use, by name.
-var builtinFuncs = map[string]any{
-	// countOne pairs an element with the count 1.
-	"countOne": func(x any) Pair { return Pair{Key: x, Value: int64(1)} },
-	// addCounts adds two counts.
-	"addCounts": func(a, b int64) int64 { return a + b },
-}
-
-// BuiltinFunc returns the function of this package that a FuncProgram's
-// Builtin names, for workers.
-func BuiltinFunc(name string) (any, bool) {
-	f, ok := builtinFuncs[name]
-	return f, ok
-}
-
-// builtinSource is the FuncSource of a builtin function.
-type builtinSource string
-
-func (b builtinSource) Program() (*FuncProgram, error) {
-	return &FuncProgram{Builtin: string(b), Origin: "rdd." + string(b)}, nil
-}
-
-// withBuiltin returns builtin by name, with its source for SetFuncSources.
-func withBuiltin(name string) (any, FuncSource) { return builtinFuncs[name], builtinSource(name) }
-
-// countsOnRunner counts r's elements by value on the Runner's engine, as
-// a ReduceByKey there, and brings back one Pair per distinct element.
-func (r *RDD) countsOnRunner(action string) map[any]int64 {
-	one, oneSrc := withBuiltin("countOne")
-	add, addSrc := withBuiltin("addCounts")
-	pairs := r.Map(one).SetFuncSources(oneSrc).ReduceByKey(add).SetFuncSources(addSrc)
-	out := map[any]int64{}
-	for _, x := range pairs.onRunner(action, -1).Collect() {
-		kv := x.(Pair)
-		out[kv.Key] = kv.Value.(int64)
-	}
-	return out
 }
 
 // SetFuncSources records the sources of the user functions that the method

@@ -52,8 +52,7 @@ func TestActionsGoToTheRunner(t *testing.T) {
 		{"Collect", func() any { return r.Collect() }, []any{3, 1, 2}, "Run Map"},
 		{"Count", func() any { return r.Count() }, int64(3), "Count Map"},
 		{"Take", func() any { return r.Take(2) }, []any{3, 1}, "Run Map"},
-		{"Sum", func() any { return r.Sum() }, int64(6), "Run Map"},
-		{"Max", func() any { return r.Max() }, 3, "Run Map"},
+		{"Max by a key", func() any { return r.Max(func(x int) int { return -x }) }, 1, "Run Map"},
 		{"TakeOrdered", func() any { return r.TakeOrdered(2) }, []any{1, 2}, "Run Map"},
 		{"Reduce", func() any { return r.Reduce(func(a, b int) int { return a * b }) }, 6, "Run Map"},
 	}
@@ -146,4 +145,60 @@ func (f runFunc) Run(_ context.Context, r *rdd.RDD, _ int) ([]any, error) {
 func (f runFunc) Count(context.Context, *rdd.RDD) (int64, error) { return 0, nil }
 func (f runFunc) SaveAsTextFile(context.Context, *rdd.RDD, string, string) error {
 	return nil
+}
+
+// inProcessRunner is an engine that runs the lineage it is given in this
+// process, partition by partition, as a Runner's workers would, noting
+// the method of each RDD it runs.
+type inProcessRunner struct{ ran []string }
+
+func (e *inProcessRunner) Name() string { return "in-process" }
+
+func (e *inProcessRunner) Run(ctx context.Context, r *rdd.RDD, limit int) ([]any, error) {
+	e.ran = append(e.ran, r.Step().Method)
+	var out []any
+	for p := range r.GetNumPartitions() {
+		if err := r.RunPartition(ctx, p, func(x any) bool { out = append(out, x); return true }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (e *inProcessRunner) Count(ctx context.Context, r *rdd.RDD) (int64, error) {
+	elems, err := e.Run(ctx, r, -1)
+	return int64(len(elems)), err
+}
+
+func (e *inProcessRunner) SaveAsTextFile(context.Context, *rdd.RDD, string, string) error {
+	return errors.New("not here")
+}
+
+func TestAggregatesAreComputedOnTheEngine(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(sc *rdd.Context) any
+	}{
+		{"Sum of ints", func(sc *rdd.Context) any { return sc.Parallelize([]int{1, 2, 3, 4}, 3).Sum() }},
+		{"Sum of mixed numbers", func(sc *rdd.Context) any { return sc.Parallelize([]any{1, 2.5, int8(3)}, 2).Sum() }},
+		{"Sum of nothing", func(sc *rdd.Context) any { return sc.Parallelize([]int{}).Sum() }},
+		{"Max", func(sc *rdd.Context) any { return sc.Parallelize([]string{"b", "c", "a"}, 2).Max() }},
+		{"Min", func(sc *rdd.Context) any { return sc.Parallelize([]int{5, 2, 9}, 2).Min() }},
+		{"Stats", func(sc *rdd.Context) any { return sc.Parallelize([]float64{1, 2, 3, 10}, 3).Stats().String() }},
+		{"Mean", func(sc *rdd.Context) any { return sc.Parallelize([]int{1, 2, 6}, 2).Mean() }},
+		{"CountByValue", func(sc *rdd.Context) any { return sc.Parallelize([]string{"a", "b", "a"}, 2).CountByValue() }},
+		{"Max of nothing", func(sc *rdd.Context) any {
+			return rdd.Try(func() { sc.Parallelize([]int{}).Max() }).(*rdd.JobError).Cause
+		}},
+		{"Sum of strings", func(sc *rdd.Context) any {
+			err := rdd.Try(func() { sc.Parallelize([]string{"x"}).Sum() })
+			return strings.Contains(err.Error(), "rdd.Sum: element of type string")
+		}},
+	}
+	for _, tt := range tests {
+		engine := &inProcessRunner{}
+		want, got := tt.run(rdd.NewContext()), tt.run(rdd.NewContext(rdd.WithRunner(engine)))
+		check(t, tt.name, got, want)
+		check(t, tt.name+" ran", engine.ran, []string{"ReduceByKey"})
+	}
 }

@@ -44,8 +44,16 @@ func number(method string, x any) (f float64, i int64, isInt bool) {
 // Sum adds the elements: an int64 when every element is an integer, else
 // a float64. An empty RDD sums to int64(0).
 func (r *RDD) Sum() any {
-	if l := r.onRunner("Sum", -1); l != nil {
-		return l.Sum()
+	if r.sc.runner != nil {
+		total := r.reducedValueOnRunner("Sum", "sumOf", "addSums").Collect()
+		if len(total) == 0 {
+			return int64(0)
+		}
+		t := total[0].([]any)
+		if t[2].(bool) {
+			return t[0].(int64)
+		}
+		return t[1].(float64) + float64(t[0].(int64))
 	}
 	type partial struct {
 		ints   int64
@@ -189,8 +197,12 @@ func pyFloat(f float64) string {
 // Stats computes the count, mean, variance, min and max of the elements,
 // which must be numbers, in one pass.
 func (r *RDD) Stats() StatCounter {
-	if l := r.onRunner("Stats", -1); l != nil {
-		return l.Stats()
+	if r.sc.runner != nil {
+		total := newStatCounter()
+		for _, s := range r.reducedValueOnRunner("Stats", "statsOf", "mergeStats").Collect() {
+			total.merge(statCounterOf(s.([]any)))
+		}
+		return total
 	}
 	n := r.GetNumPartitions()
 	parts := make([]StatCounter, n)
