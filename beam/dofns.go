@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	apache "github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -38,8 +39,11 @@ func init() {
 	register.DoFn3x0[Elem, Elem, func(Elem)](&fromKVFn{})
 	register.DoFn3x1[Elem, func(*Elem) bool, func(Elem), error](&groupFn{})
 	register.Combiner3[accum, Elem, Elem](&combineFn{})
-	register.DoFn1x1[Elem, error](&resultFn{})
-	register.DoFn1x1[Elem, error](&saveFn{})
+	register.Emitter1[string]()
+	register.Iter1[string]()
+	register.DoFn2x1[Elem, func(string), error](&resultFn{})
+	register.DoFn2x1[Elem, func(string), error](&saveFn{})
+	register.DoFn3x1[context.Context, []byte, func(*string) bool, error](&manifestFn{})
 }
 
 func encodeElem(e Elem) ([]byte, error) { return encode(e.V) }
@@ -233,20 +237,36 @@ func (f *sourceFn) Setup() error {
 	return nil
 }
 
-func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem)) error {
-	if f.Combine != nil {
+func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem)) (err error) {
+	defer afterCancel(ctx)
+	switch {
+	case f.Combine != nil:
 		return f.combinePartition(ctx, int(p), emit)
-	}
-	if f.Results != nil {
+	case f.Results != nil:
 		return f.Results.partitionResults(ctx, f.r, int(p))
-	}
-	if f.Save != nil {
+	case f.Save != nil:
 		return f.Save.savePartition(ctx, f.r, int(p))
 	}
 	return f.r.RunPartition(ctx, int(p), func(x any) bool {
 		emit(Elem{x})
 		return true
 	})
+}
+
+// harnessShutdown is how long a bundle stopped by its job's cancellation
+// waits before it ends.
+const harnessShutdown = 250 * time.Millisecond
+
+// afterCancel waits, when ctx was cancelled, for Beam's Go harness to shut
+// its control stream down before the bundle ends: the harness checks that
+// it is not shutting down, then sends the bundle's response on a channel
+// that the shutdown closes, and a response sent as it shuts down is a
+// send on a closed channel, which would kill the process (the kernel).
+// Once the harness has begun to shut down, it sends no response.
+func afterCancel(ctx context.Context) {
+	if ctx.Err() != nil {
+		time.Sleep(harnessShutdown)
+	}
 }
 
 // combinePartition emits the combined values of each key of partition p.

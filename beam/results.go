@@ -11,17 +11,49 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 	"strings"
+
+	apache "github.com/apache/beam/sdks/v2/go/pkg/beam"
 
 	"github.com/gosparkling/gosparkling/fileio"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
-// Results come back from the workers through files: each bundle of the
-// last stage writes what it produced into a file of its own under a
-// directory of the job (atomically, so a file is whole or absent), and the
-// notebook reads them all when the pipeline is done.
+// Results come back from the workers through files under a directory of
+// the job, each written atomically, so that a file is whole or absent.
+// When the last stage reads a source, its workers write each partition's
+// files under names of the partition; a retried partition writes the same
+// files again. Otherwise each bundle of the last stage writes files of its
+// own and outputs their names, and a last step writes the names that
+// successful bundles gave into the directory's manifest: the notebook
+// reads the files the manifest names, and those of a failed attempt at a
+// bundle are left out.
+
+// manifestName is the name of the manifest in a job's directory.
+const manifestName = "manifest"
+
+// manifestFn writes the names of the files the bundles of the stage
+// before wrote, as its side input has them, into Dir's manifest.
+type manifestFn struct{ Dir string }
+
+func (f *manifestFn) ProcessElement(ctx context.Context, _ []byte, names func(*string) bool) error {
+	var list []string
+	var name string
+	for names(&name) {
+		list = append(list, name)
+	}
+	slices.Sort(list)
+	return writeFileAt(ctx, strings.TrimSuffix(f.Dir, "/")+"/"+manifestName, []byte(strings.Join(list, "\n")))
+}
+
+// commitFiles ends a pipeline whose col holds the names of the files its
+// last stage wrote into dir with its manifest.
+func commitFiles(s apache.Scope, dir string, names apache.PCollection) {
+	apache.ParDo0(s, &manifestFn{Dir: dir}, apache.Impulse(s), apache.SideInput{Input: names})
+}
 
 // partName returns a new unique name of a result file in dir.
 func partName(dir, suffix string) string {
@@ -30,9 +62,11 @@ func partName(dir, suffix string) string {
 	return strings.TrimSuffix(dir, "/") + "/part-" + hex.EncodeToString(b[:]) + suffix
 }
 
-// writeFile writes data to a new file of dir, whole or not at all.
-func writeFile(ctx context.Context, dir string, data []byte) error {
-	return writeFileAt(ctx, partName(dir, ""), data)
+// writeFile writes data to a new file of dir, whole or not at all, and
+// returns its path.
+func writeFile(ctx context.Context, dir string, data []byte) (string, error) {
+	path := partName(dir, "")
+	return path, writeFileAt(ctx, path, data)
 }
 
 // writeFileAt writes data to the file path, whole or not at all.
@@ -49,7 +83,8 @@ func writeFileAt(ctx context.Context, path string, data []byte) error {
 }
 
 // resultFn writes the elements of each bundle (at most Limit of them when
-// Limit >= 0), or with Count only their number, into files of Dir.
+// Limit >= 0), or with Count only their number, into files of Dir, and
+// outputs their paths.
 type resultFn struct {
 	Dir   string
 	Limit int64
@@ -63,11 +98,11 @@ type resultFn struct {
 // they go to a file.
 const flushSize = 16 << 20
 
-func (f *resultFn) StartBundle() {
+func (f *resultFn) StartBundle(_ func(string)) {
 	f.buf, f.n = f.buf[:0], 0
 }
 
-func (f *resultFn) ProcessElement(e Elem) error {
+func (f *resultFn) ProcessElement(e Elem, wrote func(string)) error {
 	if f.Count {
 		f.n++
 		return nil
@@ -83,25 +118,31 @@ func (f *resultFn) ProcessElement(e Elem) error {
 	f.buf = append(f.buf, b...)
 	f.n++
 	if len(f.buf) >= flushSize {
-		err := writeFile(context.Background(), f.Dir, f.buf)
-		f.buf = f.buf[:0]
-		return err
+		return f.flush(context.Background(), f.buf, wrote)
 	}
 	return nil
 }
 
-func (f *resultFn) FinishBundle(ctx context.Context) error {
+func (f *resultFn) FinishBundle(ctx context.Context, wrote func(string)) error {
 	if f.Count {
 		if f.n == 0 {
 			return nil
 		}
-		return writeFile(ctx, f.Dir, binary.AppendUvarint(nil, uint64(f.n)))
+		return f.flush(ctx, binary.AppendUvarint(nil, uint64(f.n)), wrote)
 	}
 	if len(f.buf) == 0 {
 		return nil
 	}
-	err := writeFile(ctx, f.Dir, f.buf)
+	return f.flush(ctx, f.buf, wrote)
+}
+
+// flush writes data into a new file and outputs its path.
+func (f *resultFn) flush(ctx context.Context, data []byte, wrote func(string)) error {
+	path, err := writeFile(ctx, f.Dir, data)
 	f.buf = f.buf[:0]
+	if err == nil {
+		wrote(path)
+	}
 	return err
 }
 
@@ -152,9 +193,28 @@ func (f *resultFn) partitionResults(ctx context.Context, r *rdd.RDD, p int) erro
 	return nil
 }
 
-// resultFiles lists the result files of dir, sorted.
+// resultFiles returns the result files of dir, sorted: those its
+// manifest names when it has one, else those it holds.
 func resultFiles(ctx context.Context, dir string) ([]fileio.FileInfo, error) {
-	files, err := fileio.Default().Expand(ctx, strings.TrimSuffix(dir, "/")+"/part-*")
+	dir = strings.TrimSuffix(dir, "/")
+	m := fileio.Default()
+	rc, err := m.OpenRaw(ctx, dir+"/"+manifestName)
+	if err == nil {
+		defer rc.Close()
+		data, err := io.ReadAll(rc)
+		if err != nil {
+			return nil, fmt.Errorf("reading the manifest of %s: %w", dir, err)
+		}
+		var files []fileio.FileInfo
+		for _, path := range strings.Fields(string(data)) {
+			files = append(files, fileio.FileInfo{Path: path})
+		}
+		return files, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("reading the manifest of %s: %w", dir, err)
+	}
+	files, err := m.Expand(ctx, dir+"/part-*")
 	if errors.Is(err, fileio.ErrNoMatch) {
 		return nil, nil
 	}
@@ -244,27 +304,30 @@ func removeDir(ctx context.Context, dir string) {
 	for _, fi := range files {
 		remover.Remove(ctx, fi.Path)
 	}
+	remover.Remove(ctx, strings.TrimSuffix(dir, "/")+"/"+manifestName)
 }
 
 // saveFn writes the elements of each bundle as text lines, as
-// SaveAsTextFile does, into a file of Dir.
+// SaveAsTextFile does, into a file of Dir, and outputs its path.
 type saveFn struct {
 	Dir   string
 	Codec string
 
-	w  fileio.FileWriter
-	bw *bufio.Writer
+	w    fileio.FileWriter
+	bw   *bufio.Writer
+	path string
 }
 
-func (f *saveFn) StartBundle() { f.w, f.bw = nil, nil }
+func (f *saveFn) StartBundle(_ func(string)) { f.w, f.bw, f.path = nil, nil, "" }
 
-func (f *saveFn) ProcessElement(e Elem) error {
+func (f *saveFn) ProcessElement(e Elem, _ func(string)) error {
 	if f.w == nil {
 		suffix, err := fileio.CodecSuffix(f.Codec)
 		if err != nil {
 			return err
 		}
-		raw, err := fileio.Default().Create(context.Background(), partName(f.Dir, suffix))
+		f.path = partName(f.Dir, suffix)
+		raw, err := fileio.Default().Create(context.Background(), f.path)
 		if err != nil {
 			return err
 		}
@@ -334,7 +397,7 @@ func (f *saveFn) savePartition(ctx context.Context, r *rdd.RDD, p int) error {
 	return w.Close()
 }
 
-func (f *saveFn) FinishBundle() error {
+func (f *saveFn) FinishBundle(wrote func(string)) error {
 	if f.w == nil {
 		return nil
 	}
@@ -344,7 +407,11 @@ func (f *saveFn) FinishBundle() error {
 		w.Abort()
 		return err
 	}
-	return w.Close()
+	if err := w.Close(); err != nil {
+		return err
+	}
+	wrote(f.path)
+	return nil
 }
 
 // publish copies the part files of staged into a new output directory at

@@ -4,6 +4,7 @@ package beam
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -362,5 +363,53 @@ func TestPartitionResultsComeBackInPartitionOrder(t *testing.T) {
 	counting.partitionResults(context.Background(), r, 0)
 	if n, err := readCount(context.Background(), dir); n != 100 || err != nil {
 		t.Errorf("count %d, %v; want 100", n, err)
+	}
+}
+
+func TestTheManifestLeavesOutFailedBundlesFiles(t *testing.T) {
+	ctx := context.Background()
+	write := func(dir string, elems ...any) string {
+		var buf []byte
+		for _, x := range elems {
+			b, err := encode(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			buf = append(binary.AppendUvarint(buf, uint64(len(b))), b...)
+		}
+		path, err := writeFile(ctx, dir, buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	tests := []struct {
+		name     string
+		manifest []int // which of the three files it names; nil: no manifest
+		want     []any
+	}{
+		{"no manifest: every file", nil, []any{"a", "b", "c"}},
+		{"two of three", []int{0, 2}, []any{"a", "c"}},
+		{"an empty one", []int{}, nil},
+	}
+	for _, tt := range tests {
+		dir := t.TempDir()
+		paths := []string{write(dir, "a"), write(dir, "b"), write(dir, "c")}
+		if tt.manifest != nil {
+			var named []string
+			for _, i := range tt.manifest {
+				named = append(named, paths[i])
+			}
+			if err := os.WriteFile(filepath.Join(dir, manifestName), []byte(strings.Join(named, "\n")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := readResults(ctx, dir, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(sorted(got), tt.want) && !(len(got) == 0 && tt.want == nil) {
+			t.Errorf("%s: read %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

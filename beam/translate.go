@@ -351,7 +351,8 @@ func (r *Runner) runToFiles(ctx context.Context, rd *rdd.RDD, atSource *sourceFn
 // runToResults is runToFiles with results as the sink.
 func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultFn) error {
 	return r.runToFiles(ctx, rd, &sourceFn{Results: results}, func(s apache.Scope, col apache.PCollection) {
-		apache.ParDo0(s.Scope("Collect"), results, col)
+		s = s.Scope("Collect")
+		commitFiles(s, results.Dir, apache.ParDo(s, results, col))
 	})
 }
 
@@ -430,7 +431,8 @@ func (r *Runner) SaveAsTextFile(ctx context.Context, rd *rdd.RDD, path, codec st
 	}
 	defer removeDir(context.Background(), dir)
 	err = r.runToFiles(ctx, rd, &sourceFn{Save: &saveFn{Dir: dir, Codec: codec}}, func(s apache.Scope, col apache.PCollection) {
-		apache.ParDo0(s.Scope("SaveAsTextFile"), &saveFn{Dir: dir, Codec: codec}, col)
+		s = s.Scope("SaveAsTextFile")
+		commitFiles(s, dir, apache.ParDo(s, &saveFn{Dir: dir, Codec: codec}, col))
 	})
 	if err != nil {
 		return err
