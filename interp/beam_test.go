@@ -40,6 +40,10 @@ counts.Join(owners).SortByKey(true).Collect()`,
 hits := counts.Map(func(p rdd.Pair) Hit { return Hit{Word: p.Key.(string), N: p.Value.(int)} })
 hits.SortBy(func(h Hit) string { return h.Word }, false).Take(2)`,
 	`lines.FlatMap(words).Distinct().SortBy(func(w string) string { return w }, true).Collect()`,
+	`counts.Values().Reduce(func(a, b int) int { return a + b })`,
+	`extra := 1
+lines.FlatMap(words).Aggregate(0, func(n int, w string) int { return n + len(w) + extra }, func(a, b int) int { return a + b })`,
+	`lines.Map(func(l string) int { return len(l) }).Fold(0, func(a, b int) int { if b > a { return b }; return a })`,
 }
 
 func TestNotebookCellsGiveTheSameResultsOnPrism(t *testing.T) {

@@ -164,6 +164,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		"StartedValue": reflect.ValueOf(func() int { s.startedSignal(); return 0 }),
 		"Stdin":        reflect.ValueOf(&s.stdinReader).Elem(),
 		"Ship":         reflect.ValueOf(s.ship),
+		"ShipAction":   reflect.ValueOf(s.shipAction),
 		"Src":          reflect.ValueOf(s.src),
 	}
 	for name, v := range fastHelpers {

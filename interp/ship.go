@@ -41,6 +41,12 @@ var funcParams = map[string][]int{
 	"SortBy": {0}, "PartitionBy": {1},
 }
 
+// actionFuncParams are the actions whose functions can run on a Runner's
+// engine, and the positions of those among their arguments.
+var actionFuncParams = map[string][]int{
+	"Reduce": {0}, "TreeReduce": {0}, "Fold": {1}, "Aggregate": {1, 2}, "TreeAggregate": {1, 2},
+}
+
 // shipSite is what the rewrite learned of one function argument.
 type shipSite struct {
 	method   string
@@ -141,32 +147,18 @@ func (w *shipRewriter) rewrite(c chunk) string {
 	}
 	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	text := func(n ast.Node) string { return c.src[offset(n.Pos()):offset(n.End())] }
-	var edits []textEdit
-	ast.Inspect(f, func(n ast.Node) bool {
-		if fd, ok := n.(*ast.FuncDecl); ok {
-			return fd.Name.Name == "_" && c.kind == stmtChunk
-		}
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || !w.fast.rddChain(sel.X) {
-			return true
-		}
-		positions, ok := funcParams[sel.Sel.Name]
-		if !ok || call.Ellipsis.IsValid() {
-			return true
-		}
+	// sources returns the Src calls of the function arguments of call at
+	// positions, nil elsewhere; none when it has no function there.
+	sources := func(call *ast.CallExpr, method string, positions []int) []string {
 		srcs := make([]string, 0, len(call.Args))
-		any := false
+		found := false
 		for i, arg := range call.Args {
 			if !slices.Contains(positions, i) {
 				srcs = append(srcs, "nil")
 				continue
 			}
-			any = true
-			site := w.site(sel.Sel.Name, c, fset, arg, unresolved, text)
+			found = true
+			site := w.site(method, c, fset, arg, unresolved, text)
 			w.s.shipSites = append(w.s.shipSites, site)
 			id := len(w.s.shipSites) - 1
 			ptrs := ""
@@ -175,13 +167,42 @@ func (w *shipRewriter) rewrite(c chunk) string {
 			}
 			srcs = append(srcs, "_gosparklingSession.Src("+strconv.Itoa(id)+ptrs+")")
 		}
-		if !any {
+		if !found {
+			return nil
+		}
+		return srcs
+	}
+	// An action's receiver is wrapped: ShipAction(r, srcs...).Reduce(f).
+	// Its closing goes after those of the receiver's own Ship calls,
+	// which end at the same offset.
+	var edits, closings []textEdit
+	ast.Inspect(f, func(n ast.Node) bool {
+		if fd, ok := n.(*ast.FuncDecl); ok {
+			return fd.Name.Name == "_" && c.kind == stmtChunk
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok || call.Ellipsis.IsValid() {
 			return true
 		}
-		edits = append(edits, textEdit{offset(call.Pos()), "_gosparklingSession.Ship("},
-			textEdit{offset(call.End()), ", " + strings.Join(srcs, ", ") + ")"})
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || !w.fast.rddChain(sel.X) {
+			return true
+		}
+		method := sel.Sel.Name
+		if positions, ok := funcParams[method]; ok {
+			if srcs := sources(call, method, positions); srcs != nil {
+				edits = append(edits, textEdit{offset(call.Pos()), "_gosparklingSession.Ship("},
+					textEdit{offset(call.End()), ", " + strings.Join(srcs, ", ") + ")"})
+			}
+		} else if positions, ok := actionFuncParams[method]; ok {
+			if srcs := sources(call, method, positions); srcs != nil {
+				edits = append(edits, textEdit{offset(sel.X.Pos()), "_gosparklingSession.ShipAction("})
+				closings = append(closings, textEdit{offset(sel.X.End()), ", " + strings.Join(srcs, ", ") + ")"})
+			}
+		}
 		return true
 	})
+	edits = append(edits, closings...)
 	if len(edits) == 0 {
 		return c.src
 	}
@@ -418,13 +439,27 @@ func (s *Session) globalValues() (values map[string]reflect.Value) {
 
 // ship and src are the session's Ship and Src.
 func (s *Session) ship(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
+	return r.SetFuncSources(funcSources(srcs)...)
+}
+
+// shipAction records, on a Runner's RDD, the sources of the functions
+// that the action called on it next is given: ShipAction(r, srcs...).Reduce(f).
+func (s *Session) shipAction(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
+	if r == nil || r.Context().Runner() == nil {
+		return r
+	}
+	return r.SetActionSources(funcSources(srcs)...)
+}
+
+// funcSources returns srcs as FuncSources, nil ones nil.
+func funcSources(srcs []*shippedSource) []rdd.FuncSource {
 	out := make([]rdd.FuncSource, len(srcs))
 	for i, src := range srcs {
 		if src != nil {
 			out[i] = src
 		}
 	}
-	return r.SetFuncSources(out...)
+	return out
 }
 
 func (s *Session) src(id int, ptrs ...any) *shippedSource {

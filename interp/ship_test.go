@@ -1,10 +1,14 @@
 package interp
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/traefik/yaegi/interp"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -145,6 +149,71 @@ func TestWorkersKeepPanicFramesOutOfTheirOutput(t *testing.T) {
 		}
 		if kept := out.String() == tt.write; kept != tt.kept {
 			t.Errorf("Write(%q) kept it: %v, want %v", tt.write, kept, tt.kept)
+		}
+	}
+}
+
+// notingEngine is a Runner that runs lineages in this process, partition
+// by partition, noting the method of each RDD it is given.
+type notingEngine struct{ ran []string }
+
+func (e *notingEngine) Name() string { return "noting" }
+
+func (e *notingEngine) Run(ctx context.Context, r *rdd.RDD, limit int) ([]any, error) {
+	e.ran = append(e.ran, r.Step().Method)
+	var out []any
+	for p := range r.GetNumPartitions() {
+		if err := r.RunPartition(ctx, p, func(x any) bool { out = append(out, x); return true }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (e *notingEngine) Count(ctx context.Context, r *rdd.RDD) (int64, error) {
+	elems, err := e.Run(ctx, r, -1)
+	return int64(len(elems)), err
+}
+
+func (e *notingEngine) SaveAsTextFile(context.Context, *rdd.RDD, string, string) error {
+	return errors.New("not here")
+}
+
+func TestActionFunctionsTravelWithTheirSource(t *testing.T) {
+	tests := []struct {
+		cell string
+		want string
+		ran  string
+	}{
+		{"nums.Reduce(func(a, b int) int { return a + b })", "15", "ReduceByKey"},
+		{"nums.Map(func(x int) int { return x * 2 }).TreeReduce(func(a, b int) int { return a + b })", "30", "ReduceByKey"},
+		{"nums.Fold(0, func(a, b int) int { if b > a && b < limit { return b }; return a })", "4", "FoldByKey"},
+		{"nums.Aggregate(0, func(acc, x int) int { return acc + x }, add)", "15", "AggregateByKey"},
+		{"nums.Reduce(add)", "15", "ReduceByKey"},
+		// A function that cannot travel runs here on the elements.
+		{"nums.Reduce(func(a, b int) int { logFile.Name(); return a + b })", "15", "Parallelize"},
+	}
+	s := newSession(t)
+	defer s.Close()
+	engine := &notingEngine{}
+	if err := s.yaegi.Use(interp.Exports{"enginetest/enginetest": {"Engine": reflect.ValueOf(engine)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, cell := range []string{`import "enginetest"`, `import "os"`,
+		`func add(a, b int) int { return a + b }`,
+		"sc = sc.WithRunner(enginetest.Engine)\nnums := sc.Parallelize([]int{1, 2, 3, 4, 5}, 2)\nlimit := 5\nlogFile := os.Stdout"} {
+		if res := execute(t, s, cell); res.err != nil {
+			t.Fatalf("cell %q: %v", cell, res.err)
+		}
+	}
+	for _, tt := range tests {
+		engine.ran = nil
+		res := execute(t, s, tt.cell)
+		if res.err != nil || res.plain != tt.want {
+			t.Errorf("%s = %q, %v; want %s", tt.cell, res.plain, res.err, tt.want)
+		}
+		if len(engine.ran) != 1 || engine.ran[0] != tt.ran {
+			t.Errorf("%s: the engine ran %v, want %s", tt.cell, engine.ran, tt.ran)
 		}
 	}
 }

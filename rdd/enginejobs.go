@@ -108,3 +108,96 @@ func (r *RDD) reducedValueOnRunner(action, pairing, reducing string) *RDD {
 	}
 	return r.sc.Local().Parallelize(values, 1)
 }
+
+// SetActionSources records the sources of the user functions that the
+// next action called on r is given, in argument order, as SetFuncSources
+// does for transformations: interpreters call it just before Reduce,
+// Fold, Aggregate and their Tree forms, so that on a Runner the action
+// runs on the engine. It returns r.
+func (r *RDD) SetActionSources(srcs ...FuncSource) *RDD {
+	r.actionSources.Store(&srcs)
+	return r
+}
+
+// takeActionSources returns the sources SetActionSources recorded for
+// this action, at the positions of its function arguments, and forgets
+// them; nil when any is missing or cannot be shipped (the action then
+// brings the elements back and runs here).
+func (r *RDD) takeActionSources(positions ...int) []FuncSource {
+	p := r.actionSources.Swap(nil)
+	if p == nil {
+		return nil
+	}
+	srcs := *p
+	out := make([]FuncSource, len(positions))
+	for i, at := range positions {
+		if at >= len(srcs) || srcs[at] == nil {
+			return nil
+		}
+		if _, err := srcs[at].Program(); err != nil {
+			return nil
+		}
+		out[i] = srcs[at]
+	}
+	return out
+}
+
+// underNilOnRunner returns r's elements as Pairs under the key nil, for an
+// action that reduces them on the Runner's engine.
+func (r *RDD) underNilOnRunner() *RDD {
+	return r.Map(builtinFuncs["underNil"]).SetFuncSources(builtinSource("underNil"))
+}
+
+// valuesOnRunner runs pairs, Pairs under the key nil, on the Runner's
+// engine for action and returns their values as an RDD of the local
+// Context: one, or none when the RDD had no elements.
+func (r *RDD) valuesOnRunner(action string, pairs *RDD) *RDD {
+	var values []any
+	for _, x := range pairs.onRunner(action, -1).Collect() {
+		values = append(values, x.(Pair).Value)
+	}
+	return r.sc.Local().Parallelize(values, 1)
+}
+
+// reduceOnRunner is Reduce and TreeReduce on a Runner's engine when f has
+// a source: a ReduceByKey under one key; ok is false otherwise.
+func (r *RDD) reduceOnRunner(action string, f any) (_ *RDD, ok bool) {
+	srcs := r.takeActionSources(0)
+	if srcs == nil {
+		return nil, false
+	}
+	return r.valuesOnRunner(action, r.underNilOnRunner().ReduceByKey(f).SetFuncSources(srcs...)), true
+}
+
+// foldOnRunner is Fold on a Runner's engine when f has a source: a
+// FoldByKey under one key, whose result is then folded into zero here.
+func (r *RDD) foldOnRunner(zero, f any) (_ *RDD, ok bool) {
+	srcs := r.takeActionSources(1)
+	if srcs == nil {
+		return nil, false
+	}
+	return r.valuesOnRunner("Fold", r.underNilOnRunner().FoldByKey(zero, f).SetFuncSources(nil, srcs[0])), true
+}
+
+// aggregateOnRunner is Aggregate and TreeAggregate on a Runner's engine
+// when seqOp and combOp have sources: an AggregateByKey under one key,
+// whose result is then combined into zero here.
+func (r *RDD) aggregateOnRunner(action string, zero, seqOp, combOp any) (_ *RDD, ok bool) {
+	srcs := r.takeActionSources(1, 2)
+	if srcs == nil {
+		return nil, false
+	}
+	pairs := r.underNilOnRunner().AggregateByKey(zero, seqOp, combOp).SetFuncSources(nil, srcs[0], srcs[1])
+	return r.valuesOnRunner(action, pairs), true
+}
+
+// mergeResults merges the results an engine computed into a copy of zero with
+// merge, as Fold and Aggregate merge their partitions' results.
+func mergeResults(method string, zero, merge any, results []any) any {
+	g := adaptBinary(method, merge)
+	acc := cloneValue(zero)
+	for _, x := range results {
+		acc = g(acc, x)
+	}
+	return acc
+}

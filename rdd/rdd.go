@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // RDD is a Resilient Distributed Dataset: an immutable, partitioned
@@ -49,6 +50,10 @@ type RDD struct {
 	partsMu   sync.Mutex
 	partsN    int
 	partsDone bool
+
+	// actionSources are the sources of the functions of the next action
+	// on r, for Runners (SetActionSources).
+	actionSources atomic.Pointer[[]FuncSource]
 }
 
 // dependency links an RDD to a parent. A nil shuffle means a narrow

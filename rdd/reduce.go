@@ -98,8 +98,11 @@ func treeCombine(parts []any, f binaryFn, depth int) any {
 // commutative and associative. It panics with a *JobError when the RDD is
 // empty.
 func (r *RDD) Reduce(f any) any {
-	if l := r.onRunner("Reduce", -1); l != nil {
-		return l.Reduce(f)
+	if r.sc.runner != nil {
+		if reduced, ok := r.reduceOnRunner("Reduce", f); ok {
+			return reduced.Reduce(f)
+		}
+		return r.onRunner("Reduce", -1).Reduce(f)
 	}
 	return r.reduceWith("Reduce", adaptBinary("Reduce", f))
 }
@@ -107,8 +110,11 @@ func (r *RDD) Reduce(f any) any {
 // TreeReduce is Reduce that merges the partitions' results in a tree of
 // the given depth (default 2).
 func (r *RDD) TreeReduce(f any, depth ...int) any {
-	if l := r.onRunner("TreeReduce", -1); l != nil {
-		return l.TreeReduce(f, depth...)
+	if r.sc.runner != nil {
+		if reduced, ok := r.reduceOnRunner("TreeReduce", f); ok {
+			return reduced.TreeReduce(f, depth...)
+		}
+		return r.onRunner("TreeReduce", -1).TreeReduce(f, depth...)
 	}
 	g := adaptBinary("TreeReduce", f)
 	d := treeDepth("TreeReduce", depth)
@@ -139,8 +145,11 @@ func treeDepth(method string, depth []int) int {
 // partition from a copy of zero and merging the partitions' results into
 // another copy of zero, as Spark's fold does.
 func (r *RDD) Fold(zero any, f any) any {
-	if l := r.onRunner("Fold", -1); l != nil {
-		return l.Fold(zero, f)
+	if r.sc.runner != nil {
+		if folded, ok := r.foldOnRunner(zero, f); ok {
+			return mergeResults("Fold", zero, f, folded.Collect())
+		}
+		return r.onRunner("Fold", -1).Fold(zero, f)
 	}
 	g := adaptBinary("Fold", f)
 	n := r.GetNumPartitions()
@@ -161,8 +170,11 @@ func (r *RDD) Fold(zero any, f any) any {
 // seqOp (func(U, T) U) and merges the partitions' results into another
 // copy of zero with combOp (func(U, U) U), as Spark's aggregate does.
 func (r *RDD) Aggregate(zero any, seqOp, combOp any) any {
-	if l := r.onRunner("Aggregate", -1); l != nil {
-		return l.Aggregate(zero, seqOp, combOp)
+	if r.sc.runner != nil {
+		if aggregated, ok := r.aggregateOnRunner("Aggregate", zero, seqOp, combOp); ok {
+			return mergeResults("Aggregate", zero, combOp, aggregated.Collect())
+		}
+		return r.onRunner("Aggregate", -1).Aggregate(zero, seqOp, combOp)
 	}
 	return r.aggregate("Aggregate", zero, seqOp, combOp, 1)
 }
@@ -170,8 +182,11 @@ func (r *RDD) Aggregate(zero any, seqOp, combOp any) any {
 // TreeAggregate is Aggregate merging the partitions' results in a tree of
 // the given depth (default 2).
 func (r *RDD) TreeAggregate(zero any, seqOp, combOp any, depth ...int) any {
-	if l := r.onRunner("TreeAggregate", -1); l != nil {
-		return l.TreeAggregate(zero, seqOp, combOp, depth...)
+	if r.sc.runner != nil {
+		if aggregated, ok := r.aggregateOnRunner("TreeAggregate", zero, seqOp, combOp); ok {
+			return mergeResults("TreeAggregate", zero, combOp, aggregated.Collect())
+		}
+		return r.onRunner("TreeAggregate", -1).TreeAggregate(zero, seqOp, combOp, depth...)
 	}
 	return r.aggregate("TreeAggregate", zero, seqOp, combOp, treeDepth("TreeAggregate", depth))
 }

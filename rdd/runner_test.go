@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,5 +201,62 @@ func TestAggregatesAreComputedOnTheEngine(t *testing.T) {
 		want, got := tt.run(rdd.NewContext()), tt.run(rdd.NewContext(rdd.WithRunner(engine)))
 		check(t, tt.name, got, want)
 		check(t, tt.name+" ran", engine.ran, []string{"ReduceByKey"})
+	}
+}
+
+// source is a FuncSource that an interpreter would give.
+type source struct{ err error }
+
+func (s source) Program() (*rdd.FuncProgram, error) {
+	return &rdd.FuncProgram{Expr: "func(a, b int) int { return a + b }"}, s.err
+}
+
+func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
+	add := func(a, b int) int { return a + b }
+	nums := func(sc *rdd.Context) *rdd.RDD { return sc.Parallelize([]int{1, 2, 3, 4, 5}, 3) }
+	shippable, unshippable := source{}, source{err: errors.New("it captures f, a *os.File")}
+	tests := []struct {
+		name string
+		srcs []rdd.FuncSource // as the interpreter records them
+		run  func(r *rdd.RDD) any
+		ran  string
+	}{
+		{"Reduce", []rdd.FuncSource{shippable}, func(r *rdd.RDD) any { return r.Reduce(add) }, "ReduceByKey"},
+		{"TreeReduce", []rdd.FuncSource{shippable}, func(r *rdd.RDD) any { return r.TreeReduce(add) }, "ReduceByKey"},
+		{"Fold", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Fold(10, add) }, "FoldByKey"},
+		{"Aggregate", []rdd.FuncSource{nil, shippable, shippable}, func(r *rdd.RDD) any {
+			return r.Aggregate([]int{}, func(acc []int, x int) []int { return append(acc, x) },
+				func(a, b []int) []int { return append(a, b...) }).([]int)
+		}, "AggregateByKey"},
+		{"TreeAggregate", []rdd.FuncSource{nil, shippable, shippable}, func(r *rdd.RDD) any {
+			return r.TreeAggregate(0, add, add)
+		}, "AggregateByKey"},
+		{"Reduce without a source", nil, func(r *rdd.RDD) any { return r.Reduce(add) }, "Parallelize"},
+		{"Reduce with an unshippable function", []rdd.FuncSource{unshippable}, func(r *rdd.RDD) any { return r.Reduce(add) }, "Parallelize"},
+		{"Aggregate with one source", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Aggregate(0, add, add) }, "Parallelize"},
+	}
+	for _, tt := range tests {
+		engine := &inProcessRunner{}
+		want := tt.run(nums(rdd.NewContext()))
+		r := nums(rdd.NewContext(rdd.WithRunner(engine)))
+		if tt.srcs != nil {
+			r.SetActionSources(tt.srcs...)
+		}
+		got := tt.run(r)
+		if l, ok := got.([]int); ok { // the engine's order is its own
+			slices.Sort(l)
+			slices.Sort(want.([]int))
+		}
+		check(t, tt.name, got, want)
+		check(t, tt.name+" ran", engine.ran, []string{tt.ran})
+		engine.ran = nil
+		r.Reduce(add)
+		check(t, tt.name+": the next action's sources", engine.ran, []string{"Parallelize"})
+	}
+	sc := rdd.NewContext(rdd.WithRunner(&inProcessRunner{}))
+	check(t, "Fold of nothing", sc.Parallelize([]int{}).SetActionSources(nil, shippable).Fold(7, add), 7)
+	err := rdd.Try(func() { sc.Parallelize([]int{}).SetActionSources(shippable).Reduce(add) })
+	if !errors.Is(err, rdd.ErrEmptyRDD) {
+		t.Errorf("Reduce of nothing on the engine: %v", err)
 	}
 }
