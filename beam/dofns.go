@@ -86,23 +86,29 @@ var (
 
 // resolve returns the function ref names.
 func (f funcRef) resolve() (any, error) {
-	if f.Program != nil && f.Program.Builtin != "" {
-		if fn, ok := rdd.BuiltinFunc(f.Program.Builtin); ok {
-			return fn, nil
-		}
-		return nil, fmt.Errorf("rdd.%s: this worker's rdd package has no function %s: run the notebook's gosparkling version", f.Method, f.Program.Builtin)
-	}
 	if f.Program != nil {
-		c := compile.Load()
-		if c == nil {
-			return nil, fmt.Errorf("rdd.%s: this worker cannot interpret shipped functions: run the gosparkling binary built with -tags beam as the worker", f.Method)
-		}
-		return (*c)(f.Program)
+		return f.program(f.Program)
 	}
 	if fn, ok := localFuncs.Load(f.Local); ok {
 		return fn, nil
 	}
 	return nil, errNoSource(f.Method)
+}
+
+// program returns the function of p, a shipped program or a builtin one.
+func (f funcRef) program(p *rdd.FuncProgram) (any, error) {
+	if p.Builtin != "" {
+		fn, err := rdd.BuiltinFunc(p, f.program)
+		if err != nil {
+			return nil, fmt.Errorf("rdd.%s: %w", f.Method, err)
+		}
+		return fn, nil
+	}
+	c := compile.Load()
+	if c == nil {
+		return nil, fmt.Errorf("rdd.%s: this worker cannot interpret shipped functions: run the gosparkling binary built with -tags beam as the worker", f.Method)
+	}
+	return (*c)(p)
 }
 
 // errNoSource says that method's function cannot run on this worker.

@@ -81,6 +81,10 @@ type Options struct {
 	// Flags are other Beam pipeline flags by name, such as "project",
 	// "region" and "staging_location" for Dataflow.
 	Flags map[string]string
+	// StrictShipping makes every function travel as source even to
+	// workers in this process, as workers elsewhere need: a pipeline
+	// that runs on Prism in loopback mode with it runs on a cluster.
+	StrictShipping bool
 }
 
 // Runner runs the jobs of a Context on Beam; it implements rdd.Runner.
@@ -163,10 +167,10 @@ func (r *Runner) environment() (endpoint, env string) {
 }
 
 // workersInProcess reports whether the workers are this process, which
-// can run functions that have no source.
+// can run functions that have no source (unless StrictShipping).
 func (r *Runner) workersInProcess() bool {
 	_, env := r.environment()
-	return strings.EqualFold(env, "LOOPBACK")
+	return strings.EqualFold(env, "LOOPBACK") && !r.opts.StrictShipping
 }
 
 // execute runs p with the runner's options and waits for it to end.

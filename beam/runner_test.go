@@ -85,6 +85,8 @@ func TestCompiledJobsOnPrism(t *testing.T) {
 	onBoth(t, "max", func(sc *rdd.Context) any { return words(sc).Max() })
 	onBoth(t, "min", func(sc *rdd.Context) any { return words(sc).Min() })
 	onBoth(t, "stats", func(sc *rdd.Context) any { return lengths(sc).Stats().String() })
+	onBoth(t, "top", func(sc *rdd.Context) any { return words(sc).Distinct().Top(2) })
+	onBoth(t, "take ordered", func(sc *rdd.Context) any { return words(sc).Distinct().TakeOrdered(3) })
 	onBoth(t, "count by value", func(sc *rdd.Context) any { return words(sc).CountByValue() })
 	onBoth(t, "count by key", func(sc *rdd.Context) any {
 		return words(sc).KeyBy(func(w string) int { return len(w) }).CountByKey()
@@ -143,6 +145,9 @@ func TestFailuresSayWhatIsWrong(t *testing.T) {
 		{"a compiled function on worker processes", func() {
 			onProcesses(os.Args[0]).Range(0, 10).Map(func(x int64) int64 { return x + 1 }).Count()
 		}, "rdd.Map: its function has no source"},
+		{"a compiled function with StrictShipping", func() {
+			prism(Options{StrictShipping: true}).Range(0, 10).Filter(func(x int64) bool { return x > 1 }).Count()
+		}, "rdd.Filter: its function has no source"},
 		{"a worker command that does not exist", func() {
 			onProcesses(filepath.Join(t.TempDir(), "no-such-gosparkling")).Range(0, 10).Count()
 		}, "the PROCESS environment's command"},

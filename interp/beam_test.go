@@ -44,6 +44,8 @@ hits.SortBy(func(h Hit) string { return h.Word }, false).Take(2)`,
 	`extra := 1
 lines.FlatMap(words).Aggregate(0, func(n int, w string) int { return n + len(w) + extra }, func(a, b int) int { return a + b })`,
 	`lines.Map(func(l string) int { return len(l) }).Fold(0, func(a, b int) int { if b > a { return b }; return a })`,
+	`counts.Top(2, func(p rdd.Pair) string { return p.Key.(string) })`,
+	`counts.Min(func(p rdd.Pair) string { return p.Key.(string) })`,
 }
 
 func TestNotebookCellsGiveTheSameResultsOnPrism(t *testing.T) {
@@ -51,7 +53,7 @@ func TestNotebookCellsGiveTheSameResultsOnPrism(t *testing.T) {
 		s := newSession(t)
 		defer s.Close()
 		if onBeam {
-			if res := execute(t, s, `sc = sc.WithRunner(beam.New(beam.Options{TempDir: `+"`"+t.TempDir()+"`"+`}))`); res.err != nil {
+			if res := execute(t, s, `sc = sc.WithRunner(beam.New(beam.Options{StrictShipping: true, TempDir: `+"`"+t.TempDir()+"`"+`}))`); res.err != nil {
 				t.Fatalf("switching sc to Beam: %v", res.err)
 			}
 		}
@@ -76,7 +78,7 @@ func TestNotebookCellsGiveTheSameResultsOnPrism(t *testing.T) {
 func TestUnshippableClosureIsRefusedOnPrism(t *testing.T) {
 	s := newSession(t)
 	defer s.Close()
-	execute(t, s, `sc = sc.WithRunner(beam.New(beam.Options{TempDir: `+"`"+t.TempDir()+"`"+`}))`)
+	execute(t, s, `sc = sc.WithRunner(beam.New(beam.Options{StrictShipping: true, TempDir: `+"`"+t.TempDir()+"`"+`}))`)
 	path := filepath.Join(t.TempDir(), "log")
 	os.WriteFile(path, nil, 0o644)
 	res := execute(t, s, `logFile, _ := os.Create(`+"`"+path+"`"+`)

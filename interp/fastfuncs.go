@@ -149,7 +149,9 @@ type fastRewriter struct {
 
 // rewrite returns src with the literals wrapped in their helpers.
 func (r *fastRewriter) rewrite(c chunk) string {
-	if c.kind == importChunk || !strings.Contains(c.src, "func(") {
+	// A chunk without literals is still read for the RDDs it assigns,
+	// which the next chunks of the cell may use.
+	if c.kind == importChunk || !strings.Contains(c.src, "=") && !strings.Contains(c.src, "func(") {
 		return c.src
 	}
 	fset, f, prefix, err := parseChunk(c, 0)

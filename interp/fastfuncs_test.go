@@ -48,6 +48,20 @@ func TestFastRewriterWrapsLiteralsOfKnownShapes(t *testing.T) {
 	}
 }
 
+func TestFastRewriterKnowsTheRDDsOfTheCellsEarlierChunks(t *testing.T) {
+	r := &fastRewriter{
+		isPackage: func(string) bool { return false },
+		isRDDVar:  func(name string) bool { return name == "sc" },
+		locals:    map[string]bool{},
+		assigned:  map[string]bool{},
+	}
+	r.rewrite(chunk{kind: stmtChunk, src: "paths := sc.TextFile(p)"})
+	got := r.rewrite(chunk{kind: stmtChunk, src: "paths.Reduce(func(a, b int) int { return a + b })"})
+	if want := `paths.Reduce(_gosparklingSession.FastBinary(func(a, b int) int { return a + b }, "+"))`; got != want {
+		t.Errorf("the second chunk became %q, want %q", got, want)
+	}
+}
+
 func TestFastHelpersKeepTheLiteralWhenTheyHaveNoCompiledFunction(t *testing.T) {
 	same := func(a, b any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
 	addUint := func(a, b uint) uint { return a + b }

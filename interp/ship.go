@@ -45,6 +45,7 @@ var funcParams = map[string][]int{
 // engine, and the positions of those among their arguments.
 var actionFuncParams = map[string][]int{
 	"Reduce": {0}, "TreeReduce": {0}, "Fold": {1}, "Aggregate": {1, 2}, "TreeAggregate": {1, 2},
+	"Top": {1}, "TakeOrdered": {1}, "Max": {0}, "Min": {0},
 }
 
 // shipSite is what the rewrite learned of one function argument.

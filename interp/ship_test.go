@@ -190,6 +190,8 @@ func TestActionFunctionsTravelWithTheirSource(t *testing.T) {
 		{"nums.Fold(0, func(a, b int) int { if b > a && b < limit { return b }; return a })", "4", "FoldByKey"},
 		{"nums.Aggregate(0, func(acc, x int) int { return acc + x }, add)", "15", "AggregateByKey"},
 		{"nums.Reduce(add)", "15", "ReduceByKey"},
+		{"nums.Top(2, func(x int) int { return x % limit })", "   value\n0      4\n1      3\n2 rows × 1 column", "CombineByKey"},
+		{"nums.Max(func(x int) int { return -x })", "1", "CombineByKey"},
 		// A function that cannot travel runs here on the elements.
 		{"nums.Reduce(func(a, b int) int { logFile.Name(); return a + b })", "15", "Parallelize"},
 	}

@@ -1,5 +1,10 @@
 package rdd
 
+import (
+	"fmt"
+	"sort"
+)
+
 // Actions on a Context with a Runner bring back only what they need when
 // the engine can compute the rest: counts, sums, extremes and statistics
 // run there as a ReduceByKey under one key, with functions of this package
@@ -64,26 +69,111 @@ func statCounterOf(f []any) StatCounter {
 	return StatCounter{n: f[0].(int64), mu: f[1].(float64), m2: f[2].(float64), min: f[3].(float64), max: f[4].(float64)}
 }
 
-// BuiltinFunc returns the function of this package that a FuncProgram's
-// Builtin names, for workers.
-func BuiltinFunc(name string) (any, bool) {
-	f, ok := builtinFuncs[name]
-	return f, ok
+// builtinMakers make the builtin functions that take parameters: ints
+// are FuncProgram.Ints, key the function of its program (nil when none).
+var builtinMakers = map[string]func(ints []int, key any) any{
+	// bestOf, bestAdd and bestMerge keep the best ints[0] elements, the
+	// largest when ints[1] is 1, by Compare of key (of the element when
+	// nil): a CombineByKey of lists of Pair{key, element}, as Top and
+	// TakeOrdered run on an engine.
+	"bestOf": func(ints []int, key any) any {
+		keyOf := keyFunc(key)
+		return func(x any) []any { return []any{Pair{Key: keyOf(x), Value: x}} }
+	},
+	"bestAdd": func(ints []int, key any) any {
+		keyOf := keyFunc(key)
+		return func(best []any, x any) []any {
+			return trimBest(append(best, Pair{Key: keyOf(x), Value: x}), ints[0], ints[1] == 1, false)
+		}
+	},
+	"bestMerge": func(ints []int, _ any) any {
+		return func(a, b []any) []any { return trimBest(append(a, b...), ints[0], ints[1] == 1, false) }
+	},
 }
 
-// builtinSource is the FuncSource of a builtin function.
-type builtinSource string
+// keyFunc returns key adapted, or the identity when it is nil.
+func keyFunc(key any) func(any) any {
+	if key != nil {
+		return adaptUnary("Top", key)
+	}
+	return func(x any) any { return x }
+}
+
+// trimBest keeps the best n of Pairs of sort keys and elements when they
+// are many (always with now): it sorts them, largest first when
+// descending, and drops the others.
+func trimBest(best []any, n int, descending, now bool) []any {
+	if !now && len(best) < 2*n+64 {
+		return best
+	}
+	sort.SliceStable(best, func(i, j int) bool {
+		c := Compare(best[i].(Pair).Key, best[j].(Pair).Key)
+		if descending {
+			return c > 0
+		}
+		return c < 0
+	})
+	return best[:min(n, len(best))]
+}
+
+// BuiltinFunc returns the function of this package that p, a Builtin
+// program, names, for workers; resolve turns the program of its function
+// parameter, when it has one, into the function.
+func BuiltinFunc(p *FuncProgram, resolve func(*FuncProgram) (any, error)) (any, error) {
+	if f, ok := builtinFuncs[p.Builtin]; ok {
+		return f, nil
+	}
+	mk, ok := builtinMakers[p.Builtin]
+	if !ok {
+		return nil, fmt.Errorf("this worker's rdd package has no function %s: run the notebook's gosparkling version", p.Builtin)
+	}
+	var key any
+	if p.Expr != "" {
+		var err error
+		if key, err = resolve(&FuncProgram{Imports: p.Imports, Decls: p.Decls, Expr: p.Expr, Origin: p.Origin}); err != nil {
+			return nil, err
+		}
+	}
+	return mk(p.Ints, key), nil
+}
+
+// builtinSource is the FuncSource of a builtin function with its
+// parameters: key is the source of its function parameter, if any.
+type builtinSource struct {
+	name string
+	ints []int
+	key  FuncSource
+}
+
+// builtin returns the source of the builtin function name.
+func builtin(name string) builtinSource { return builtinSource{name: name} }
 
 func (b builtinSource) Program() (*FuncProgram, error) {
-	return &FuncProgram{Builtin: string(b), Origin: "rdd." + string(b)}, nil
+	p := &FuncProgram{Builtin: b.name, Origin: "rdd." + b.name, Ints: b.ints}
+	if b.key != nil {
+		key, err := b.key.Program()
+		if err != nil {
+			return nil, err
+		}
+		p.Imports, p.Decls, p.Expr, p.Origin = key.Imports, key.Decls, key.Expr, key.Origin
+	}
+	return p, nil
+}
+
+// make returns the function b names, made here with key, and b itself.
+func (b builtinSource) make(key any) (any, FuncSource) {
+	if f, ok := builtinFuncs[b.name]; ok {
+		return f, b
+	}
+	return builtinMakers[b.name](b.ints, key), b
 }
 
 // reducedOnRunner maps r's elements to Pairs with the builtin pairing and
 // reduces their values by key with the builtin reducing, on the Runner's
 // engine, for action; it returns the Pairs that come back.
 func (r *RDD) reducedOnRunner(action, pairing, reducing string) []any {
-	pairs := r.Map(builtinFuncs[pairing]).SetFuncSources(builtinSource(pairing)).
-		ReduceByKey(builtinFuncs[reducing]).SetFuncSources(builtinSource(reducing))
+	pairs := r.Map(builtinFuncs[pairing]).SetFuncSources(builtin(pairing)).
+		ReduceByKey(builtinFuncs[reducing]).SetFuncSources(builtin(reducing))
 	return pairs.onRunner(action, -1).Collect()
 }
 
@@ -145,7 +235,7 @@ func (r *RDD) takeActionSources(positions ...int) []FuncSource {
 // underNilOnRunner returns r's elements as Pairs under the key nil, for an
 // action that reduces them on the Runner's engine.
 func (r *RDD) underNilOnRunner() *RDD {
-	return r.Map(builtinFuncs["underNil"]).SetFuncSources(builtinSource("underNil"))
+	return r.Map(builtinFuncs["underNil"]).SetFuncSources(builtin("underNil"))
 }
 
 // valuesOnRunner runs pairs, Pairs under the key nil, on the Runner's
@@ -200,4 +290,45 @@ func mergeResults(method string, zero, merge any, results []any) any {
 		acc = g(acc, x)
 	}
 	return acc
+}
+
+// bestOnRunner is Top (descending) and TakeOrdered on a Runner's engine: a
+// CombineByKey under one key that keeps the best n of each bundle and
+// partition, so that only about n elements come back. A key func, the
+// action's argument at keyAt, must have a source (SetActionSources); ok
+// is false when it has none.
+func (r *RDD) bestOnRunner(method string, n int, descending bool, key []any, keyAt int) (_ []any, ok bool) {
+	var keySrc FuncSource
+	var keyFn any
+	if len(key) > 0 && key[0] != nil {
+		srcs := r.takeActionSources(keyAt)
+		if srcs == nil {
+			return nil, false
+		}
+		keySrc, keyFn = srcs[0], key[0]
+	} else {
+		r.actionSources.Store(nil)
+	}
+	if n <= 0 {
+		return r.sc.Local().EmptyRDD().takeOrdered(method, n, descending, key), true
+	}
+	order := 0
+	if descending {
+		order = 1
+	}
+	params := []int{n, order}
+	create, createSrc := builtinSource{name: "bestOf", ints: params, key: keySrc}.make(keyFn)
+	add, addSrc := builtinSource{name: "bestAdd", ints: params, key: keySrc}.make(keyFn)
+	merge, mergeSrc := builtinSource{name: "bestMerge", ints: params}.make(nil)
+	pairs := r.underNilOnRunner().CombineByKey(create, add, merge).SetFuncSources(createSrc, addSrc, mergeSrc)
+	var best []any
+	for _, list := range r.valuesOnRunner(method, pairs).Collect() {
+		best = append(best, list.([]any)...)
+	}
+	best = trimBest(best, n, descending, true)
+	out := make([]any, len(best))
+	for i, kv := range best {
+		out[i] = kv.(Pair).Value
+	}
+	return out, true
 }

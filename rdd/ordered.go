@@ -18,8 +18,11 @@ type keyed struct {
 // Equal keys keep the RDD's order. Each partition keeps only its n
 // smallest, so memory stays proportional to n.
 func (r *RDD) TakeOrdered(n int, key ...any) []any {
-	if l := r.onRunner("TakeOrdered", -1); l != nil {
-		return l.TakeOrdered(n, key...)
+	if r.sc.runner != nil {
+		if best, ok := r.bestOnRunner("TakeOrdered", n, false, key, 1); ok {
+			return best
+		}
+		return r.onRunner("TakeOrdered", -1).TakeOrdered(n, key...)
 	}
 	return r.takeOrdered("TakeOrdered", n, false, key)
 }
@@ -28,8 +31,11 @@ func (r *RDD) TakeOrdered(n int, key ...any) []any {
 // the elements or of key(element) when a key func is given. Equal keys
 // keep the RDD's order.
 func (r *RDD) Top(n int, key ...any) []any {
-	if l := r.onRunner("Top", -1); l != nil {
-		return l.Top(n, key...)
+	if r.sc.runner != nil {
+		if best, ok := r.bestOnRunner("Top", n, true, key, 1); ok {
+			return best
+		}
+		return r.onRunner("Top", -1).Top(n, key...)
 	}
 	return r.takeOrdered("Top", n, true, key)
 }

@@ -217,6 +217,9 @@ func (r *RDD) extreme(method string, sign int, key []any) any {
 			reducing := map[int]string{1: "larger", -1: "smaller"}[sign]
 			return r.reducedValueOnRunner(method, "underNil", reducing).extreme(method, sign, nil)
 		}
+		if best, ok := r.bestOnRunner(method, 1, sign > 0, key, 0); ok {
+			return r.sc.Local().Parallelize(best, 1).extreme(method, sign, key)
+		}
 		return r.onRunner(method, -1).extreme(method, sign, key)
 	}
 	keyOf := func(x any) any { return x }

@@ -119,9 +119,11 @@ type FuncProgram struct {
 	Expr    string   // an expression of the function: a literal or a name
 	Origin  string   // where the function was written, for messages
 	// Builtin, when set, names instead a function of this package that
-	// every worker has compiled in (see BuiltinFunc), and the other
-	// fields are empty but Origin.
+	// every worker has compiled in (see BuiltinFunc), made with the
+	// parameters Ints and, when Expr is set, the function that Imports,
+	// Decls and Expr are the program of.
 	Builtin string
+	Ints    []int
 }
 
 // SetFuncSources records the sources of the user functions that the method

@@ -1,6 +1,7 @@
 package rdd_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"reflect"
@@ -54,7 +55,7 @@ func TestActionsGoToTheRunner(t *testing.T) {
 		{"Count", func() any { return r.Count() }, int64(3), "Count Map"},
 		{"Take", func() any { return r.Take(2) }, []any{3, 1}, "Run Map"},
 		{"Max by a key", func() any { return r.Max(func(x int) int { return -x }) }, 1, "Run Map"},
-		{"TakeOrdered", func() any { return r.TakeOrdered(2) }, []any{1, 2}, "Run Map"},
+		{"TakeOrdered by a key", func() any { return r.TakeOrdered(2, func(x int) int { return x }) }, []any{1, 2}, "Run Map"},
 		{"Reduce", func() any { return r.Reduce(func(a, b int) int { return a * b }) }, 6, "Run Map"},
 	}
 	for _, tt := range tests {
@@ -128,8 +129,8 @@ func TestCountsAreCountedOnTheRunner(t *testing.T) {
 		if err != nil || prog.Builtin == "" {
 			t.Fatalf("%s's function has no builtin program: %+v, %v", step.Method, prog, err)
 		}
-		fn, ok := rdd.BuiltinFunc(prog.Builtin)
-		if !ok || reflect.ValueOf(fn).Pointer() != reflect.ValueOf(step.Args[0]).Pointer() {
+		fn, err := rdd.BuiltinFunc(prog, nil)
+		if err != nil || reflect.ValueOf(fn).Pointer() != reflect.ValueOf(step.Args[0]).Pointer() {
 			t.Errorf("BuiltinFunc(%q) is not %s's function", prog.Builtin, step.Method)
 		}
 	}
@@ -179,28 +180,33 @@ func TestAggregatesAreComputedOnTheEngine(t *testing.T) {
 	tests := []struct {
 		name string
 		run  func(sc *rdd.Context) any
+		ran  string // "" for ReduceByKey
 	}{
-		{"Sum of ints", func(sc *rdd.Context) any { return sc.Parallelize([]int{1, 2, 3, 4}, 3).Sum() }},
-		{"Sum of mixed numbers", func(sc *rdd.Context) any { return sc.Parallelize([]any{1, 2.5, int8(3)}, 2).Sum() }},
-		{"Sum of nothing", func(sc *rdd.Context) any { return sc.Parallelize([]int{}).Sum() }},
-		{"Max", func(sc *rdd.Context) any { return sc.Parallelize([]string{"b", "c", "a"}, 2).Max() }},
-		{"Min", func(sc *rdd.Context) any { return sc.Parallelize([]int{5, 2, 9}, 2).Min() }},
-		{"Stats", func(sc *rdd.Context) any { return sc.Parallelize([]float64{1, 2, 3, 10}, 3).Stats().String() }},
-		{"Mean", func(sc *rdd.Context) any { return sc.Parallelize([]int{1, 2, 6}, 2).Mean() }},
-		{"CountByValue", func(sc *rdd.Context) any { return sc.Parallelize([]string{"a", "b", "a"}, 2).CountByValue() }},
+		{"Sum of ints", func(sc *rdd.Context) any { return sc.Parallelize([]int{1, 2, 3, 4}, 3).Sum() }, ""},
+		{"Sum of mixed numbers", func(sc *rdd.Context) any { return sc.Parallelize([]any{1, 2.5, int8(3)}, 2).Sum() }, ""},
+		{"Sum of nothing", func(sc *rdd.Context) any { return sc.Parallelize([]int{}).Sum() }, ""},
+		{"Max", func(sc *rdd.Context) any { return sc.Parallelize([]string{"b", "c", "a"}, 2).Max() }, ""},
+		{"Min", func(sc *rdd.Context) any { return sc.Parallelize([]int{5, 2, 9}, 2).Min() }, ""},
+		{"Stats", func(sc *rdd.Context) any { return sc.Parallelize([]float64{1, 2, 3, 10}, 3).Stats().String() }, ""},
+		{"Mean", func(sc *rdd.Context) any { return sc.Parallelize([]int{1, 2, 6}, 2).Mean() }, ""},
+		{"CountByValue", func(sc *rdd.Context) any { return sc.Parallelize([]string{"a", "b", "a"}, 2).CountByValue() }, ""},
+		{"Top", func(sc *rdd.Context) any { return sc.Range(0, 1000, 1, 4).Top(3) }, "CombineByKey"},
+		{"TakeOrdered", func(sc *rdd.Context) any { return sc.Parallelize([]string{"d", "b", "c", "a"}, 3).TakeOrdered(2) }, "CombineByKey"},
+		{"Top of nothing", func(sc *rdd.Context) any { return sc.Parallelize([]int{}).Top(3) }, "CombineByKey"},
 		{"Max of nothing", func(sc *rdd.Context) any {
 			return rdd.Try(func() { sc.Parallelize([]int{}).Max() }).(*rdd.JobError).Cause
-		}},
+		}, ""},
 		{"Sum of strings", func(sc *rdd.Context) any {
 			err := rdd.Try(func() { sc.Parallelize([]string{"x"}).Sum() })
 			return strings.Contains(err.Error(), "rdd.Sum: element of type string")
-		}},
+		}, ""},
 	}
 	for _, tt := range tests {
 		engine := &inProcessRunner{}
 		want, got := tt.run(rdd.NewContext()), tt.run(rdd.NewContext(rdd.WithRunner(engine)))
 		check(t, tt.name, got, want)
-		check(t, tt.name+" ran", engine.ran, []string{"ReduceByKey"})
+		ran := cmp.Or(tt.ran, "ReduceByKey")
+		check(t, tt.name+" ran", engine.ran, []string{ran})
 	}
 }
 
@@ -231,6 +237,18 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 		{"TreeAggregate", []rdd.FuncSource{nil, shippable, shippable}, func(r *rdd.RDD) any {
 			return r.TreeAggregate(0, add, add)
 		}, "AggregateByKey"},
+		{"Top by a key", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any {
+			return r.Top(2, func(x int) int { return -x })
+		}, "CombineByKey"},
+		{"TakeOrdered by a key", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any {
+			return r.TakeOrdered(3, func(x int) int { return x % 3 })
+		}, "CombineByKey"},
+		{"Max by a key", []rdd.FuncSource{shippable}, func(r *rdd.RDD) any {
+			return r.Max(func(x int) int { return x % 4 })
+		}, "CombineByKey"},
+		{"Top by a key without a source", nil, func(r *rdd.RDD) any {
+			return r.Top(2, func(x int) int { return -x })
+		}, "Parallelize"},
 		{"Reduce without a source", nil, func(r *rdd.RDD) any { return r.Reduce(add) }, "Parallelize"},
 		{"Reduce with an unshippable function", []rdd.FuncSource{unshippable}, func(r *rdd.RDD) any { return r.Reduce(add) }, "Parallelize"},
 		{"Aggregate with one source", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Aggregate(0, add, add) }, "Parallelize"},
