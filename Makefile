@@ -51,11 +51,12 @@ test: fmt-check vet generate-check $(VERSITYGW)
 	@# more, the first time): alone, so that it does not starve the notebook tests.
 	$(GO) test -race -count=1 -run TestCompileCells ./interp
 	@# The Beam runner is built only with the beam tag: its packages, the cells that ship
-	@# functions to Prism, and notebooks/beam.ipynb on the local engine and on Prism.
+	@# functions to Prism, notebooks/beam.ipynb on the local engine and on Prism (in the
+	@# kernel, as a job server, with worker processes), commoncrawl.ipynb on worker processes.
 	$(GO) vet -tags beam ./beam . ./interp/...
 	$(GO) test -race -count=1 -tags beam ./beam
 	$(GO) test -race -count=1 -tags beam -run 'Prism|Shipped|Unshippable' ./interp
-	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam' .
+	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam|TestCommonCrawlNotebookOnWorkerProcesses' .
 
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)

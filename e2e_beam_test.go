@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,13 +91,45 @@ func withBeamCell(t *testing.T, path, cell string) string {
 		t.Fatalf("%s has no cell with %q", path, beamSwitch)
 	}
 	nb["cells"] = kept
-	copyPath := filepath.Join(filepath.Dir(path), fmt.Sprintf(".beam-copy-%d-%d.ipynb", os.Getpid(), len(cell)))
-	data, _ = json.Marshal(nb)
+	return writeCopy(t, path, nb)
+}
+
+// withFirstCell writes a copy of the notebook at path, beside it, with
+// cell as its first cell, and returns the copy's path.
+func withFirstCell(t *testing.T, path, cell string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb map[string]any
+	if err := json.Unmarshal(data, &nb); err != nil {
+		t.Fatal(err)
+	}
+	first := map[string]any{"cell_type": "code", "source": cell, "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil}
+	nb["cells"] = append([]any{first}, nb["cells"].([]any)...)
+	return writeCopy(t, path, nb)
+}
+
+// writeCopy writes nb beside the notebook at path, for the test only.
+func writeCopy(t *testing.T, path string, nb map[string]any) string {
+	t.Helper()
+	copyPath := filepath.Join(filepath.Dir(path), fmt.Sprintf(".beam-copy-%d-%s.ipynb", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "-")))
+	data, _ := json.Marshal(nb)
 	if err := os.WriteFile(copyPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.Remove(copyPath) })
 	return copyPath
+}
+
+// processWorkersCell switches sc to Prism with workers in processes of
+// their own: the kernel binary, which has only the shipped source of the
+// notebook's functions.
+func processWorkersCell() string {
+	return "import \"github.com/gosparkling/gosparkling/beam\"\n\n" +
+		"sc = sc.WithRunner(beam.New(beam.Options{Environment: \"PROCESS\", EnvironmentConfig: `{\"command\": \"" + kernelBinary + "\"}`}))\n" +
+		"sc.Runner().Name()"
 }
 
 // startPrism runs `gosparkling prism` on a free port of 127.0.0.1 and
@@ -152,9 +185,7 @@ func TestBeamNotebookGivesTheSameResultsEverywhere(t *testing.T) {
 	// Workers in processes of their own have only the shipped source of
 	// the notebook's functions.
 	processes := timed("Prism with worker processes", func() notebook {
-		return executeNotebook(t, withBeamCell(t, path, "import \"github.com/gosparkling/gosparkling/beam\"\n\n"+
-			"sc = sc.WithRunner(beam.New(beam.Options{Environment: \"PROCESS\", EnvironmentConfig: `{\"command\": \""+kernelBinary+"\"}`}))\n"+
-			"sc.Runner().Name()"))
+		return executeNotebook(t, withBeamCell(t, path, processWorkersCell()))
 	})
 	if len(local) < 6 {
 		t.Fatalf("only %d code cells ran locally", len(local))
@@ -182,6 +213,45 @@ func TestBeamNotebookGivesTheSameResultsEverywhere(t *testing.T) {
 		}
 		if !switched {
 			t.Errorf("%s: no cell switched to Beam", name)
+		}
+	}
+}
+
+// TestCommonCrawlNotebookOnWorkerProcesses runs notebooks/commoncrawl.ipynb
+// on the local engine and, with a first cell that switches sc, on Prism
+// with worker processes, and compares the cells' results. Beam keeps no
+// order after a shuffle: ties among the top elements may come in another
+// order, and a sample is drawn from partitions of its own.
+func TestCommonCrawlNotebookOnWorkerProcesses(t *testing.T) {
+	path := filepath.Join("notebooks", "commoncrawl.ipynb")
+	start := time.Now()
+	local := codeResults(t, executeNotebook(t, path))
+	t.Logf("local engine: %.1f s", time.Since(start).Seconds())
+	start = time.Now()
+	onBeam := codeResults(t, executeNotebook(t, withFirstCell(t, path, processWorkersCell())))
+	t.Logf("Prism with worker processes: %.1f s", time.Since(start).Seconds())
+	if len(local) < 20 {
+		t.Fatalf("only %d code cells ran locally", len(local))
+	}
+	// rowsInAnyOrder returns a table's lines without their row numbers, sorted.
+	rowsInAnyOrder := func(table string) string {
+		lines := strings.Split(table, "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimLeft(strings.TrimLeft(l, "0123456789"), " ")
+		}
+		slices.Sort(lines)
+		return strings.Join(lines, "\n")
+	}
+	for src, want := range local {
+		got := onBeam[src]
+		switch {
+		case strings.Contains(src, "TakeSample") || strings.Contains(src, "ToDebugString"):
+			continue // a sample of other partitions; the lineage's ids and cache
+		case strings.Contains(src, "Top(") || strings.Contains(src, "display.Bar(topDomains"):
+			got, want = rowsInAnyOrder(got), rowsInAnyOrder(want)
+		}
+		if got != want {
+			t.Errorf("cell\n%s\nlocally:\n%s\non worker processes:\n%s", src, want, got)
 		}
 	}
 }
