@@ -15,9 +15,9 @@
 // GroupByKey a GroupByKey, joins, Cogroup, Distinct, Intersection and the
 // subtractions a CoGroupByKey, Union a Flatten. SortBy and SortByKey run in
 // the notebook when they end the job. Count, CountByValue, CountByKey,
-// Sum, Stats, Max and Min (without a key func), and Reduce, Fold and
-// Aggregate with functions written in cells reduce on the workers; the
-// other actions bring the elements back. Results
+// Sum, Stats, Max, Min, Top, TakeOrdered, Reduce, Fold and Aggregate
+// reduce on the workers (with functions written in cells); the other
+// actions bring the elements back. Results
 // come back through files in Options.TempDir, which the workers and the
 // notebook must both reach. Beam keeps no element order.
 //

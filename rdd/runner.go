@@ -12,9 +12,9 @@ import (
 // RDDs of a Context made WithRunner call the Runner for the elements and
 // finish in this process: Count and SaveAsTextFile run entirely on the
 // engine; CountByValue, CountByKey, Sum, Stats (and Mean, Variance...),
-// Max and Min without a key func, and Reduce, Fold and Aggregate (and
-// their Tree forms) when their functions have sources (SetActionSources)
-// reduce there to what they return;
+// Max, Min, Top, TakeOrdered, Reduce, Fold and Aggregate (and their Tree
+// forms) reduce there to what they return, when their functions have
+// sources (SetActionSources);
 // Take(n) brings back at most n elements; every other action brings back
 // all the elements of the RDD it is called on.
 type Runner interface {
