@@ -45,3 +45,29 @@ func BenchmarkWordCount(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTopOfManyKeys compares, on Prism, Top(10) of 50,000 counted
+// keys reduced on the workers with bringing every count back to the
+// notebook and taking the top there, as Top did before it ran on the
+// engine.
+func BenchmarkTopOfManyKeys(b *testing.B) {
+	sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: b.TempDir()})))
+	counts := func() *rdd.RDD {
+		return sc.Range(0, 200_000, 1, 4).Map(func(x int64) rdd.Pair { return rdd.KV(x%50_000, 1) }).
+			ReduceByKey(func(a, b int) int { return a + b })
+	}
+	b.Run("on the workers", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if top := counts().Top(10); len(top) != 10 {
+				b.Fatal(top)
+			}
+		}
+	})
+	b.Run("in the notebook", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if top := sc.Local().Parallelize(counts().Collect()).Top(10); len(top) != 10 {
+				b.Fatal(top)
+			}
+		}
+	})
+}
