@@ -37,7 +37,7 @@ func init() {
 	register.DoFn3x1[context.Context, Elem, func(Elem), error](&chainFn{})
 	register.DoFn2x1[Elem, func(Elem, Elem), error](&toKVFn{})
 	register.DoFn3x0[Elem, Elem, func(Elem)](&fromKVFn{})
-	register.DoFn3x1[Elem, func(*Elem) bool, func(Elem), error](&groupFn{})
+	register.DoFn4x1[context.Context, Elem, func(*Elem) bool, func(Elem), error](&groupFn{})
 	register.Combiner3[accum, Elem, Elem](&combineFn{})
 	register.Emitter1[string]()
 	register.Iter1[string]()
@@ -264,7 +264,8 @@ func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem))
 const harnessShutdown = 250 * time.Millisecond
 
 // afterCancel waits, when ctx was cancelled, for Beam's Go harness to shut
-// its control stream down before the bundle ends: the harness checks that
+// its control stream down before the bundle ends (sources, element
+// chains and groupings check; the other steps end soon after them): the harness checks that
 // it is not shutting down, then sends the bundle's response on a channel
 // that the shutdown closes, and a response sent as it shuts down is a
 // send on a closed channel, which would kill the process (the kernel).
@@ -334,7 +335,11 @@ func (f *chainFn) Setup() error {
 	return nil
 }
 
-func (f *chainFn) ProcessElement(_ context.Context, e Elem, emit func(Elem)) (err error) {
+func (f *chainFn) ProcessElement(ctx context.Context, e Elem, emit func(Elem)) (err error) {
+	if err := ctx.Err(); err != nil {
+		afterCancel(ctx)
+		return err
+	}
 	return f.apply(e.V, func(x any) { emit(Elem{x}) })
 }
 
@@ -470,7 +475,11 @@ type groupFn struct {
 	Inputs int
 }
 
-func (f *groupFn) ProcessElement(k Elem, values func(*Elem) bool, emit func(Elem)) error {
+func (f *groupFn) ProcessElement(ctx context.Context, k Elem, values func(*Elem) bool, emit func(Elem)) error {
+	if err := ctx.Err(); err != nil {
+		afterCancel(ctx)
+		return err
+	}
 	if f.Method == "GroupByKey" || f.Method == "GroupBy" {
 		list := []any{}
 		var v Elem

@@ -137,10 +137,14 @@ func warcRecordsOf(args []any, next func(any, func(any)) error) func(any, func(a
 		if err := rdd.Try(func() { records = sc.WarcRecords(sc.Parallelize([]any{row}, 1), root...) }); err != nil {
 			return err
 		}
+		var failed error
 		err = records.RunPartition(context.Background(), 0, func(rec any) bool {
-			err = next(rec, emit)
-			return err == nil
+			failed = next(rec, emit)
+			return failed == nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return failed
 	}
 }

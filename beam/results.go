@@ -206,8 +206,10 @@ func resultFiles(ctx context.Context, dir string) ([]fileio.FileInfo, error) {
 			return nil, fmt.Errorf("reading the manifest of %s: %w", dir, err)
 		}
 		var files []fileio.FileInfo
-		for _, path := range strings.Fields(string(data)) {
-			files = append(files, fileio.FileInfo{Path: path})
+		for _, path := range strings.Split(string(data), "\n") {
+			if path != "" {
+				files = append(files, fileio.FileInfo{Path: path})
+			}
 		}
 		return files, nil
 	}

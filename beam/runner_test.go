@@ -259,8 +259,8 @@ func TestTheCrawlIndexOnPrism(t *testing.T) {
 	onBoth(t, "WarcRecords after a source", func(sc *rdd.Context) any {
 		return sc.WarcRecords(successes(sc), sampleRoot).Map(uriAndStatus).Collect()
 	})
-	onBoth(t, "WarcRecords after a shuffle", func(sc *rdd.Context) any {
-		rows := successes(sc).Filter(func(row map[string]any) bool { return strings.HasSuffix(row["url"].(string), ".de/") }).
+	shuffledRows := func(sc *rdd.Context) *rdd.RDD {
+		return successes(sc).Filter(func(row map[string]any) bool { return strings.HasSuffix(row["url"].(string), ".de/") }).
 			Map(func(row map[string]any) rdd.Pair {
 				return rdd.KV(row["url"], []any{row["warc_filename"], row["warc_record_offset"], row["warc_record_length"]})
 			}).ReduceByKey(func(a, b []any) []any { return a }).
@@ -268,8 +268,18 @@ func TestTheCrawlIndexOnPrism(t *testing.T) {
 				v := p.Value.([]any)
 				return map[string]any{"warc_filename": v[0], "warc_record_offset": v[1], "warc_record_length": v[2]}
 			})
-		return sc.WarcRecords(rows, sampleRoot).Map(uriAndStatus).Collect()
+	}
+	onBoth(t, "WarcRecords after a shuffle", func(sc *rdd.Context) any {
+		return sc.WarcRecords(shuffledRows(sc), sampleRoot).Map(uriAndStatus).Collect()
 	})
+	onBeam := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
+	err := rdd.Try(func() {
+		sc := onBeam
+		sc.WarcRecords(shuffledRows(sc), sampleRoot).Map(func(r *warc.Record) int { panic("no " + r.TargetURI()) }).Count()
+	})
+	if err == nil || !strings.Contains(err.Error(), "no http") {
+		t.Errorf("a failing Map after WarcRecords after a shuffle: %v", err)
+	}
 	type page struct {
 		URL    string
 		Length int64 `parquet:"warc_record_length"`
@@ -278,7 +288,7 @@ func TestTheCrawlIndexOnPrism(t *testing.T) {
 		return sc.ReadParquet(sampleIndex, rdd.RowsAs(page{})).Map(func(p page) string { return fmt.Sprint(p) }).Collect()
 	})
 	sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
-	err := rdd.Try(func() {
+	err = rdd.Try(func() {
 		sc.ReadParquet(sampleIndex, rdd.PartitionFilter(func(map[string]string) bool { return true })).Count()
 	})
 	if err == nil || !strings.Contains(err.Error(), "the option rdd.PartitionFilter cannot travel") {
@@ -398,7 +408,10 @@ func TestTheManifestLeavesOutFailedBundlesFiles(t *testing.T) {
 		{"an empty one", []int{}, nil},
 	}
 	for _, tt := range tests {
-		dir := t.TempDir()
+		dir := filepath.Join(t.TempDir(), "a temp dir") // paths may have spaces
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
 		paths := []string{write(dir, "a"), write(dir, "b"), write(dir, "c")}
 		if tt.manifest != nil {
 			var named []string

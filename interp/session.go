@@ -430,29 +430,29 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 		}
 	}()
 	s.noteDecls(chunks)
-	var rest []chunk
+	cellVars := map[string]bool{}
+	for _, name := range syntax.defined {
+		cellVars[name] = true
+	}
+	var rest, shipped []chunk
 	rw := newRewriter(s.isIntegerGlobal)
 	fast := s.newFastRewriter()
+	// The shipping rewrite of a chunk follows its fast rewrite, which
+	// knows the RDDs the cell assigned up to that chunk.
+	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
 	for _, c := range chunks {
 		if c.kind != importChunk {
 			c.src, _ = rw.rewriteChunk(c)
 			c.src = fast.rewrite(c)
 			rest = append(rest, c)
+			withShips := c
+			withShips.src = shipper.rewrite(c)
+			shipped = append(shipped, withShips)
 			continue
 		}
 		if err := s.importChunk(ctx, c); err != nil {
 			return nil, err
 		}
-	}
-	cellVars := map[string]bool{}
-	for _, name := range syntax.defined {
-		cellVars[name] = true
-	}
-	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
-	shipped := make([]chunk, len(rest))
-	for i, c := range rest {
-		shipped[i] = c
-		shipped[i].src = shipper.rewrite(c)
 	}
 	progs, lastIsValue, err := s.compileChunks(shipped)
 	if err != nil {

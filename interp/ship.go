@@ -443,13 +443,13 @@ func (s *Session) ship(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
 	return r.SetFuncSources(funcSources(srcs)...)
 }
 
-// shipAction records, on a Runner's RDD, the sources of the functions
-// that the action called on it next is given: ShipAction(r, srcs...).Reduce(f).
+// shipAction returns, for a Runner's RDD, one that carries the sources
+// of the functions of the action called on it: ShipAction(r, srcs...).Reduce(f).
 func (s *Session) shipAction(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
 	if r == nil || r.Context().Runner() == nil {
 		return r
 	}
-	return r.SetActionSources(funcSources(srcs)...)
+	return r.WithActionSources(funcSources(srcs)...)
 }
 
 // funcSources returns srcs as FuncSources, nil ones nil.

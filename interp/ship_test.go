@@ -219,3 +219,18 @@ func TestActionFunctionsTravelWithTheirSource(t *testing.T) {
 		}
 	}
 }
+
+func TestAReassignmentLaterInTheCellKeepsEarlierCallsShipped(t *testing.T) {
+	s := newSession(t)
+	defer s.Close()
+	engine := &notingEngine{}
+	if err := s.yaegi.Use(interp.Exports{"enginetest/enginetest": {"Engine": reflect.ValueOf(engine)}}); err != nil {
+		t.Fatal(err)
+	}
+	execute(t, s, `import "enginetest"`)
+	execute(t, s, `sc = sc.WithRunner(enginetest.Engine)`)
+	res := execute(t, s, "nums := sc.Parallelize([]int{1, 2, 3}, 2)\nbest := nums.Top(1, func(x int) int { return -x })\nnums = nil\nbest")
+	if res.err != nil || len(engine.ran) != 1 || engine.ran[0] != "CombineByKey" {
+		t.Errorf("Top before nums = nil: %v, %q; the engine ran %v, want CombineByKey", res.err, res.plain, engine.ran)
+	}
+}

@@ -199,17 +199,22 @@ func (r *RDD) reducedValueOnRunner(action, pairing, reducing string) *RDD {
 	return r.sc.Local().Parallelize(values, 1)
 }
 
-// SetActionSources records the sources of the user functions that the
-// next action called on r is given, in argument order, as SetFuncSources
-// does for transformations: interpreters call it just before Reduce,
-// Fold, Aggregate and their Tree forms, so that on a Runner the action
-// runs on the engine. It returns r.
-func (r *RDD) SetActionSources(srcs ...FuncSource) *RDD {
-	r.actionSources.Store(&srcs)
-	return r
+// WithActionSources returns an RDD of r's elements, with r's lineage,
+// whose first action is given functions of the sources srcs, in argument
+// order, as SetFuncSources tells those of transformations. Interpreters
+// call the action on it, WithActionSources(r, srcs...).Reduce(f), so that
+// on a Runner Reduce, Fold, Aggregate, Top, TakeOrdered, Max, Min and
+// their Tree forms run on the engine.
+func (r *RDD) WithActionSources(srcs ...FuncSource) *RDD {
+	twin := r.sc.newRDD(r.kind, r.method, []dependency{{rdd: r}})
+	twin.name, twin.callSite, twin.step, twin.partitioner = r.name, r.callSite, r.step, r.partitioner
+	twin.partitions = r.numPartitions
+	twin.compute = func(t *task, p int, emit func(any) bool) { r.iterate(t, p, emit) }
+	twin.actionSources.Store(&srcs)
+	return twin
 }
 
-// takeActionSources returns the sources SetActionSources recorded for
+// takeActionSources returns the sources WithActionSources recorded for
 // this action, at the positions of its function arguments, and forgets
 // them; nil when any is missing or cannot be shipped (the action then
 // brings the elements back and runs here).
@@ -295,7 +300,7 @@ func mergeResults(method string, zero, merge any, results []any) any {
 // bestOnRunner is Top (descending) and TakeOrdered on a Runner's engine: a
 // CombineByKey under one key that keeps the best n of each bundle and
 // partition, so that only about n elements come back. A key func, the
-// action's argument at keyAt, must have a source (SetActionSources); ok
+// action's argument at keyAt, must have a source (WithActionSources); ok
 // is false when it has none.
 func (r *RDD) bestOnRunner(method string, n int, descending bool, key []any, keyAt int) (_ []any, ok bool) {
 	var keySrc FuncSource

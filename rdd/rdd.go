@@ -52,7 +52,7 @@ type RDD struct {
 	partsDone bool
 
 	// actionSources are the sources of the functions of the next action
-	// on r, for Runners (SetActionSources).
+	// on r, for Runners (WithActionSources).
 	actionSources atomic.Pointer[[]FuncSource]
 }
 

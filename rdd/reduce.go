@@ -143,7 +143,9 @@ func treeDepth(method string, depth []int) int {
 
 // Fold merges the elements with f (a func(T, T) T), starting each
 // partition from a copy of zero and merging the partitions' results into
-// another copy of zero, as Spark's fold does.
+// another copy of zero, as Spark's fold does. On a Runner's engine the
+// engine's groups of elements take the place of partitions, so zero must
+// be neutral for f (0 for +, as Spark asks) for the results to agree.
 func (r *RDD) Fold(zero any, f any) any {
 	if r.sc.runner != nil {
 		if folded, ok := r.foldOnRunner(zero, f); ok {
@@ -168,7 +170,9 @@ func (r *RDD) Fold(zero any, f any) any {
 
 // Aggregate folds each partition's elements into a copy of zero with
 // seqOp (func(U, T) U) and merges the partitions' results into another
-// copy of zero with combOp (func(U, U) U), as Spark's aggregate does.
+// copy of zero with combOp (func(U, U) U), as Spark's aggregate does. On
+// a Runner's engine its groups of elements take the place of partitions,
+// so zero must be neutral for the results to agree.
 func (r *RDD) Aggregate(zero any, seqOp, combOp any) any {
 	if r.sc.runner != nil {
 		if aggregated, ok := r.aggregateOnRunner("Aggregate", zero, seqOp, combOp); ok {

@@ -14,7 +14,7 @@ import (
 // engine; CountByValue, CountByKey, Sum, Stats (and Mean, Variance...),
 // Max, Min, Top, TakeOrdered, Reduce, Fold and Aggregate (and their Tree
 // forms) reduce there to what they return, when their functions have
-// sources (SetActionSources);
+// sources (WithActionSources);
 // Take(n) brings back at most n elements; every other action brings back
 // all the elements of the RDD it is called on.
 type Runner interface {

@@ -257,10 +257,11 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 		engine := &inProcessRunner{}
 		want := tt.run(nums(rdd.NewContext()))
 		r := nums(rdd.NewContext(rdd.WithRunner(engine)))
+		acted := r
 		if tt.srcs != nil {
-			r.SetActionSources(tt.srcs...)
+			acted = r.WithActionSources(tt.srcs...)
 		}
-		got := tt.run(r)
+		got := tt.run(acted)
 		if l, ok := got.([]int); ok { // the engine's order is its own
 			slices.Sort(l)
 			slices.Sort(want.([]int))
@@ -268,12 +269,12 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 		check(t, tt.name, got, want)
 		check(t, tt.name+" ran", engine.ran, []string{tt.ran})
 		engine.ran = nil
-		r.Reduce(add)
+		acted.Reduce(add)
 		check(t, tt.name+": the next action's sources", engine.ran, []string{"Parallelize"})
 	}
 	sc := rdd.NewContext(rdd.WithRunner(&inProcessRunner{}))
-	check(t, "Fold of nothing", sc.Parallelize([]int{}).SetActionSources(nil, shippable).Fold(7, add), 7)
-	err := rdd.Try(func() { sc.Parallelize([]int{}).SetActionSources(shippable).Reduce(add) })
+	check(t, "Fold of nothing", sc.Parallelize([]int{}).WithActionSources(nil, shippable).Fold(7, add), 7)
+	err := rdd.Try(func() { sc.Parallelize([]int{}).WithActionSources(shippable).Reduce(add) })
 	if !errors.Is(err, rdd.ErrEmptyRDD) {
 		t.Errorf("Reduce of nothing on the engine: %v", err)
 	}
