@@ -65,14 +65,7 @@ func withoutBeam(t *testing.T, path string) string {
 // cell as its Beam cell (none when empty), and returns the copy's path.
 func withBeamCell(t *testing.T, path, cell string) string {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nb map[string]any
-	if err := json.Unmarshal(data, &nb); err != nil {
-		t.Fatal(err)
-	}
+	nb := readNotebookJSON(t, path)
 	var kept []any
 	found := false
 	for _, c := range nb["cells"].([]any) {
@@ -98,6 +91,15 @@ func withBeamCell(t *testing.T, path, cell string) string {
 // cell as its first cell, and returns the copy's path.
 func withFirstCell(t *testing.T, path, cell string) string {
 	t.Helper()
+	nb := readNotebookJSON(t, path)
+	first := map[string]any{"cell_type": "code", "source": cell, "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil}
+	nb["cells"] = append([]any{first}, nb["cells"].([]any)...)
+	return writeCopy(t, path, nb)
+}
+
+// readNotebookJSON reads the notebook at path as generic JSON, to edit.
+func readNotebookJSON(t *testing.T, path string) map[string]any {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -106,9 +108,7 @@ func withFirstCell(t *testing.T, path, cell string) string {
 	if err := json.Unmarshal(data, &nb); err != nil {
 		t.Fatal(err)
 	}
-	first := map[string]any{"cell_type": "code", "source": cell, "metadata": map[string]any{}, "outputs": []any{}, "execution_count": nil}
-	nb["cells"] = append([]any{first}, nb["cells"].([]any)...)
-	return writeCopy(t, path, nb)
+	return nb
 }
 
 // writeCopy writes nb beside the notebook at path, for the test only.

@@ -98,6 +98,7 @@ func New(opts Options) *Runner {
 		opts.Runner = "prism"
 	}
 	opts.Runner = strings.ToLower(opts.Runner)
+	opts.LogLevel = strings.ToLower(opts.LogLevel)
 	if opts.LogLevel == "" {
 		opts.LogLevel = "warn"
 	}
@@ -175,6 +176,12 @@ func (r *Runner) workersInProcess() bool {
 
 // execute runs p with the runner's options and waits for it to end.
 func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
+	// Beam exits the process on a level it does not know.
+	switch r.opts.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf(`beam: Options.LogLevel %q is not "debug", "info", "warn" or "error"`, r.opts.LogLevel)
+	}
 	initOnce.Do(func() {
 		beamlog.LogLevel = r.opts.LogLevel
 		apache.Init()

@@ -151,6 +151,9 @@ func TestFailuresSayWhatIsWrong(t *testing.T) {
 		{"a worker command that does not exist", func() {
 			onProcesses(filepath.Join(t.TempDir(), "no-such-gosparkling")).Range(0, 10).Count()
 		}, "the PROCESS environment's command"},
+		{"a log level Beam does not know", func() {
+			prism(Options{LogLevel: "verbose"}).Range(0, 10).Count()
+		}, `Options.LogLevel "verbose"`},
 		{"a PROCESS environment without a command", func() {
 			prism(Options{Environment: "process", EnvironmentConfig: "/usr/bin/gosparkling"}).Range(0, 10).Count()
 		}, `needs EnvironmentConfig {"command"`},

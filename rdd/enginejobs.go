@@ -160,28 +160,27 @@ func (b builtinSource) Program() (*FuncProgram, error) {
 	return p, nil
 }
 
-// make returns the function b names, made here with key, and b itself.
-func (b builtinSource) make(key any) (any, FuncSource) {
+// fn returns the function b names, made here with key, and b itself.
+func (b builtinSource) fn(key any) (any, FuncSource) {
 	if f, ok := builtinFuncs[b.name]; ok {
 		return f, b
 	}
 	return builtinMakers[b.name](b.ints, key), b
 }
 
-// reducedOnRunner maps r's elements to Pairs with the builtin pairing and
-// reduces their values by key with the builtin reducing, on the Runner's
-// engine, for action; it returns the Pairs that come back.
-func (r *RDD) reducedOnRunner(action, pairing, reducing string) []any {
-	pairs := r.Map(builtinFuncs[pairing]).SetFuncSources(builtin(pairing)).
+// reducedPairs maps r's elements to Pairs with the builtin pairing and
+// reduces their values by key with the builtin reducing: a lineage for
+// the Runner's engine.
+func (r *RDD) reducedPairs(pairing, reducing string) *RDD {
+	return r.Map(builtinFuncs[pairing]).SetFuncSources(builtin(pairing)).
 		ReduceByKey(builtinFuncs[reducing]).SetFuncSources(builtin(reducing))
-	return pairs.onRunner(action, -1).Collect()
 }
 
 // countsOnRunner counts r's elements by value on the Runner's engine and
 // brings back one Pair per distinct element.
 func (r *RDD) countsOnRunner(action string) map[any]int64 {
 	out := map[any]int64{}
-	for _, x := range r.reducedOnRunner(action, "countOne", "addCounts") {
+	for _, x := range r.reducedPairs("countOne", "addCounts").onRunner(action, -1).Collect() {
 		kv := x.(Pair)
 		out[kv.Key] = kv.Value.(int64)
 	}
@@ -189,14 +188,10 @@ func (r *RDD) countsOnRunner(action string) map[any]int64 {
 }
 
 // reducedValueOnRunner returns, as an RDD of the local Context, the one
-// value r's elements reduce to on the Runner's engine, or none when r has
-// no elements.
+// value r's elements reduce to on the Runner's engine under the key nil,
+// or none when r has no elements.
 func (r *RDD) reducedValueOnRunner(action, pairing, reducing string) *RDD {
-	var values []any
-	for _, x := range r.reducedOnRunner(action, pairing, reducing) {
-		values = append(values, x.(Pair).Value)
-	}
-	return r.sc.Local().Parallelize(values, 1)
+	return r.valuesOnRunner(action, r.reducedPairs(pairing, reducing))
 }
 
 // WithActionSources returns an RDD of r's elements, with r's lineage,
@@ -311,8 +306,6 @@ func (r *RDD) bestOnRunner(method string, n int, descending bool, key []any, key
 			return nil, false
 		}
 		keySrc, keyFn = srcs[0], key[0]
-	} else {
-		r.actionSources.Store(nil)
 	}
 	if n <= 0 {
 		return r.sc.Local().EmptyRDD().takeOrdered(method, n, descending, key), true
@@ -322,9 +315,9 @@ func (r *RDD) bestOnRunner(method string, n int, descending bool, key []any, key
 		order = 1
 	}
 	params := []int{n, order}
-	create, createSrc := builtinSource{name: "bestOf", ints: params, key: keySrc}.make(keyFn)
-	add, addSrc := builtinSource{name: "bestAdd", ints: params, key: keySrc}.make(keyFn)
-	merge, mergeSrc := builtinSource{name: "bestMerge", ints: params}.make(nil)
+	create, createSrc := builtinSource{name: "bestOf", ints: params, key: keySrc}.fn(keyFn)
+	add, addSrc := builtinSource{name: "bestAdd", ints: params, key: keySrc}.fn(keyFn)
+	merge, mergeSrc := builtinSource{name: "bestMerge", ints: params}.fn(nil)
 	pairs := r.underNilOnRunner().CombineByKey(create, add, merge).SetFuncSources(createSrc, addSrc, mergeSrc)
 	var best []any
 	for _, list := range r.valuesOnRunner(method, pairs).Collect() {
