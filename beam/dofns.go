@@ -222,11 +222,17 @@ type sourceFn struct {
 	// Save, when set, is where the partitions' text lines go instead of
 	// the output (see savePartition).
 	Save *saveFn
+	inJob
 
-	r *rdd.RDD
+	r        *rdd.RDD
+	setupErr error
 }
 
 func (f *sourceFn) Setup() error {
+	return f.setupFailed(f.setup(), &f.setupErr)
+}
+
+func (f *sourceFn) setup() error {
 	r, err := f.Source.call(workerContext(f.Parallelism))
 	if err != nil {
 		return err
@@ -243,19 +249,26 @@ func (f *sourceFn) Setup() error {
 	return nil
 }
 
-func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem)) (err error) {
+func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem)) error {
 	defer afterCancel(ctx)
-	switch {
-	case f.Combine != nil:
-		return f.combinePartition(ctx, int(p), emit)
-	case f.Results != nil:
-		return f.Results.partitionResults(ctx, f.r, int(p))
-	case f.Save != nil:
-		return f.Save.savePartition(ctx, f.r, int(p))
-	}
-	return f.r.RunPartition(ctx, int(p), func(x any) bool {
-		emit(Elem{x})
-		return true
+	return f.run(func() error {
+		if f.setupErr != nil {
+			return f.setupErr
+		}
+		ctx, stop := f.context(ctx)
+		defer stop()
+		switch {
+		case f.Combine != nil:
+			return f.combinePartition(ctx, int(p), emit)
+		case f.Results != nil:
+			return f.Results.partitionResults(ctx, f.r, int(p))
+		case f.Save != nil:
+			return f.Save.savePartition(ctx, f.r, int(p))
+		}
+		return f.r.RunPartition(ctx, int(p), func(x any) bool {
+			emit(Elem{x})
+			return true
+		})
 	})
 }
 
@@ -265,11 +278,14 @@ const harnessShutdown = 250 * time.Millisecond
 
 // afterCancel waits, when ctx was cancelled, for Beam's Go harness to shut
 // its control stream down before the bundle ends (sources, element
-// chains and groupings check; the other steps end soon after them): the harness checks that
-// it is not shutting down, then sends the bundle's response on a channel
-// that the shutdown closes, and a response sent as it shuts down is a
-// send on a closed channel, which would kill the process (the kernel).
-// Once the harness has begun to shut down, it sends no response.
+// chains and groupings check; the other steps end soon after them): the
+// harness checks that it is not shutting down, then sends the bundle's
+// response on a channel that the shutdown closes, and a response sent as
+// it shuts down is a send on a closed channel, which kills the process.
+// Once the harness has begun to shut down, it sends no response. Jobs
+// with a guard (see jobGuard) are cancelled on Beam only when they do not
+// drain within drainTimeout; this narrows the window then, and for
+// worker processes.
 func afterCancel(ctx context.Context) {
 	if ctx.Err() != nil {
 		time.Sleep(harnessShutdown)
@@ -318,8 +334,10 @@ func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem))
 // chainFn applies element-wise transformations.
 type chainFn struct {
 	Steps []stepSpec
+	inJob
 
-	apply func(x any, emit func(any)) error
+	apply    func(x any, emit func(any)) error
+	setupErr error
 }
 
 func (f *chainFn) Setup() error {
@@ -327,7 +345,7 @@ func (f *chainFn) Setup() error {
 	for i := len(f.Steps) - 1; i >= 0; i-- {
 		next, err := elementStep(f.Steps[i], apply)
 		if err != nil {
-			return err
+			return f.setupFailed(err, &f.setupErr)
 		}
 		apply = next
 	}
@@ -335,12 +353,17 @@ func (f *chainFn) Setup() error {
 	return nil
 }
 
-func (f *chainFn) ProcessElement(ctx context.Context, e Elem, emit func(Elem)) (err error) {
+func (f *chainFn) ProcessElement(ctx context.Context, e Elem, emit func(Elem)) error {
 	if err := ctx.Err(); err != nil {
 		afterCancel(ctx)
 		return err
 	}
-	return f.apply(e.V, func(x any) { emit(Elem{x}) })
+	return f.run(func() error {
+		if f.setupErr != nil {
+			return f.setupErr
+		}
+		return f.apply(e.V, func(x any) { emit(Elem{x}) })
+	})
 }
 
 // elementSteps are the transformations a chainFn applies.
@@ -439,9 +462,14 @@ type toKVFn struct {
 	Method string
 	Tag    int
 	AsKey  bool
+	inJob
 }
 
 func (f *toKVFn) ProcessElement(e Elem, emit func(Elem, Elem)) error {
+	return f.run(func() error { return f.toKV(e, emit) })
+}
+
+func (f *toKVFn) toKV(e Elem, emit func(Elem, Elem)) error {
 	k, v := e.V, any(nil)
 	if !f.AsKey {
 		kv, ok := e.V.(rdd.Pair)
@@ -473,6 +501,7 @@ func (f *fromKVFn) ProcessElement(k, v Elem, emit func(Elem)) {
 type groupFn struct {
 	Method string
 	Inputs int
+	inJob
 }
 
 func (f *groupFn) ProcessElement(ctx context.Context, k Elem, values func(*Elem) bool, emit func(Elem)) error {
@@ -480,6 +509,10 @@ func (f *groupFn) ProcessElement(ctx context.Context, k Elem, values func(*Elem)
 		afterCancel(ctx)
 		return err
 	}
+	return f.run(func() error { return f.group(k, values, emit) })
+}
+
+func (f *groupFn) group(k Elem, values func(*Elem) bool, emit func(Elem)) error {
 	if f.Method == "GroupByKey" || f.Method == "GroupBy" {
 		list := []any{}
 		var v Elem
@@ -551,6 +584,7 @@ type combineFn struct {
 	Precombined bool
 	Zero        []byte    // the encoded zero value of AggregateByKey and FoldByKey
 	Funcs       []funcRef // ReduceByKey: f; FoldByKey: f; AggregateByKey: seq, comb; CombineByKey: create, mergeValue, mergeCombiners
+	inJob
 
 	once    sync.Once
 	initErr error
@@ -598,23 +632,33 @@ func (f *combineFn) init() error {
 }
 
 // guarded runs do, turning a panic (a user function's, or a failed
-// conversion) into a panic naming the method, which Beam reports.
-func (f *combineFn) guarded(do func() accum) accum {
-	if err := f.init(); err != nil {
+// conversion) into an error naming the method. Without a job guard it
+// panics with it, which Beam reports; with one it stops the job, and the
+// accumulator a stays as it was.
+func (f *combineFn) guarded(a accum, do func() accum) accum {
+	out := a
+	err := f.run(func() (err error) {
+		if err := f.init(); err != nil {
+			return err
+		}
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("rdd.%s: %v", f.Method, r)
+			}
+		}()
+		out = do()
+		return nil
+	})
+	if err != nil {
 		panic(err)
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			panic(fmt.Sprintf("rdd.%s: %v", f.Method, r))
-		}
-	}()
-	return do()
+	return out
 }
 
 func (f *combineFn) CreateAccumulator() accum { return accum{} }
 
 func (f *combineFn) AddInput(a accum, v Elem) accum {
-	return f.guarded(func() accum {
+	return f.guarded(a, func() accum {
 		switch {
 		case !a.Set && f.Precombined:
 			return accum{Set: true, V: v.V}
@@ -628,7 +672,7 @@ func (f *combineFn) AddInput(a accum, v Elem) accum {
 }
 
 func (f *combineFn) MergeAccumulators(a, b accum) accum {
-	return f.guarded(func() accum {
+	return f.guarded(a, func() accum {
 		switch {
 		case !a.Set:
 			return b

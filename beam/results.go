@@ -37,9 +37,16 @@ const manifestName = "manifest"
 
 // manifestFn writes the names of the files the bundles of the stage
 // before wrote, as its side input has them, into Dir's manifest.
-type manifestFn struct{ Dir string }
+type manifestFn struct {
+	Dir string
+	inJob
+}
 
 func (f *manifestFn) ProcessElement(ctx context.Context, _ []byte, names func(*string) bool) error {
+	return f.run(func() error { return f.write(ctx, names) })
+}
+
+func (f *manifestFn) write(ctx context.Context, names func(*string) bool) error {
 	var list []string
 	var name string
 	for names(&name) {
@@ -51,8 +58,8 @@ func (f *manifestFn) ProcessElement(ctx context.Context, _ []byte, names func(*s
 
 // commitFiles ends a pipeline whose col holds the names of the files its
 // last stage wrote into dir with its manifest.
-func commitFiles(s apache.Scope, dir string, names apache.PCollection) {
-	apache.ParDo0(s, &manifestFn{Dir: dir}, apache.Impulse(s), apache.SideInput{Input: names})
+func (t *translator) commitFiles(s apache.Scope, dir string, names apache.PCollection) {
+	apache.ParDo0(s, member(t, &manifestFn{Dir: dir}), apache.Impulse(s), apache.SideInput{Input: names})
 }
 
 // partName returns a new unique name of a result file in dir.
@@ -89,6 +96,7 @@ type resultFn struct {
 	Dir   string
 	Limit int64
 	Count bool
+	inJob
 
 	buf []byte
 	n   int64
@@ -103,6 +111,10 @@ func (f *resultFn) StartBundle(_ func(string)) {
 }
 
 func (f *resultFn) ProcessElement(e Elem, wrote func(string)) error {
+	return f.run(func() error { return f.add(e, wrote) })
+}
+
+func (f *resultFn) add(e Elem, wrote func(string)) error {
 	if f.Count {
 		f.n++
 		return nil
@@ -124,6 +136,10 @@ func (f *resultFn) ProcessElement(e Elem, wrote func(string)) error {
 }
 
 func (f *resultFn) FinishBundle(ctx context.Context, wrote func(string)) error {
+	return f.run(func() error { return f.finish(ctx, wrote) })
+}
+
+func (f *resultFn) finish(ctx context.Context, wrote func(string)) error {
 	if f.Count {
 		if f.n == 0 {
 			return nil
@@ -314,6 +330,7 @@ func removeDir(ctx context.Context, dir string) {
 type saveFn struct {
 	Dir   string
 	Codec string
+	inJob
 
 	w    fileio.FileWriter
 	bw   *bufio.Writer
@@ -323,6 +340,10 @@ type saveFn struct {
 func (f *saveFn) StartBundle(_ func(string)) { f.w, f.bw, f.path = nil, nil, "" }
 
 func (f *saveFn) ProcessElement(e Elem, _ func(string)) error {
+	return f.run(func() error { return f.write(e) })
+}
+
+func (f *saveFn) write(e Elem) error {
 	if f.w == nil {
 		suffix, err := fileio.CodecSuffix(f.Codec)
 		if err != nil {
@@ -400,6 +421,15 @@ func (f *saveFn) savePartition(ctx context.Context, r *rdd.RDD, p int) error {
 }
 
 func (f *saveFn) FinishBundle(wrote func(string)) error {
+	err := f.run(func() error { return f.finish(wrote) })
+	if f.w != nil { // the job stopped: the part is not needed
+		f.w.Abort()
+		f.w = nil
+	}
+	return err
+}
+
+func (f *saveFn) finish(wrote func(string)) error {
 	if f.w == nil {
 		return nil
 	}

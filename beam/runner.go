@@ -167,15 +167,29 @@ func (r *Runner) environment() (endpoint, env string) {
 	return endpoint, env
 }
 
+// harnessInProcess reports whether Beam's worker harness runs in this
+// process (LOOPBACK).
+func (r *Runner) harnessInProcess() bool {
+	_, env := r.environment()
+	return strings.EqualFold(env, "LOOPBACK")
+}
+
 // workersInProcess reports whether the workers are this process, which
 // can run functions that have no source (unless StrictShipping).
 func (r *Runner) workersInProcess() bool {
-	_, env := r.environment()
-	return strings.EqualFold(env, "LOOPBACK") && !r.opts.StrictShipping
+	return r.harnessInProcess() && !r.opts.StrictShipping
 }
 
-// execute runs p with the runner's options and waits for it to end.
-func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
+// drainTimeout is how long an interrupted job with a guard may take to
+// stop its DoFns before Beam cancels it.
+const drainTimeout = 5 * time.Second
+
+// execute runs p with the runner's options and waits for it to end. With
+// a guard (workers in this process), the job is not cancelled on Beam
+// when ctx is: its DoFns stop and it ends as a job does (see jobGuard),
+// unless it takes longer than drainTimeout; the guard's error, if any, is
+// the job's.
+func (r *Runner) execute(ctx context.Context, p *apache.Pipeline, guard *jobGuard) error {
 	// Beam exits the process on a level it does not know.
 	switch r.opts.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -206,6 +220,31 @@ func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
 			return fmt.Errorf("beam flag %s=%s: %w", name, value, err)
 		}
 	}
+	jobCtx := ctx
+	if guard != nil {
+		var cancel context.CancelFunc
+		jobCtx, cancel = context.WithCancel(context.WithoutCancel(ctx))
+		defer cancel()
+		stop := context.AfterFunc(ctx, func() {
+			guard.fail(ctx.Err())
+			time.AfterFunc(drainTimeout, cancel)
+		})
+		defer stop()
+	}
+	err := r.run(jobCtx, p, endpoint)
+	if err != nil && ctx.Err() != nil {
+		return errors.Join(ctx.Err(), err)
+	}
+	if guard != nil {
+		if stopped := guard.Err(); stopped != nil {
+			return stopped
+		}
+	}
+	return shortJobError(err)
+}
+
+// run runs p on the runner at endpoint.
+func (r *Runner) run(ctx context.Context, p *apache.Pipeline, endpoint string) error {
 	var err error
 	switch r.opts.Runner {
 	case "prism":
@@ -221,10 +260,7 @@ func (r *Runner) execute(ctx context.Context, p *apache.Pipeline) error {
 	default:
 		_, err = apache.Run(ctx, r.opts.Runner, p)
 	}
-	if err != nil && ctx.Err() != nil {
-		return errors.Join(ctx.Err(), err)
-	}
-	return shortJobError(err)
+	return err
 }
 
 // jobError is a failed job's error as the notebook shows it: what the

@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,6 +188,55 @@ func TestCancelStopsTheJob(t *testing.T) {
 	sc.SetJobContext(nil)
 	if n := sc.Range(0, 10).Count(); n != 10 {
 		t.Errorf("the next job counts %d, want 10", n)
+	}
+}
+
+// TestFailedJobsEndWithNoBundleRunning checks that a job on workers of
+// this process that fails or is interrupted returns only once every
+// bundle has ended: Beam's harness cannot stop while bundles run (see
+// jobGuard).
+func TestFailedJobsEndWithNoBundleRunning(t *testing.T) {
+	tests := []struct {
+		name      string
+		fail      bool // a second input fails while the first runs
+		interrupt bool
+		want      string
+	}{
+		{"a function that fails", true, false, "user function panicked: 2 fails"},
+		{"an interrupt", false, true, context.Canceled.Error()},
+	}
+	for _, tt := range tests {
+		var started, ended atomic.Int64
+		slow := func(x int) int {
+			started.Add(1)
+			defer ended.Add(1)
+			time.Sleep(400 * time.Millisecond)
+			return x
+		}
+		failing := func(x int) int {
+			time.Sleep(100 * time.Millisecond)
+			panic(fmt.Sprint(x, " fails"))
+		}
+		sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
+		ctx, cancel := context.WithCancel(context.Background())
+		sc.SetJobContext(ctx)
+		if tt.interrupt {
+			time.AfterFunc(150*time.Millisecond, cancel)
+		}
+		err := rdd.Try(func() {
+			job := sc.Parallelize([]int{0, 1}, 2).Map(slow)
+			if tt.fail {
+				job = job.Union(sc.Parallelize([]int{2}, 1).Map(failing))
+			}
+			job.Count()
+		})
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want one saying %q", tt.name, err, tt.want)
+		}
+		if s, e := started.Load(), ended.Load(); s == 0 || s != e {
+			t.Errorf("%s: the job returned with %d of the %d calls it started still running", tt.name, s-e, s)
+		}
 	}
 }
 

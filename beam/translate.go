@@ -44,18 +44,36 @@ type translator struct {
 	// workersInProcess is whether the workers are this process, which
 	// can run functions without source.
 	workersInProcess bool
+	// guard, when the harness runs in this process, is the job's (see
+	// jobGuard): its DoFns stop the job there instead of failing it.
+	guard *jobGuard
 }
 
-func newTranslator(workersInProcess bool) (*apache.Pipeline, *translator) {
+func (r *Runner) newTranslator() (*apache.Pipeline, *translator) {
 	p, s := apache.NewPipelineWithRoot()
-	return p, &translator{s: s, cols: map[*rdd.RDD]apache.PCollection{}, workersInProcess: workersInProcess}
+	t := &translator{s: s, cols: map[*rdd.RDD]apache.PCollection{}, workersInProcess: r.workersInProcess()}
+	if r.harnessInProcess() {
+		t.guard = newJobGuard()
+	}
+	return p, t
 }
 
-// release forgets the job's functions without source.
+// release forgets the job's functions without source and its guard.
 func (t *translator) release() {
 	for _, id := range t.local {
 		localFuncs.Delete(id)
 	}
+	if t.guard != nil {
+		t.guard.release()
+	}
+}
+
+// member makes fn a DoFn of the job's guard, if it has one.
+func member[F jobMember](t *translator, fn F) F {
+	if t.guard != nil {
+		fn.joinJob(t.guard.id)
+	}
+	return fn
 }
 
 // fail is a translation error naming the method and where it was called.
@@ -200,8 +218,8 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			}
 			fn.Precombined = true
 		}
-		kv := apache.ParDo(s, &toKVFn{Method: m, Tag: -1}, c)
-		combined := apache.CombinePerKey(s, fn, kv)
+		kv := apache.ParDo(s, member(t, &toKVFn{Method: m, Tag: -1}), c)
+		combined := apache.CombinePerKey(s, member(t, fn), kv)
 		return apache.ParDo(s, &fromKVFn{}, combined), nil
 	case m == "GroupByKey" || m == "GroupBy":
 		c, err := parent(0)
@@ -213,10 +231,10 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			if err != nil {
 				return c, err
 			}
-			c = apache.ParDo(s, &chainFn{Steps: []stepSpec{spec}}, c)
+			c = apache.ParDo(s, member(t, &chainFn{Steps: []stepSpec{spec}}), c)
 		}
-		grouped := apache.GroupByKey(s, apache.ParDo(s, &toKVFn{Method: m, Tag: -1}, c))
-		return apache.ParDo(s, &groupFn{Method: m}, grouped), nil
+		grouped := apache.GroupByKey(s, apache.ParDo(s, member(t, &toKVFn{Method: m, Tag: -1}), c))
+		return apache.ParDo(s, member(t, &groupFn{Method: m}), grouped), nil
 	case m == "Distinct" || cogroups[m]:
 		asKey := m == "Distinct" || m == "Intersection" || m == "Subtract"
 		var tagged []apache.PCollection
@@ -225,13 +243,13 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			if err != nil {
 				return c, err
 			}
-			tagged = append(tagged, apache.ParDo(s, &toKVFn{Method: m, Tag: i, AsKey: asKey}, c))
+			tagged = append(tagged, apache.ParDo(s, member(t, &toKVFn{Method: m, Tag: i, AsKey: asKey}), c))
 		}
 		all := tagged[0]
 		if len(tagged) > 1 {
 			all = apache.Flatten(s, tagged...)
 		}
-		return apache.ParDo(s, &groupFn{Method: m, Inputs: len(tagged)}, apache.GroupByKey(s, all)), nil
+		return apache.ParDo(s, member(t, &groupFn{Method: m, Inputs: len(tagged)}), apache.GroupByKey(s, all)), nil
 	case m == "SortBy" || m == "SortByKey":
 		return apache.PCollection{}, fail(r, "sorting runs on Beam only as the last transformation of a job: sort the result in the notebook, or end the job with the sort")
 	}
@@ -288,7 +306,7 @@ func (t *translator) sourceChain(r *rdd.RDD, fn *sourceFn) (apache.PCollection, 
 				return in, fmt.Errorf("rdd.%s cannot run on Beam after a shuffle or a union: Beam has no partitions there", sp.Method)
 			}
 		}
-		return apache.ParDo(s, &chainFn{Steps: specs}, in), nil
+		return apache.ParDo(s, member(t, &chainFn{Steps: specs}), in), nil
 	}
 	src := base.Step()
 	if src.Method == "Parallelize" {
@@ -308,7 +326,7 @@ func (t *translator) sourceChain(r *rdd.RDD, fn *sourceFn) (apache.PCollection, 
 	parts := apache.ParDo(s, &partitionsFn{N: int64(n)}, apache.Impulse(s))
 	fn.Source, fn.Steps, fn.Parallelism, fn.Partitions = spec, specs, r.Context().DefaultParallelism(), int64(n)
 	// With Results the output stays empty.
-	return apache.ParDo(s, fn, apache.Reshuffle(s, parts)), nil
+	return apache.ParDo(s, member(t, fn), apache.Reshuffle(s, parts)), nil
 }
 
 // jobDir makes a directory of the job's result files.
@@ -331,28 +349,28 @@ func (r *Runner) jobDir(name string) (string, error) {
 // partition: results come back in the local engine's order, Take takes
 // the first elements, saved parts are the partitions, and a retried
 // partition writes its files again rather than twice.
-func (r *Runner) runToFiles(ctx context.Context, rd *rdd.RDD, atSource *sourceFn, sink func(s apache.Scope, col apache.PCollection)) error {
-	p, t := newTranslator(r.workersInProcess())
+func (r *Runner) runToFiles(ctx context.Context, rd *rdd.RDD, atSource *sourceFn, sink func(t *translator, col apache.PCollection)) error {
+	p, t := r.newTranslator()
 	defer t.release()
 	if t.readsSource(rd) {
 		if _, err := t.sourceChain(rd, atSource); err != nil {
 			return err
 		}
-		return r.execute(ctx, p)
+		return r.execute(ctx, p, t.guard)
 	}
 	col, err := t.pcol(rd)
 	if err != nil {
 		return err
 	}
-	sink(t.s, col)
-	return r.execute(ctx, p)
+	sink(t, col)
+	return r.execute(ctx, p, t.guard)
 }
 
 // runToResults is runToFiles with results as the sink.
 func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultFn) error {
-	return r.runToFiles(ctx, rd, &sourceFn{Results: results}, func(s apache.Scope, col apache.PCollection) {
-		s = s.Scope("Collect")
-		commitFiles(s, results.Dir, apache.ParDo(s, results, col))
+	return r.runToFiles(ctx, rd, &sourceFn{Results: results}, func(t *translator, col apache.PCollection) {
+		s := t.s.Scope("Collect")
+		t.commitFiles(s, results.Dir, apache.ParDo(s, member(t, results), col))
 	})
 }
 
@@ -430,9 +448,9 @@ func (r *Runner) SaveAsTextFile(ctx context.Context, rd *rdd.RDD, path, codec st
 		return err
 	}
 	defer removeDir(context.Background(), dir)
-	err = r.runToFiles(ctx, rd, &sourceFn{Save: &saveFn{Dir: dir, Codec: codec}}, func(s apache.Scope, col apache.PCollection) {
-		s = s.Scope("SaveAsTextFile")
-		commitFiles(s, dir, apache.ParDo(s, &saveFn{Dir: dir, Codec: codec}, col))
+	err = r.runToFiles(ctx, rd, &sourceFn{Save: &saveFn{Dir: dir, Codec: codec}}, func(t *translator, col apache.PCollection) {
+		s := t.s.Scope("SaveAsTextFile")
+		t.commitFiles(s, dir, apache.ParDo(s, member(t, &saveFn{Dir: dir, Codec: codec}), col))
 	})
 	if err != nil {
 		return err
