@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -207,21 +208,30 @@ func TestFailedJobsEndWithNoBundleRunning(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var started, ended atomic.Int64
+		running := make(chan struct{})
+		var once sync.Once
 		slow := func(x int) int {
 			started.Add(1)
 			defer ended.Add(1)
+			once.Do(func() { close(running) })
 			time.Sleep(400 * time.Millisecond)
 			return x
 		}
+		whenRunning := func() {
+			select {
+			case <-running:
+			case <-time.After(10 * time.Second):
+			}
+		}
 		failing := func(x int) int {
-			time.Sleep(100 * time.Millisecond)
+			whenRunning()
 			panic(fmt.Sprint(x, " fails"))
 		}
 		sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
 		ctx, cancel := context.WithCancel(context.Background())
 		sc.SetJobContext(ctx)
 		if tt.interrupt {
-			time.AfterFunc(150*time.Millisecond, cancel)
+			go func() { whenRunning(); cancel() }()
 		}
 		err := rdd.Try(func() {
 			job := sc.Parallelize([]int{0, 1}, 2).Map(slow)
