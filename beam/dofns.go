@@ -98,7 +98,7 @@ func (f funcRef) resolve() (any, error) {
 // program returns the function of p, a shipped program or a builtin one.
 func (f funcRef) program(p *rdd.FuncProgram) (any, error) {
 	if p.Builtin != "" {
-		fn, err := rdd.BuiltinFunc(p, f.program)
+		fn, err := rdd.BuiltinFunc(p, f.Method, f.program)
 		if err != nil {
 			return nil, fmt.Errorf("rdd.%s: %w", f.Method, err)
 		}
@@ -304,11 +304,11 @@ func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem))
 	err := f.r.RunPartition(ctx, p, func(x any) bool {
 		kv, ok := x.(rdd.Pair)
 		if !ok {
-			bad = fmt.Errorf("rdd.%s: element %v (%T) is not an rdd.Pair", c.Method, x, x)
+			bad = fmt.Errorf("rdd.%s: element %v (%T) is not an rdd.Pair", c.name(), x, x)
 			return false
 		}
 		if kv.Key != nil && !reflect.TypeOf(kv.Key).Comparable() {
-			bad = fmt.Errorf("rdd.%s: key %v of type %T is not comparable", c.Method, kv.Key, kv.Key)
+			bad = fmt.Errorf("rdd.%s: key %v of type %T is not comparable", c.name(), kv.Key, kv.Key)
 			return false
 		}
 		if acc, ok := combined[kv.Key]; ok {
@@ -366,6 +366,17 @@ func (f *chainFn) ProcessElement(ctx context.Context, e Elem, emit func(Elem)) e
 	})
 }
 
+// panicError is the error of a panic in a user function on a worker, as
+// the local engine says it: an error the rdd package panicked with (a
+// function's argument that does not fit, which names the method) as it
+// is, any other value as the user function's panic.
+func panicError(r any) error {
+	if err, ok := r.(error); ok {
+		return err
+	}
+	return fmt.Errorf("user function panicked: %v", r)
+}
+
 // elementSteps are the transformations a chainFn applies.
 var elementSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
 	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true, "WarcRecords": true}
@@ -385,7 +396,7 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 		return func(x any, emit func(any)) (err error) {
 			defer func() {
 				if r := recover(); r != nil {
-					err = fmt.Errorf("rdd.%s: %v", method, r)
+					err = panicError(r)
 				}
 			}()
 			return do(x, emit)
@@ -579,6 +590,9 @@ func (f *groupFn) group(k Elem, values func(*Elem) bool, emit func(Elem)) error 
 // are combined on the map side first.
 type combineFn struct {
 	Method string
+	// Action, when set, is the action the combiner computes (a Reduce as a
+	// ReduceByKey), which messages name.
+	Action string
 	// Precombined says the values are already combined per key and
 	// partition (sourceFn.Combine): they are merged as combiners.
 	Precombined bool
@@ -593,6 +607,14 @@ type combineFn struct {
 	merge   func(any, any) any
 }
 
+// name returns the method that messages name.
+func (f *combineFn) name() string {
+	if f.Action != "" {
+		return f.Action
+	}
+	return f.Method
+}
+
 func (f *combineFn) init() error {
 	f.once.Do(func() {
 		fns := make([]any, len(f.Funcs))
@@ -601,8 +623,8 @@ func (f *combineFn) init() error {
 				return
 			}
 		}
-		m := f.Method
-		switch m {
+		m := f.name()
+		switch f.Method {
 		case "ReduceByKey":
 			g := rdd.BinaryFunc(m, fns[0])
 			f.create, f.add, f.merge = func(v any) any { return v }, g, g
@@ -625,14 +647,14 @@ func (f *combineFn) init() error {
 			f.create = rdd.UnaryFunc(m, fns[0])
 			f.add, f.merge = rdd.BinaryFunc(m, fns[1]), rdd.BinaryFunc(m, fns[2])
 		default:
-			f.initErr = fmt.Errorf("rdd.%s: not a combiner", m)
+			f.initErr = fmt.Errorf("rdd.%s: not a combiner", f.Method)
 		}
 	})
 	return f.initErr
 }
 
 // guarded runs do, turning a panic (a user function's, or a failed
-// conversion) into an error naming the method. Without a job guard it
+// conversion) into an error (see panicError). Without a job guard it
 // panics with it, which Beam reports; with one it stops the job, and the
 // accumulator a stays as it was.
 func (f *combineFn) guarded(a accum, do func() accum) accum {
@@ -643,7 +665,7 @@ func (f *combineFn) guarded(a accum, do func() accum) accum {
 		}
 		defer func() {
 			if r := recover(); r != nil {
-				err = fmt.Errorf("rdd.%s: %v", f.Method, r)
+				err = panicError(r)
 			}
 		}()
 		out = do()

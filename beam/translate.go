@@ -76,6 +76,15 @@ func member[F jobMember](t *translator, fn F) F {
 	return fn
 }
 
+// named returns the method that messages of step name: the action it
+// computes, when the rdd package made it for one.
+func named(step rdd.Step) string {
+	if step.Action != "" {
+		return step.Action
+	}
+	return step.Method
+}
+
 // fail is a translation error naming the method and where it was called.
 func fail(r *rdd.RDD, format string, args ...any) error {
 	return fmt.Errorf("rdd.%s (%s): %s", r.Step().Method, r.String(), fmt.Sprintf(format, args...))
@@ -83,7 +92,7 @@ func fail(r *rdd.RDD, format string, args ...any) error {
 
 // funcRef returns the ref of the function among step's Args at i.
 func (t *translator) funcRef(step rdd.Step, i int) (funcRef, error) {
-	ref := funcRef{Method: step.Method}
+	ref := funcRef{Method: named(step)}
 	if i < len(step.Sources) && step.Sources[i] != nil {
 		prog, err := step.Sources[i].Program()
 		if err != nil {
@@ -193,7 +202,7 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 				return c, err
 			}
 		}
-		fn := &combineFn{Method: m}
+		fn := &combineFn{Method: m, Action: step.Action}
 		first := 0
 		if m == "AggregateByKey" || m == "FoldByKey" {
 			first = 1
@@ -212,7 +221,7 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 		}
 		if t.readsSource(step.Parents[0]) {
 			// Combine within each partition on the workers first.
-			pre := &combineFn{Method: m, Zero: fn.Zero, Funcs: fn.Funcs}
+			pre := &combineFn{Method: m, Action: step.Action, Zero: fn.Zero, Funcs: fn.Funcs}
 			if c, err = t.chainWith(step.Parents[0], pre); err != nil {
 				return c, err
 			}

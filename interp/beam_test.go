@@ -75,6 +75,41 @@ func TestNotebookCellsGiveTheSameResultsOnPrism(t *testing.T) {
 	}
 }
 
+// TestActionErrorsNameTheActionOnPrism checks that a function of an action
+// that reduces on the engine fails there as it fails locally, naming the
+// action the user called, not the shuffle that computes it.
+func TestActionErrorsNameTheActionOnPrism(t *testing.T) {
+	tests := []struct{ cell, want string }{
+		{`nums.Reduce(func(a, b string) string { return a })`, "rdd.Reduce: element of type int"},
+		{`nums.Fold("", func(a, b string) string { return a })`, "rdd.Fold: element of type int"},
+		{`nums.Aggregate(0, func(a int, b string) int { return a }, func(a, b int) int { return a + b })`, "rdd.Aggregate: element of type int"},
+		{`nums.Max(func(x string) int { return 1 })`, "rdd.Max: element of type int"},
+		{`nums.TakeOrdered(2, func(x string) int { return 1 })`, "rdd.TakeOrdered: element of type int"},
+		{`nums.Top(2, func(x string) int { return 1 })`, "rdd.Top: element of type int"},
+		{`nums.Reduce(func(a, b int) int { panic("boom") })`, "user function panicked: boom"},
+		{`nums.KeyBy(func(x int) int { return x % 2 }).ReduceByKey(func(a, b int) int { return a + b }).Values().Reduce(func(a, b string) string { return a })`,
+			"rdd.Reduce: element of type int"},
+	}
+	for _, onBeam := range []bool{false, true} {
+		s := newSession(t)
+		if onBeam {
+			if res := execute(t, s, `sc = sc.WithRunner(beam.New(beam.Options{StrictShipping: true, TempDir: `+"`"+t.TempDir()+"`"+`}))`); res.err != nil {
+				t.Fatalf("switching sc to Beam: %v", res.err)
+			}
+		}
+		if res := execute(t, s, `nums := sc.Parallelize([]int{1, 2, 3, 4}, 2)`); res.err != nil {
+			t.Fatal(res.err)
+		}
+		for _, tt := range tests {
+			res := execute(t, s, tt.cell)
+			if res.err == nil || !strings.Contains(res.err.Error(), tt.want) || strings.Contains(res.err.Error(), "ByKey:") {
+				t.Errorf("beam=%v: %s: error %v, want one saying %q", onBeam, tt.cell, res.err, tt.want)
+			}
+		}
+		s.Close()
+	}
+}
+
 func TestUnshippableClosureIsRefusedOnPrism(t *testing.T) {
 	s := newSession(t)
 	defer s.Close()

@@ -70,31 +70,32 @@ func statCounterOf(f []any) StatCounter {
 }
 
 // builtinMakers make the builtin functions that take parameters: ints
-// are FuncProgram.Ints, key the function of its program (nil when none).
-var builtinMakers = map[string]func(ints []int, key any) any{
+// are FuncProgram.Ints, key the function of its program (nil when none);
+// method is the action they serve, for messages.
+var builtinMakers = map[string]func(method string, ints []int, key any) any{
 	// bestOf, bestAdd and bestMerge keep the best ints[0] elements, the
 	// largest when ints[1] is 1, by Compare of key (of the element when
 	// nil): a CombineByKey of lists of Pair{key, element}, as Top and
 	// TakeOrdered run on an engine.
-	"bestOf": func(ints []int, key any) any {
-		keyOf := keyFunc(key)
+	"bestOf": func(method string, ints []int, key any) any {
+		keyOf := keyFunc(method, key)
 		return func(x any) []any { return []any{Pair{Key: keyOf(x), Value: x}} }
 	},
-	"bestAdd": func(ints []int, key any) any {
-		keyOf := keyFunc(key)
+	"bestAdd": func(method string, ints []int, key any) any {
+		keyOf := keyFunc(method, key)
 		return func(best []any, x any) []any {
 			return trimBest(append(best, Pair{Key: keyOf(x), Value: x}), ints[0], ints[1] == 1, false)
 		}
 	},
-	"bestMerge": func(ints []int, _ any) any {
+	"bestMerge": func(_ string, ints []int, _ any) any {
 		return func(a, b []any) []any { return trimBest(append(a, b...), ints[0], ints[1] == 1, false) }
 	},
 }
 
-// keyFunc returns key adapted, or the identity when it is nil.
-func keyFunc(key any) func(any) any {
+// keyFunc returns key adapted for method, or the identity when it is nil.
+func keyFunc(method string, key any) func(any) any {
 	if key != nil {
-		return adaptUnary("Top", key)
+		return adaptUnary(method, key)
 	}
 	return func(x any) any { return x }
 }
@@ -117,9 +118,10 @@ func trimBest(best []any, n int, descending, now bool) []any {
 }
 
 // BuiltinFunc returns the function of this package that p, a Builtin
-// program, names, for workers; resolve turns the program of its function
-// parameter, when it has one, into the function.
-func BuiltinFunc(p *FuncProgram, resolve func(*FuncProgram) (any, error)) (any, error) {
+// program, names, for workers; method is the action it serves (the
+// Step's Action), which its errors name, and resolve turns the program of
+// its function parameter, when it has one, into the function.
+func BuiltinFunc(p *FuncProgram, method string, resolve func(*FuncProgram) (any, error)) (any, error) {
 	if f, ok := builtinFuncs[p.Builtin]; ok {
 		return f, nil
 	}
@@ -134,7 +136,7 @@ func BuiltinFunc(p *FuncProgram, resolve func(*FuncProgram) (any, error)) (any, 
 			return nil, err
 		}
 	}
-	return mk(p.Ints, key), nil
+	return mk(method, p.Ints, key), nil
 }
 
 // builtinSource is the FuncSource of a builtin function with its
@@ -160,12 +162,13 @@ func (b builtinSource) Program() (*FuncProgram, error) {
 	return p, nil
 }
 
-// fn returns the function b names, made here with key, and b itself.
-func (b builtinSource) fn(key any) (any, FuncSource) {
+// fn returns the function b names, made here for method with key, and b
+// itself.
+func (b builtinSource) fn(method string, key any) (any, FuncSource) {
 	if f, ok := builtinFuncs[b.name]; ok {
 		return f, b
 	}
-	return builtinMakers[b.name](b.ints, key), b
+	return builtinMakers[b.name](method, b.ints, key), b
 }
 
 // reducedPairs maps r's elements to Pairs with the builtin pairing and
@@ -232,6 +235,15 @@ func (r *RDD) takeActionSources(positions ...int) []FuncSource {
 	return out
 }
 
+// forAction records on r's step that it computes action on a Runner's
+// engine (a Reduce as a ReduceByKey), for the engine's messages.
+func (r *RDD) forAction(action string) *RDD {
+	if r.step != nil {
+		r.step.Action = action
+	}
+	return r
+}
+
 // underNilOnRunner returns r's elements as Pairs under the key nil, for an
 // action that reduces them on the Runner's engine.
 func (r *RDD) underNilOnRunner() *RDD {
@@ -256,7 +268,7 @@ func (r *RDD) reduceOnRunner(action string, f any) (_ *RDD, ok bool) {
 	if srcs == nil {
 		return nil, false
 	}
-	return r.valuesOnRunner(action, r.underNilOnRunner().ReduceByKey(f).SetFuncSources(srcs...)), true
+	return r.valuesOnRunner(action, r.underNilOnRunner().ReduceByKey(f).SetFuncSources(srcs...).forAction(action)), true
 }
 
 // foldOnRunner is Fold on a Runner's engine when f has a source: a
@@ -266,7 +278,7 @@ func (r *RDD) foldOnRunner(zero, f any) (_ *RDD, ok bool) {
 	if srcs == nil {
 		return nil, false
 	}
-	return r.valuesOnRunner("Fold", r.underNilOnRunner().FoldByKey(zero, f).SetFuncSources(nil, srcs[0])), true
+	return r.valuesOnRunner("Fold", r.underNilOnRunner().FoldByKey(zero, f).SetFuncSources(nil, srcs[0]).forAction("Fold")), true
 }
 
 // aggregateOnRunner is Aggregate and TreeAggregate on a Runner's engine
@@ -277,7 +289,7 @@ func (r *RDD) aggregateOnRunner(action string, zero, seqOp, combOp any) (_ *RDD,
 	if srcs == nil {
 		return nil, false
 	}
-	pairs := r.underNilOnRunner().AggregateByKey(zero, seqOp, combOp).SetFuncSources(nil, srcs[0], srcs[1])
+	pairs := r.underNilOnRunner().AggregateByKey(zero, seqOp, combOp).SetFuncSources(nil, srcs[0], srcs[1]).forAction(action)
 	return r.valuesOnRunner(action, pairs), true
 }
 
@@ -315,10 +327,10 @@ func (r *RDD) bestOnRunner(method string, n int, descending bool, key []any, key
 		order = 1
 	}
 	params := []int{n, order}
-	create, createSrc := builtinSource{name: "bestOf", ints: params, key: keySrc}.fn(keyFn)
-	add, addSrc := builtinSource{name: "bestAdd", ints: params, key: keySrc}.fn(keyFn)
-	merge, mergeSrc := builtinSource{name: "bestMerge", ints: params}.fn(nil)
-	pairs := r.underNilOnRunner().CombineByKey(create, add, merge).SetFuncSources(createSrc, addSrc, mergeSrc)
+	create, createSrc := builtinSource{name: "bestOf", ints: params, key: keySrc}.fn(method, keyFn)
+	add, addSrc := builtinSource{name: "bestAdd", ints: params, key: keySrc}.fn(method, keyFn)
+	merge, mergeSrc := builtinSource{name: "bestMerge", ints: params}.fn(method, nil)
+	pairs := r.underNilOnRunner().CombineByKey(create, add, merge).SetFuncSources(createSrc, addSrc, mergeSrc).forAction(method)
 	var best []any
 	for _, list := range r.valuesOnRunner(method, pairs).Collect() {
 		best = append(best, list.([]any)...)

@@ -81,6 +81,10 @@ type Step struct {
 	// order, when an interpreter recorded them (SetFuncSources); nil
 	// otherwise.
 	Sources []FuncSource
+	// Action, when set, is the action the step computes on a Runner's
+	// engine, which made it (a Reduce as a ReduceByKey): the engine's
+	// messages name it rather than Method.
+	Action string
 }
 
 // Step returns how r was made. An RDD made inside the package, not by a

@@ -129,7 +129,7 @@ func TestCountsAreCountedOnTheRunner(t *testing.T) {
 		if err != nil || prog.Builtin == "" {
 			t.Fatalf("%s's function has no builtin program: %+v, %v", step.Method, prog, err)
 		}
-		fn, err := rdd.BuiltinFunc(prog, nil)
+		fn, err := rdd.BuiltinFunc(prog, step.Method, nil)
 		if err != nil || reflect.ValueOf(fn).Pointer() != reflect.ValueOf(step.Args[0]).Pointer() {
 			t.Errorf("BuiltinFunc(%q) is not %s's function", prog.Builtin, step.Method)
 		}
