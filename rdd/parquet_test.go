@@ -508,14 +508,21 @@ func TestWarcRecordsFetchEachRecordWithOneRangedGet(t *testing.T) {
 					t.Errorf("record %d of %s at %d: not the response in the WARC file", i, rec.TargetURI(), rec.Offset)
 				}
 			}
-			requests := fake.take()
-			for _, r := range requests {
+			// The server logs a request when it has answered it, so a read of
+			// the index that the reader gave up early may come in late; and
+			// the S3 client may retry a request. Each record is one range.
+			ranges := map[string]bool{}
+			for _, r := range fake.take() {
+				if !strings.HasSuffix(r.path, ".warc.gz") {
+					continue
+				}
 				if r.kind != "GET" || !strings.HasPrefix(r.rng, "bytes=") {
 					t.Errorf("request %+v, want only ranged GETs", r)
 				}
+				ranges[r.path+" "+r.rng] = true
 			}
-			if len(requests) != len(rows) {
-				t.Errorf("%d requests for %d records, want one each", len(requests), len(rows))
+			if len(ranges) != len(rows) {
+				t.Errorf("%d ranges read for %d records, want one each", len(ranges), len(rows))
 			}
 		})
 	}
