@@ -292,14 +292,32 @@ func afterCancel(ctx context.Context) {
 	}
 }
 
-// combinePartition emits the combined values of each key of partition p.
+// precombineKeys is how many keys the combining of a partition on a
+// worker holds at most: it then sends their values on and starts again,
+// and Beam's combiner merges what comes of each key.
+const precombineKeys = 1 << 16
+
+// combinePartition emits the combined values of each key of partition p:
+// one per key, or more when the partition has more than
+// Combine.MaxKeys (precombineKeys by default) keys.
 func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem)) error {
 	c := f.Combine
 	if err := c.init(); err != nil {
 		return err
 	}
+	maxKeys := c.MaxKeys
+	if maxKeys <= 0 {
+		maxKeys = precombineKeys
+	}
 	combined := map[any]any{}
 	var keys []any // first-seen order
+	flush := func() {
+		for _, k := range keys {
+			emit(Elem{rdd.Pair{Key: k, Value: combined[k]}})
+		}
+		clear(combined)
+		keys = keys[:0]
+	}
 	var bad error
 	err := f.r.RunPartition(ctx, p, func(x any) bool {
 		kv, ok := x.(rdd.Pair)
@@ -314,6 +332,9 @@ func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem))
 		if acc, ok := combined[kv.Key]; ok {
 			combined[kv.Key] = c.add(acc, kv.Value)
 		} else {
+			if len(keys) == maxKeys {
+				flush()
+			}
 			combined[kv.Key] = c.create(kv.Value)
 			keys = append(keys, kv.Key)
 		}
@@ -325,9 +346,7 @@ func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem))
 	if bad != nil {
 		return bad
 	}
-	for _, k := range keys {
-		emit(Elem{rdd.Pair{Key: k, Value: combined[k]}})
-	}
+	flush()
 	return nil
 }
 
@@ -596,8 +615,11 @@ type combineFn struct {
 	// Precombined says the values are already combined per key and
 	// partition (sourceFn.Combine): they are merged as combiners.
 	Precombined bool
-	Zero        []byte    // the encoded zero value of AggregateByKey and FoldByKey
-	Funcs       []funcRef // ReduceByKey: f; FoldByKey: f; AggregateByKey: seq, comb; CombineByKey: create, mergeValue, mergeCombiners
+	// MaxKeys bounds the keys a partition's combining holds (sourceFn);
+	// 0 is precombineKeys.
+	MaxKeys int
+	Zero    []byte    // the encoded zero value of AggregateByKey and FoldByKey
+	Funcs   []funcRef // ReduceByKey: f; FoldByKey: f; AggregateByKey: seq, comb; CombineByKey: create, mergeValue, mergeCombiners
 	inJob
 
 	once    sync.Once
