@@ -4,6 +4,7 @@ package beam
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -19,10 +20,21 @@ import (
 // Elem is an RDD element in a PCollection. Its coder is the element codec.
 type Elem struct{ V any }
 
-// accum is a combiner's accumulator: Set once it holds a value.
+// accum is a combiner's accumulator: Set once it holds a value. Err says
+// why it holds none when its value could not be encoded in a job with a
+// guard, which its next use stops (see encodeAccum).
 type accum struct {
 	Set bool
 	V   any
+	Err string
+}
+
+// err returns the accumulator's Err as an error, or nil.
+func (a accum) err() error {
+	if a.Err == "" {
+		return nil
+	}
+	return errors.New(a.Err)
 }
 
 func init() {
@@ -36,7 +48,7 @@ func init() {
 	register.DoFn3x1[context.Context, int64, func(Elem), error](&sourceFn{})
 	register.DoFn3x1[context.Context, Elem, func(Elem), error](&chainFn{})
 	register.DoFn2x1[Elem, func(Elem, Elem), error](&toKVFn{})
-	register.DoFn3x0[Elem, Elem, func(Elem)](&fromKVFn{})
+	register.DoFn3x1[Elem, Elem, func(Elem), error](&fromKVFn{})
 	register.DoFn4x1[context.Context, Elem, func(*Elem) bool, func(Elem), error](&groupFn{})
 	register.Combiner3[accum, Elem, Elem](&combineFn{})
 	register.Emitter1[string]()
@@ -53,17 +65,31 @@ func decodeElem(b []byte) (Elem, error) {
 	return Elem{v}, err
 }
 
+// encodeAccum encodes a: 0 when unset, 1 and its value, or 2 and its
+// Err. Beam encodes accumulators outside any DoFn (a lifted combiner's
+// cache), where an error fails the job on Beam; while a job with a guard
+// runs in this process, a value that cannot be encoded is sent on as an
+// Err instead, for the combiner's next step to stop the job with.
 func encodeAccum(a accum) ([]byte, error) {
-	if !a.Set {
+	switch {
+	case a.Err != "":
+		return append([]byte{2}, a.Err...), nil
+	case !a.Set:
 		return []byte{0}, nil
 	}
 	b, err := encode(a.V)
+	if err != nil && liveGuards.Load() > 0 {
+		return append([]byte{2}, "a combined value cannot travel to the next step: "+err.Error()...), nil
+	}
 	return append([]byte{1}, b...), err
 }
 
 func decodeAccum(b []byte) (accum, error) {
-	if len(b) == 0 || b[0] == 0 {
+	switch {
+	case len(b) == 0 || b[0] == 0:
 		return accum{}, nil
+	case b[0] == 2:
+		return accum{Err: string(b[1:])}, nil
 	}
 	v, err := decode(b[1:])
 	return accum{Set: true, V: v}, err
@@ -294,7 +320,9 @@ func afterCancel(ctx context.Context) {
 
 // precombineKeys is how many keys the combining of a partition on a
 // worker holds at most: it then sends their values on and starts again,
-// and Beam's combiner merges what comes of each key.
+// and Beam's combiner merges what comes of each key. (FoldByKey's and
+// AggregateByKey's zero, which must be neutral, is then applied once per
+// such part of a partition.)
 const precombineKeys = 1 << 16
 
 // combinePartition emits the combined values of each key of partition p:
@@ -309,14 +337,16 @@ func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem))
 	if maxKeys <= 0 {
 		maxKeys = precombineKeys
 	}
-	combined := map[any]any{}
-	var keys []any // first-seen order
+	// The keys in first-seen order with their combined values, and where
+	// each key is (a NaN key is a new one each time, as in a Go map).
+	var keys, values []any
+	index := map[any]int{}
 	flush := func() {
-		for _, k := range keys {
-			emit(Elem{rdd.Pair{Key: k, Value: combined[k]}})
+		for i, k := range keys {
+			emit(Elem{rdd.Pair{Key: k, Value: values[i]}})
 		}
-		clear(combined)
-		keys = keys[:0]
+		clear(index)
+		keys, values = keys[:0], values[:0]
 	}
 	var bad error
 	err := f.r.RunPartition(ctx, p, func(x any) bool {
@@ -329,14 +359,14 @@ func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem))
 			bad = fmt.Errorf("rdd.%s: key %v of type %T is not comparable", c.name(), kv.Key, kv.Key)
 			return false
 		}
-		if acc, ok := combined[kv.Key]; ok {
-			combined[kv.Key] = c.add(acc, kv.Value)
+		if i, ok := index[kv.Key]; ok {
+			values[i] = c.add(values[i], kv.Value)
 		} else {
 			if len(keys) == maxKeys {
 				flush()
 			}
-			combined[kv.Key] = c.create(kv.Value)
-			keys = append(keys, kv.Key)
+			index[kv.Key] = len(keys)
+			keys, values = append(keys, kv.Key), append(values, c.create(kv.Value))
 		}
 		return true
 	})
@@ -360,11 +390,20 @@ type chainFn struct {
 }
 
 func (f *chainFn) Setup() error {
+	return f.setupFailed(f.setup(), &f.setupErr)
+}
+
+func (f *chainFn) setup() (err error) {
+	defer func() {
+		if r := recover(); r != nil { // a function that does not fit its method
+			err = panicError(r)
+		}
+	}()
 	apply := func(x any, emit func(any)) error { emit(x); return nil }
 	for i := len(f.Steps) - 1; i >= 0; i-- {
 		next, err := elementStep(f.Steps[i], apply)
 		if err != nil {
-			return f.setupFailed(err, &f.setupErr)
+			return err
 		}
 		apply = next
 	}
@@ -386,15 +425,8 @@ func (f *chainFn) ProcessElement(ctx context.Context, e Elem, emit func(Elem)) e
 }
 
 // panicError is the error of a panic in a user function on a worker, as
-// the local engine says it: an error the rdd package panicked with (a
-// function's argument that does not fit, which names the method) as it
-// is, any other value as the user function's panic.
-func panicError(r any) error {
-	if err, ok := r.(error); ok {
-		return err
-	}
-	return fmt.Errorf("user function panicked: %v", r)
-}
+// the local engine says it (rdd.RecoveredError).
+func panicError(r any) error { return rdd.RecoveredError(r) }
 
 // elementSteps are the transformations a chainFn applies.
 var elementSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
@@ -519,10 +551,14 @@ func (f *toKVFn) toKV(e Elem, emit func(Elem, Elem)) error {
 }
 
 // fromKVFn turns Beam KVs back into Pairs.
-type fromKVFn struct{}
+type fromKVFn struct{ inJob }
 
-func (f *fromKVFn) ProcessElement(k, v Elem, emit func(Elem)) {
-	emit(Elem{rdd.Pair{Key: k.V, Value: v.V}})
+func (f *fromKVFn) ProcessElement(k, v Elem, emit func(Elem)) error {
+	// emit panics when the Pair cannot be encoded for the next step.
+	return f.run(func() error {
+		emit(Elem{rdd.Pair{Key: k.V, Value: v.V}})
+		return nil
+	})
 }
 
 // groupFn turns a grouped key into the elements of the method: the
@@ -677,9 +713,9 @@ func (f *combineFn) init() error {
 
 // guarded runs do, turning a panic (a user function's, or a failed
 // conversion) into an error (see panicError). Without a job guard it
-// panics with it, which Beam reports; with one it stops the job, and the
-// accumulator a stays as it was.
-func (f *combineFn) guarded(a accum, do func() accum) accum {
+// panics with do's error, which Beam reports; with one it stops the job,
+// and the accumulator a stays as it was.
+func (f *combineFn) guarded(a accum, do func() (accum, error)) accum {
 	out := a
 	err := f.run(func() (err error) {
 		if err := f.init(); err != nil {
@@ -690,8 +726,11 @@ func (f *combineFn) guarded(a accum, do func() accum) accum {
 				err = panicError(r)
 			}
 		}()
-		out = do()
-		return nil
+		var combined accum
+		if combined, err = do(); err == nil {
+			out = combined
+		}
+		return err
 	})
 	if err != nil {
 		panic(err)
@@ -702,29 +741,40 @@ func (f *combineFn) guarded(a accum, do func() accum) accum {
 func (f *combineFn) CreateAccumulator() accum { return accum{} }
 
 func (f *combineFn) AddInput(a accum, v Elem) accum {
-	return f.guarded(a, func() accum {
+	return f.guarded(a, func() (accum, error) {
 		switch {
+		case a.Err != "":
+			return a, a.err()
 		case !a.Set && f.Precombined:
-			return accum{Set: true, V: v.V}
+			return accum{Set: true, V: v.V}, nil
 		case !a.Set:
-			return accum{Set: true, V: f.create(v.V)}
+			return accum{Set: true, V: f.create(v.V)}, nil
 		case f.Precombined:
-			return accum{Set: true, V: f.merge(a.V, v.V)}
+			return accum{Set: true, V: f.merge(a.V, v.V)}, nil
 		}
-		return accum{Set: true, V: f.add(a.V, v.V)}
+		return accum{Set: true, V: f.add(a.V, v.V)}, nil
 	})
 }
 
 func (f *combineFn) MergeAccumulators(a, b accum) accum {
-	return f.guarded(a, func() accum {
+	return f.guarded(a, func() (accum, error) {
 		switch {
+		case a.Err != "":
+			return a, a.err()
+		case b.Err != "":
+			return b, b.err()
 		case !a.Set:
-			return b
+			return b, nil
 		case !b.Set:
-			return a
+			return a, nil
 		}
-		return accum{Set: true, V: f.merge(a.V, b.V)}
+		return accum{Set: true, V: f.merge(a.V, b.V)}, nil
 	})
 }
 
-func (f *combineFn) ExtractOutput(a accum) Elem { return Elem{a.V} }
+func (f *combineFn) ExtractOutput(a accum) Elem {
+	if err := f.run(a.err); err != nil {
+		panic(err)
+	}
+	return Elem{a.V}
+}

@@ -4,6 +4,7 @@ package beam
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"testing"
 
@@ -46,5 +47,23 @@ func TestPartitionCombiningHoldsAtMostMaxKeys(t *testing.T) {
 		if want := map[any]int{"a": 3, "b": 2, "c": 1, "d": 1}; !reflect.DeepEqual(totals, want) {
 			t.Errorf("MaxKeys %d: merged %v, want %v", tt.maxKeys, totals, want)
 		}
+	}
+}
+
+func TestPartitionCombiningKeepsTheValuesOfNaNKeys(t *testing.T) {
+	sum := func(a, b int) int { return a + b }
+	id := nextLocal.Add(1)
+	localFuncs.Store(id, sum)
+	defer localFuncs.Delete(id)
+	nan := math.NaN()
+	f := &sourceFn{Combine: &combineFn{Method: "ReduceByKey", Funcs: []funcRef{{Local: id, Method: "ReduceByKey"}}}}
+	f.r = rdd.NewContext().Parallelize([]rdd.Pair{rdd.KV(nan, 1), rdd.KV(1.0, 2), rdd.KV(nan, 3), rdd.KV(1.0, 4)}, 1)
+	var out []any
+	if err := f.combinePartition(context.Background(), 0, func(e Elem) { out = append(out, e.V.(rdd.Pair).Value) }); err != nil {
+		t.Fatal(err)
+	}
+	// A NaN key equals no other, as in a Go map and on the local engine.
+	if want := []any{1, 6, 3}; !reflect.DeepEqual(out, want) {
+		t.Errorf("values sent on %v, want %v", out, want)
 	}
 }

@@ -30,10 +30,12 @@ type jobGuard struct {
 	err error
 }
 
-// guards holds the guards of this process's running jobs, by id.
+// guards holds the guards of this process's running jobs, by id;
+// liveGuards counts them.
 var (
-	guards    sync.Map // int64 -> *jobGuard
-	nextGuard atomic.Int64
+	guards     sync.Map // int64 -> *jobGuard
+	nextGuard  atomic.Int64
+	liveGuards atomic.Int64
 )
 
 // newJobGuard registers the guard of a new job.
@@ -41,12 +43,16 @@ func newJobGuard() *jobGuard {
 	g := &jobGuard{id: nextGuard.Add(1)}
 	g.ctx, g.cancel = context.WithCancel(context.Background())
 	guards.Store(g.id, g)
+	liveGuards.Add(1)
 	return g
 }
 
-// release forgets the guard once its job has ended.
+// release forgets the guard once its job has ended. A DoFn of the job
+// that still runs (one Beam was made to cancel) then does nothing.
 func (g *jobGuard) release() {
-	guards.Delete(g.id)
+	if _, ok := guards.LoadAndDelete(g.id); ok {
+		liveGuards.Add(-1)
+	}
 	g.cancel()
 }
 
@@ -79,27 +85,28 @@ func (j *inJob) joinJob(id int64) { j.Job = id }
 // jobMember is a DoFn that can belong to a guarded job.
 type jobMember interface{ joinJob(id int64) }
 
-// guard returns the job's guard, or nil when it has none in this process.
-func (j inJob) guard() *jobGuard {
+// guard returns the job's guard: nil, with guarded, once the job has
+// ended; guarded is false when the job has no guard (its workers are
+// elsewhere).
+func (j inJob) guard() (g *jobGuard, guarded bool) {
 	if j.Job == 0 {
-		return nil
+		return nil, false
 	}
-	g, ok := guards.Load(j.Job)
-	if !ok {
-		return nil
+	if g, ok := guards.Load(j.Job); ok {
+		return g.(*jobGuard), true
 	}
-	return g.(*jobGuard)
+	return nil, true
 }
 
 // run runs do for a DoFn. Without a guard it returns do's error for Beam
 // to fail the bundle with. With one, it does nothing once the job has
 // stopped, and it stops the job with do's error or panic and returns nil.
 func (j inJob) run(do func() error) (err error) {
-	g := j.guard()
-	if g == nil {
+	g, guarded := j.guard()
+	if !guarded {
 		return do()
 	}
-	if g.stopped.Load() {
+	if g == nil || g.stopped.Load() {
 		return nil
 	}
 	defer func() {
@@ -120,7 +127,7 @@ func (j inJob) run(do func() error) (err error) {
 
 // context returns ctx, cancelled also when the job stops.
 func (j inJob) context(ctx context.Context) (context.Context, context.CancelFunc) {
-	g := j.guard()
+	g, _ := j.guard()
 	if g == nil {
 		return ctx, func() {}
 	}
@@ -132,7 +139,7 @@ func (j inJob) context(ctx context.Context) (context.Context, context.CancelFunc
 // setupFailed keeps a Setup's error for the job's guard, which the first
 // element then stops the job with; without a guard it is Setup's error.
 func (j inJob) setupFailed(err error, keep *error) error {
-	if err == nil || j.guard() == nil {
+	if _, guarded := j.guard(); err == nil || !guarded {
 		return err
 	}
 	*keep = err

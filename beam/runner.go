@@ -180,15 +180,16 @@ func (r *Runner) workersInProcess() bool {
 	return r.harnessInProcess() && !r.opts.StrictShipping
 }
 
-// drainTimeout is how long an interrupted job with a guard may take to
-// stop its DoFns before Beam cancels it.
+// drainTimeout is how long a job with a guard may take to stop its DoFns,
+// once it failed or was interrupted, before Beam cancels it (a user
+// function that does not return).
 const drainTimeout = 5 * time.Second
 
 // execute runs p with the runner's options and waits for it to end. With
-// a guard (workers in this process), the job is not cancelled on Beam
-// when ctx is: its DoFns stop and it ends as a job does (see jobGuard),
-// unless it takes longer than drainTimeout; the guard's error, if any, is
-// the job's.
+// a guard (workers in this process), the job is not failed or cancelled
+// on Beam: its DoFns stop and it ends as a job does (see jobGuard),
+// unless that takes longer than drainTimeout; the guard's error, if any,
+// is the job's.
 func (r *Runner) execute(ctx context.Context, p *apache.Pipeline, guard *jobGuard) error {
 	// Beam exits the process on a level it does not know.
 	switch r.opts.LogLevel {
@@ -225,20 +226,23 @@ func (r *Runner) execute(ctx context.Context, p *apache.Pipeline, guard *jobGuar
 		var cancel context.CancelFunc
 		jobCtx, cancel = context.WithCancel(context.WithoutCancel(ctx))
 		defer cancel()
-		stop := context.AfterFunc(ctx, func() {
-			guard.fail(ctx.Err())
-			time.AfterFunc(drainTimeout, cancel)
-		})
-		defer stop()
+		stopOnInterrupt := context.AfterFunc(ctx, func() { guard.fail(ctx.Err()) })
+		defer stopOnInterrupt()
+		boundDrain := context.AfterFunc(guard.ctx, func() { time.AfterFunc(drainTimeout, cancel) })
+		defer boundDrain()
 	}
 	err := r.run(jobCtx, p, endpoint)
-	if err != nil && ctx.Err() != nil {
-		return errors.Join(ctx.Err(), err)
-	}
+	var stopped error
 	if guard != nil {
-		if stopped := guard.Err(); stopped != nil {
-			return stopped
-		}
+		stopped = guard.Err()
+	}
+	switch {
+	case ctx.Err() != nil && stopped != nil && !errors.Is(stopped, ctx.Err()):
+		return errors.Join(ctx.Err(), stopped) // failed, then interrupted as it drained
+	case err != nil && ctx.Err() != nil:
+		return errors.Join(ctx.Err(), err)
+	case stopped != nil:
+		return stopped
 	}
 	return shortJobError(err)
 }

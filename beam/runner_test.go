@@ -197,14 +197,27 @@ func TestCancelStopsTheJob(t *testing.T) {
 // bundle has ended: Beam's harness cannot stop while bundles run (see
 // jobGuard).
 func TestFailedJobsEndWithNoBundleRunning(t *testing.T) {
+	// second is a second input that fails once a slow call of the first
+	// runs; nil for none.
+	type second func(sc *rdd.Context, whenRunning func()) *rdd.RDD
 	tests := []struct {
 		name      string
-		fail      bool // a second input fails while the first runs
+		second    second
 		interrupt bool
 		want      string
 	}{
-		{"a function that fails", true, false, "user function panicked: 2 fails"},
-		{"an interrupt", false, true, context.Canceled.Error()},
+		{"a function that fails", func(sc *rdd.Context, whenRunning func()) *rdd.RDD {
+			return sc.Parallelize([]int{2}, 1).Map(func(x int) int { whenRunning(); panic(fmt.Sprint(x, " fails")) })
+		}, false, "user function panicked: 2 fails"},
+		{"a combined value that cannot travel", func(sc *rdd.Context, whenRunning func()) *rdd.RDD {
+			// Beam encodes a lifted combiner's accumulators outside any DoFn.
+			return sc.Parallelize([]int{2}, 1).Map(func(x int) rdd.Pair { whenRunning(); return rdd.KV(x, x) }).
+				CombineByKey(func(int) chan int { return make(chan int) },
+					func(c chan int, _ int) chan int { return c },
+					func(a, _ chan int) chan int { return a }).
+				Keys().Map(func(k int) int { return k })
+		}, false, "cannot travel"},
+		{"an interrupt", nil, true, context.Canceled.Error()},
 	}
 	for _, tt := range tests {
 		var started, ended atomic.Int64
@@ -223,10 +236,6 @@ func TestFailedJobsEndWithNoBundleRunning(t *testing.T) {
 			case <-time.After(10 * time.Second):
 			}
 		}
-		failing := func(x int) int {
-			whenRunning()
-			panic(fmt.Sprint(x, " fails"))
-		}
 		sc := rdd.NewContext(rdd.WithRunner(New(Options{TempDir: t.TempDir()})))
 		ctx, cancel := context.WithCancel(context.Background())
 		sc.SetJobContext(ctx)
@@ -235,8 +244,8 @@ func TestFailedJobsEndWithNoBundleRunning(t *testing.T) {
 		}
 		err := rdd.Try(func() {
 			job := sc.Parallelize([]int{0, 1}, 2).Map(slow)
-			if tt.fail {
-				job = job.Union(sc.Parallelize([]int{2}, 1).Map(failing))
+			if tt.second != nil {
+				job = job.Union(tt.second(sc, whenRunning))
 			}
 			job.Count()
 		})

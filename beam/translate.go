@@ -229,7 +229,7 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 		}
 		kv := apache.ParDo(s, member(t, &toKVFn{Method: m, Tag: -1}), c)
 		combined := apache.CombinePerKey(s, member(t, fn), kv)
-		return apache.ParDo(s, &fromKVFn{}, combined), nil
+		return apache.ParDo(s, member(t, &fromKVFn{}), combined), nil
 	case m == "GroupByKey" || m == "GroupBy":
 		c, err := parent(0)
 		if err != nil {

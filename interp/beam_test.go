@@ -75,10 +75,11 @@ func TestNotebookCellsGiveTheSameResultsOnPrism(t *testing.T) {
 	}
 }
 
-// TestActionErrorsNameTheActionOnPrism checks that a function of an action
-// that reduces on the engine fails there as it fails locally, naming the
-// action the user called, not the shuffle that computes it.
-func TestActionErrorsNameTheActionOnPrism(t *testing.T) {
+// TestErrorsOnPrismReadAsLocally checks that a function fails on Prism as
+// it fails locally: one of an action that reduces on the engine names the
+// action the user called, not the shuffle that computes it, and a panic
+// is the user function's.
+func TestErrorsOnPrismReadAsLocally(t *testing.T) {
 	tests := []struct{ cell, want string }{
 		{`nums.Reduce(func(a, b string) string { return a })`, "rdd.Reduce: element of type int"},
 		{`nums.Fold("", func(a, b string) string { return a })`, "rdd.Fold: element of type int"},
@@ -89,6 +90,8 @@ func TestActionErrorsNameTheActionOnPrism(t *testing.T) {
 		{`nums.Reduce(func(a, b int) int { panic("boom") })`, "user function panicked: boom"},
 		{`nums.KeyBy(func(x int) int { return x % 2 }).ReduceByKey(func(a, b int) int { return a + b }).Values().Reduce(func(a, b string) string { return a })`,
 			"rdd.Reduce: element of type int"},
+		{`nums.KeyBy(func(x int) int { return x % 2 }).ReduceByKey(func(a, b int) int { var m map[int]int; m[a] = b; return a }).Collect()`,
+			"user function panicked: assignment to entry in nil map"},
 	}
 	for _, onBeam := range []bool{false, true} {
 		s := newSession(t)

@@ -79,6 +79,24 @@ func (e *UserPanicError) Unwrap() error {
 	return nil
 }
 
+// RecoveredError returns the error that a value recovered from a panic in
+// a user function stands for, as a job reports it: the package's own
+// failures (an element that does not fit the function's parameter) as
+// they are, anything else as "user function panicked: <value>". A
+// Runner's workers call it.
+func RecoveredError(r any) error {
+	err := recoveredError(r)
+	if up, ok := err.(*UserPanicError); ok {
+		return errors.New(userPanicMessage(up))
+	}
+	return err
+}
+
+// userPanicMessage is how a job's error tells of a user function's panic.
+func userPanicMessage(up *UserPanicError) string {
+	return fmt.Sprintf("user function panicked: %v", up.Value)
+}
+
 // recoveredError converts a value recovered in a task into the error that
 // explains it.
 func recoveredError(r any) error {

@@ -90,7 +90,7 @@ func (j *job) jobError(r *RDD) *JobError {
 	msg := err.Error()
 	var up *UserPanicError
 	if errors.As(err, &up) {
-		msg = fmt.Sprintf("user function panicked: %v", up.Value)
+		msg = userPanicMessage(up)
 	}
 	return &JobError{Message: msg, Partition: j.failed, Lineage: r.ToDebugString(), Cause: err}
 }

@@ -33,6 +33,7 @@ func init() {
 		"None":                 reflect.ValueOf(rdd.None),
 		"PartitionFilter":      reflect.ValueOf(rdd.PartitionFilter),
 		"PredicateFunc":        reflect.ValueOf(rdd.PredicateFunc),
+		"RecoveredError":       reflect.ValueOf(rdd.RecoveredError),
 		"RowsAs":               reflect.ValueOf(rdd.RowsAs),
 		"Try":                  reflect.ValueOf(rdd.Try),
 		"UnaryFunc":            reflect.ValueOf(rdd.UnaryFunc),
