@@ -227,8 +227,12 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 		if len(payload) > 0 { // as ipykernel: what the cell paged before it failed
 			reply["payload"] = payload
 		}
+		if stopOnError && !er.Silent { // as ipykernel: a silent request aborts nothing
+			// Those queued before the reply; the frontend sends the
+			// next ones knowing of the error.
+			k.abortQueue = len(k.shellQ)
+		}
 		k.reply(sock, req, "execute_reply", reply)
-		k.abortAfter = stopOnError && !er.Silent // as ipykernel: a silent request aborts nothing
 		return
 	}
 	if len(bundle) > 0 && !er.Silent {
@@ -273,12 +277,12 @@ func describeError(err error) (ename, evalue string, traceback []string) {
 	return ename, evalue, traceback
 }
 
-// abortQueued answers the execute_requests already waiting on the shell
-// queue with status "aborted", as ipykernel does after a failed cell with
-// stop_on_error; other queued requests are handled normally. It reports
-// whether one of them asked the kernel to shut down.
-func (k *Kernel) abortQueued(ctx context.Context) (shutdown bool) {
-	for {
+// abortQueued answers the execute_requests among the first n waiting on
+// the shell queue with status "aborted", as ipykernel does after a failed
+// cell with stop_on_error; other queued requests are handled normally.
+// It reports whether one of them asked the kernel to shut down.
+func (k *Kernel) abortQueued(ctx context.Context, n int) (shutdown bool) {
+	for ; n > 0; n-- {
 		select {
 		case req := <-k.shellQ:
 			if req.header.MsgType != "execute_request" {
@@ -292,6 +296,7 @@ func (k *Kernel) abortQueued(ctx context.Context) (shutdown bool) {
 			return false
 		}
 	}
+	return false
 }
 
 // handleAborted answers an execute_request that is not run because an

@@ -113,8 +113,10 @@ type Kernel struct {
 	stdinQ  chan *message // what the stdin socket receives, for readInput
 	replays replayGuard
 	// Only the shell goroutine uses these three.
-	execCount  int            // the execution counter
-	abortAfter bool           // a cell failed with stop_on_error: abort the queued cells
+	execCount int // the execution counter
+	// abortQueue is how many requests had queued when a cell failed with
+	// stop_on_error, before its reply: its execute_requests are aborted.
+	abortQueue int
 	history    []historyEntry // the cells run with store_history, in order
 
 	inputMu sync.Mutex // one input_request at a time
@@ -437,9 +439,9 @@ func (k *Kernel) serveShell(ctx context.Context) {
 				return
 			}
 			shutdown := k.dispatch(ctx, k.shell, req, k.handleShell)
-			if !shutdown && k.abortAfter {
-				k.abortAfter = false
-				shutdown = k.abortQueued(ctx)
+			if n := k.abortQueue; !shutdown && n > 0 {
+				k.abortQueue = 0
+				shutdown = k.abortQueued(ctx, n)
 			}
 			if shutdown {
 				k.signalStop()

@@ -266,6 +266,8 @@ func TestStopOnErrorAbortsQueuedCells(t *testing.T) {
 			if r := contentOf(t, tk.reply(tk.shellBox, failing)); r["status"] != "error" {
 				t.Fatalf("failing cell reply = %v", r)
 			}
+			// Sent knowing of the error, as a frontend does after its reply.
+			next := tk.send(tk.shell, "execute_request", map[string]any{"code": "value next"})
 			for _, id := range queued {
 				r := contentOf(t, tk.reply(tk.shellBox, id))
 				if r["status"] != tt.wantQueued {
@@ -275,7 +277,7 @@ func TestStopOnErrorAbortsQueuedCells(t *testing.T) {
 					t.Errorf("IOPub of a queued cell = %v, want busy ... idle", got)
 				}
 			}
-			if r, _ := tk.execute("value next", nil); r["status"] != "ok" || r["execution_count"] != tt.wantNext {
+			if r := contentOf(t, tk.reply(tk.shellBox, next)); r["status"] != "ok" || r["execution_count"] != tt.wantNext {
 				t.Errorf("cell after the failure: %v, want ok with count %v", r, tt.wantNext)
 			}
 			want := []string{"wait", "value next"}
