@@ -396,7 +396,7 @@ func (f *chainFn) Setup() error {
 func (f *chainFn) setup() (err error) {
 	defer func() {
 		if r := recover(); r != nil { // a function that does not fit its method
-			err = panicError(r)
+			err = rdd.RecoveredError(r)
 		}
 	}()
 	apply := func(x any, emit func(any)) error { emit(x); return nil }
@@ -424,10 +424,6 @@ func (f *chainFn) ProcessElement(ctx context.Context, e Elem, emit func(Elem)) e
 	})
 }
 
-// panicError is the error of a panic in a user function on a worker, as
-// the local engine says it (rdd.RecoveredError).
-func panicError(r any) error { return rdd.RecoveredError(r) }
-
 // elementSteps are the transformations a chainFn applies.
 var elementSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
 	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true, "WarcRecords": true}
@@ -447,7 +443,7 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 		return func(x any, emit func(any)) (err error) {
 			defer func() {
 				if r := recover(); r != nil {
-					err = panicError(r)
+					err = rdd.RecoveredError(r)
 				}
 			}()
 			return do(x, emit)
@@ -712,9 +708,10 @@ func (f *combineFn) init() error {
 }
 
 // guarded runs do, turning a panic (a user function's, or a failed
-// conversion) into an error (see panicError). Without a job guard it
-// panics with do's error, which Beam reports; with one it stops the job,
-// and the accumulator a stays as it was.
+// conversion) into an error as the local engine says it
+// (rdd.RecoveredError). Without a job guard it panics with do's error,
+// which Beam reports; with one it stops the job, and the accumulator a
+// stays as it was.
 func (f *combineFn) guarded(a accum, do func() (accum, error)) accum {
 	out := a
 	err := f.run(func() (err error) {
@@ -723,7 +720,7 @@ func (f *combineFn) guarded(a accum, do func() (accum, error)) accum {
 		}
 		defer func() {
 			if r := recover(); r != nil {
-				err = panicError(r)
+				err = rdd.RecoveredError(r)
 			}
 		}()
 		var combined accum
