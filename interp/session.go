@@ -246,6 +246,12 @@ func WithCellName(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, cellNameKey{}, name)
 }
 
+// CellName returns the name WithCellName gave ctx, or "".
+func CellName(ctx context.Context) string {
+	name, _ := ctx.Value(cellNameKey{}).(string)
+	return name
+}
+
 // Execute runs one cell. Output goes to out as it is written. It returns
 // the MIME bundle of the value of the cell's last expression, or nil when
 // the cell ends with anything else (a declaration, an assignment, a call
