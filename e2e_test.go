@@ -381,6 +381,26 @@ func TestRealClient(t *testing.T) {
 	t.Logf("%s", out)
 }
 
+// TestHostileCellsKeepTheKernel runs kernel/testdata/hostile_cells.py:
+// cells that crash Go's runtime (concurrent map writes, a stack overflow,
+// panics in callbacks), pass the memory limit or collect too much each
+// fail with a clear error, the kernel lives and the next cell runs; the
+// stderr of a cell arrives before its reply; repeated cells do not grow
+// the session.
+func TestHostileCellsKeepTheKernel(t *testing.T) {
+	py := python(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "hostile_cells.py")
+	cmd.Dir, cmd.Env = filepath.Join("kernel", "testdata"), append(jupyterEnv(t), "GOSPARKLING_MEMORY_LIMIT=2GiB")
+	killGroupOnCancel(cmd)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("hostile_cells.py: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
 // killGroupOnCancel makes cmd's context kill its whole process group
 // (Jupyter and the kernel it started), and Wait give up on output pipes
 // the kernel may hold, so that a hung frontend fails the test in time.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/gosparkling/gosparkling/install"
 	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/interp/isolate"
 	"github.com/gosparkling/gosparkling/kernel"
 )
 
@@ -59,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
+	case sessionCommand:
+		runSessionProcess()
 	case "kernel":
 		err = runKernel(args[1:], stderr)
 	case "install":
@@ -102,7 +105,13 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 }
 
 func runKernel(args []string, stderr io.Writer) error {
-	fs := newFlagSet("kernel", "kernel CONNECTION_FILE\n\nRuns the Jupyter kernel on the sockets of CONNECTION_FILE (Jupyter passes it).", stderr)
+	fs := newFlagSet("kernel", "kernel [--memory-limit SIZE] [--in-process] CONNECTION_FILE\n\n"+
+		"Runs the Jupyter kernel on the sockets of CONNECTION_FILE (Jupyter passes it). Cells run\n"+
+		"in a session process of their own, so that a crash of Go's runtime ends the session, not\n"+
+		"the kernel.", stderr)
+	memoryLimit := fs.String("memory-limit", os.Getenv("GOSPARKLING_MEMORY_LIMIT"),
+		"the session's memory limit: 8GiB, 512MiB, 50% of the machine, or none (default: GOSPARKLING_MEMORY_LIMIT, else 75% of the machine)")
+	inProcess := fs.Bool("in-process", false, "run cells in the kernel's own process (a crash of a cell then ends the kernel)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -114,6 +123,42 @@ func runKernel(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *inProcess {
+		return runKernelInProcess(conn, stderr)
+	}
+	var limit int64
+	if *memoryLimit != "" {
+		if limit, err = isolate.ParseMemoryLimit(*memoryLimit); err != nil {
+			return err
+		}
+	}
+	binary, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("finding this program's path for the session process: %w", err)
+	}
+	logger := log.New(stderr, "gosparkling kernel: ", log.LstdFlags)
+	exec, err := isolate.Start(isolate.Options{Command: []string{binary, sessionCommand}, MemoryLimit: limit, Log: logger})
+	if err != nil {
+		return err
+	}
+	defer exec.Close()
+	if l := exec.MemoryLimit(); l > 0 {
+		logger.Printf("the session's memory limit is %d MiB", l>>20)
+	}
+	return serveKernel(conn, exec, logger)
+}
+
+// sessionCommand is the hidden command that runs the session process the
+// kernel starts (isolate.Serve).
+const sessionCommand = "session-process"
+
+// runSessionProcess serves the kernel's session; it never returns.
+func runSessionProcess() {
+	isolate.Serve(func() (*interp.Session, error) { return interp.NewSession() })
+}
+
+// runKernelInProcess runs cells in the kernel's own process.
+func runKernelInProcess(conn kernel.ConnectionInfo, stderr io.Writer) error {
 	session, err := interp.NewSession()
 	if err != nil {
 		return err
@@ -128,8 +173,13 @@ func runKernel(args []string, stderr io.Writer) error {
 		defer restore()
 		logOut = orig
 	}
-	logger := log.New(logOut, "gosparkling kernel: ", log.LstdFlags)
-	k, err := kernel.New(conn, session, kernelInfo(), logger)
+	return serveKernel(conn, session, log.New(logOut, "gosparkling kernel: ", log.LstdFlags))
+}
+
+// serveKernel serves Jupyter's connection with exec until shutdown or
+// SIGTERM; SIGINT interrupts the running cell.
+func serveKernel(conn kernel.ConnectionInfo, exec kernel.Executor, logger *log.Logger) error {
+	k, err := kernel.New(conn, exec, kernelInfo(), logger)
 	if err != nil {
 		return err
 	}

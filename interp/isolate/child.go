@@ -34,6 +34,9 @@ const (
 	envMemoryLimit = "GOSPARKLING_SESSION_MEMORY_LIMIT" // bytes
 )
 
+// maxStack is the stack limit of the session's goroutines.
+const maxStack = 256 << 20
+
 // Serve runs the child's side: it must be called by the program the
 // kernel started with Options.Command, before anything else writes to
 // standard error. It builds the session with newSession, answers the
@@ -52,6 +55,9 @@ func Serve(newSession func() (*interp.Session, error)) {
 	// kernel that holds the sockets.
 	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
 
+	// A runaway recursion overflows a quarter of Go's default stack limit
+	// four times sooner, and no notebook needs a deeper one.
+	debug.SetMaxStack(maxStack)
 	limit, _ := strconv.ParseInt(os.Getenv(envMemoryLimit), 10, 64)
 	if limit > 0 {
 		debug.SetMemoryLimit(limit * 3 / 4)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -162,7 +163,7 @@ func parseCrashReport(report string) (ename, evalue, hint string, frames []strin
 			break
 		}
 		if msg, ok := strings.CutPrefix(line, "panic: "); ok && evalue == "" {
-			ename, evalue = "GoroutinePanic", strings.TrimSuffix(msg, " [recovered]")
+			ename, evalue = "GoroutinePanic", recoveredNote.ReplaceAllString(msg, "")
 			hint = "A goroutine that nothing recovers panicked: one started by compiled code, or a " +
 				"callback such as a timer's. Recover in the function it runs, or return an error instead."
 			break
@@ -180,10 +181,14 @@ func parseCrashReport(report string) (ename, evalue, hint string, frames []strin
 	return ename, evalue, hint, userFrames(lines)
 }
 
+// recoveredNote is what the runtime adds to a panic that was recovered
+// and raised again on its way up.
+var recoveredNote = regexp.MustCompile(` \[recovered[^\]]*\]$`)
+
 // internalFrames are the packages whose frames are the engine's, the
 // interpreter's or the runtime's, not the user's.
 var internalFrames = []string{
-	"runtime.", "runtime/", "reflect.", "sync.", "sync/", "internal/", "testing.", "created by ",
+	"runtime.", "runtime/", "panic(", "reflect.", "sync.", "sync/", "internal/", "testing.", "created by ",
 	"github.com/traefik/yaegi", "github.com/gosparkling/gosparkling/", "main.", "golang.org/x/sync",
 }
 
