@@ -292,3 +292,41 @@ func contains(xs []string, s string) bool {
 	}
 	return false
 }
+
+// The cost of a cell's round trip to the session process, against running
+// the same cell in the kernel's process.
+func BenchmarkExecute(b *testing.B) {
+	const code = `fmt.Println("x")`
+	b.Run("in-process", func(b *testing.B) {
+		s, err := interp.NewSession()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		for b.Loop() {
+			if _, err := s.Execute(context.Background(), code, &recorder{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("session-process", func(b *testing.B) {
+		e := start(b, -1)
+		if err := e.WaitReady(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if _, err := e.Execute(context.Background(), code, &recorder{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("start", func(b *testing.B) {
+		for b.Loop() {
+			e := start(b, -1)
+			if err := e.WaitReady(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			e.Close()
+		}
+	})
+}
