@@ -47,9 +47,11 @@ func (e *Executor) diedError(c *child, cell string) *interp.CellError {
 		e.log.Printf("isolate: the session process %d crashed; the Go runtime's report:\n%s", c.cmd.Process.Pid, report)
 	}
 	ce := describeDeath(report, c.exitErr, c.memUsed.Load(), e.limit, e.readyBefore(c))
+	where := "while no cell was running (a goroutine or callback a cell left behind, or the system)"
 	if cell != "" {
-		ce.Traceback = append(ce.Traceback[:1], append([]string{"in " + cell}, ce.Traceback[1:]...)...)
+		where = "in " + cell
 	}
+	ce.Traceback = append(ce.Traceback[:1], append([]string{where}, ce.Traceback[1:]...)...)
 	return ce
 }
 

@@ -403,6 +403,11 @@ func (e *Executor) readyChild(ctx context.Context) (*child, error) {
 	if closed {
 		return nil, errors.New("isolate: the executor is closed")
 	}
+	if c.isDead() { // it died between cells: say so, rather than run in a new session unaware
+		err := e.diedError(c, "")
+		e.replace(c)
+		return nil, err
+	}
 	select {
 	case <-c.ready:
 		return c, nil

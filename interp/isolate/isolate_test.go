@@ -330,3 +330,32 @@ func BenchmarkExecute(b *testing.B) {
 		}
 	})
 }
+
+// A session that dies between cells (a goroutine a cell left behind
+// crashes it) fails the next cell with what happened, then runs cells.
+func TestCrashBetweenCellsFailsTheNextCell(t *testing.T) {
+	e := start(t, -1)
+	mustRun(t, e, "In [1]", `m := map[int]int{}
+for g := 0; g < 4; g++ {
+	go func() {
+		time.Sleep(time.Second)
+		for i := 0; i < 5000000; i++ { m[i%1000] = i }
+	}()
+}`)
+	e.mu.Lock()
+	c := e.child
+	e.mu.Unlock()
+	select {
+	case <-c.dead:
+	case <-time.After(time.Minute):
+		t.Fatal("the goroutines left behind did not crash the session")
+	}
+	_, _, err := run(t, e, "In [2]", "1 + 1")
+	ce, ok := err.(*interp.CellError)
+	if !ok || ce.Name != "ConcurrentMapAccess" || !strings.Contains(strings.Join(ce.Traceback, "\n"), "no cell was running") {
+		t.Fatalf("next cell's error %v, want ConcurrentMapAccess while no cell was running", err)
+	}
+	if got := mustRun(t, e, "In [3]", "1 + 1"); got != "2" {
+		t.Errorf("then 1 + 1 = %q", got)
+	}
+}
