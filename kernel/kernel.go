@@ -206,6 +206,16 @@ type runningCell struct {
 	cancel context.CancelFunc
 	out    *cellOutput
 	stuck  *time.Timer // armed by the first interrupt; nil before
+	warned bool        // the user was told the cell does not stop
+}
+
+// SessionEnder is implemented by Executors whose cells run in a process
+// of their own (*isolate.Executor): EndSession ends that process, which
+// stops a cell that ignores interrupts at the cost of the session's state.
+// The kernel calls it on an interrupt that comes after it has told the
+// user that the running cell does not stop.
+type SessionEnder interface {
+	EndSession()
 }
 
 // Interrupt cancels the context of the running cell, if any; without one
@@ -214,8 +224,10 @@ type runningCell struct {
 //
 // A cell still running 5 seconds after its first interrupt (stuck in
 // code that never looks at its context) cannot be stopped: the kernel
-// then tells the user, on the cell's stderr, to restart the kernel, and
-// goes on serving control requests, so shutdown and restart still work.
+// then tells the user, on the cell's stderr, to restart the kernel (or,
+// with an Executor that is a SessionEnder, to interrupt again, which ends
+// the session), and goes on serving control requests, so shutdown and
+// restart still work.
 func (k *Kernel) Interrupt() { k.interrupt(true) }
 
 // interrupt cancels the running cell and, when warnIfStuck is set, arms
@@ -228,6 +240,14 @@ func (k *Kernel) interrupt(warnIfStuck bool) {
 		return
 	}
 	c.cancel()
+	if ender, ok := k.exec.(SessionEnder); ok && warnIfStuck && c.warned {
+		k.log.Warn("kernel: ending the session to stop a cell that ignored an interrupt")
+		go func() {
+			defer k.recoverAndLog("ending the session")
+			ender.EndSession()
+		}()
+		return
+	}
 	if warnIfStuck && c.stuck == nil {
 		c.stuck = time.AfterFunc(k.interruptGrace, func() {
 			defer k.recoverAndLog("stuck cell warning")
@@ -235,6 +255,13 @@ func (k *Kernel) interrupt(warnIfStuck bool) {
 		})
 	}
 }
+
+// stuckEndMessage is what a user whose interrupted cell does not stop
+// reads when the Executor can end its session.
+const stuckEndMessage = "\nThe cell did not stop within %v of the interrupt: it is busy in code " +
+	"that does not check for interruption (a loop without a cancellable call, or a " +
+	"blocking call). Interrupt again to end the session: the cell stops, the session's " +
+	"variables are lost and a new session starts at once. Or wait for the cell to end.\n"
 
 // stuckMessage is what a user whose interrupted cell does not stop reads.
 const stuckMessage = "\nThe cell did not stop within %v of the interrupt: it is busy in code " +
@@ -253,7 +280,12 @@ func (k *Kernel) warnStuck(c *runningCell) {
 	k.log.Warn("kernel: the interrupted cell is still running", "after", k.interruptGrace)
 	// Holding cellMu while publishing keeps the warning before the
 	// cell's reply: endCell waits for it.
-	c.out.Stream("stderr", fmt.Sprintf(stuckMessage, k.interruptGrace))
+	msg := stuckMessage
+	if _, ok := k.exec.(SessionEnder); ok {
+		msg = stuckEndMessage
+	}
+	c.warned = true
+	c.out.Stream("stderr", fmt.Sprintf(msg, k.interruptGrace))
 	c.out.flush()
 }
 

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -606,6 +607,37 @@ func TestACellThatIgnoresInterruptsIsReportedAndControlStillWorks(t *testing.T) 
 	}
 	if !strings.Contains(tk.logs.String(), "ignored cancellation") {
 		t.Errorf("the kernel did not log that it closed with the cell still running:\n%s", tk.logs.String())
+	}
+}
+
+// sessionEndingExecutor is a fake whose cells run in a session it can end.
+type sessionEndingExecutor struct {
+	*fakeExecutor
+	endOnce sync.Once
+}
+
+// EndSession ends the "stuck" cells, as ending their process would.
+func (e *sessionEndingExecutor) EndSession() { e.endOnce.Do(func() { close(e.unstick) }) }
+
+func TestAStuckCellIsStoppedByASecondInterruptWhenTheSessionCanEnd(t *testing.T) {
+	f := &sessionEndingExecutor{fakeExecutor: newFakeExecutor()}
+	tk := startKernelWith(t, f, func(k *Kernel) { k.interruptGrace = time.Millisecond })
+	t.Cleanup(func() { f.EndSession() })
+
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "stuck"})
+	waitStarted(t, f.fakeExecutor, "stuck")
+	tk.reply(tk.controlBox, tk.send(tk.control, "interrupt_request", map[string]any{}))
+	tk.iopubBox.waitFor(t, "the advice to interrupt again", func(msgs []*message) bool {
+		for _, m := range msgs {
+			if parentID(m) == id && m.header.MsgType == "stream" && strings.Contains(contentOf(t, m)["text"].(string), "Interrupt again") {
+				return true
+			}
+		}
+		return false
+	})
+	tk.reply(tk.controlBox, tk.send(tk.control, "interrupt_request", map[string]any{}))
+	if r := contentOf(t, tk.reply(tk.shellBox, id)); r["status"] != "error" {
+		t.Errorf("the stuck cell after a second interrupt: %v, want an error", r)
 	}
 }
 

@@ -46,7 +46,12 @@ func (e *Executor) diedError(c *child, cell string) *interp.CellError {
 	if report != "" {
 		e.log.Printf("isolate: the session process %d crashed; the Go runtime's report:\n%s", c.cmd.Process.Pid, report)
 	}
-	ce := describeDeath(report, c.exitErr, c.memUsed.Load(), e.limit, e.readyBefore(c))
+	var ce *interp.CellError
+	if c.endedByUser.Load() {
+		ce = endedError()
+	} else {
+		ce = describeDeath(report, c.exitErr, c.memUsed.Load(), e.limit, e.readyBefore(c))
+	}
 	where := "while no cell was running (a goroutine or callback a cell left behind, or the system)"
 	if cell != "" {
 		where = "in " + cell
@@ -62,6 +67,13 @@ func (e *Executor) readyBefore(c *child) bool {
 	default:
 		return false
 	}
+}
+
+// endedError is the error of a cell whose session the user ended.
+func endedError() *interp.CellError {
+	const msg = "the session was ended by a second interrupt, to stop a cell that ignored the first"
+	return &interp.CellError{Name: "SessionEnded", Value: msg,
+		Traceback: []string{red("SessionEnded") + ": " + msg, "", lostState}}
 }
 
 // crashReport finds the Go runtime's report of a fatal error or an

@@ -119,6 +119,8 @@ type child struct {
 	// memUsed is the resident size at which the kernel ended the child
 	// for passing the memory limit, 0 when it did not.
 	memUsed atomic.Int64
+	// endedByUser is set when the user ended the session (EndSession).
+	endedByUser atomic.Bool
 
 	mu      sync.Mutex
 	pending map[uint64]chan *message
@@ -540,6 +542,21 @@ func (e *Executor) Inspect(code string, cursor, detailLevel int) (interp.MIMEBun
 		return nil, false
 	}
 	return r.Data, r.Found
+}
+
+// EndSession ends the session process while a cell runs: the kernel calls
+// it on an interrupt after the running cell ignored one. The cell fails
+// saying so, and a new session starts.
+func (e *Executor) EndSession() {
+	e.mu.Lock()
+	c, running := e.child, e.out != nil
+	e.mu.Unlock()
+	if !running || c.isDead() {
+		return
+	}
+	e.log.Printf("isolate: ending session process %d at the user's interrupt", c.cmd.Process.Pid)
+	c.endedByUser.Store(true)
+	c.cmd.Process.Kill()
 }
 
 // Close shuts the child down, letting it remove its temporary files, and

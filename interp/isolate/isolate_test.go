@@ -359,3 +359,17 @@ for g := 0; g < 4; g++ {
 		t.Errorf("then 1 + 1 = %q", got)
 	}
 }
+
+// A cell stuck in compiled code ignores interrupts; ending the session
+// stops it, and the next cell runs in a new session.
+func TestEndSessionStopsACellThatIgnoresInterrupts(t *testing.T) {
+	e := start(t, -1)
+	time.AfterFunc(300*time.Millisecond, e.EndSession)
+	_, _, err := run(t, e, "In [1]", "time.Sleep(time.Hour)")
+	if ce, ok := err.(*interp.CellError); !ok || ce.Name != "SessionEnded" {
+		t.Fatalf("error %v, want SessionEnded", err)
+	}
+	if got := mustRun(t, e, "In [2]", "1 + 1"); got != "2" {
+		t.Errorf("then 1 + 1 = %q", got)
+	}
+}
