@@ -3,6 +3,8 @@
 package interp
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/gosparkling/gosparkling/interp/internal/syncpipe"
 )
 
 // CaptureProcessOutput redirects the process's standard output and error
@@ -18,7 +22,8 @@ import (
 // output like interpreted prints do. It returns a file for the original
 // standard error, where the kernel keeps logging, and a function that
 // undoes the redirection. Output written while no cell runs goes to the
-// original standard error.
+// original standard error. Everything a cell wrote reaches it before
+// Execute returns.
 func (s *Session) CaptureProcessOutput() (origStderr *os.File, restore func(), err error) {
 	type saved struct {
 		fd   int
@@ -38,6 +43,9 @@ func (s *Session) CaptureProcessOutput() (origStderr *os.File, restore func(), e
 		return nil, nil, fmt.Errorf("interp: duplicating stderr: %w", err)
 	}
 	origStderr = os.NewFile(uintptr(stderrCopy), "stderr")
+	var nonceBytes [8]byte
+	rand.Read(nonceBytes[:])
+	nonce := hex.EncodeToString(nonceBytes[:])
 	for _, target := range []struct {
 		fd int
 		w  *cellWriter
@@ -61,7 +69,8 @@ func (s *Session) CaptureProcessOutput() (origStderr *os.File, restore func(), e
 			return nil, nil, fmt.Errorf("interp: redirecting fd %d: %w", target.fd, err)
 		}
 		done = append(done, saved{target.fd, orig, w})
-		f := &forwarder{r: r, w: target.w, fallback: origStderr}
+		f := &forwarder{fd: target.fd, w: target.w, fallback: origStderr, nonce: nonce}
+		f.reader = syncpipe.NewReader(target.w.name, r, nonce, f.deliver, nil)
 		s.drains = append(s.drains, f.drain)
 		go f.run()
 	}
@@ -71,10 +80,12 @@ func (s *Session) CaptureProcessOutput() (origStderr *os.File, restore func(), e
 // forwarder copies what the process writes on a redirected descriptor to
 // the running cell, or to fallback when no cell runs.
 type forwarder struct {
-	r        *os.File
+	fd       int // the redirected descriptor, where drain writes its markers
 	w        *cellWriter
 	fallback io.Writer
-	busy     atomic.Bool // between a read and its delivery
+	nonce    string
+	reader   *syncpipe.Reader
+	seq      atomic.Uint64
 }
 
 func (f *forwarder) run() {
@@ -83,29 +94,22 @@ func (f *forwarder) run() {
 			fmt.Fprintf(f.fallback, "gosparkling: output forwarding stopped: %v\n", rec)
 		}
 	}()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := f.r.Read(buf)
-		f.busy.Store(true)
-		if n > 0 && !f.w.forward(buf[:n]) {
-			f.fallback.Write(buf[:n])
-		}
-		f.busy.Store(false)
-		if err != nil {
-			return
-		}
+	f.reader.Run()
+}
+
+func (f *forwarder) deliver(_, text string) {
+	if !f.w.forward([]byte(text)) {
+		io.WriteString(f.fallback, text)
 	}
 }
 
 // drain waits, up to a second, until everything written so far has been
-// delivered, so that a cell's output is not cut off when it ends.
+// delivered, so that a cell's output is not cut off when it ends: it
+// writes a marker behind it and waits for the reader to reach it.
 func (f *forwarder) drain() {
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
-		pending, err := unix.IoctlGetInt(int(f.r.Fd()), unix.TIOCINQ)
-		if err != nil || pending == 0 && !f.busy.Load() {
-			return
-		}
-		time.Sleep(time.Millisecond)
+	seq := f.seq.Add(1)
+	if _, err := unix.Write(f.fd, syncpipe.Marker(f.nonce, seq)); err != nil {
+		return
 	}
+	f.reader.WaitFor(seq, time.Second)
 }

@@ -4,6 +4,7 @@ package interp
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -35,4 +36,28 @@ func TestCompiledCodeOutputReachesTheCell(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Errorf("output of fd 2 did not reach the cell: %q", out.streams)
+}
+
+// What compiled code writes to fd 2 just before a cell ends reaches that
+// cell, not the next one or the kernel's log, every time.
+func TestCompiledOutputArrivesBeforeExecuteReturns(t *testing.T) {
+	s := newSession(t)
+	orig, restore, err := s.CaptureProcessOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orig.Close()
+	defer restore()
+	for i := range 30 {
+		out := &recorder{}
+		if _, err := s.Execute(context.Background(), fmt.Sprintf(`log.Print("line %d")`, i), out); err != nil {
+			t.Fatal(err)
+		}
+		out.mu.Lock()
+		got := out.streams["stderr"]
+		out.mu.Unlock()
+		if !strings.Contains(got, fmt.Sprintf("line %d\n", i)) {
+			t.Fatalf("cell %d: stderr %q lacks its line", i, got)
+		}
+	}
 }

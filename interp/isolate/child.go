@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/interp/internal/syncpipe"
 )
 
 // The child's file descriptors beyond standard output (the cell's stdout
@@ -250,7 +251,7 @@ func memoryStopError(m *errMemory) *interp.CellError {
 // first.
 func (c *childServer) sendSynced(m *message) {
 	seq := c.syncSeq.Add(1)
-	marker := syncMarker(c.nonce, seq)
+	marker := syncpipe.Marker(c.nonce, seq)
 	os.Stdout.Write(marker)
 	os.Stderr.Write(marker)
 	m.Sync = seq

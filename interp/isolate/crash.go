@@ -38,8 +38,8 @@ func (e *Executor) diedError(c *child, cell string) *interp.CellError {
 	case <-time.After(crashReportWait):
 	}
 	// Deliver what the cell wrote before the end, before its error.
-	c.stdout.waitFor(math.MaxUint64, crashReportWait/4)
-	c.stderr.waitFor(math.MaxUint64, crashReportWait/4)
+	c.stdout.WaitFor(math.MaxUint64, crashReportWait/4)
+	c.stderr.WaitFor(math.MaxUint64, crashReportWait/4)
 	c.mu.Lock()
 	report := crashReport(string(c.logTail))
 	c.mu.Unlock()

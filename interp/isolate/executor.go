@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/interp/internal/syncpipe"
 )
 
 // Options configures the child sessions of an Executor.
@@ -104,8 +105,8 @@ type child struct {
 	cmd     *exec.Cmd
 	conn    *conn
 	control *os.File
-	stdout  *streamReader
-	stderr  *streamReader
+	stdout  *syncpipe.Reader
+	stderr  *syncpipe.Reader
 	started time.Time
 
 	ready chan struct{} // closed when the session is built
@@ -223,10 +224,10 @@ func (e *Executor) startChild() (*child, error) {
 		pending: map[uint64]chan *message{},
 	}
 	c.handledCond = sync.NewCond(&c.mu)
-	c.stdout = newStreamReader("stdout", pipes[0][0], nonce, e.deliver, c.waitHandled)
-	c.stderr = newStreamReader("stderr", pipes[1][0], nonce, e.deliver, c.waitHandled)
-	go c.stdout.run()
-	go c.stderr.run()
+	c.stdout = syncpipe.NewReader("stdout", pipes[0][0], nonce, e.deliver, c.waitHandled)
+	c.stderr = syncpipe.NewReader("stderr", pipes[1][0], nonce, e.deliver, c.waitHandled)
+	go c.stdout.Run()
+	go c.stderr.Run()
 	go e.copyLog(c, pipes[2][0])
 	exited := make(chan struct{})
 	go func() {
@@ -296,9 +297,9 @@ func (e *Executor) waitSync(c *child, seq uint64) {
 	if seq == 0 {
 		return
 	}
-	for _, s := range []*streamReader{c.stdout, c.stderr} {
-		if !s.waitFor(seq, syncTimeout) {
-			e.log.Printf("isolate: %s of the session did not reach sync marker %d in %v", s.name, seq, syncTimeout)
+	for _, s := range []*syncpipe.Reader{c.stdout, c.stderr} {
+		if !s.WaitFor(seq, syncTimeout) {
+			e.log.Printf("isolate: %s of the session did not reach sync marker %d in %v", s.Name, seq, syncTimeout)
 		}
 	}
 }

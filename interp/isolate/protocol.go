@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"sync"
 
 	"github.com/gosparkling/gosparkling/interp"
@@ -38,7 +37,7 @@ type message struct {
 	// the execute they belong to.
 	ID uint64 `json:"id,omitempty"`
 	// Sync is the number of the sync marker the child wrote to both
-	// output pipes just before sending this message (see syncMarker).
+	// output pipes just before sending this message (see syncpipe.Marker).
 	Sync uint64 `json:"sync,omitempty"`
 
 	Code     string `json:"code,omitempty"`
@@ -126,14 +125,3 @@ func (c *conn) receive() (*message, error) {
 	return m, nil
 }
 
-// syncMarker is what the child writes into an output pipe so that the
-// kernel knows it has read everything written before message number seq
-// was sent. nonce, chosen by the kernel for each child, keeps a cell's
-// own output from passing for a marker.
-func syncMarker(nonce string, seq uint64) []byte {
-	return []byte(markerPrefix(nonce) + strconv.FormatUint(seq, 10) + markerEnd)
-}
-
-func markerPrefix(nonce string) string { return "\x00\x1bgosparkling-sync-" + nonce + "-" }
-
-const markerEnd = "\x00"

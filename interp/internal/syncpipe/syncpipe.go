@@ -1,4 +1,9 @@
-package isolate
+// Package syncpipe reads a pipe of process output in which the writer
+// places sync markers: a reader delivers the text between them and can
+// wait until a marker has been read, which proves that everything written
+// before it has been delivered. The kernel uses it for the output of its
+// session process and for the output of compiled code captured in-process.
+package syncpipe
 
 import (
 	"bytes"
@@ -9,10 +14,10 @@ import (
 	"unicode/utf8"
 )
 
-// streamReader reads one of the child's output pipes: it hands the text to
-// deliver and cuts out the sync markers, recording the highest one seen.
-type streamReader struct {
-	name    string // "stdout" or "stderr"
+// Reader reads one output pipe: it hands the text to deliver and cuts out
+// the sync markers, recording the highest one seen.
+type Reader struct {
+	Name    string // "stdout" or "stderr", given to deliver
 	r       io.Reader
 	prefix  []byte // the marker prefix of this child
 	deliver func(name, text string)
@@ -27,14 +32,18 @@ type streamReader struct {
 	closed bool   // the pipe has ended
 }
 
-func newStreamReader(name string, r io.Reader, nonce string, deliver func(name, text string), barrier func(seq uint64)) *streamReader {
-	s := &streamReader{name: name, r: r, prefix: []byte(markerPrefix(nonce)), deliver: deliver, barrier: barrier}
+// NewReader returns a Reader of r, whose text goes to deliver with name.
+// nonce must be the one the writer's markers carry (see Marker). barrier,
+// when not nil, is called at each marker after the text before it was
+// delivered, and holds back the text after it until it returns.
+func NewReader(name string, r io.Reader, nonce string, deliver func(name, text string), barrier func(seq uint64)) *Reader {
+	s := &Reader{Name: name, r: r, prefix: []byte(markerPrefix(nonce)), deliver: deliver, barrier: barrier}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
 
-// run reads until the pipe ends.
-func (s *streamReader) run() {
+// Run reads until the pipe ends.
+func (s *Reader) Run() {
 	buf := make([]byte, 64<<10)
 	var pending []byte
 	for {
@@ -54,7 +63,7 @@ func (s *streamReader) run() {
 // consume delivers the text of p and records its markers. It returns what
 // must wait for more bytes: a marker or a UTF-8 sequence cut by the read.
 // At the end of the pipe everything left is text.
-func (s *streamReader) consume(p []byte, atEnd bool) []byte {
+func (s *Reader) consume(p []byte, atEnd bool) []byte {
 	for len(p) > 0 {
 		i := bytes.Index(p, s.prefix)
 		if i < 0 {
@@ -93,16 +102,16 @@ func (s *streamReader) consume(p []byte, atEnd bool) []byte {
 	return nil
 }
 
-func (s *streamReader) emit(text []byte) {
+func (s *Reader) emit(text []byte) {
 	if len(text) > 0 {
-		s.deliver(s.name, string(text))
+		s.deliver(s.Name, string(text))
 	}
 }
 
-// waitFor waits until marker seq has been read (and so everything written
+// WaitFor waits until marker seq has been read (and so everything written
 // before it delivered), the pipe has ended, or timeout has passed. It
 // reports whether the marker arrived.
-func (s *streamReader) waitFor(seq uint64, timeout time.Duration) bool {
+func (s *Reader) WaitFor(seq uint64, timeout time.Duration) bool {
 	expired := false
 	t := time.AfterFunc(timeout, func() {
 		s.mu.Lock()
@@ -142,3 +151,16 @@ func partialRune(p []byte) int {
 	}
 	return 0
 }
+
+// Marker is what a writer writes into the pipe, in one write, so that a
+// reader knows it has delivered everything written before: seq numbers
+// the markers in order, and nonce, shared by the writer and the reader
+// and kept secret from cells, keeps a cell's own output from passing for
+// a marker.
+func Marker(nonce string, seq uint64) []byte {
+	return []byte(markerPrefix(nonce) + strconv.FormatUint(seq, 10) + markerEnd)
+}
+
+func markerPrefix(nonce string) string { return "\x00\x1bgosparkling-sync-" + nonce + "-" }
+
+const markerEnd = "\x00"
