@@ -124,4 +124,3 @@ func (c *conn) receive() (*message, error) {
 	}
 	return m, nil
 }
-
