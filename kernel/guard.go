@@ -50,6 +50,9 @@ type zmtpGuard struct {
 	log    kvLogger
 	limits zmtpLimits
 	dir    string // the private directory of the zmq4 sockets' endpoints
+	// handshakeTimeout is the const handshakeTimeout; tests shorten it.
+	// Guarded by mu.
+	handshakeTimeout time.Duration
 
 	wg        sync.WaitGroup // accept loops and connections
 	mu        sync.Mutex
@@ -70,7 +73,8 @@ func newZMTPGuard(log kvLogger) (*zmtpGuard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the private directory of the sockets: %w", err)
 	}
-	return &zmtpGuard{log: log, limits: defaultZMTPLimits, dir: dir, relays: make(map[*relay]struct{})}, nil
+	return &zmtpGuard{log: log, limits: defaultZMTPLimits, dir: dir, handshakeTimeout: handshakeTimeout,
+		relays: make(map[*relay]struct{})}, nil
 }
 
 // privateEndpoint is the zmq4 endpoint of the socket named name.
@@ -115,7 +119,8 @@ func (g *zmtpGuard) accept(l net.Listener, name string) {
 			return
 		}
 		r := &relay{peer: peer}
-		if !g.track(r) {
+		timeout, ok := g.track(r)
+		if !ok {
 			peer.Close()
 			return
 		}
@@ -123,7 +128,7 @@ func (g *zmtpGuard) accept(l net.Listener, name string) {
 		go func() {
 			defer g.wg.Done()
 			defer g.untrack(r)
-			g.serve(r, name, backend)
+			g.serve(r, name, backend, timeout)
 		}()
 	}
 }
@@ -134,14 +139,16 @@ func (g *zmtpGuard) isClosed() bool {
 	return g.closed
 }
 
-func (g *zmtpGuard) track(r *relay) bool {
+// track records r, unless the guard is closed, and returns the time its
+// handshake may take.
+func (g *zmtpGuard) track(r *relay) (handshakeTimeout time.Duration, ok bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closed {
-		return false
+		return 0, false
 	}
 	g.relays[r] = struct{}{}
-	return true
+	return g.handshakeTimeout, true
 }
 
 func (g *zmtpGuard) untrack(r *relay) {
@@ -150,10 +157,10 @@ func (g *zmtpGuard) untrack(r *relay) {
 	delete(g.relays, r)
 }
 
-// serve checks the handshake of r's peer, connects it to the zmq4
-// socket at backendPath and relays until either side closes or the peer
-// breaks the protocol.
-func (g *zmtpGuard) serve(r *relay, name, backendPath string) {
+// serve checks the handshake of r's peer, which must pass within
+// timeout, connects it to the zmq4 socket at backendPath and relays
+// until either side closes or the peer breaks the protocol.
+func (g *zmtpGuard) serve(r *relay, name, backendPath string, timeout time.Duration) {
 	peer := r.peer
 	defer peer.Close()
 	reject := func(err error) {
@@ -162,7 +169,7 @@ func (g *zmtpGuard) serve(r *relay, name, backendPath string) {
 			g.log.Warn("kernel: closing a connection that breaks ZMTP", "socket", name, "peer", peer.RemoteAddr(), "reason", err)
 		}
 	}
-	if err := peer.SetDeadline(time.Now().Add(handshakeTimeout)); err != nil {
+	if err := peer.SetDeadline(time.Now().Add(timeout)); err != nil {
 		return
 	}
 	if _, err := peer.Write(kernelGreeting); err != nil {
@@ -178,7 +185,7 @@ func (g *zmtpGuard) serve(r *relay, name, backendPath string) {
 	if err := peer.SetDeadline(time.Time{}); err != nil {
 		return
 	}
-	backend, err := net.DialTimeout("unix", backendPath, handshakeTimeout)
+	backend, err := net.DialTimeout("unix", backendPath, timeout)
 	if err != nil {
 		if !g.isClosed() {
 			g.log.Error("kernel: cannot reach the socket", "socket", name, "err", err)
