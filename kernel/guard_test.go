@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -292,24 +293,75 @@ func BenchmarkKernelInfoRoundTrip(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				hdr := header{MsgID: uuid.NewString(), Session: "bench", Username: "bench",
-					Date: time.Now().UTC().Format(time.RFC3339Nano), MsgType: "kernel_info_request", Version: protocolVersion}
-				frames, err := s.encodeHeader([][]byte{}, hdr, nil, map[string]any{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := client.Send(zmq4.NewMsgFrom(frames...)); err != nil {
-					b.Fatal(err)
-				}
-				raw, err := client.Recv()
-				if err != nil {
-					b.Fatal(err)
-				}
-				reply, err := s.decode(raw.Frames)
-				if err != nil || reply.header.MsgType != "kernel_info_reply" {
-					b.Fatalf("reply %v, %v", reply, err)
-				}
+				kernelInfoRoundTrip(b, client, s)
 			}
 		})
 	}
+}
+
+// kernelInfoRoundTrip sends a kernel_info_request signed by s on client
+// and waits for its reply.
+func kernelInfoRoundTrip(tb testing.TB, client zmq4.Socket, s signer) {
+	tb.Helper()
+	hdr := header{MsgID: uuid.NewString(), Session: "client", Username: "tester",
+		Date: time.Now().UTC().Format(time.RFC3339Nano), MsgType: "kernel_info_request", Version: protocolVersion}
+	frames, err := s.encodeHeader(nil, hdr, nil, map[string]any{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := client.Send(zmq4.NewMsgFrom(frames...)); err != nil {
+		tb.Fatal(err)
+	}
+	raw, err := client.Recv()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	reply, err := s.decode(raw.Frames)
+	if err != nil || reply.header.MsgType != "kernel_info_reply" || parentID(reply) != hdr.MsgID {
+		tb.Fatalf("reply %v, %v; want the kernel_info_reply to %s", reply, err, hdr.MsgID)
+	}
+}
+
+// TestGuardOverIPC: with the ipc transport, the guard listens on the
+// connection file's unix sockets, and turns hostile peers away there too.
+func TestGuardOverIPC(t *testing.T) {
+	const key = "ipc-key"
+	logs := &logBuffer{}
+	conn := ConnectionInfo{Transport: "ipc", IP: filepath.Join(t.TempDir(), "kernel"), Key: key,
+		ShellPort: 1, ControlPort: 2, StdinPort: 3, IOPubPort: 4, HBPort: 5}
+	k, err := New(conn, newFakeExecutor(), Info{}, log.New(logs, "", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- k.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	client := zmq4.NewDealer(context.Background(), zmq4.WithID(zmq4.SocketIdentity("ipc-client")))
+	defer client.Close()
+	if err := client.Dial(conn.endpoint(conn.ShellPort)); err != nil {
+		t.Fatal(err)
+	}
+	s := signer{key: []byte(key)}
+	kernelInfoRoundTrip(t, client, s)
+
+	hostile, err := net.Dial("unix", conn.IP+"-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hostile.Close()
+	_, _ = hostile.Write(concat(greetingWith(nil), frameHeaderLong(flagCommand, 1<<62)))
+	if err := hostile.SetReadDeadline(time.Now().Add(waitTimeout)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(io.Discard, hostile); errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("the kernel kept the hostile connection open")
+	}
+	if !strings.Contains(logs.String(), "command of 4611686018427387904 bytes") {
+		t.Errorf("the kernel did not log the hostile connection; log:\n%s", logs.String())
+	}
+	kernelInfoRoundTrip(t, client, s)
 }
