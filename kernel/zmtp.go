@@ -209,8 +209,8 @@ func isPropertyNameChar(c byte) bool {
 // relayFrames copies the frames that follow the handshake from r to w,
 // checking each before any of its body is copied: commands must be
 // well formed and small, a message keeps within lim and a command never
-// comes between the frames of a message. It flushes w whenever r has
-// nothing buffered, so that a request leaves at once. It returns nil
+// comes between the frames of a message. It flushes w after each
+// message and command, so that a request leaves at once. It returns nil
 // when r ends between frames, a *zmtpError on a breach and other errors
 // as they come.
 func relayFrames(r *bufio.Reader, w *bufio.Writer, lim zmtpLimits) error {
@@ -222,11 +222,6 @@ func relayFrames(r *bufio.Reader, w *bufio.Writer, lim zmtpLimits) error {
 		messageBytes int64
 	)
 	for {
-		if r.Buffered() == 0 {
-			if err := w.Flush(); err != nil {
-				return err
-			}
-		}
 		flags, size, raw, err := frameHeader(r, &buf)
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -260,6 +255,9 @@ func relayFrames(r *bufio.Reader, w *bufio.Writer, lim zmtpLimits) error {
 			if _, err := w.Write(cmd); err != nil {
 				return err
 			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
 			continue
 		}
 		if frames++; frames > lim.frames {
@@ -278,6 +276,9 @@ func relayFrames(r *bufio.Reader, w *bufio.Writer, lim zmtpLimits) error {
 		inMessage = flags&flagMore != 0
 		if !inMessage {
 			frames, messageBytes = 0, 0
+			if err := w.Flush(); err != nil {
+				return err
+			}
 		}
 	}
 }
