@@ -31,6 +31,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/go-zeromq/zmq4"
 )
 
 const (
@@ -83,9 +85,10 @@ func (g *zmtpGuard) privateEndpoint(name string) string {
 }
 
 // listen listens on network ("tcp" or "unix") and addr and relays the
-// connections it accepts to the zmq4 socket named name, bound to
-// privateEndpoint(name). It returns the address listened on.
-func (g *zmtpGuard) listen(name, network, addr string) (net.Addr, error) {
+// connections it accepts to the zmq4 socket named name, of type
+// sockType, bound to privateEndpoint(name). It returns the address
+// listened on.
+func (g *zmtpGuard) listen(name string, sockType zmq4.SocketType, network, addr string) (net.Addr, error) {
 	l, err := net.Listen(network, addr)
 	if err != nil {
 		return nil, err
@@ -98,12 +101,12 @@ func (g *zmtpGuard) listen(name, network, addr string) (net.Addr, error) {
 	}
 	g.listeners = append(g.listeners, l)
 	g.wg.Add(1)
-	go g.accept(l, name)
+	go g.accept(l, name, sockType)
 	return l.Addr(), nil
 }
 
 // accept serves the connections of l until l is closed.
-func (g *zmtpGuard) accept(l net.Listener, name string) {
+func (g *zmtpGuard) accept(l net.Listener, name string, sockType zmq4.SocketType) {
 	defer g.wg.Done()
 	backend := filepath.Join(g.dir, name)
 	for {
@@ -128,7 +131,7 @@ func (g *zmtpGuard) accept(l net.Listener, name string) {
 		go func() {
 			defer g.wg.Done()
 			defer g.untrack(r)
-			g.serve(r, name, backend, timeout)
+			g.serve(r, name, sockType, backend, timeout)
 		}()
 	}
 }
@@ -158,9 +161,10 @@ func (g *zmtpGuard) untrack(r *relay) {
 }
 
 // serve checks the handshake of r's peer, which must pass within
-// timeout, connects it to the zmq4 socket at backendPath and relays
-// until either side closes or the peer breaks the protocol.
-func (g *zmtpGuard) serve(r *relay, name, backendPath string, timeout time.Duration) {
+// timeout and come from a socket type that can talk to sockType,
+// connects it to the zmq4 socket at backendPath and relays until either
+// side closes or the peer breaks the protocol.
+func (g *zmtpGuard) serve(r *relay, name string, sockType zmq4.SocketType, backendPath string, timeout time.Duration) {
 	peer := r.peer
 	defer peer.Close()
 	reject := func(err error) {
@@ -177,9 +181,13 @@ func (g *zmtpGuard) serve(r *relay, name, backendPath string, timeout time.Durat
 		return
 	}
 	in := bufio.NewReaderSize(peer, relayBufferSize)
-	handshake, err := readHandshake(in, g.limits)
+	handshake, peerType, err := readHandshake(in, g.limits)
 	if err != nil {
 		reject(err)
+		return
+	}
+	if !zmq4.SocketType(peerType).IsCompatible(sockType) {
+		reject(breach("a %s socket cannot talk to a %s socket", peerType, sockType))
 		return
 	}
 	if err := peer.SetDeadline(time.Time{}); err != nil {

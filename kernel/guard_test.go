@@ -159,6 +159,15 @@ func TestGuardSurvivesHostilePeers(t *testing.T) {
 		{"a READY property name past the body", func(string) []byte {
 			return concat(greetingWith(nil), command("READY", []byte("\xc8Socket")))
 		}, "property name of 200 bytes"},
+		{"a READY without Socket-Type", func(string) []byte {
+			return concat(greetingWith(nil), command("READY", readyProps("Identity", "x")))
+		}, "READY has no Socket-Type"},
+		{"an unknown socket type", func(string) []byte {
+			return concat(greetingWith(nil), command("READY", readyProps("Socket-Type", "STREAM")))
+		}, `unknown socket type \"STREAM\"`},
+		{"a socket type that cannot talk to the port's", func(string) []byte {
+			return handshake("PUSH")
+		}, "a PUSH socket cannot talk to"},
 		{"a truncated greeting", func(string) []byte {
 			return greetingWith(nil)[:20]
 		}, "inside a greeting"},

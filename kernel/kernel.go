@@ -202,7 +202,7 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 			return nil, fmt.Errorf("kernel: binding %s socket to %s: %w", b.name, private, err)
 		}
 		network, addr := conn.listenAddr(*b.port)
-		bound, err := guard.listen(b.name, network, addr)
+		bound, err := guard.listen(b.name, b.sock.Type(), network, addr)
 		if err != nil {
 			k.closeSockets()
 			return nil, fmt.Errorf("kernel: binding %s socket to %s: %w", b.name, conn.endpoint(*b.port), err)

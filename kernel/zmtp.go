@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 const (
@@ -119,68 +120,97 @@ func truncated(err error, what string) error {
 
 // readHandshake reads a peer's greeting and its first command, which
 // must be READY (the NULL mechanism's handshake), checks them and
-// returns their bytes, to be forwarded to zmq4 as they are.
-func readHandshake(r io.Reader, lim zmtpLimits) ([]byte, error) {
+// returns their bytes, to be forwarded to zmq4 as they are, and the
+// peer's socket type.
+func readHandshake(r io.Reader, lim zmtpLimits) (handshake []byte, peerType string, err error) {
 	greeting := make([]byte, zmtpGreetingSize)
 	if _, err := io.ReadFull(r, greeting); err != nil {
-		return nil, truncated(err, "greeting")
+		return nil, "", truncated(err, "greeting")
 	}
 	if err := checkGreeting(greeting); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	var buf [9]byte
 	flags, size, raw, err := frameHeader(r, &buf)
 	if err != nil {
-		return nil, truncated(err, "READY command")
+		return nil, "", truncated(err, "READY command")
 	}
 	if flags&flagCommand == 0 {
-		return nil, breach("a message before the READY command")
+		return nil, "", breach("a message before the READY command")
 	}
 	if size > uint64(lim.command) {
-		return nil, breach("command of %d bytes, more than %d", size, lim.command)
+		return nil, "", breach("command of %d bytes, more than %d", size, lim.command)
 	}
 	out := make([]byte, 0, len(greeting)+len(raw)+int(size))
 	out = append(append(out, greeting...), raw...)
 	body := make([]byte, size)
 	if _, err := io.ReadFull(r, body); err != nil {
-		return nil, truncated(err, "READY command")
+		return nil, "", truncated(err, "READY command")
 	}
-	if err := checkReady(body); err != nil {
-		return nil, err
+	peerType, err = checkReady(body)
+	if err != nil {
+		return nil, "", err
 	}
-	return append(out, body...), nil
+	return append(out, body...), peerType, nil
+}
+
+// socketTypes are the socket types zmq4 knows; it panics on any other.
+var socketTypes = map[string]bool{
+	"PAIR": true, "PUB": true, "SUB": true, "REQ": true, "REP": true, "DEALER": true,
+	"ROUTER": true, "PULL": true, "PUSH": true, "XPUB": true, "XSUB": true,
 }
 
 // checkReady checks the body of the READY command: its name, then
 // properties, each a name of 1 to 255 characters of [A-Za-z0-9-_.+]
-// and a value whose 4-byte length fits in what is left.
-func checkReady(body []byte) error {
+// and a value whose 4-byte length fits in what is left. Exactly one
+// name may be Socket-Type in any case, spelled so, and its value must be
+// a socket type zmq4 knows (which it returns): zmq4 panics on a missing
+// or unknown one.
+func checkReady(body []byte) (socketType string, err error) {
 	name, props, err := commandName(body)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if name != "READY" {
-		return breach("command %q where READY is due", name)
+		return "", breach("command %q where READY is due", name)
 	}
+	found := false
 	for len(props) > 0 {
 		n := int(props[0])
 		if n == 0 || n+1+4 > len(props) {
-			return breach("READY property name of %d bytes in %d bytes left", n, len(props)-1)
+			return "", breach("READY property name of %d bytes in %d bytes left", n, len(props)-1)
 		}
-		for _, c := range props[1 : 1+n] {
+		name := string(props[1 : 1+n])
+		for _, c := range []byte(name) {
 			if !isPropertyNameChar(c) {
-				return breach("READY property name %q has a character outside [A-Za-z0-9-_.+]", props[1:1+n])
+				return "", breach("READY property name %q has a character outside [A-Za-z0-9-_.+]", name)
 			}
 		}
 		props = props[1+n:]
 		v := binary.BigEndian.Uint32(props)
 		props = props[4:]
 		if uint64(v) > uint64(len(props)) {
-			return breach("READY property value of %d bytes in %d bytes left", v, len(props))
+			return "", breach("READY property value of %d bytes in %d bytes left", v, len(props))
 		}
+		value := props[:v]
 		props = props[v:]
+		if !strings.EqualFold(name, "Socket-Type") {
+			continue
+		}
+		switch {
+		case found:
+			return "", breach("READY has two Socket-Type properties")
+		case name != "Socket-Type":
+			return "", breach("READY property %q, spelled otherwise than Socket-Type", name)
+		case !socketTypes[string(value)]:
+			return "", breach("unknown socket type %q", value)
+		}
+		found, socketType = true, string(value)
 	}
-	return nil
+	if !found {
+		return "", breach("READY has no Socket-Type")
+	}
+	return socketType, nil
 }
 
 // commandName splits a command's body into its name (1 to 255 letters)

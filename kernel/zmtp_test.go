@@ -78,9 +78,15 @@ func TestReadHandshake(t *testing.T) {
 	}{
 		{"dealer", handshake("DEALER"), ""},
 		{"ZMTP 3.1 peer as server", concat(greetingWith(func(g []byte) { g[11], g[32] = 1, 1 }), command("READY", readyProps("Socket-Type", "SUB"))), ""},
-		{"READY without properties", concat(greetingWith(nil), command("READY", nil)), ""},
-		{"READY with a long value", concat(greetingWith(nil), command("READY", readyProps("X-Big", strings.Repeat("v", 300)))), ""},
-		{"libzmq's signature padding is ignored", concat(greetingWith(func(g []byte) { g[8] = 1 }), command("READY", nil)), ""},
+		{"READY with a long value", concat(greetingWith(nil), command("READY", readyProps("X-Big", strings.Repeat("v", 300), "Socket-Type", "REQ"))), ""},
+		{"libzmq's signature padding is ignored", concat(greetingWith(func(g []byte) { g[8] = 1 }), command("READY", readyProps("Socket-Type", "DEALER"))), ""},
+		{"READY without properties", concat(greetingWith(nil), command("READY", nil)), "no Socket-Type"},
+		{"READY without Socket-Type", concat(greetingWith(nil), command("READY", readyProps("Identity", "x"))), "no Socket-Type"},
+		{"unknown socket type", concat(greetingWith(nil), command("READY", readyProps("Socket-Type", "STREAM"))), `unknown socket type "STREAM"`},
+		{"empty socket type", concat(greetingWith(nil), command("READY", readyProps("Socket-Type", ""))), `unknown socket type ""`},
+		{"lower-case socket type", concat(greetingWith(nil), command("READY", readyProps("Socket-Type", "dealer"))), `unknown socket type "dealer"`},
+		{"two socket types", concat(greetingWith(nil), command("READY", readyProps("Socket-Type", "DEALER", "socket-type", "BAD"))), "two Socket-Type"},
+		{"Socket-Type spelled otherwise", concat(greetingWith(nil), command("READY", readyProps("SOCKET-TYPE", "DEALER"))), `"SOCKET-TYPE", spelled otherwise`},
 
 		{"empty", nil, "inside a greeting"},
 		{"truncated greeting", greetingWith(nil)[:30], "inside a greeting"},
@@ -111,10 +117,10 @@ func TestReadHandshake(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := readHandshake(bytes.NewReader(tt.in), defaultZMTPLimits)
+			got, peerType, err := readHandshake(bytes.NewReader(tt.in), defaultZMTPLimits)
 			if tt.wantErr == "" {
-				if err != nil || !bytes.Equal(got, tt.in) {
-					t.Errorf("readHandshake = %q, %v; want the input, nil", got, err)
+				if err != nil || !bytes.Equal(got, tt.in) || !socketTypes[peerType] {
+					t.Errorf("readHandshake = %q, %q, %v; want the input, a socket type, nil", got, peerType, err)
 				}
 				return
 			}
@@ -204,10 +210,11 @@ func FuzzZMTPGuard(f *testing.F) {
 	f.Add(concat(greetingWith(nil), frameHeaderLong(flagCommand, 1<<62)))
 	f.Add(concat(greetingWith(nil), command("READY", []byte("\xc8Socket"))))
 	f.Add(concat(greetingWith(nil), command("READY", []byte("\x02ab\xff\xff\xff\xff"))))
+	f.Add(concat(greetingWith(nil), command("READY", readyProps("Identity", "x"))))
 	lim := zmtpLimits{command: 256, message: 1 << 16, frames: 64}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		var out bytes.Buffer
-		hs, err := readHandshake(bytes.NewReader(in), lim)
+		hs, _, err := readHandshake(bytes.NewReader(in), lim)
 		if err != nil {
 			return
 		}
