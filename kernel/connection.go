@@ -98,3 +98,17 @@ func (c ConnectionInfo) endpoint(port int) string {
 	}
 	return "tcp://" + net.JoinHostPort(c.IP, strconv.Itoa(port))
 }
+
+// listenAddr is the network ("tcp" or "unix") and address to listen on
+// for one of the kernel's ports, as zmq4 reads endpoint: a tcp host of
+// "*" or "" means every interface.
+func (c ConnectionInfo) listenAddr(port int) (network, addr string) {
+	if c.Transport == "ipc" {
+		return "unix", fmt.Sprintf("%s-%d", c.IP, port)
+	}
+	host := c.IP
+	if host == "*" || host == "" {
+		host = "0.0.0.0"
+	}
+	return "tcp", net.JoinHostPort(host, strconv.Itoa(port))
+}

@@ -81,3 +81,21 @@ func TestEndpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestListenAddr(t *testing.T) {
+	tests := []struct {
+		conn                  ConnectionInfo
+		port                  int
+		wantNetwork, wantAddr string
+	}{
+		{ConnectionInfo{Transport: "tcp", IP: "127.0.0.1"}, 5555, "tcp", "127.0.0.1:5555"},
+		{ConnectionInfo{Transport: "tcp", IP: "::1"}, 0, "tcp", "[::1]:0"},
+		{ConnectionInfo{Transport: "tcp", IP: "*"}, 5555, "tcp", "0.0.0.0:5555"},
+		{ConnectionInfo{Transport: "ipc", IP: "/run/kernel"}, 3, "unix", "/run/kernel-3"},
+	}
+	for _, tt := range tests {
+		if network, addr := tt.conn.listenAddr(tt.port); network != tt.wantNetwork || addr != tt.wantAddr {
+			t.Errorf("listenAddr(%+v, %d) = %s %s, want %s %s", tt.conn, tt.port, network, addr, tt.wantNetwork, tt.wantAddr)
+		}
+	}
+}

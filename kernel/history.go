@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -141,8 +142,9 @@ func selectHistory(hist []historyEntry, hr historyRequest) ([]historyEntry, erro
 // globRegexp compiles a glob pattern, matched against a whole input as
 // IPython's history search does: * matches any text (newlines
 // included), ? one character, [abc] and [a-z] one of a set, [!abc] or
-// [^abc] one character not in it. Anything else, and a [ without its ],
-// matches itself; matching is case-sensitive.
+// [^abc] one character not in it, a character being a rune of UTF-8
+// text. Anything else, and a [ without its ], matches itself; matching
+// is case-sensitive.
 func globRegexp(pattern string) (*regexp.Regexp, error) {
 	var b strings.Builder
 	b.WriteString(`\A(?s:`)
@@ -186,8 +188,12 @@ func globRegexp(pattern string) (*regexp.Regexp, error) {
 			b.WriteByte(']')
 			i = j + 1
 		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-			i++
+			// A literal is a whole character: quoting the byte c alone
+			// would turn each byte of a multi-byte UTF-8 character
+			// into a Latin-1 character of its own.
+			_, size := utf8.DecodeRuneInString(pattern[i:])
+			b.WriteString(regexp.QuoteMeta(pattern[i : i+size]))
+			i += size
 		}
 	}
 	b.WriteString(`)\z`)

@@ -122,6 +122,10 @@ func TestGlobRegexp(t *testing.T) {
 		{"1+1=(2)", []string{"1+1=(2)"}, []string{"11=2"}},
 		{`a\b.c$`, []string{`a\b.c$`}, []string{"ab.c", `a\bxc$`}},
 		{"Fmt", []string{"Fmt"}, []string{"fmt"}},
+		{"é*", []string{"été", "é"}, []string{"ete", "Ã©tÃ©", "xé"}},
+		{"*ünï", []string{"value ünï"}, []string{"value uni"}},
+		{"日本?", []string{"日本語"}, []string{"日本", "日本語語"}},
+		{"[é]t?", []string{"été"}, []string{"ete"}},
 	}
 	for _, tt := range tests {
 		re, err := globRegexp(tt.pattern)

@@ -3,10 +3,12 @@
 // it receives through an Executor.
 //
 // A Kernel binds the five sockets of a connection file (shell, control,
-// stdin, iopub, heartbeat), signs what it sends and drops what is not
-// correctly signed (or replayed), publishes busy/idle status around every
-// request, runs shell requests one at a time and serves control requests
-// (interrupt, shutdown) concurrently, so they work while a cell runs.
+// stdin, iopub, heartbeat) behind a guard that closes any connection
+// whose ZMTP frames are malformed or oversized (see guard.go), signs
+// what it sends and drops what is not correctly signed (or replayed),
+// publishes busy/idle status around every request, runs shell requests
+// one at a time and serves control requests (interrupt, shutdown)
+// concurrently, so they work while a cell runs.
 //
 // Besides running cells, an Executor may answer is_complete_request
 // (IsCompleter), complete_request (Completer) and inspect_request
@@ -107,6 +109,9 @@ type Kernel struct {
 	session string
 
 	shell, control, stdin, iopub, hb zmq4.Socket
+	// guard listens on the connection's endpoints and relays to the
+	// sockets, bound to private ones, what passes its checks (guard.go).
+	guard *zmtpGuard
 
 	iopubMu sync.Mutex // keeps IOPub messages whole and in order
 	shellQ  chan *message
@@ -184,14 +189,26 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 		{"iopub", k.iopub, &k.conn.IOPubPort},
 		{"heartbeat", k.hb, &k.conn.HBPort},
 	}
+	guard, err := newZMTPGuard(k.log)
+	if err != nil {
+		k.closeSockets()
+		return nil, fmt.Errorf("kernel: %w", err)
+	}
+	k.guard = guard
 	for _, b := range binds {
-		ep := conn.endpoint(*b.port)
-		if err := b.sock.Listen(ep); err != nil {
+		private := guard.privateEndpoint(b.name)
+		if err := b.sock.Listen(private); err != nil {
 			k.closeSockets()
-			return nil, fmt.Errorf("kernel: binding %s socket to %s: %w", b.name, ep, err)
+			return nil, fmt.Errorf("kernel: binding %s socket to %s: %w", b.name, private, err)
 		}
-		if addr, ok := b.sock.Addr().(*net.TCPAddr); ok {
-			*b.port = addr.Port
+		network, addr := conn.listenAddr(*b.port)
+		bound, err := guard.listen(b.name, b.sock.Type(), network, addr)
+		if err != nil {
+			k.closeSockets()
+			return nil, fmt.Errorf("kernel: binding %s socket to %s: %w", b.name, conn.endpoint(*b.port), err)
+		}
+		if tcp, ok := bound.(*net.TCPAddr); ok {
+			*b.port = tcp.Port
 		}
 	}
 	return k, nil
@@ -388,6 +405,11 @@ func (k *Kernel) closeSockets() {
 			if s != nil {
 				_ = s.Close()
 			}
+		}
+		// After the sockets: their closing ends the relays, once they
+		// have carried what the sockets sent last.
+		if k.guard != nil {
+			k.guard.close()
 		}
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
@@ -723,10 +725,33 @@ func TestSocketsListenOnlyOnTheConnectionAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer k.Close()
-	for name, sock := range map[string]zmq4.Socket{"shell": k.shell, "control": k.control, "stdin": k.stdin, "iopub": k.iopub, "heartbeat": k.hb} {
-		addr, ok := sock.Addr().(*net.TCPAddr)
+	var public []string
+	for _, l := range k.guard.listeners {
+		addr, ok := l.Addr().(*net.TCPAddr)
 		if !ok || !addr.IP.Equal(net.IPv4(127, 0, 0, 1)) || addr.Port == 0 {
-			t.Errorf("%s socket listens on %v, want 127.0.0.1 and a port", name, sock.Addr())
+			t.Errorf("the guard listens on %v, want 127.0.0.1 and a port", l.Addr())
+		}
+		public = append(public, l.Addr().String())
+	}
+	c := k.ConnectionInfo()
+	var want []string
+	for _, p := range c.ports() {
+		want = append(want, fmt.Sprintf("127.0.0.1:%d", p.port))
+	}
+	if !reflect.DeepEqual(public, want) {
+		t.Errorf("the guard listens on %v, want the connection's ports %v", public, want)
+	}
+	// The zmq4 sockets themselves are reachable only through a directory
+	// that no other user may enter.
+	if fi, err := os.Stat(k.guard.dir); err != nil {
+		t.Error(err)
+	} else if fi.Mode().Perm() != 0o700 {
+		t.Errorf("private directory %s has mode %v, want 0700", k.guard.dir, fi.Mode().Perm())
+	}
+	for name, sock := range map[string]zmq4.Socket{"shell": k.shell, "control": k.control, "stdin": k.stdin, "iopub": k.iopub, "heartbeat": k.hb} {
+		addr, ok := sock.Addr().(*net.UnixAddr)
+		if !ok || filepath.Dir(addr.Name) != k.guard.dir {
+			t.Errorf("%s socket listens on %v, want a unix socket in %s", name, sock.Addr(), k.guard.dir)
 		}
 	}
 }
