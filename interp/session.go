@@ -419,16 +419,8 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			return nil, err
 		}
 	}
-	// Names are known to later cells once declared, even when a later part
-	// of this cell fails: yaegi keeps what it evaluated.
-	defer func() {
-		for _, name := range syntax.defined {
-			s.globals[name] = true
-		}
-		for name, def := range syntax.types {
-			s.typeDefs[name] = def
-		}
-	}()
+	// A cell that does not compile defines nothing (see rollback.go).
+	saved := s.saveState()
 	s.noteDecls(chunks)
 	cellVars := map[string]bool{}
 	for _, name := range syntax.defined {
@@ -457,10 +449,20 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	progs, lastIsValue, err := s.compileChunks(shipped)
 	if err != nil {
 		// The shipping rewrite must never cost a cell that compiles.
+		saved.restore(s)
 		progs, lastIsValue, err = s.compileChunks(rest)
 	}
 	if err != nil {
+		saved.restore(s)
 		return nil, err
+	}
+	// Names are known to later cells once the cell compiled, even when a
+	// statement of it panics: yaegi keeps what it compiled.
+	for _, name := range syntax.defined {
+		s.globals[name] = true
+	}
+	for name, def := range syntax.types {
+		s.typeDefs[name] = def
 	}
 	var v reflect.Value
 	for _, prog := range progs {

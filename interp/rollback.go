@@ -1,0 +1,191 @@
+package interp
+
+import (
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// A cell is all or nothing at compile time: when any part of it fails to
+// compile, none of its declarations or assignments takes effect. yaegi
+// v0.16.1 registers a program's globals while it compiles it (its global
+// type analysis replaces the symbol of `x := ...` by a fresh, zero one), so
+// a cell whose last line fails to compile would leave the names of its
+// first lines defined, or redefined, as zero values. The session saves the
+// interpreter's table of globals before compiling a cell and puts it back
+// when the compile fails.
+//
+// The table is unexported: it is reached by reflection on the fields of
+// yaegi v0.16.1's Interpreter and scope (scopes["main"].sym, .types and
+// universe.types). Should a later yaegi rename them, globalsSnapshot
+// returns nil and cells lose the rollback, not their function.
+
+// globalsSnapshot is the interpreter's table of globals at a point in time.
+type globalsSnapshot struct {
+	mutex *sync.RWMutex
+	sym   reflect.Value // map[string]*symbol of the main package scope
+	// names and symbols are the table's entries, and saved a copy of each
+	// symbol (a []symbol): the compiler also updates symbols in place (the
+	// type of a redefined variable, the node of a redeclared func).
+	names   map[string]int // name -> index in symbols and saved
+	symbols []reflect.Value
+	saved   reflect.Value
+	types   []savedTypes
+}
+
+// savedTypes is a frame layout (a scope's types) and a copy of it.
+type savedTypes struct {
+	field reflect.Value // the []reflect.Type field, settable
+	saved reflect.Value
+}
+
+// exposed returns an addressable value as one whose unexported fields can
+// be read and set.
+func exposed(v reflect.Value) reflect.Value {
+	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+}
+
+// exposedPointer returns a pointer value reached through unexported
+// fields as one that can be dereferenced and set.
+func exposedPointer(p reflect.Value) reflect.Value {
+	return reflect.NewAt(p.Type().Elem(), unsafe.Pointer(p.Pointer()))
+}
+
+// field returns the named field of the struct that p points to, usable
+// although unexported, or an invalid Value.
+func field(p reflect.Value, name string) reflect.Value {
+	if p.Kind() != reflect.Pointer || p.IsNil() || p.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}
+	}
+	f := p.Elem().FieldByName(name)
+	if !f.IsValid() {
+		return reflect.Value{}
+	}
+	return exposed(f)
+}
+
+// snapshotGlobals saves the globals of the interpreter's main package, or
+// returns nil when this yaegi's internals are not the ones expected.
+func snapshotGlobals(yi *interp.Interpreter) (snap *globalsSnapshot) {
+	defer func() {
+		if recover() != nil {
+			snap = nil
+		}
+	}()
+	ip := reflect.ValueOf(yi)
+	mu := field(ip, "mutex")
+	scopes := field(ip, "scopes")
+	universe := field(ip, "universe")
+	if !mu.IsValid() || !scopes.IsValid() || !universe.IsValid() || scopes.Kind() != reflect.Map {
+		return nil
+	}
+	mutex, ok := mu.Addr().Interface().(*sync.RWMutex)
+	if !ok {
+		return nil
+	}
+	mutex.RLock()
+	defer mutex.RUnlock()
+	main := scopes.MapIndex(reflect.ValueOf("main"))
+	if !main.IsValid() {
+		return nil
+	}
+	main = exposedPointer(main)
+	sym := field(main, "sym")
+	if !sym.IsValid() || sym.Kind() != reflect.Map {
+		return nil
+	}
+	n := sym.Len()
+	snap = &globalsSnapshot{mutex: mutex, sym: sym, names: make(map[string]int, n),
+		symbols: make([]reflect.Value, 0, n), saved: reflect.MakeSlice(reflect.SliceOf(sym.Type().Elem().Elem()), n, n)}
+	for it := sym.MapRange(); it.Next(); {
+		p := it.Value()
+		if p.IsNil() {
+			continue
+		}
+		i := len(snap.symbols)
+		snap.saved.Index(i).Set(p.Elem())
+		snap.names[it.Key().String()] = i
+		snap.symbols = append(snap.symbols, p)
+	}
+	for _, sc := range []reflect.Value{main, exposedPointer(universe)} {
+		types := field(sc, "types")
+		if !types.IsValid() || types.Kind() != reflect.Slice {
+			return nil
+		}
+		saved := reflect.MakeSlice(types.Type(), types.Len(), types.Len())
+		reflect.Copy(saved, types)
+		snap.types = append(snap.types, savedTypes{field: types, saved: saved})
+	}
+	return snap
+}
+
+// restore puts the saved globals back: names defined since are removed,
+// replaced symbols and the frame layout of existing ones restored. Frame
+// slots added since are left, unused.
+func (g *globalsSnapshot) restore() {
+	if g == nil {
+		return
+	}
+	g.mutex.Lock()
+	defer g.mutex.Unlock()
+	var added []reflect.Value
+	for it := g.sym.MapRange(); it.Next(); {
+		if _, ok := g.names[it.Key().String()]; !ok {
+			added = append(added, it.Key())
+		}
+	}
+	for _, name := range added {
+		g.sym.SetMapIndex(name, reflect.Value{})
+	}
+	for name, i := range g.names {
+		g.symbols[i].Elem().Set(g.saved.Index(i))
+		g.sym.SetMapIndex(reflect.ValueOf(name), g.symbols[i])
+	}
+	for _, t := range g.types {
+		n := min(t.field.Len(), t.saved.Len())
+		reflect.Copy(t.field.Slice(0, n), t.saved.Slice(0, n))
+	}
+}
+
+// sessionState is what compiling a cell changes: the interpreter's
+// globals and the session's record of the declarations of cells.
+type sessionState struct {
+	globals *globalsSnapshot
+	decls   map[*sessionDecl]sessionDecl // each recorded declaration, and a copy
+	names   map[string]*sessionDecl
+	declSeq int
+}
+
+// saveState saves what compiling a cell changes, for restore.
+func (s *Session) saveState() *sessionState {
+	st := &sessionState{
+		globals: snapshotGlobals(s.yaegi),
+		decls:   make(map[*sessionDecl]sessionDecl, len(s.decls)),
+		names:   make(map[string]*sessionDecl, len(s.decls)),
+		declSeq: s.declSeq,
+	}
+	for name, d := range s.decls {
+		st.names[name] = d
+		copied := *d
+		copied.names = append([]string(nil), d.names...)
+		st.decls[d] = copied
+	}
+	return st
+}
+
+// restore undoes what compiling a cell changed since saveState.
+func (st *sessionState) restore(s *Session) {
+	st.globals.restore()
+	for name := range s.decls {
+		if _, ok := st.names[name]; !ok {
+			delete(s.decls, name)
+		}
+	}
+	for name, d := range st.names {
+		*d = st.decls[d]
+		s.decls[name] = d
+	}
+	s.declSeq = st.declSeq
+}
