@@ -428,12 +428,14 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	}
 	var rest, shipped []chunk
 	rw := newRewriter(s.isIntegerGlobal)
+	minMax := s.newMinMaxRewriter(syntax.defined)
 	fast := s.newFastRewriter()
 	// The shipping rewrite of a chunk follows its fast rewrite, which
 	// knows the RDDs the cell assigned up to that chunk.
 	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
 	for _, c := range chunks {
 		if c.kind != importChunk {
+			c = minMax.rewrite(c)
 			c.src, _ = rw.rewriteChunk(c)
 			c.src = fast.rewrite(c)
 			rest = append(rest, c)
@@ -654,6 +656,7 @@ func (s *Session) compile(src string) (prog *interp.Program, err error) {
 	if err := s.waitForStuckProgram(); err != nil {
 		return nil, err
 	}
+	defer quietYaegiLog()()
 	defer func() {
 		if r := recover(); r != nil {
 			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r)}
