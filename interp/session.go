@@ -12,6 +12,7 @@ import (
 	"go/parser"
 	"io"
 	"os"
+	"path"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -94,6 +95,11 @@ type Session struct {
 	mu       sync.Mutex // serializes Execute
 	cell     int        // number of cells executed
 	cellName string     // the running cell's name in lineage ("In [7]")
+	// cellSource is the running cell's code, for the translation of
+	// compile errors (errmsg.go).
+	cellSource string
+	// unavailable are the packages cells failed to import: name -> path.
+	unavailable map[string]string
 
 	started  chan struct{} // a running program's first statement signals here
 	stuck    chan struct{} // closed when an interrupted, stuck program ends
@@ -133,16 +139,17 @@ func NewSession(opts ...Option) (*Session, error) {
 		o(&cfg)
 	}
 	s := &Session{
-		imported: make(map[string]bool),
-		globals:  map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
-		typeDefs: map[string]string{},
-		decls:    map[string]*sessionDecl{},
-		stdout:   &cellWriter{name: "stdout"},
-		stderr:   &cellWriter{name: "stderr"},
-		stdin:    &cellStdin{},
-		started:  make(chan struct{}, 1),
-		stopWait: defaultStopWait,
-		goGrace:  defaultGoGrace,
+		imported:    make(map[string]bool),
+		globals:     map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
+		typeDefs:    map[string]string{},
+		unavailable: map[string]string{},
+		decls:       map[string]*sessionDecl{},
+		stdout:      &cellWriter{name: "stdout"},
+		stderr:      &cellWriter{name: "stderr"},
+		stdin:       &cellStdin{},
+		started:     make(chan struct{}, 1),
+		stopWait:    defaultStopWait,
+		goGrace:     defaultGoGrace,
 
 		liveGoroutines: map[int]int{},
 		goroutineCells: map[int]string{},
@@ -283,6 +290,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t\n"), compileMagic); ok && (rest == "" || rest[0] == '\n' || rest[0] == ' ' || rest[0] == '\t') {
 		return nil, s.compileCell(ctx, strings.TrimLeft(rest, " \t"), out)
 	}
+	s.cellSource = code
 	chunks, err := splitCell(code)
 	if err != nil {
 		return nil, &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
@@ -616,6 +624,13 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 			continue
 		}
 		if _, err := s.eval(ctx, "import "+key); err != nil {
+			if p, perr := strconv.Unquote(spec.Path.Value); perr == nil && strings.Contains(err.Error(), "unable to find source related to") {
+				name := path.Base(p)
+				if spec.Name != nil {
+					name = spec.Name.Name
+				}
+				s.unavailable[name] = p
+			}
 			return err
 		}
 		s.imported[key] = true
@@ -825,11 +840,23 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 		tb := append([]string{"panic: " + msg}, trace...)
 		return &CellError{Name: "panic", Value: msg, Traceback: tb}
 	}
-	msg := yaegiPosition.ReplaceAllString(err.Error(), "line $1: ")
+	msg := err.Error()
 	name := "Error"
 	var cerr compileError
 	if errors.As(err, &cerr) {
 		name = "CompileError"
+		var line, col int
+		if m := yaegiPosition.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			col, _ = strconv.Atoi(m[2])
+			msg = msg[len(m[0]):]
+		}
+		msg = s.translateCompileError(msg, line, col)
+		if line > 0 {
+			msg = fmt.Sprintf("line %d: %s", line, msg)
+		}
+	} else {
+		msg = yaegiPosition.ReplaceAllString(msg, "line $1: ")
 	}
 	return &CellError{Name: name, Value: msg, Traceback: []string{msg}}
 }

@@ -1,0 +1,308 @@
+package interp
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"path"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gosparkling/gosparkling/interp/symbols"
+)
+
+// yaegi's compile errors speak of its own workings: types by its
+// categories (intT, valueT), an empty expression where the value is not
+// a name, GOPATH when a package is missing. The session translates them
+// into what Go's compiler would say, in the cell's terms: types as Go
+// spells them, the expression in question, the cell's line.
+
+// errorContext is what a translation may look at: the cell's source and
+// the session's names.
+type errorContext struct {
+	lines []string // the cell's lines
+	line  int      // 1-based line of the error, 0 when unknown
+	col   int      // column yaegi reported, 0 when unknown
+	s     *Session
+}
+
+// messageRule rewrites the messages its pattern matches.
+type messageRule struct {
+	pattern   *regexp.Regexp
+	translate func(m []string, ec *errorContext) string
+}
+
+// notInCells is the end of the message for a package cells cannot import.
+const notInCells = "is not available in cells: cells can import the standard library and gosparkling's packages; a %%compile cell can import any module"
+
+// messageRules are the translations, tried in order; the first that
+// matches applies.
+var messageRules = []messageRule{
+	{regexp.MustCompile(`^cannot use (.*?) \(type (\w+)\) as type (\w+) in return argument$`),
+		func(m []string, ec *errorContext) string {
+			expr := m[1]
+			if expr == "" {
+				expr = ec.expressionAt()
+			}
+			typ := categoryName(m[2])
+			if typ == "" {
+				typ = ec.s.typeOfExpr(expr)
+			}
+			return "cannot use " + describeValue(expr, typ) + " as " + categoryName(m[3]) + " value in return statement"
+		}},
+	{regexp.MustCompile(`^cannot use type (.+?) as type (.+?)(?: in (.+))?$`),
+		func(m []string, ec *errorContext) string {
+			msg := "cannot use " + describeValue(ec.expressionAt(), typeName(m[1])) + " as " + typeName(m[2]) + " value"
+			if m[3] != "" {
+				msg += " in " + m[3]
+			}
+			return msg
+		}},
+	{regexp.MustCompile(`^import "([^"]+)" error: unable to find source related to: .*$`),
+		func(m []string, _ *errorContext) string { return unavailablePackage(m[1]) }},
+	{regexp.MustCompile(`^package (\w+) "[^"]+" has no symbol (\w+)$`),
+		func(m []string, _ *errorContext) string { return "undefined: " + m[1] + "." + m[2] }},
+	{regexp.MustCompile(`^undefined selector:? (\w+)\.(\w+)$`),
+		func(m []string, _ *errorContext) string { return "undefined: " + m[1] + "." + m[2] }},
+	{regexp.MustCompile(`^undefined (?:selector|method):? (\w+)$`),
+		func(m []string, ec *errorContext) string {
+			recv := ec.receiverOf(m[1])
+			if recv == "" {
+				return "undefined field or method " + m[1]
+			}
+			if typ := ec.s.typeOfExpr(recv); typ != "" {
+				return recv + "." + m[1] + " undefined (type " + typ + " has no field or method " + m[1] + ")"
+			}
+			return recv + "." + m[1] + " undefined (no field or method " + m[1] + ")"
+		}},
+	{regexp.MustCompile(`^the interpreter cannot compile this cell: nil reflect type$`),
+		func([]string, *errorContext) string {
+			return "the interpreter cannot tell the type of a generic function's result at the top level of a cell: " +
+				"declare the variable with its type first (var x int; x = f(...)), or convert the call (x := int(min(n(), 2)))"
+		}},
+	{regexp.MustCompile(`^(?:variable|constant) definition loop$`),
+		func([]string, *errorContext) string {
+			return "the interpreter cannot initialize this declaration (a generic function's result, or a declaration that refers to itself): define the variable with := instead"
+		}},
+	{regexp.MustCompile(`^unsupported assign expression$`),
+		func([]string, *errorContext) string {
+			return "assignment mismatch: the right side must have one value for each variable, or be a single call that returns them"
+		}},
+	{regexp.MustCompile(`^use of builtin (\w+) not in function call$`),
+		func(m []string, _ *errorContext) string { return m[1] + " (built-in function) must be called" }},
+}
+
+// yaegiCategory matches the names of yaegi's type categories.
+var yaegiCategory = regexp.MustCompile(`\b(nil|array|bool|builtin|chan|comparable|complex64|complex128|error|float32|float64|func|generic|interface|int|int8|int16|int32|int64|map|ptr|slice|string|struct|uint|uint8|uint16|uint32|uint64|uintptr|value|variadic)T\b`)
+
+// categoryNames spell yaegi's type categories that are not Go's basic
+// types; "" where the category does not tell the type (a compiled type).
+var categoryNames = map[string]string{
+	"nil": "untyped nil", "array": "array", "builtin": "built-in function", "chan": "channel", "comparable": "comparable",
+	"func": "func", "generic": "type parameter", "interface": "interface", "map": "map", "ptr": "pointer",
+	"slice": "slice", "struct": "struct", "value": "", "variadic": "variadic parameter",
+}
+
+// categoryName spells a yaegi type category ("intT") as Go does ("int").
+func categoryName(cat string) string {
+	m := yaegiCategory.FindStringSubmatch(cat)
+	if m == nil || m[0] != cat {
+		return typeName(cat)
+	}
+	if name, ok := categoryNames[m[1]]; ok {
+		return name
+	}
+	return m[1]
+}
+
+// typeName spells a type of a yaegi message as Go does: the cell's
+// package has no name ("main.point" is "point").
+func typeName(t string) string {
+	return strings.ReplaceAll(t, "main.", "")
+}
+
+// describeValue names a value in a message: its expression and type, as
+// Go's compiler does ("x (value of type string)").
+func describeValue(expr, typ string) string {
+	switch {
+	case expr != "" && typ != "":
+		return expr + " (value of type " + typ + ")"
+	case expr != "":
+		return expr
+	case typ != "":
+		return "a value of type " + typ
+	}
+	return "the value"
+}
+
+// translateCompileError rewrites a yaegi compile error, whose position
+// prefix ("3:14: ") is already cut off and given as line and col.
+func (s *Session) translateCompileError(msg string, line, col int) string {
+	ec := &errorContext{lines: strings.Split(s.cellSource, "\n"), line: line, col: col, s: s}
+	for _, r := range messageRules {
+		if m := r.pattern.FindStringSubmatch(msg); m != nil {
+			return r.translate(m, ec)
+		}
+	}
+	return typeName(yaegiCategory.ReplaceAllStringFunc(msg, categoryName))
+}
+
+// sourceLine returns the cell's line of the error, or "".
+func (ec *errorContext) sourceLine() string {
+	if ec.line < 1 || ec.line > len(ec.lines) {
+		return ""
+	}
+	return ec.lines[ec.line-1]
+}
+
+// expressionAt returns the expression that starts at the error's column,
+// or "". On a cell's first line the column counts what the session and
+// yaegi put before the cell's source, so each such length is tried.
+func (ec *errorContext) expressionAt() string {
+	src := ec.sourceLine()
+	if src == "" || ec.col < 1 {
+		return ""
+	}
+	shifts := []int{0}
+	if ec.line == 1 {
+		// yaegi puts "package main;" before declarations, and wraps
+		// statements in "package main; func main() {".
+		decl, stmt := len("package main;")+len(startedDecl), len("package main; func main() {")+len(startedCall)
+		shifts = []int{decl, stmt + len(valueFunc) + 1, stmt + len(valuesFunc) + 1, stmt, 0}
+	}
+	for _, shift := range shifts {
+		if e := expressionFrom(src, ec.col-1-shift); e != "" {
+			return e
+		}
+	}
+	return ""
+}
+
+// expressionFrom returns the expression of src that starts at byte
+// offset at: the tokens up to a comma, semicolon, closing bracket or the
+// end of the line at its depth; "" when they are not an expression.
+func expressionFrom(src string, at int) string {
+	if at < 0 || at >= len(src) {
+		return ""
+	}
+	text := src[at:]
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(text))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(text), nil, 0)
+	depth, end := 0, len(text)
+scan:
+	for {
+		pos, tok, _ := sc.Scan()
+		switch tok {
+		case token.EOF:
+			break scan
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			if depth == 0 {
+				end = file.Offset(pos)
+				break scan
+			}
+			depth--
+		case token.COMMA, token.SEMICOLON, token.ASSIGN, token.DEFINE:
+			if depth == 0 {
+				end = file.Offset(pos)
+				break scan
+			}
+		}
+	}
+	expr := strings.TrimSpace(text[:end])
+	if expr == "" {
+		return ""
+	}
+	if _, err := parser.ParseExpr(expr); err != nil {
+		return ""
+	}
+	return expr
+}
+
+// selectorOperand matches the operand of a selector .Name at the end of
+// the text before it: a name, or a chain of names and calls.
+var selectorOperand = regexp.MustCompile(`([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\s*$`)
+
+// receiverOf returns the expression whose field or method name the
+// error's line selects, or "".
+func (ec *errorContext) receiverOf(name string) string {
+	src := ec.sourceLine()
+	for i := strings.Index(src, "."+name); i >= 0; {
+		after := src[i+1+len(name):]
+		if after == "" || !isIdentByte(after[0]) {
+			if m := selectorOperand.FindStringSubmatch(src[:i]); m != nil {
+				return m[1]
+			}
+		}
+		next := strings.Index(src[i+1:], "."+name)
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return ""
+}
+
+func isIdentByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// typeOfExpr spells the type of a simple expression, as far as the
+// session can tell without compiling it: a global variable, or a call of
+// a compiled package's function; "" otherwise.
+func (s *Session) typeOfExpr(expr string) string {
+	x, err := parser.ParseExpr(expr)
+	if err != nil {
+		return ""
+	}
+	switch x := x.(type) {
+	case *ast.Ident:
+		if !s.globals[x.Name] {
+			return ""
+		}
+		if v := s.globalValues()[x.Name]; v.IsValid() {
+			return typeName(v.Type().String())
+		}
+	case *ast.CallExpr:
+		sel, ok := x.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return ""
+		}
+		pkg, ok := sel.X.(*ast.Ident)
+		if !ok || s.globals[pkg.Name] {
+			return ""
+		}
+		fn, ok := compiledSymbol(s.packages[pkg.Name], sel.Sel.Name)
+		if ok && fn.Kind() == reflect.Func && fn.Type().NumOut() == 1 {
+			return fn.Type().Out(0).String()
+		}
+	}
+	return ""
+}
+
+// compiledSymbol returns a symbol of a compiled package cells can import.
+func compiledSymbol(importPath, name string) (reflect.Value, bool) {
+	if importPath == "" {
+		return reflect.Value{}, false
+	}
+	key := importPath + "/" + path.Base(importPath)
+	for _, table := range []map[string]map[string]reflect.Value{stdlib.Symbols, symbols.Symbols} {
+		if v, ok := table[key][name]; ok {
+			return v, true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// unavailablePackage says that a package a cell imported, or uses by
+// its name after a failed import, cannot be used in cells.
+func unavailablePackage(importPath string) string {
+	return "package " + importPath + " " + notInCells
+}
