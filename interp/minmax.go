@@ -27,30 +27,41 @@ import (
 
 // minMaxRewriter rewrites the min and max calls of one cell's chunks.
 type minMaxRewriter struct {
+	// minMaxShadowed is set when the cell or the session defines a min or
+	// max of its own: then only the preamble's generic functions of
+	// slices, maps and cmp (generics.go) are typed.
+	minMaxShadowed bool
 	// globalType names the basic type of a session global, or "".
 	globalType func(name string) string
-	// locals are the basic types of the variables the cell's earlier
-	// top-level statements defined.
+	// locals are the types of the variables the cell's earlier top-level
+	// statements defined, as far as typeOf tells them ("" where not).
 	locals map[string]string
+	// isCellType reports whether a name is a type the cells defined.
+	isCellType func(name string) bool
 }
 
 // newMinMaxRewriter returns the rewriter of a cell; it does nothing when
 // the cell or the session defines a min or max of its own.
-func (s *Session) newMinMaxRewriter(defined []string) *minMaxRewriter {
+func (s *Session) newMinMaxRewriter(defined []string, cellTypes map[string]string) *minMaxRewriter {
+	shadowed := s.globals["min"] || s.globals["max"]
 	for _, name := range defined {
-		if name == "min" || name == "max" {
-			return nil
-		}
-	}
-	if s.globals["min"] || s.globals["max"] {
-		return nil
+		shadowed = shadowed || name == "min" || name == "max"
 	}
 	var globals map[string]reflect.Value
 	return &minMaxRewriter{
+		minMaxShadowed: shadowed,
+		isCellType: func(name string) bool {
+			_, cell := cellTypes[name]
+			_, session := s.typeDefs[name]
+			return cell || session
+		},
 		locals: map[string]string{},
 		globalType: func(name string) string {
 			if !s.globals[name] {
 				return ""
+			}
+			if t, ok := s.varTypes[name]; ok {
+				return t
 			}
 			if globals == nil {
 				globals = s.globalValues()
@@ -83,20 +94,23 @@ func typeText(t reflect.Type) string {
 	return ""
 }
 
-// typeExprText spells a type expression made of basic types, slices and
-// maps; "" for any other.
-func typeExprText(e ast.Expr) string {
+// typeExprText spells a type expression made of basic types, types the
+// cells defined, slices and maps; "" for any other.
+func (m *minMaxRewriter) typeExprText(e ast.Expr) string {
 	switch e := e.(type) {
 	case *ast.Ident:
+		if m.isCellType(e.Name) {
+			return e.Name
+		}
 		return basicTypes[e.Name]
 	case *ast.ArrayType:
 		if e.Len == nil {
-			if elem := typeExprText(e.Elt); elem != "" {
+			if elem := m.typeExprText(e.Elt); elem != "" {
 				return "[]" + elem
 			}
 		}
 	case *ast.MapType:
-		if k, v := typeExprText(e.Key), typeExprText(e.Value); k != "" && v != "" {
+		if k, v := m.typeExprText(e.Key), m.typeExprText(e.Value); k != "" && v != "" {
 			return "map[" + k + "]" + v
 		}
 	}
@@ -105,7 +119,7 @@ func typeExprText(e ast.Expr) string {
 
 // elemText returns the type of the elements of a slice, map or string
 // type spelled by typeText.
-func elemText(t string) string {
+func (m *minMaxRewriter) elemText(t string) string {
 	if t == "string" {
 		return "uint8"
 	}
@@ -115,9 +129,9 @@ func elemText(t string) string {
 	}
 	switch x := x.(type) {
 	case *ast.ArrayType:
-		return typeExprText(x.Elt)
+		return m.typeExprText(x.Elt)
 	case *ast.MapType:
-		return typeExprText(x.Value)
+		return m.typeExprText(x.Value)
 	}
 	return ""
 }
@@ -136,7 +150,8 @@ func (m *minMaxRewriter) rewrite(c chunk) chunk {
 	if m == nil || c.kind == importChunk {
 		return c
 	}
-	hasCall := strings.Contains(c.src, "min(") || strings.Contains(c.src, "max(")
+	hasCall := strings.Contains(c.src, "min(") || strings.Contains(c.src, "max(") ||
+		strings.Contains(c.src, "_slices_") || strings.Contains(c.src, "_maps_") || strings.Contains(c.src, "_cmp_")
 	if !hasCall && c.kind != stmtChunk {
 		return c
 	}
@@ -178,7 +193,7 @@ func (m *minMaxRewriter) rewrite(c chunk) chunk {
 		return c
 	}
 	// Reordering comes last: it replaces what typeCalls converts.
-	edits = append(edits, constantsLast(f, typed, c.src, offset)...)
+	edits = append(edits, m.constantsLast(f, typed, c.src, offset)...)
 	if vars != nil && len(f.Decls) == 1 {
 		if stmt, ok := m.varAsDefine(c.src, vars, edits, offset); ok {
 			c.kind, c.src = stmtChunk, stmt
@@ -225,9 +240,23 @@ func isMinMax(call *ast.CallExpr) bool {
 	return ok && (id.Name == "min" || id.Name == "max") && len(call.Args) > 0 && !call.Ellipsis.IsValid()
 }
 
+// isGenericCall reports whether call is one whose result type yaegi
+// cannot tell at the top level of a cell: min, max, or a generic
+// function of the preamble (generics.go).
+func (m *minMaxRewriter) isGenericCall(call *ast.CallExpr) bool {
+	if !m.minMaxShadowed && isMinMax(call) {
+		return true
+	}
+	id, ok := call.Fun.(*ast.Ident)
+	return ok && (strings.HasPrefix(id.Name, "_slices_") || strings.HasPrefix(id.Name, "_maps_"))
+}
+
 // foldConstants replaces each min or max call whose arguments are all
 // constant literals by the literal of its value.
 func (m *minMaxRewriter) foldConstants(f *ast.File, offset func(token.Pos) int) []replacement {
+	if m.minMaxShadowed {
+		return nil
+	}
 	var edits []replacement
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
@@ -333,19 +362,35 @@ func (m *minMaxRewriter) typeCalls(n ast.Node, offset func(token.Pos) int, typed
 		case *ast.FuncLit, *ast.BlockStmt:
 			return false
 		case *ast.CallExpr:
-			if !isMinMax(n) {
+			if id, ok := n.Fun.(*ast.Ident); ok && strings.HasPrefix(id.Name, "_cmp_") {
+				// cmp.Compare(1.5, 2): the constants take the type of the
+				// arguments, as the call's type parameter.
+				if typ, _ := unifyTypes(n.Args, m); basicTypes[typ] != "" {
+					for _, a := range n.Args {
+						if _, ok := constantOf(a); ok {
+							edits = append(edits, replacement{offset(a.Pos()), offset(a.Pos()), typ + "("},
+								replacement{offset(a.End()), offset(a.End()), ")"})
+						}
+					}
+				}
 				return true
 			}
-			if _, ok := constantOf(n); ok {
+			if !m.isGenericCall(n) {
+				return true
+			}
+			if _, ok := constantOf(n); ok && isMinMax(n) {
 				return false // folded
 			}
 			typ, _ := m.typeOf(n)
-			if basicTypes[typ] == "" {
+			if typ == "" {
 				return true
 			}
 			typed[n] = true
 			edits = append(edits, replacement{offset(n.Pos()), offset(n.Pos()), typ + "("})
 			for _, a := range n.Args {
+				if !isMinMax(n) {
+					break
+				}
 				if _, ok := constantOf(a); ok {
 					edits = append(edits, replacement{offset(a.Pos()), offset(a.Pos()), typ + "("},
 						replacement{offset(a.End()), offset(a.End()), ")"})
@@ -379,11 +424,11 @@ func (m *minMaxRewriter) typeOf(e ast.Expr) (string, bool) {
 		return m.typeOf(e.X)
 	case *ast.CompositeLit:
 		if e.Type != nil {
-			return typeExprText(e.Type), false
+			return m.typeExprText(e.Type), false
 		}
 	case *ast.IndexExpr:
 		if t, _ := m.typeOf(e.X); t != "" {
-			return elemText(t), false
+			return m.elemText(t), false
 		}
 	case *ast.UnaryExpr:
 		if e.Op == token.SUB || e.Op == token.ADD || e.Op == token.XOR {
@@ -408,8 +453,10 @@ func (m *minMaxRewriter) typeOf(e ast.Expr) (string, bool) {
 			switch {
 			case id.Name == "len" || id.Name == "cap":
 				return "int", false
-			case isMinMax(e):
+			case isMinMax(e) && !m.minMaxShadowed:
 				return unifyTypes(e.Args, m)
+			case m.isGenericCall(e):
+				return m.genericResultType(id.Name, e.Args), false
 			case basicTypes[id.Name] != "" && len(e.Args) == 1:
 				return basicTypes[id.Name], false
 			}
@@ -461,10 +508,7 @@ func (m *minMaxRewriter) noteLocals(st ast.Stmt) {
 				for i, id := range vs.Names {
 					switch {
 					case vs.Type != nil:
-						t, _ := vs.Type.(*ast.Ident)
-						if t != nil {
-							m.locals[id.Name] = basicTypes[t.Name]
-						}
+						m.locals[id.Name] = m.typeExprText(vs.Type)
 					case i < len(vs.Values):
 						m.locals[id.Name], _ = m.typeOf(vs.Values[i])
 					}
@@ -480,8 +524,8 @@ func (m *minMaxRewriter) noteLocals(st ast.Stmt) {
 func (m *minMaxRewriter) varAsDefine(src string, gd *ast.GenDecl, edits []replacement, offset func(token.Pos) int) (string, bool) {
 	calls := false
 	ast.Inspect(gd, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok && isMinMax(call) {
-			if _, folded := constantOf(call); !folded {
+		if call, ok := n.(*ast.CallExpr); ok && m.isGenericCall(call) {
+			if _, folded := constantOf(call); !folded || !isMinMax(call) {
 				calls = true
 			}
 		}
@@ -514,11 +558,11 @@ func (m *minMaxRewriter) varAsDefine(src string, gd *ast.GenDecl, edits []replac
 // rewriter could not type after the others: yaegi infers the type of the
 // call from its first argument, and converts constants that follow to it
 // (min(2, f) with f a float64 becomes min(f, 2)).
-func constantsLast(f *ast.File, typed map[*ast.CallExpr]bool, src string, offset func(token.Pos) int) []replacement {
+func (m *minMaxRewriter) constantsLast(f *ast.File, typed map[*ast.CallExpr]bool, src string, offset func(token.Pos) int) []replacement {
 	var edits []replacement
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || !isMinMax(call) || typed[call] {
+		if !ok || !isMinMax(call) || typed[call] || m.minMaxShadowed {
 			return true
 		}
 		if _, ok := constantOf(call.Args[0]); !ok {
@@ -541,4 +585,18 @@ func constantsLast(f *ast.File, typed map[*ast.CallExpr]bool, src string, offset
 		return false
 	})
 	return edits
+}
+
+// noteVarTypes keeps, once the cell compiled, the types of the variables
+// it defined that typeOf told from their definitions (a composite literal
+// of a cell's type, which the value's reflect type does not name), for
+// later cells.
+func (m *minMaxRewriter) noteVarTypes(s *Session) {
+	for name, t := range m.locals {
+		if t == "" {
+			delete(s.varTypes, name)
+		} else {
+			s.varTypes[name] = t
+		}
+	}
 }

@@ -100,6 +100,9 @@ type Session struct {
 	cellSource string
 	// unavailable are the packages cells failed to import: name -> path.
 	unavailable map[string]string
+	// varTypes are the types of globals as their cells spelled them
+	// (minmax.go), where the session could tell.
+	varTypes map[string]string
 
 	started  chan struct{} // a running program's first statement signals here
 	stuck    chan struct{} // closed when an interrupted, stuck program ends
@@ -143,6 +146,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		globals:     map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
 		typeDefs:    map[string]string{},
 		unavailable: map[string]string{},
+		varTypes:    map[string]string{},
 		decls:       map[string]*sessionDecl{},
 		stdout:      &cellWriter{name: "stdout"},
 		stderr:      &cellWriter{name: "stderr"},
@@ -177,12 +181,15 @@ func NewSession(opts ...Option) (*Session, error) {
 	for name, v := range fastHelpers {
 		session[name] = v
 	}
+	for name, v := range genericHelpers {
+		session[name] = v
+	}
 	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {sessionPkg + "/session": session}} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
 	}
-	for _, src := range preamble {
+	for _, src := range append(preamble[:len(preamble):len(preamble)], genericPreamble...) {
 		if _, err := s.eval(context.Background(), src); err != nil {
 			return nil, fmt.Errorf("interp: session preamble %q: %w", src, err)
 		}
@@ -436,13 +443,14 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	}
 	var rest, shipped []chunk
 	rw := newRewriter(s.isIntegerGlobal)
-	minMax := s.newMinMaxRewriter(syntax.defined)
+	minMax := s.newMinMaxRewriter(syntax.defined, syntax.types)
 	fast := s.newFastRewriter()
 	// The shipping rewrite of a chunk follows its fast rewrite, which
 	// knows the RDDs the cell assigned up to that chunk.
 	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
 	for _, c := range chunks {
 		if c.kind != importChunk {
+			c = rewriteGenericCalls(c, func(name string) bool { return s.globals[name] || cellVars[name] })
 			c = minMax.rewrite(c)
 			c.src, _ = rw.rewriteChunk(c)
 			c.src = fast.rewrite(c)
@@ -474,6 +482,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	for name, def := range syntax.types {
 		s.typeDefs[name] = def
 	}
+	minMax.noteVarTypes(s)
 	var v reflect.Value
 	for _, prog := range progs {
 		var err error
