@@ -333,7 +333,9 @@ func rewriteGenericCalls(c chunk, isVariable func(name string) bool) chunk {
 			return true
 		}
 		pkg, ok := sel.X.(*ast.Ident)
-		if !ok || !genericPackages[pkg.Name][sel.Sel.Name] || isVariable(pkg.Name) {
+		// pkg.Obj is set where the chunk itself declares the name (a
+		// parameter called cmp).
+		if !ok || pkg.Obj != nil || !genericPackages[pkg.Name][sel.Sel.Name] || isVariable(pkg.Name) {
 			return true
 		}
 		start, end := fset.Position(sel.Pos()).Offset-prefix, fset.Position(sel.End()).Offset-prefix

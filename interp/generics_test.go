@@ -70,8 +70,15 @@ ages := map[string]int{"bo": 41, "al": 30}`
 
 func TestAVariableNamedLikeAPackageIsNotRewritten(t *testing.T) {
 	s := newSession(t)
-	code := "type box struct{ Max int }\nslices := box{Max: 7}\nslices.Max"
-	if got := execute(t, s, code); got.err != nil || got.plain != "7" {
-		t.Fatalf("got %+v, want 7", got)
+	tests := []struct{ name, code, plain string }{
+		{"global", "type box struct{ Max int }\nslices := box{Max: 7}\nslices.Max", "7"},
+		{"parameter", "type order struct{}\nfunc (order) Compare(a, b int) int { return 9 }\nfunc use(cmp order) int { return cmp.Compare(1, 2) }\nuse(order{})", "9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := execute(t, s, tt.code); got.err != nil || got.plain != tt.plain {
+				t.Fatalf("got %+v, want %s", got, tt.plain)
+			}
+		})
 	}
 }
