@@ -150,12 +150,14 @@ func (g *globalsSnapshot) restore() {
 }
 
 // sessionState is what compiling a cell changes: the interpreter's
-// globals and the session's record of the declarations of cells.
+// globals, the session's record of the declarations of cells and the
+// shipping sites of its transformations.
 type sessionState struct {
 	globals *globalsSnapshot
 	decls   map[*sessionDecl]sessionDecl // each recorded declaration, and a copy
 	names   map[string]*sessionDecl
 	declSeq int
+	sites   int // len(s.shipSites): the sites of a failed cell are never used
 }
 
 // saveState saves what compiling a cell changes, for restore.
@@ -165,6 +167,7 @@ func (s *Session) saveState() *sessionState {
 		decls:   make(map[*sessionDecl]sessionDecl, len(s.decls)),
 		names:   make(map[string]*sessionDecl, len(s.decls)),
 		declSeq: s.declSeq,
+		sites:   len(s.shipSites),
 	}
 	for name, d := range s.decls {
 		st.names[name] = d
@@ -188,4 +191,6 @@ func (st *sessionState) restore(s *Session) {
 		s.decls[name] = d
 	}
 	s.declSeq = st.declSeq
+	clear(s.shipSites[st.sites:])
+	s.shipSites = s.shipSites[:st.sites]
 }
