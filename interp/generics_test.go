@@ -53,6 +53,8 @@ ages := map[string]int{"bo": 41, "al": 30}`
 		{"cmp.Compare", "fmt.Sprint(cmp.Compare(1, 2), cmp.Compare(\"b\", \"a\"), cmp.Compare(2.5, 2.5))", "-1 1 0"},
 		{"cmp.Compare in a define", "order := cmp.Compare(ints[0], ints[1])\norder", "1"},
 		{"cmp.Less of mixed constants", "cmp.Less(1.5, 2)", "true"},
+		{"init of an if", "big := 0\nif top := slices.Max(ints); top > 2 { big = top }\nbig", "3"},
+		{"range over Sorted keys", "joined := \"\"\nfor _, k := range slices.Sorted(maps.Keys(ages)) { joined += k }\njoined", "albo"},
 		{"in a function", "func largest(xs []float64) float64 { return slices.Max(xs) }\nlargest(floats)", "2.5"},
 	}
 	for _, tt := range tests {

@@ -173,12 +173,18 @@ func (m *minMaxRewriter) rewrite(c chunk) chunk {
 				continue
 			}
 			for _, st := range d.Body.List {
-				switch st.(type) {
+				switch st := st.(type) {
 				case *ast.AssignStmt, *ast.ExprStmt, *ast.DeclStmt:
 					if hasCall {
 						edits = append(edits, m.typeCalls(st, offset, typed)...)
 					}
 					m.noteLocals(st)
+				case *ast.IfStmt, *ast.SwitchStmt:
+					// yaegi's global analysis also types the variables
+					// the init statement of a top-level if or switch defines.
+					if init := initOf(st); init != nil && hasCall {
+						edits = append(edits, m.typeCalls(init, offset, typed)...)
+					}
 				}
 			}
 		case *ast.GenDecl:
@@ -599,4 +605,15 @@ func (m *minMaxRewriter) noteVarTypes(s *Session) {
 			s.varTypes[name] = t
 		}
 	}
+}
+
+// initOf returns the init statement of an if or switch statement.
+func initOf(st ast.Stmt) ast.Stmt {
+	switch st := st.(type) {
+	case *ast.IfStmt:
+		return st.Init
+	case *ast.SwitchStmt:
+		return st.Init
+	}
+	return nil
 }

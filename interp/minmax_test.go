@@ -33,6 +33,11 @@ func TestMinMaxAndClearWorkInEveryPosition(t *testing.T) {
 		{"in a function", "func smaller(p, q float64) float64 { return min(2, p, q) }\nsmaller(3, 4)", "2"},
 		{"in a function literal", "func() int { return max(a, 10) }()", "10"},
 		{"result of len", "n := min(len(words), 1)\nn", "1"},
+		{"init of an if", "picked := 0\nif v := min(a, b); v > 2 { picked = v }\npicked", "3"},
+		{"init of a switch", "said := \"\"\nswitch v := max(a, b); v {\ncase 4:\n\tsaid = \"four\"\n}\nsaid", "four"},
+		{"condition of a loop", "count := 0\nfor i := 0; i < min(a, 10); i++ { count++ }\ncount", "3"},
+		{"in a loop body", "total := 0\nfor _, w := range words { total += max(len(w), 4) }\ntotal", "8"},
+		{"parenthesized var block", "var (\n\tlo2 = min(a, b)\n\thi2 = max(a, b)\n)\nfmt.Sprint(lo2, hi2)", "3 4"},
 		{"clear a map", "m := map[string]int{\"a\": 1}\nclear(m)\nlen(m)", "0"},
 		{"clear a slice", "sl := []int{1, 2}\nclear(sl)\nsl[1]", "0"},
 	}
