@@ -148,7 +148,12 @@ func (s *Session) translateCompileError(msg string, line, col int) string {
 			return r.translate(m, ec)
 		}
 	}
-	return typeName(yaegiCategory.ReplaceAllStringFunc(msg, categoryName))
+	return typeName(yaegiCategory.ReplaceAllStringFunc(msg, func(cat string) string {
+		if name := categoryName(cat); name != "" {
+			return name
+		}
+		return "compiled type"
+	}))
 }
 
 // sourceLine returns the cell's line of the error, or "".
@@ -304,5 +309,9 @@ func compiledSymbol(importPath, name string) (reflect.Value, bool) {
 // unavailablePackage says that a package a cell imported, or uses by
 // its name after a failed import, cannot be used in cells.
 func unavailablePackage(importPath string) string {
+	if first, _, _ := strings.Cut(importPath, "/"); !strings.Contains(first, ".") {
+		// A standard package newer than the interpreter's symbol tables.
+		return "package " + importPath + " is not available in cells: the interpreter's standard library (yaegi v0.16.1, Go 1.22) lacks it; a %%compile cell can import it"
+	}
 	return "package " + importPath + " " + notInCells
 }

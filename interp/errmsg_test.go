@@ -27,6 +27,8 @@ func TestCompileErrorsReadLikeGo(t *testing.T) {
 		{"package without the function", "strconv.Nope(1)", "line 1: undefined: strconv.Nope"},
 		{"package cells cannot import", "import \"golang.org/x/net/publicsuffix\"",
 			"line 1: package golang.org/x/net/publicsuffix is not available in cells: cells can import the standard library and gosparkling's packages; a %%compile cell can import any module"},
+		{"standard package newer than the interpreter", "import \"iter\"",
+			"line 1: package iter is not available in cells: the interpreter's standard library (yaegi v0.16.1, Go 1.22) lacks it; a %%compile cell can import it"},
 		{"use of a package that failed to import", "publicsuffix.EffectiveTLDPlusOne(\"a.b.com\")",
 			"line 1: undefined: publicsuffix (package golang.org/x/net/publicsuffix is not available in cells"},
 		{"use of an unknown package", "yaml.Marshal(1)",
@@ -92,6 +94,7 @@ func TestYaegiMessagesAreTranslated(t *testing.T) {
 		{"unsupported assign expression", "", 0, 0, "assignment mismatch"},
 		{"use of builtin len not in function call", "", 0, 0, "len (built-in function) must be called"},
 		{"invalid operation: mismatched types intT and stringT", "", 0, 0, "invalid operation: mismatched types int and string"},
+		{"invalid operation: mismatched types valueT and intT", "", 0, 0, "invalid operation: mismatched types compiled type and int"},
 		{"cannot convert untyped int to main.P", "", 0, 0, "cannot convert untyped int to P"},
 		{"undefined: x", "", 0, 0, "undefined: x"},
 	}
