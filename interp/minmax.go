@@ -11,8 +11,9 @@ import (
 )
 
 // min and max are generic functions of the session's preamble: yaegi
-// v0.16.1 has no such built-ins. Its generics fall short in three places,
-// which the cell's source is rewritten around:
+// v0.16.1 has no such built-ins; so are the generic functions of slices,
+// maps and cmp (generics.go). yaegi's generics fall short in three
+// places, which the cell's source is rewritten around:
 //   - a top-level `x := min(a, b)` or `var x = min(a, b)` fails to compile
 //     ("nil reflect type"): the global analysis types x before the call is
 //     instantiated. Where the type T of the arguments can be told, the call
@@ -24,14 +25,21 @@ import (
 //     others (min(2, f) with f a float64 fails): it is converted to T,
 //     and a call whose arguments are all constants is replaced by its
 //     value, a constant as in Go (const c = max(1, 2.5)).
+//
+// The type T is told from the syntax: literals, conversions, variables
+// whose type the session knows (from their values, or from the composite
+// literals that defined them), arithmetic, and the result rules of the
+// generic functions. Where it cannot be told, yaegi's error is translated
+// into advice (errmsg.go).
 
-// minMaxRewriter rewrites the min and max calls of one cell's chunks.
+// minMaxRewriter rewrites the generic calls (min, max, slices.Max, ...) of
+// one cell's chunks.
 type minMaxRewriter struct {
 	// minMaxShadowed is set when the cell or the session defines a min or
 	// max of its own: then only the preamble's generic functions of
 	// slices, maps and cmp (generics.go) are typed.
 	minMaxShadowed bool
-	// globalType names the basic type of a session global, or "".
+	// globalType spells the type of a session global, or "".
 	globalType func(name string) string
 	// locals are the types of the variables the cell's earlier top-level
 	// statements defined, as far as typeOf tells them ("" where not).
@@ -40,8 +48,9 @@ type minMaxRewriter struct {
 	isCellType func(name string) bool
 }
 
-// newMinMaxRewriter returns the rewriter of a cell; it does nothing when
-// the cell or the session defines a min or max of its own.
+// newMinMaxRewriter returns the rewriter of a cell, given the names and
+// the types it defines; it leaves min and max alone when the cell or the
+// session defines a min or max of its own.
 func (s *Session) newMinMaxRewriter(defined []string, cellTypes map[string]string) *minMaxRewriter {
 	shadowed := s.globals["min"] || s.globals["max"]
 	for _, name := range defined {
