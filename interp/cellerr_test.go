@@ -87,27 +87,30 @@ func TestACellThatDoesNotCompileDefinesNothing(t *testing.T) {
 }
 
 // BenchmarkGlobalsSnapshot measures what saving the interpreter's globals
-// adds to each cell, in a session whose cells defined 300 names.
+// adds to each cell, in sessions whose cells defined 0 and 300 names, and
+// what a cell costs there.
 func BenchmarkGlobalsSnapshot(b *testing.B) {
-	s, err := NewSession()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for i := range 300 {
-		if _, err := s.Execute(context.Background(), fmt.Sprintf("v%d := %d", i, i), &recorder{}); err != nil {
+	for _, globals := range []int{0, 300} {
+		s, err := NewSession()
+		if err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.Run("snapshot", func(b *testing.B) {
-		for range b.N {
-			s.saveState()
-		}
-	})
-	b.Run("cell", func(b *testing.B) {
-		for range b.N {
-			if _, err := s.Execute(context.Background(), "v1 + v2", &recorder{}); err != nil {
+		for i := range globals {
+			if _, err := s.Execute(context.Background(), fmt.Sprintf("v%d := %d", i, i), &recorder{}); err != nil {
 				b.Fatal(err)
 			}
 		}
-	})
+		b.Run(fmt.Sprintf("snapshot/%d", globals), func(b *testing.B) {
+			for range b.N {
+				s.saveState([]string{"v1"})
+			}
+		})
+		b.Run(fmt.Sprintf("cell/%d", globals), func(b *testing.B) {
+			for range b.N {
+				if _, err := s.Execute(context.Background(), "1 + 2", &recorder{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

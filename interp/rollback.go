@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"maps"
 	"reflect"
 	"sync"
 	"unsafe"
@@ -25,14 +26,22 @@ import (
 // globalsSnapshot is the interpreter's table of globals at a point in time.
 type globalsSnapshot struct {
 	mutex *sync.RWMutex
-	sym   reflect.Value // map[string]*symbol of the main package scope
-	// names and symbols are the table's entries, and saved a copy of each
-	// symbol (a []symbol): the compiler also updates symbols in place (the
+	// sym is the table, map[string]*symbol of the main package scope,
+	// seen as a map of unsafe.Pointer (the same layout) so that it is
+	// copied by the runtime, not by reflection; entries is its copy.
+	sym     *map[string]unsafe.Pointer
+	entries map[string]unsafe.Pointer
+	// symbols are the symbols of the names the cell defines, and saved a
+	// copy of each (a []symbol): the compiler updates them in place (the
 	// type of a redefined variable, the node of a redeclared func).
-	names   map[string]int // name -> index in symbols and saved
 	symbols []reflect.Value
 	saved   reflect.Value
-	types   []savedTypes
+	// generic is the interpreter's cache of instantiated generic
+	// functions, and genericKeys its keys: an instance made for a type of
+	// the failed cell must not serve a later type of the same name.
+	generic     *map[string]unsafe.Pointer
+	genericKeys map[string]unsafe.Pointer
+	types       []savedTypes
 }
 
 // savedTypes is a frame layout (a scope's types) and a copy of it.
@@ -66,9 +75,19 @@ func field(p reflect.Value, name string) reflect.Value {
 	return exposed(f)
 }
 
-// snapshotGlobals saves the globals of the interpreter's main package, or
-// returns nil when this yaegi's internals are not the ones expected.
-func snapshotGlobals(yi *interp.Interpreter) (snap *globalsSnapshot) {
+// pointerMap views a map[string]*T reached by reflection as the map of
+// unsafe.Pointer it is laid out as, or returns nil.
+func pointerMap(m reflect.Value) *map[string]unsafe.Pointer {
+	if !m.IsValid() || m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.String || m.Type().Elem().Kind() != reflect.Pointer {
+		return nil
+	}
+	return (*map[string]unsafe.Pointer)(unsafe.Pointer(m.UnsafeAddr()))
+}
+
+// snapshotGlobals saves the globals of the interpreter's main package, and
+// the symbols of the names a cell defines, or returns nil when this
+// yaegi's internals are not the ones expected.
+func snapshotGlobals(yi *interp.Interpreter, defined []string) (snap *globalsSnapshot) {
 	defer func() {
 		if recover() != nil {
 			snap = nil
@@ -78,7 +97,8 @@ func snapshotGlobals(yi *interp.Interpreter) (snap *globalsSnapshot) {
 	mu := field(ip, "mutex")
 	scopes := field(ip, "scopes")
 	universe := field(ip, "universe")
-	if !mu.IsValid() || !scopes.IsValid() || !universe.IsValid() || scopes.Kind() != reflect.Map {
+	generic := pointerMap(field(ip, "generic"))
+	if !mu.IsValid() || !scopes.IsValid() || !universe.IsValid() || scopes.Kind() != reflect.Map || generic == nil {
 		return nil
 	}
 	mutex, ok := mu.Addr().Interface().(*sync.RWMutex)
@@ -92,22 +112,22 @@ func snapshotGlobals(yi *interp.Interpreter) (snap *globalsSnapshot) {
 		return nil
 	}
 	main = exposedPointer(main)
-	sym := field(main, "sym")
-	if !sym.IsValid() || sym.Kind() != reflect.Map {
+	symField := field(main, "sym")
+	sym := pointerMap(symField)
+	if sym == nil {
 		return nil
 	}
-	n := sym.Len()
-	snap = &globalsSnapshot{mutex: mutex, sym: sym, names: make(map[string]int, n),
-		symbols: make([]reflect.Value, 0, n), saved: reflect.MakeSlice(reflect.SliceOf(sym.Type().Elem().Elem()), n, n)}
-	for it := sym.MapRange(); it.Next(); {
-		p := it.Value()
-		if p.IsNil() {
+	snap = &globalsSnapshot{mutex: mutex, sym: sym, entries: maps.Clone(*sym),
+		generic: generic, genericKeys: maps.Clone(*generic),
+		saved: reflect.MakeSlice(reflect.SliceOf(symField.Type().Elem().Elem()), 0, len(defined))}
+	for _, name := range defined {
+		p := symField.MapIndex(reflect.ValueOf(name))
+		if !p.IsValid() || p.IsNil() {
 			continue
 		}
-		i := len(snap.symbols)
-		snap.saved.Index(i).Set(p.Elem())
-		snap.names[it.Key().String()] = i
+		p = exposedPointer(p)
 		snap.symbols = append(snap.symbols, p)
+		snap.saved = reflect.Append(snap.saved, p.Elem())
 	}
 	for _, sc := range []reflect.Value{main, exposedPointer(universe)} {
 		types := field(sc, "types")
@@ -122,26 +142,33 @@ func snapshotGlobals(yi *interp.Interpreter) (snap *globalsSnapshot) {
 }
 
 // restore puts the saved globals back: names defined since are removed,
-// replaced symbols and the frame layout of existing ones restored. Frame
-// slots added since are left, unused.
+// replaced symbols and the frame layout of existing ones restored, and
+// generic instances made since forgotten. Frame slots added since are
+// left, unused.
 func (g *globalsSnapshot) restore() {
 	if g == nil {
 		return
 	}
 	g.mutex.Lock()
 	defer g.mutex.Unlock()
-	var added []reflect.Value
-	for it := g.sym.MapRange(); it.Next(); {
-		if _, ok := g.names[it.Key().String()]; !ok {
-			added = append(added, it.Key())
+	for i, p := range g.symbols {
+		p.Elem().Set(g.saved.Index(i))
+	}
+	// In place: the interpreter's table of source packages holds this map.
+	for name, p := range *g.sym {
+		if old, ok := g.entries[name]; !ok {
+			delete(*g.sym, name)
+		} else if old != p {
+			(*g.sym)[name] = old
 		}
 	}
-	for _, name := range added {
-		g.sym.SetMapIndex(name, reflect.Value{})
+	for name, old := range g.entries {
+		(*g.sym)[name] = old
 	}
-	for name, i := range g.names {
-		g.symbols[i].Elem().Set(g.saved.Index(i))
-		g.sym.SetMapIndex(reflect.ValueOf(name), g.symbols[i])
+	for key := range *g.generic {
+		if _, ok := g.genericKeys[key]; !ok {
+			delete(*g.generic, key)
+		}
 	}
 	for _, t := range g.types {
 		n := min(t.field.Len(), t.saved.Len())
@@ -160,10 +187,11 @@ type sessionState struct {
 	sites   int // len(s.shipSites): the sites of a failed cell are never used
 }
 
-// saveState saves what compiling a cell changes, for restore.
-func (s *Session) saveState() *sessionState {
+// saveState saves what compiling a cell that defines the given names
+// changes, for restore.
+func (s *Session) saveState(defined []string) *sessionState {
 	st := &sessionState{
-		globals: snapshotGlobals(s.yaegi),
+		globals: snapshotGlobals(s.yaegi, defined),
 		decls:   make(map[*sessionDecl]sessionDecl, len(s.decls)),
 		names:   make(map[string]*sessionDecl, len(s.decls)),
 		declSeq: s.declSeq,

@@ -435,7 +435,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 		}
 	}
 	// A cell that does not compile defines nothing (see rollback.go).
-	saved := s.saveState()
+	saved := s.saveState(syntax.defined)
 	s.noteDecls(chunks)
 	cellVars := map[string]bool{}
 	for _, name := range syntax.defined {
