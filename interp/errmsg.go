@@ -24,10 +24,11 @@ import (
 // errorContext is what a translation may look at: the cell's source and
 // the session's names.
 type errorContext struct {
-	lines []string // the cell's lines
-	line  int      // 1-based line of the error, 0 when unknown
-	col   int      // column yaegi reported, 0 when unknown
-	s     *Session
+	lines    []string // the cell's lines
+	compiled []string // the lines of the source yaegi compiled, rewritten
+	line     int      // 1-based line of the error, 0 when unknown
+	col      int      // column yaegi reported, 0 when unknown
+	s        *Session
 }
 
 // messageRule rewrites the messages its pattern matches.
@@ -84,6 +85,12 @@ var messageRules = []messageRule{
 			return "the interpreter cannot tell the type of a generic function's result at the top level of a cell: " +
 				"declare the variable with its type first (var x int; x = f(...)), or convert the call (x := int(min(n(), 2)))"
 		}},
+	{regexp.MustCompile(`^the interpreter cannot compile this cell: (?:\d+:\d+: )?CFG (?:pre|post)-order panic: (.*)$`),
+		func(m []string, _ *errorContext) string {
+			return "the interpreter failed to compile this cell, often the sign of a call whose arguments have the wrong types (yaegi: " + m[1] + ")"
+		}},
+	{regexp.MustCompile(`^(.+) does not implement (?:main\.)?_cmpOrdered$`),
+		func(m []string, _ *errorContext) string { return typeName(m[1]) + " does not satisfy cmp.Ordered" }},
 	{regexp.MustCompile(`^(?:variable|constant) definition loop$`),
 		func([]string, *errorContext) string {
 			return "the interpreter cannot initialize this declaration (a generic function's result, or a declaration that refers to itself): define the variable with := instead"
@@ -91,6 +98,26 @@ var messageRules = []messageRule{
 	{regexp.MustCompile(`^unsupported assign expression$`),
 		func([]string, *errorContext) string {
 			return "assignment mismatch: the right side must have one value for each variable, or be a single call that returns them"
+		}},
+	{regexp.MustCompile(`^invalid operation: mismatched types (.+) and (.+)$`),
+		func(m []string, ec *errorContext) string {
+			types := "mismatched types " + spelledCategory(m[1]) + " and " + spelledCategory(m[2])
+			if expr := ec.expressionAt(); expr != "" {
+				return "invalid operation: " + expr + " (" + types + ")"
+			}
+			return "invalid operation: " + types
+		}},
+	{regexp.MustCompile(`^non-bool used as (if|for) condition$`),
+		func(m []string, _ *errorContext) string { return "non-boolean condition in " + m[1] + " statement" }},
+	{regexp.MustCompile(`^too many arguments to return$`),
+		func([]string, *errorContext) string { return "too many return values" }},
+	{regexp.MustCompile(`^not enough arguments to return$`),
+		func([]string, *errorContext) string { return "not enough return values" }},
+	{regexp.MustCompile(`^(?:undefined type for|type not found:) (\S+)$`),
+		func(m []string, _ *errorContext) string { return "undefined: " + typeName(m[1]) }},
+	{regexp.MustCompile(`^(?:missing support for type|unsupported builtin) (.+)$`),
+		func(m []string, _ *errorContext) string {
+			return "the interpreter (yaegi v0.16.1) does not support " + typeName(m[1]) + "; a %%compile cell can use it"
 		}},
 	{regexp.MustCompile(`^use of builtin (\w+) not in function call$`),
 		func(m []string, _ *errorContext) string { return m[1] + " (built-in function) must be called" }},
@@ -120,9 +147,10 @@ func categoryName(cat string) string {
 }
 
 // typeName spells a type of a yaegi message as Go does: the cell's
-// package has no name ("main.point" is "point").
+// package has no name ("main.point" is "point"), and the preamble's
+// constraint is cmp.Ordered.
 func typeName(t string) string {
-	return strings.ReplaceAll(t, "main.", "")
+	return strings.ReplaceAll(strings.ReplaceAll(t, "main.", ""), orderedConstraint, "cmp.Ordered")
 }
 
 // describeValue names a value in a message: its expression and type, as
@@ -139,21 +167,31 @@ func describeValue(expr, typ string) string {
 	return "the value"
 }
 
+// inPreamble reports whether a yaegi message's position is in the
+// session's preamble, not in the cell: yaegi places an error of a
+// generic function's instance at the generic declaration.
+func inPreamble(msg string) bool { return strings.Contains(msg, orderedConstraint) }
+
 // translateCompileError rewrites a yaegi compile error, whose position
-// prefix ("3:14: ") is already cut off and given as line and col.
-func (s *Session) translateCompileError(msg string, line, col int) string {
-	ec := &errorContext{lines: strings.Split(s.cellSource, "\n"), line: line, col: col, s: s}
+// prefix ("3:14: ") is already cut off and given as line and col, of the
+// source compiled.
+func (s *Session) translateCompileError(msg string, line, col int, compiled string) string {
+	ec := &errorContext{lines: strings.Split(s.cellSource, "\n"), compiled: strings.Split(compiled, "\n"), line: line, col: col, s: s}
 	for _, r := range messageRules {
 		if m := r.pattern.FindStringSubmatch(msg); m != nil {
 			return r.translate(m, ec)
 		}
 	}
-	return typeName(yaegiCategory.ReplaceAllStringFunc(msg, func(cat string) string {
-		if name := categoryName(cat); name != "" {
-			return name
-		}
-		return "compiled type"
-	}))
+	return typeName(yaegiCategory.ReplaceAllStringFunc(msg, spelledCategory))
+}
+
+// spelledCategory is categoryName, with "compiled type" for the category
+// of compiled types, which does not tell which.
+func spelledCategory(cat string) string {
+	if name := categoryName(cat); name != "" {
+		return name
+	}
+	return "compiled type"
 }
 
 // sourceLine returns the cell's line of the error, or "".
@@ -165,27 +203,33 @@ func (ec *errorContext) sourceLine() string {
 }
 
 // expressionAt returns the expression that starts at the error's column,
-// or "". On a cell's first line the column counts what the session and
-// yaegi put before the cell's source, so each such length is tried.
+// or "". The column counts in the source yaegi compiled: on its first
+// line, after what yaegi put before it ("package main;" before
+// declarations, "package main; func main() {" around statements) and
+// what the session put there; elsewhere the cell's line, unless a rewrite
+// changed it, whose expression is then shown as the cell wrote it, as far
+// as the session can tell (slices.Max for _slices_Max).
 func (ec *errorContext) expressionAt() string {
-	src := ec.sourceLine()
-	if src == "" || ec.col < 1 {
+	if ec.col < 1 || ec.line < 1 || ec.line > len(ec.compiled) {
 		return ""
 	}
-	shifts := []int{0}
+	compiled, cell := ec.compiled[ec.line-1], ec.sourceLine()
+	at := ec.col - 1
 	if ec.line == 1 {
-		// yaegi puts "package main;" before declarations, and wraps
-		// statements in "package main; func main() {".
-		decl, stmt := len("package main;")+len(startedDecl), len("package main; func main() {")+len(startedCall)
-		shifts = []int{decl, stmt + len(valueFunc) + 1, stmt + len(valuesFunc) + 1, stmt, 0}
-	}
-	for _, shift := range shifts {
-		if e := expressionFrom(src, ec.col-1-shift); e != "" {
-			return e
+		if strings.HasPrefix(ec.compiled[0], startedDecl) || strings.HasPrefix(ec.compiled[0], "import") {
+			at -= len("package main;")
+		} else {
+			at -= len("package main; func main() {")
 		}
 	}
-	return ""
+	if cell != "" && strings.HasSuffix(compiled, cell) {
+		return expressionFrom(cell, at-(len(compiled)-len(cell)))
+	}
+	return generatedName.ReplaceAllString(expressionFrom(compiled, at), "$1.$2")
 }
+
+// generatedName matches the names of the preamble's generic functions.
+var generatedName = regexp.MustCompile(`\b_(slices|maps|cmp)_(\w+)`)
 
 // expressionFrom returns the expression of src that starts at byte
 // offset at: the tokens up to a comma, semicolon, closing bracket or the

@@ -7,7 +7,7 @@ import (
 
 func TestCompileErrorsReadLikeGo(t *testing.T) {
 	s := newSession(t)
-	if got := execute(t, s, "import \"strconv\"\nnums := []int{1}"); got.err != nil {
+	if got := execute(t, s, "import (\n\t\"slices\"\n\t\"strconv\"\n)\nnums := []int{1}"); got.err != nil {
 		t.Fatal(got.err)
 	}
 	tests := []struct{ name, code, want string }{
@@ -36,6 +36,11 @@ func TestCompileErrorsReadLikeGo(t *testing.T) {
 		{"generic result of unknown type", "func three() int { return 3 }\nlow := min(three(), 2)",
 			"the interpreter cannot tell the type of a generic function's result at the top level of a cell"},
 		{"func value as two", "a, b := strconv.Atoi", "line 1: assignment mismatch"},
+		{"generic result in an expression", "y := slices.Max(nums) + \"a\"", `line 1: invalid operation: int(slices.Max(nums)) + "a" (mismatched types int and untyped string)`},
+		{"sort of a struct", "type thing struct{ Name string }\nslices.Sort([]thing{})", "thing does not satisfy cmp.Ordered"},
+		{"generic call with an argument of the wrong type", "slices.Sort(3)", "the interpreter failed to compile this cell, often the sign of a call whose arguments have the wrong types"},
+		{"mismatched operands", "sum := len(nums) + \"a\"", `line 1: invalid operation: len(nums) + "a" (mismatched types int and untyped string)`},
+		{"too many return values", "func two() int {\n\treturn 1, 2\n}", "line 2: too many return values"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,13 +99,21 @@ func TestYaegiMessagesAreTranslated(t *testing.T) {
 		{"unsupported assign expression", "", 0, 0, "assignment mismatch"},
 		{"use of builtin len not in function call", "", 0, 0, "len (built-in function) must be called"},
 		{"invalid operation: mismatched types intT and stringT", "", 0, 0, "invalid operation: mismatched types int and string"},
+		{"invalid operation: mismatched types int and string", "x := 1\ntotal := count + \"s\"", 2, 10, "invalid operation: count + \"s\" (mismatched types int and string)"},
+		{"non-bool used as if condition", "", 0, 0, "non-boolean condition in if statement"},
+		{"too many arguments to return", "", 0, 0, "too many return values"},
+		{"not enough arguments to return", "", 0, 0, "not enough return values"},
+		{"type not found: main.thing", "", 0, 0, "undefined: thing"},
+		{"undefined type for x", "", 0, 0, "undefined: x"},
+		{"missing support for type complex64", "", 0, 0, "the interpreter (yaegi v0.16.1) does not support complex64"},
 		{"invalid operation: mismatched types valueT and intT", "", 0, 0, "invalid operation: mismatched types compiled type and int"},
 		{"cannot convert untyped int to main.P", "", 0, 0, "cannot convert untyped int to P"},
 		{"undefined: x", "", 0, 0, "undefined: x"},
+		{"untyped float does not implement main._cmpOrdered", "", 0, 0, "untyped float does not satisfy cmp.Ordered"},
 	}
 	for _, tt := range tests {
 		s.cellSource = tt.cell
-		if got := s.translateCompileError(tt.yaegi, tt.line, tt.col); !strings.HasPrefix(got, tt.want) {
+		if got := s.translateCompileError(tt.yaegi, tt.line, tt.col, startedCall+tt.cell); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("%q\nbecomes %q\nwant    %q", tt.yaegi, got, tt.want)
 		}
 	}

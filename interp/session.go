@@ -670,8 +670,12 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 	return s.execute(ctx, prog)
 }
 
-// compileError marks an error of the interpreter's compiler.
-type compileError struct{ error }
+// compileError marks an error of the interpreter's compiler, with the
+// source it compiled, to which its position refers.
+type compileError struct {
+	error
+	src string
+}
 
 func (e compileError) Unwrap() error { return e.error }
 
@@ -683,12 +687,12 @@ func (s *Session) compile(src string) (prog *interp.Program, err error) {
 	defer quietYaegiLog()()
 	defer func() {
 		if r := recover(); r != nil {
-			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r)}
+			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r), src}
 		}
 	}()
 	prog, err = s.yaegi.Compile(src)
 	if err != nil {
-		return nil, compileError{err}
+		return nil, compileError{err, src}
 	}
 	return prog, nil
 }
@@ -860,7 +864,10 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 			col, _ = strconv.Atoi(m[2])
 			msg = msg[len(m[0]):]
 		}
-		msg = s.translateCompileError(msg, line, col)
+		if inPreamble(msg) {
+			line, col = 0, 0
+		}
+		msg = s.translateCompileError(msg, line, col, cerr.src)
 		if line > 0 {
 			msg = fmt.Sprintf("line %d: %s", line, msg)
 		}
