@@ -474,6 +474,8 @@ func (m *minMaxRewriter) typeOf(e ast.Expr) (string, bool) {
 				return m.genericResultType(id.Name, e.Args), false
 			case basicTypes[id.Name] != "" && len(e.Args) == 1:
 				return basicTypes[id.Name], false
+			case m.isCellType(id.Name) && len(e.Args) == 1:
+				return id.Name, false
 			}
 		}
 	}

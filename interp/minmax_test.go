@@ -38,6 +38,7 @@ func TestMinMaxAndClearWorkInEveryPosition(t *testing.T) {
 		{"condition of a loop", "count := 0\nfor i := 0; i < min(a, 10); i++ { count++ }\ncount", "3"},
 		{"in a loop body", "total := 0\nfor _, w := range words { total += max(len(w), 4) }\ntotal", "8"},
 		{"parenthesized var block", "var (\n\tlo2 = min(a, b)\n\thi2 = max(a, b)\n)\nfmt.Sprint(lo2, hi2)", "3 4"},
+		{"a cell's named type", "type score int\nhigh, low := score(9), score(4)\nbest := max(high, low, 5)\nbest + high", "18"},
 		{"clear a map", "m := map[string]int{\"a\": 1}\nclear(m)\nlen(m)", "0"},
 		{"clear a slice", "sl := []int{1, 2}\nclear(sl)\nsl[1]", "0"},
 	}
