@@ -74,6 +74,10 @@ func TestACellThatDoesNotCompileDefinesNothing(t *testing.T) {
 			{code: "func answer() int { return 0 }\nvar broken int = \"x\"", errWants: []string{"line 2"}},
 			{code: "answer()", plain: "42"},
 		}},
+		{"a declaration before an import that fails", []cellStep{
+			{code: "func helper() int { return 1 }\nimport \"example.com/nothere\"", errWants: []string{"example.com/nothere"}},
+			{code: "helper()", errWants: []string{"undefined: helper"}},
+		}},
 		{"a generic instance made for a type of a failed cell", []cellStep{
 			{code: "type item struct{ A int }\nits := []item{{2}, {1}}\nslices.SortFunc(its, func(a, b item) int { return a.A - b.A })\nvar bad int = \"x\"", errWants: []string{"line 4"}},
 			{code: "type item struct {\n\tName string\n\tA    int\n}\nits := []item{{\"b\", 2}, {\"a\", 1}}\nslices.SortFunc(its, func(a, b item) int { return a.A - b.A })\nits[0].Name", plain: "a"},

@@ -461,6 +461,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			continue
 		}
 		if err := s.importChunk(ctx, c); err != nil {
+			saved.restore(s)
 			return nil, err
 		}
 	}
