@@ -97,6 +97,15 @@ func (s *Session) analyze(chunks []chunk) (cellSyntax, error) {
 		}
 		return true
 	})
+	selectorOperands := map[*ast.Ident]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				selectorOperands[id] = true
+			}
+		}
+		return true
+	})
 	seen := map[string]bool{}
 	var undefined []string
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -113,7 +122,14 @@ func (s *Session) analyze(chunks []chunk) (cellSyntax, error) {
 			out.missingPackages = append(out.missingPackages, p)
 		} else {
 			line := cellLine[min(fset.Position(id.Pos()).Line, len(cellLine)-1)]
-			undefined = append(undefined, fmt.Sprintf("line %d: undefined: %s", line, name))
+			msg := fmt.Sprintf("line %d: undefined: %s", line, name)
+			switch p, ok := s.unavailable[name]; {
+			case ok:
+				msg += " (" + unavailablePackage(p) + ")"
+			case selectorOperands[id]:
+				msg += " (no variable or package of that name: cells can import the standard library and gosparkling's packages; a %%compile cell can import any module)"
+			}
+			undefined = append(undefined, msg)
 		}
 		return true
 	})

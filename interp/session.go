@@ -12,6 +12,7 @@ import (
 	"go/parser"
 	"io"
 	"os"
+	"path"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -94,6 +95,14 @@ type Session struct {
 	mu       sync.Mutex // serializes Execute
 	cell     int        // number of cells executed
 	cellName string     // the running cell's name in lineage ("In [7]")
+	// cellSource is the running cell's code, for the translation of
+	// compile errors (errmsg.go).
+	cellSource string
+	// unavailable are the packages cells failed to import: name -> path.
+	unavailable map[string]string
+	// varTypes are the types of globals as their cells spelled them
+	// (minmax.go), where the session could tell.
+	varTypes map[string]string
 
 	started  chan struct{} // a running program's first statement signals here
 	stuck    chan struct{} // closed when an interrupted, stuck program ends
@@ -133,16 +142,18 @@ func NewSession(opts ...Option) (*Session, error) {
 		o(&cfg)
 	}
 	s := &Session{
-		imported: make(map[string]bool),
-		globals:  map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
-		typeDefs: map[string]string{},
-		decls:    map[string]*sessionDecl{},
-		stdout:   &cellWriter{name: "stdout"},
-		stderr:   &cellWriter{name: "stderr"},
-		stdin:    &cellStdin{},
-		started:  make(chan struct{}, 1),
-		stopWait: defaultStopWait,
-		goGrace:  defaultGoGrace,
+		imported:    make(map[string]bool),
+		globals:     map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
+		typeDefs:    map[string]string{},
+		unavailable: map[string]string{},
+		varTypes:    map[string]string{},
+		decls:       map[string]*sessionDecl{},
+		stdout:      &cellWriter{name: "stdout"},
+		stderr:      &cellWriter{name: "stderr"},
+		stdin:       &cellStdin{},
+		started:     make(chan struct{}, 1),
+		stopWait:    defaultStopWait,
+		goGrace:     defaultGoGrace,
 
 		liveGoroutines: map[int]int{},
 		goroutineCells: map[int]string{},
@@ -170,12 +181,15 @@ func NewSession(opts ...Option) (*Session, error) {
 	for name, v := range fastHelpers {
 		session[name] = v
 	}
+	for name, v := range genericHelpers {
+		session[name] = v
+	}
 	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {sessionPkg + "/session": session}} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
 	}
-	for _, src := range preamble {
+	for _, src := range append(preamble[:len(preamble):len(preamble)], genericPreamble...) {
 		if _, err := s.eval(context.Background(), src); err != nil {
 			return nil, fmt.Errorf("interp: session preamble %q: %w", src, err)
 		}
@@ -289,6 +303,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t\n"), compileMagic); ok && (rest == "" || rest[0] == '\n' || rest[0] == ' ' || rest[0] == '\t') {
 		return nil, s.compileCell(ctx, strings.TrimLeft(rest, " \t"), out)
 	}
+	s.cellSource = code
 	chunks, err := splitCell(code)
 	if err != nil {
 		return nil, &CellError{Name: "SyntaxError", Value: err.Error(), Traceback: []string{err.Error()}}
@@ -425,16 +440,8 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			return nil, err
 		}
 	}
-	// Names are known to later cells once declared, even when a later part
-	// of this cell fails: yaegi keeps what it evaluated.
-	defer func() {
-		for _, name := range syntax.defined {
-			s.globals[name] = true
-		}
-		for name, def := range syntax.types {
-			s.typeDefs[name] = def
-		}
-	}()
+	// A cell that does not compile defines nothing (see rollback.go).
+	saved := s.saveState(syntax.defined)
 	s.noteDecls(chunks)
 	cellVars := map[string]bool{}
 	for _, name := range syntax.defined {
@@ -442,12 +449,15 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	}
 	var rest, shipped []chunk
 	rw := newRewriter(s.isIntegerGlobal)
+	minMax := s.newMinMaxRewriter(syntax.defined, syntax.types)
 	fast := s.newFastRewriter()
 	// The shipping rewrite of a chunk follows its fast rewrite, which
 	// knows the RDDs the cell assigned up to that chunk.
 	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
 	for _, c := range chunks {
 		if c.kind != importChunk {
+			c = rewriteGenericCalls(c, func(name string) bool { return s.globals[name] || cellVars[name] })
+			c = minMax.rewrite(c)
 			c.src, _ = rw.rewriteChunk(c)
 			c.src = fast.rewrite(c)
 			rest = append(rest, c)
@@ -457,17 +467,29 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			continue
 		}
 		if err := s.importChunk(ctx, c); err != nil {
+			saved.restore(s)
 			return nil, err
 		}
 	}
 	progs, lastIsValue, err := s.compileChunks(shipped)
 	if err != nil {
 		// The shipping rewrite must never cost a cell that compiles.
+		saved.restore(s)
 		progs, lastIsValue, err = s.compileChunks(rest)
 	}
 	if err != nil {
+		saved.restore(s)
 		return nil, err
 	}
+	// Names are known to later cells once the cell compiled, even when a
+	// statement of it panics: yaegi keeps what it compiled.
+	for _, name := range syntax.defined {
+		s.globals[name] = true
+	}
+	for name, def := range syntax.types {
+		s.typeDefs[name] = def
+	}
+	minMax.noteVarTypes(s)
 	var v reflect.Value
 	for _, prog := range progs {
 		var err error
@@ -618,6 +640,13 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 			continue
 		}
 		if _, err := s.eval(ctx, "import "+key); err != nil {
+			if p, perr := strconv.Unquote(spec.Path.Value); perr == nil && strings.Contains(err.Error(), "unable to find source related to") {
+				name := path.Base(p)
+				if spec.Name != nil {
+					name = spec.Name.Name
+				}
+				s.unavailable[name] = p
+			}
 			return err
 		}
 		s.imported[key] = true
@@ -648,8 +677,12 @@ func (s *Session) eval(ctx context.Context, src string) (reflect.Value, error) {
 	return s.execute(ctx, prog)
 }
 
-// compileError marks an error of the interpreter's compiler.
-type compileError struct{ error }
+// compileError marks an error of the interpreter's compiler, with the
+// source it compiled, to which its position refers.
+type compileError struct {
+	error
+	src string
+}
 
 func (e compileError) Unwrap() error { return e.error }
 
@@ -658,14 +691,15 @@ func (s *Session) compile(src string) (prog *interp.Program, err error) {
 	if err := s.waitForStuckProgram(); err != nil {
 		return nil, err
 	}
+	defer quietYaegiLog()()
 	defer func() {
 		if r := recover(); r != nil {
-			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r)}
+			err = compileError{fmt.Errorf("the interpreter cannot compile this cell: %v", r), src}
 		}
 	}()
 	prog, err = s.yaegi.Compile(src)
 	if err != nil {
-		return nil, compileError{err}
+		return nil, compileError{err, src}
 	}
 	return prog, nil
 }
@@ -826,11 +860,26 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 		tb := append([]string{"panic: " + msg}, trace...)
 		return &CellError{Name: "panic", Value: msg, Traceback: tb}
 	}
-	msg := yaegiPosition.ReplaceAllString(err.Error(), "line $1: ")
+	msg := err.Error()
 	name := "Error"
 	var cerr compileError
 	if errors.As(err, &cerr) {
 		name = "CompileError"
+		var line, col int
+		if m := yaegiPosition.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			col, _ = strconv.Atoi(m[2])
+			msg = msg[len(m[0]):]
+		}
+		if inPreamble(msg) {
+			line, col = 0, 0
+		}
+		msg = s.translateCompileError(msg, line, col, cerr.src)
+		if line > 0 {
+			msg = fmt.Sprintf("line %d: %s", line, msg)
+		}
+	} else {
+		msg = yaegiPosition.ReplaceAllString(msg, "line $1: ")
 	}
 	return &CellError{Name: name, Value: msg, Traceback: []string{msg}}
 }

@@ -1,0 +1,120 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCompileErrorsReadLikeGo(t *testing.T) {
+	s := newSession(t)
+	if got := execute(t, s, "import (\n\t\"slices\"\n\t\"strconv\"\n)\nnums := []int{1}"); got.err != nil {
+		t.Fatal(got.err)
+	}
+	tests := []struct{ name, code, want string }{
+		{"compiled result returned as another type", "func label() int {\n\treturn strconv.Itoa(3)\n}",
+			"line 2: cannot use strconv.Itoa(3) (value of type string) as int value in return statement"},
+		{"constant returned as another type", "func word() int { return \"s\" }",
+			`line 1: cannot use "s" (value of type string) as int value in return statement`},
+		{"slice assigned to another slice type", "var names []string = []int{1}",
+			"line 1: cannot use []int{1} (value of type []int) as []string value in assignment"},
+		{"variable of another type", "var q float64 = 1\nvar r int = q",
+			"line 2: cannot use q (value of type float64) as int value in assignment"},
+		{"func of another type", "var fn func(int) string = func(a int) int { return a }",
+			"line 1: cannot use func(a int) int { return a } (value of type func(int) int) as func(int) string value in assignment"},
+		{"method of a compiled type", "n := sc.Nope()",
+			"line 1: sc.Nope undefined (type *rdd.Context has no field or method Nope)"},
+		{"method of a slice", "nums.Len()", "line 1: nums.Len undefined (type []int has no field or method Len)"},
+		{"package without the function", "strconv.Nope(1)", "line 1: undefined: strconv.Nope"},
+		{"package cells cannot import", "import \"golang.org/x/net/publicsuffix\"",
+			"line 1: package golang.org/x/net/publicsuffix is not available in cells: cells can import the standard library and gosparkling's packages; a %%compile cell can import any module"},
+		{"standard package newer than the interpreter", "import \"iter\"",
+			"line 1: package iter is not available in cells: the interpreter's standard library (yaegi v0.16.1, Go 1.22) lacks it; a %%compile cell can import it"},
+		{"use of a package that failed to import", "publicsuffix.EffectiveTLDPlusOne(\"a.b.com\")",
+			"line 1: undefined: publicsuffix (package golang.org/x/net/publicsuffix is not available in cells"},
+		{"use of an unknown package", "yaml.Marshal(1)",
+			"line 1: undefined: yaml (no variable or package of that name: cells can import the standard library and gosparkling's packages"},
+		{"generic result of unknown type", "func three() int { return 3 }\nlow := min(three(), 2)",
+			"the interpreter cannot tell the type of a generic function's result at the top level of a cell"},
+		{"func value as two", "a, b := strconv.Atoi", "line 1: assignment mismatch"},
+		{"generic result in an expression", "y := slices.Max(nums) + \"a\"", `line 1: invalid operation: int(slices.Max(nums)) + "a" (mismatched types int and untyped string)`},
+		{"sort of a struct", "type thing struct{ Name string }\nslices.Sort([]thing{})", "thing does not satisfy cmp.Ordered"},
+		{"generic call with an argument of the wrong type", "slices.Sort(3)", "the interpreter failed to compile this cell, often the sign of a call whose arguments have the wrong types"},
+		{"mismatched operands", "sum := len(nums) + \"a\"", `line 1: invalid operation: len(nums) + "a" (mismatched types int and untyped string)`},
+		{"too many return values", "func two() int {\n\treturn 1, 2\n}", "line 2: too many return values"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := execute(t, s, tt.code)
+			if got.err == nil {
+				t.Fatalf("cell succeeded with %q", got.plain)
+			}
+			if got.err.Name != "CompileError" {
+				t.Errorf("error name %q, want CompileError", got.err.Name)
+			}
+			if !strings.HasPrefix(got.err.Value, tt.want) {
+				t.Errorf("error\n%q\nwant it to start with\n%q", got.err.Value, tt.want)
+			}
+			for _, yaegiWord := range []string{"valueT", "intT", "stringT", "GOPATH", "main."} {
+				if strings.Contains(got.err.Value, yaegiWord) {
+					t.Errorf("error %q speaks of yaegi's %q", got.err.Value, yaegiWord)
+				}
+			}
+		})
+	}
+}
+
+// TestYaegiMessagesAreTranslated lists the yaegi v0.16.1 messages the
+// session rewrites (its cfgErrorf formats, found by grepping its source)
+// and what each becomes.
+func TestYaegiMessagesAreTranslated(t *testing.T) {
+	s := newSession(t)
+	s.globals["count"] = true
+	if got := execute(t, s, "count := 3"); got.err != nil {
+		t.Fatal(got.err)
+	}
+	tests := []struct {
+		yaegi     string
+		cell      string
+		line, col int
+		want      string
+	}{
+		{"cannot use x (type stringT) as type intT in return argument", "", 0, 0,
+			"cannot use x (value of type string) as int value in return statement"},
+		{"cannot use  (type valueT) as type float64T in return argument", "func f() float64 {\n\treturn count\n}", 2, 9,
+			"cannot use count (value of type int) as float64 value in return statement"},
+		{"cannot use  (type sliceT) as type mapT in return argument", "", 0, 0,
+			"cannot use a value of type slice as map value in return statement"},
+		{"cannot use type []int as type []string in assignment", "", 0, 0,
+			"cannot use a value of type []int as []string value in assignment"},
+		{"cannot use type main.point as type int", "", 0, 0, "cannot use a value of type point as int value"},
+		{`import "example.com/x" error: unable to find source related to: "example.com/x". Either the GOPATH environment variable, or the Interpreter.Options.GoPath needs to be set`, "", 0, 0,
+			"package example.com/x " + notInCells},
+		{"undefined selector: strings.Nope", "", 0, 0, "undefined: strings.Nope"},
+		{`package strings "strings" has no symbol Nope`, "", 0, 0, "undefined: strings.Nope"},
+		{"undefined selector Nope", "x := count.Nope()", 1, 0, "count.Nope undefined (type int has no field or method Nope)"},
+		{"undefined method: Cont", "pages.Cont()", 1, 0, "pages.Cont undefined (no field or method Cont)"},
+		{"the interpreter cannot compile this cell: nil reflect type", "", 0, 0,
+			"the interpreter cannot tell the type of a generic function's result at the top level of a cell"},
+		{"variable definition loop", "", 0, 0, "the interpreter cannot initialize this declaration"},
+		{"unsupported assign expression", "", 0, 0, "assignment mismatch"},
+		{"use of builtin len not in function call", "", 0, 0, "len (built-in function) must be called"},
+		{"invalid operation: mismatched types intT and stringT", "", 0, 0, "invalid operation: mismatched types int and string"},
+		{"invalid operation: mismatched types int and string", "x := 1\ntotal := count + \"s\"", 2, 10, "invalid operation: count + \"s\" (mismatched types int and string)"},
+		{"non-bool used as if condition", "", 0, 0, "non-boolean condition in if statement"},
+		{"too many arguments to return", "", 0, 0, "too many return values"},
+		{"not enough arguments to return", "", 0, 0, "not enough return values"},
+		{"type not found: main.thing", "", 0, 0, "undefined: thing"},
+		{"undefined type for x", "", 0, 0, "undefined: x"},
+		{"missing support for type complex64", "", 0, 0, "the interpreter (yaegi v0.16.1) does not support complex64"},
+		{"invalid operation: mismatched types valueT and intT", "", 0, 0, "invalid operation: mismatched types compiled type and int"},
+		{"cannot convert untyped int to main.P", "", 0, 0, "cannot convert untyped int to P"},
+		{"undefined: x", "", 0, 0, "undefined: x"},
+		{"untyped float does not implement main._cmpOrdered", "", 0, 0, "untyped float does not satisfy cmp.Ordered"},
+	}
+	for _, tt := range tests {
+		s.cellSource = tt.cell
+		if got := s.translateCompileError(tt.yaegi, tt.line, tt.col, startedCall+tt.cell); !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%q\nbecomes %q\nwant    %q", tt.yaegi, got, tt.want)
+		}
+	}
+}
