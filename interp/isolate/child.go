@@ -121,6 +121,9 @@ type childServer struct {
 type runningExecute struct {
 	id     uint64
 	cancel context.CancelCauseFunc
+	// heapAtStart is the heap when the cell started: a cell is stopped for
+	// what it allocates, not for what earlier cells keep.
+	heapAtStart uint64
 }
 
 // errMemory is the cause of a cell stopped for its memory.
@@ -198,7 +201,7 @@ func (c *childServer) startExecute(m *message) {
 		ctx = interp.WithCellName(ctx, m.CellName)
 	}
 	c.mu.Lock()
-	c.running = &runningExecute{id: m.ID, cancel: cancel}
+	c.running = &runningExecute{id: m.ID, cancel: cancel, heapAtStart: heapObjects()}
 	c.mu.Unlock()
 	go func() {
 		out := &childOutput{c: c, id: m.ID, ctx: ctx}
@@ -239,7 +242,8 @@ func memoryStopError(m *errMemory) *interp.CellError {
 		Value: msg,
 		Traceback: []string{
 			red("MemoryLimitExceeded") + ": " + msg,
-			"The session's variables are kept. Work on less data at once (Take, Sample, a narrower " +
+			"The session's variables are kept, with what they hold (set one to nil to free it). " +
+				"Work on less data at once (Take, Sample, a narrower " +
 				"filter), save large results (SaveAsTextFile) instead of collecting them, or start " +
 				"the kernel with a larger limit (GOSPARKLING_MEMORY_LIMIT).",
 		},
@@ -284,22 +288,28 @@ func (c *childServer) answer(m *message) {
 }
 
 // watchMemory stops the running cell when the heap nears the session's
-// limit, before the kernel has to end the whole session.
+// limit, before the kernel has to end the whole session: when it passes
+// 80% of the limit and the cell has added a tenth of the limit to it.
 func (c *childServer) watchMemory() {
-	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	threshold := uint64(c.limit) * 8 / 10
+	threshold, growth := uint64(c.limit)*8/10, uint64(c.limit)/10
 	for range time.Tick(50 * time.Millisecond) {
-		metrics.Read(samples)
-		used := samples[0].Value.Uint64()
+		used := heapObjects()
 		if used < threshold {
 			continue
 		}
 		c.mu.Lock()
-		if r := c.running; r != nil {
+		if r := c.running; r != nil && used >= r.heapAtStart+growth {
 			r.cancel(&errMemory{used: int64(used), limit: c.limit})
 		}
 		c.mu.Unlock()
 	}
+}
+
+// heapObjects is the size of the heap's objects, live or not yet collected.
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // childOutput is the interp.Output of a cell run in the child: streams go

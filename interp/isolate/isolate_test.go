@@ -92,7 +92,14 @@ func (r *recorder) only(stream string) string {
 	defer r.mu.Unlock()
 	var kept []string
 	for _, e := range r.events {
-		if strings.HasPrefix(e, stream+":") || strings.HasPrefix(e, "display:") {
+		switch {
+		case strings.HasPrefix(e, "display:"):
+			kept = append(kept, e)
+		case strings.HasPrefix(e, stream+":"):
+			if n := len(kept); n > 0 && strings.HasPrefix(kept[n-1], stream+":") {
+				kept[n-1] += strings.TrimPrefix(e, stream+":")
+				continue
+			}
 			kept = append(kept, e)
 		}
 	}
@@ -281,6 +288,13 @@ len(b)`)
 	}
 	if got := mustRun(t, e, "In [2]", "2 * 21"); got != "42" {
 		t.Errorf("next cell gives %q", got)
+	}
+	// Stopped before the kernel had to end the session, it keeps its
+	// variables, and a cell that allocates little runs even while an
+	// earlier cell's data stays above the threshold.
+	if ce.Traceback != nil && strings.Contains(strings.Join(ce.Traceback, "\n"), "variables are kept") {
+		mustRun(t, e, "In [3]", "len(b) > 0")
+		mustRun(t, e, "In [4]", "b = nil")
 	}
 }
 
