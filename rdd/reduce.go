@@ -405,11 +405,7 @@ func (r *RDD) ForeachPartition(f any) {
 			g(elems)
 			return
 		}
-		slice := reflect.MakeSlice(in, len(elems), len(elems))
-		for i, x := range elems {
-			slice.Index(i).Set(convertArg("ForeachPartition", fv, in.Elem(), x))
-		}
-		fv.Call([]reflect.Value{slice})
+		fv.Call([]reflect.Value{convertArg("ForeachPartition", fv, in, elems)})
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 )
 
 // seedOf returns seed[0], or a random seed fixed now, so that an RDD made
@@ -51,8 +52,10 @@ func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD
 }
 
 // SampleByKey samples an RDD of Pairs with a fraction per key, as Sample
-// does; every key must have a fraction.
-func (r *RDD) SampleByKey(withReplacement bool, fractions map[any]float64, seed ...int64) *RDD {
+// does; every key must have a fraction. fractions is a map from keys to
+// numbers of any types: map[any]float64, map[string]float64, ...
+func (r *RDD) SampleByKey(withReplacement bool, fractionsByKey any, seed ...int64) *RDD {
+	fractions := fractionsOf(fractionsByKey)
 	for k, f := range fractions {
 		checkFraction(fmt.Sprintf("SampleByKey (key %v)", k), withReplacement, f)
 	}
@@ -65,7 +68,27 @@ func (r *RDD) SampleByKey(withReplacement bool, fractions map[any]float64, seed 
 		}
 		return f
 	}, withReplacement)
-	return record(out, "SampleByKey", []*RDD{r}, withReplacement, fractions, seed)
+	return record(out, "SampleByKey", []*RDD{r}, withReplacement, fractionsByKey, seed)
+}
+
+// fractionsOf converts SampleByKey's map of fractions to map[any]float64.
+func fractionsOf(x any) map[any]float64 {
+	if m, ok := x.(map[any]float64); ok {
+		return m
+	}
+	v := reflect.ValueOf(x)
+	if x == nil || v.Kind() != reflect.Map {
+		panic(fmt.Sprintf("rdd.SampleByKey: fractions must be a map from keys to numbers, got %s", typeName(x)))
+	}
+	out := make(map[any]float64, v.Len())
+	for it := v.MapRange(); it.Next(); {
+		f, ok := convertValue(it.Value().Interface(), reflect.TypeOf(0.0))
+		if !ok {
+			panic(fmt.Sprintf("rdd.SampleByKey: the fraction of key %v is a %s, not a number", it.Key(), typeName(it.Value().Interface())))
+		}
+		out[it.Key().Interface()] = f.Float()
+	}
+	return out
 }
 
 func checkFraction(method string, withReplacement bool, fraction float64) {
@@ -102,8 +125,10 @@ func (r *RDD) sampled(method string, seed uint64, fractionOf func(*rand.Rand, an
 
 // RandomSplit splits the RDD randomly into one RDD per weight, each
 // element going to exactly one of them with probability proportional to
-// its weight. The same seed gives the same split.
-func (r *RDD) RandomSplit(weights []float64, seed ...int64) []*RDD {
+// its weight. weights is a slice of numbers of any type ([]float64,
+// []int, ...). The same seed gives the same split.
+func (r *RDD) RandomSplit(weightList any, seed ...int64) []*RDD {
+	weights := numbersOf("RandomSplit", "weight", weightList)
 	total := 0.0
 	for _, w := range weights {
 		if w < 0 || math.IsNaN(w) {
