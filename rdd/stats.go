@@ -127,13 +127,8 @@ func (s *StatCounter) merge(o StatCounter) {
 // Count returns the number of values.
 func (s StatCounter) Count() int64 { return s.n }
 
-// Mean returns the mean, NaN for no values.
-func (s StatCounter) Mean() float64 {
-	if s.n == 0 {
-		return math.NaN()
-	}
-	return s.mu
-}
+// Mean returns the mean, 0 for no values (as Spark's StatCounter).
+func (s StatCounter) Mean() float64 { return s.mu }
 
 // Sum returns the sum of the values.
 func (s StatCounter) Sum() float64 { return float64(s.n) * s.mu }
@@ -222,7 +217,7 @@ func (r *RDD) Stats() StatCounter {
 	return total
 }
 
-// Mean returns the mean of the elements (NaN for none).
+// Mean returns the mean of the elements (0 for none, as in Spark).
 func (r *RDD) Mean() float64 { return r.Stats().Mean() }
 
 // Variance returns the population variance of the elements.
