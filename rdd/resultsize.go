@@ -146,10 +146,10 @@ func (t *resultTally) flush() {
 // the common element types, exactly and without reflection.
 func cheapSize(x any) (int64, bool) {
 	switch v := x.(type) {
-	case nil, bool, int8, uint8:
-		return 0, true
 	case string:
 		return 16 + int64(len(v)), true
+	case nil, bool, int8, uint8:
+		return 0, true
 	case []byte:
 		return 24 + int64(cap(v)), true
 	case int, int64, uint, uint64, float64, int32, uint32, float32, int16, uint16:
