@@ -31,7 +31,7 @@ func TestGroupsFitTypedSliceParameters(t *testing.T) {
 	}{
 		{"GroupByKey().MapValues(func([]int) int)", func() []any { return sorted(kv.GroupByKey().MapValues(sum).Collect()) },
 			[]any{rdd.KV("a", 4), rdd.KV("b", 2)}},
-		{"GroupBy().Map(func(Pair)) keeps []any", func() []any {
+		{"GroupBy().MapValues(func([]int64) int) widens ints", func() []any {
 			return sorted(sc.Parallelize([]int{1, 2, 3}).GroupBy(func(x int) bool { return x > 1 }).MapValues(func(vs []int64) int { return len(vs) }).Collect())
 		}, []any{rdd.KV(false, 1), rdd.KV(true, 2)}},
 		{"GroupByKey().FlatMapValues(func([]int) []int)", func() []any {
