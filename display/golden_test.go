@@ -194,7 +194,7 @@ func TestStatCounterTable(t *testing.T) {
 	}
 	empty := sc.Parallelize([]float64{}).Stats()
 	want = "   count  mean  stdev   max   min  sum  variance  sampleStdev  sampleVariance\n" +
-		"0      0   NaN    NaN  -Inf  +Inf    0       NaN          NaN             NaN\n" +
+		"0      0     0    NaN  -Inf  +Inf    0       NaN          NaN             NaN\n" +
 		"1 row × 9 columns"
 	if got := Bundle(empty)["text/plain"]; got != want {
 		t.Errorf("text of no values =\n%s\nwant\n%s", got, want)

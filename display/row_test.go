@@ -102,7 +102,7 @@ func TestBundleOfALoneStructIsAOneRowTable(t *testing.T) {
 				"1 row × 1 column"},
 		{"a StatCounter is still its statistics", rdd.StatCounter{},
 			"   count  mean  stdev  max  min  sum  variance  sampleStdev  sampleVariance\n" +
-				"0      0   NaN    NaN    0    0    0       NaN          NaN             NaN\n" +
+				"0      0     0    NaN    0    0    0       NaN          NaN             NaN\n" +
 				"1 row × 9 columns"},
 	}
 	for _, tt := range tests {

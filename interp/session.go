@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"path"
@@ -104,10 +105,13 @@ type Session struct {
 	// (minmax.go), where the session could tell.
 	varTypes map[string]string
 
-	started  chan struct{} // a running program's first statement signals here
-	stuck    chan struct{} // closed when an interrupted, stuck program ends
-	stopWait time.Duration // how long an interrupted program may take to end
-	goGrace  time.Duration // how long a cell waits for its goroutines to end
+	started chan struct{} // a running program's first statement signals here
+	stuck   chan struct{} // closed when an interrupted, stuck program ends
+	// lastValues are the values of the cell's last expression, handed over
+	// by its program (see compileLast); run takes them.
+	lastValues []any
+	stopWait   time.Duration // how long an interrupted program may take to end
+	goGrace    time.Duration // how long a cell waits for its goroutines to end
 
 	drains   []func() // wait for captured process output (CaptureProcessOutput)
 	progress *progressTracker
@@ -177,6 +181,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		"Ship":         reflect.ValueOf(s.ship),
 		"ShipAction":   reflect.ValueOf(s.shipAction),
 		"Src":          reflect.ValueOf(s.src),
+		"SetValues":    reflect.ValueOf(func(v []any) { s.lastValues = v }),
 	}
 	for name, v := range fastHelpers {
 		session[name] = v
@@ -491,13 +496,21 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	}
 	minMax.noteVarTypes(s)
 	var v reflect.Value
+	s.lastValues = nil
+	defer func() { s.lastValues = nil }()
 	for _, prog := range progs {
 		var err error
 		if v, err = s.execute(ctx, prog); err != nil {
 			return nil, err
 		}
 	}
-	if !lastIsValue || !v.IsValid() {
+	if !lastIsValue {
+		return nil, nil
+	}
+	if s.lastValues != nil {
+		return s.lastValues, nil
+	}
+	if !v.IsValid() {
 		return nil, nil
 	}
 	values, _ := v.Interface().([]any)
@@ -521,7 +534,7 @@ func (s *Session) compileChunks(rest []chunk) (progs []*interp.Program, lastIsVa
 		for j < len(rest) && rest[j].kind == rest[i].kind {
 			j++
 		}
-		prog, err := s.compile(source(rest[i:j]))
+		prog, err := s.compileRun(rest[i:j])
 		if err != nil {
 			return nil, false, err
 		}
@@ -537,6 +550,49 @@ func (s *Session) compileChunks(rest []chunk) (progs []*interp.Program, lastIsVa
 		lastIsValue = isValue
 	}
 	return progs, lastIsValue, nil
+}
+
+// compileRun compiles a run of chunks of one kind. A run of statements
+// that declares no names runs inside a func literal, whose frame is
+// dropped when it returns: at top level, yaegi would keep every
+// temporary value of it for the rest of the session (see compileLast).
+// A run that does not compile so is compiled as it is.
+func (s *Session) compileRun(run []chunk) (*interp.Program, error) {
+	src := source(run)
+	if run[0].kind == stmtChunk && !declaresNames(run) {
+		body := strings.TrimPrefix(src, startedCall)
+		if prog, err := s.compile(startedCall + "func() {" + body + "\n}()"); err == nil {
+			return prog, nil
+		}
+	}
+	return s.compile(src)
+}
+
+// declaresNames reports whether statements declare names at their top
+// level (x := ..., var, const, type, labels), which must stay globals of
+// the session; it also says so when they do not parse as statements.
+func declaresNames(run []chunk) bool {
+	var b strings.Builder
+	b.WriteString("package p\nfunc _() {\n")
+	for _, c := range run {
+		b.WriteString(c.src + "\n")
+	}
+	b.WriteString("}\n")
+	f, err := parser.ParseFile(token.NewFileSet(), "", b.String(), 0)
+	if err != nil || len(f.Decls) != 1 {
+		return true
+	}
+	for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+		switch st := st.(type) {
+		case *ast.DeclStmt, *ast.LabeledStmt:
+			return true
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // source joins chunks into one source text whose lines are the cell's
@@ -658,8 +714,21 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 // valuesFunc(E), whose value is all of E's values (isValue is then true);
 // E that yields no value (a call of a func without results) is compiled
 // as the statement it is.
+//
+// E is evaluated inside a func literal that hands its values to the
+// session (SetValues): yaegi keeps every temporary of top-level code
+// (the slice of make, each RDD of a chain) in its global frame for the
+// rest of the session, one slot per expression of every cell ever run,
+// while a called func's frame is dropped when it returns. Only when that
+// does not compile is E evaluated at top level.
 func (s *Session) compileLast(c chunk) (prog *interp.Program, isValue bool, err error) {
 	padding := strings.Repeat("\n", c.line-1)
+	for _, wrap := range []string{valueFunc, valuesFunc} {
+		src := padding + startedCall + "func() { _gosparklingSession.SetValues(" + wrap + "(" + c.src + ")) }()"
+		if prog, err := s.compile(src); err == nil {
+			return prog, true, nil
+		}
+	}
 	for _, wrap := range []string{valueFunc, valuesFunc} {
 		if prog, err := s.compile(padding + startedCall + wrap + "(" + c.src + ")"); err == nil {
 			return prog, true, nil

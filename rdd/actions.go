@@ -10,14 +10,24 @@ func (r *RDD) Collect() []any {
 	if l := r.onRunner("Collect", -1); l != nil {
 		return l.Collect()
 	}
+	return r.collect("Collect")
+}
+
+// collect runs the job of Collect for method, bounded by the Context's
+// MaxResultSize.
+func (r *RDD) collect(method string) []any {
 	n := r.GetNumPartitions()
 	results := make([][]any, n)
-	r.sc.runJob(r, "Collect", allPartitions(n), func(t *task, p int) {
+	guard := r.sc.newResultGuard(method)
+	r.sc.runJob(r, method, allPartitions(n), func(t *task, p int) {
 		var buf []any
+		tally := guard.tally()
 		r.iterate(t, p, func(x any) bool {
+			tally.add(x)
 			buf = append(buf, x)
 			return true
 		})
+		tally.flush()
 		results[p] = buf
 	})
 	return concat(results)
@@ -86,6 +96,7 @@ func (r *RDD) Take(n int) []any {
 		return l.Take(n)
 	}
 	out := make([]any, 0, min(n, 1024))
+	guard := r.sc.newResultGuard("Take")
 	total := r.GetNumPartitions()
 	scanned := 0
 	for len(out) < n && scanned < total {
@@ -107,10 +118,13 @@ func (r *RDD) Take(n int) []any {
 		results := make([][]any, len(parts))
 		r.sc.runJob(r, "Take", parts, func(t *task, p int) {
 			var buf []any
+			tally := guard.tally()
 			r.iterate(t, p, func(x any) bool {
+				tally.add(x)
 				buf = append(buf, x)
 				return len(buf) < left
 			})
+			tally.flush()
 			results[p-parts[0]] = buf
 		})
 		for _, res := range results {

@@ -333,8 +333,11 @@ func TestStatistics(t *testing.T) {
 	check(t, "Variance", nums.Variance(), 4.0)
 	check(t, "Stdev", nums.Stdev(), 2.0)
 	check(t, "SampleStdev", math.Round(nums.SampleStdev()*1e9)/1e9, 2.138089935)
-	if !math.IsNaN(sc.EmptyRDD().Mean()) {
-		t.Error("Mean of empty is not NaN")
+	// Spark's StatCounter: the mean of no values is 0.0, their variance NaN.
+	empty := sc.Parallelize([]float64{}, 2)
+	check(t, "Mean of empty", empty.Mean(), 0.0)
+	if !math.IsNaN(empty.Variance()) || !math.IsNaN(empty.SampleStdev()) {
+		t.Errorf("Variance, SampleStdev of empty = %v, %v, want NaN", empty.Variance(), empty.SampleStdev())
 	}
 }
 

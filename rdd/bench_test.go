@@ -240,3 +240,28 @@ func BenchmarkDistinctKeysReduceByKey(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCollectResultSize measures what tracking the result's size
+// (MaxResultSize) costs a Collect of a million strings.
+func BenchmarkCollectResultSize(b *testing.B) {
+	words := make([]string, 1_000_000)
+	for i := range words {
+		words[i] = fmt.Sprintf("word%d", i)
+	}
+	for _, bm := range []struct {
+		name  string
+		limit int64
+	}{{"unbounded", 0}, {"bounded", rdd.DefaultMaxResultSize}} {
+		b.Run(bm.name, func(b *testing.B) {
+			sc := rdd.NewContext(rdd.WithMaxResultSize(bm.limit))
+			defer sc.Stop()
+			r := sc.Parallelize(words, 4)
+			b.ResetTimer()
+			for range b.N {
+				if n := len(r.Collect()); n != len(words) {
+					b.Fatalf("Collect gave %d elements", n)
+				}
+			}
+		})
+	}
+}

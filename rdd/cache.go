@@ -30,17 +30,20 @@ const (
 	DiskOnly
 )
 
-// String names the level as Spark does.
+// String describes the level as Spark's StorageLevel.description does:
+// "Memory Deserialized 1x Replicated" for MemoryOnly, "Serialized 1x
+// Replicated" for None (neither disk nor memory, serialized).
 func (l StorageLevel) String() string {
-	switch l {
-	case MemoryOnly:
-		return "Memory Deserialized 1x Replicated"
-	case MemoryAndDisk:
-		return "Disk Memory Deserialized 1x Replicated"
-	case DiskOnly:
-		return "Disk Serialized 1x Replicated"
+	desc := ""
+	if l == MemoryAndDisk || l == DiskOnly {
+		desc += "Disk "
 	}
-	return "None"
+	if l == MemoryOnly || l == MemoryAndDisk {
+		desc += "Memory Deserialized "
+	} else {
+		desc += "Serialized "
+	}
+	return desc + "1x Replicated"
 }
 
 // partitionCache holds the computed partitions of a persisted RDD.
@@ -64,8 +67,9 @@ func newPartitionCache(sc *Context, level StorageLevel) *partitionCache {
 func (r *RDD) Cache() *RDD { return r.Persist(MemoryOnly) }
 
 // Persist keeps the RDD's computed partitions at the given level
-// (MemoryOnly by default) until Unpersist, and returns the RDD. Changing
-// the level of a persisted RDD drops what it kept.
+// (MemoryOnly by default) until Unpersist, and returns the RDD. As in
+// Spark, the level of a persisted RDD cannot change: persisting it again
+// at its level does nothing, at another one panics (Unpersist first).
 func (r *RDD) Persist(level ...StorageLevel) *RDD {
 	l := MemoryOnly
 	if len(level) > 0 {
@@ -76,22 +80,37 @@ func (r *RDD) Persist(level ...StorageLevel) *RDD {
 	}
 	r.partsMu.Lock()
 	defer r.partsMu.Unlock()
-	if r.cache != nil && r.cache.level == l {
-		return r
-	}
+	current := None
 	if r.cache != nil {
-		r.cache.drop()
+		current = r.cache.level
 	}
-	r.cache = nil
-	if l != None {
+	switch {
+	case l == current:
+	case current != None:
+		panic(fmt.Sprintf("rdd.Persist: Cannot change storage level of an RDD after it was already assigned a level "+
+			"(it is %s, asked for %s); call Unpersist first", current.name(), l.name()))
+	default:
 		r.cache = newPartitionCache(r.sc, l)
 	}
 	return r
 }
 
+// name is the level's Go name, for messages.
+func (l StorageLevel) name() string {
+	return [...]string{"None", "MemoryOnly", "MemoryAndDisk", "DiskOnly"}[l]
+}
+
 // Unpersist drops the kept partitions and stops persisting; it returns the
-// RDD.
-func (r *RDD) Unpersist() *RDD { return r.Persist(None) }
+// RDD, which can then be persisted again at any level.
+func (r *RDD) Unpersist() *RDD {
+	r.partsMu.Lock()
+	defer r.partsMu.Unlock()
+	if r.cache != nil {
+		r.cache.drop()
+	}
+	r.cache = nil
+	return r
+}
 
 // IsCached reports whether the RDD is persisted at any level.
 func (r *RDD) IsCached() bool { return r.cacheIfPersisted() != nil }

@@ -34,6 +34,8 @@ type Context struct {
 	// what they take now.
 	shuffleMemory int64
 	shuffleUsed   atomic.Int64
+	// maxResultSize bounds what an action brings back (WithMaxResultSize).
+	maxResultSize atomic.Int64
 
 	// runner, when set, runs the jobs on another engine (WithRunner);
 	// local is the runner-less twin made from opts (Local).
@@ -110,6 +112,7 @@ func WithCacheMemory(bytes int64) Option {
 func NewContext(opts ...Option) *Context {
 	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default(), cacheMemory: defaultCacheMemory(),
 		shuffleMemory: defaultShuffleMemory(), opts: opts}
+	c.maxResultSize.Store(DefaultMaxResultSize)
 	for _, o := range opts {
 		o(c)
 	}

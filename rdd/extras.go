@@ -90,11 +90,12 @@ type Accumulator struct {
 }
 
 // Accumulator returns an accumulator starting at zero, a number (Add adds
-// numbers converted losslessly to zero's type), a string (Add appends
+// numbers converted losslessly to zero's type; a complex zero adds complex
+// and real numbers), a string (Add appends
 // strings) or a slice (Add appends elements or slices of them).
 func (c *Context) Accumulator(zero any) *Accumulator {
 	if zero == nil {
-		panic("rdd.Accumulator: zero must be a number, a string or a slice, got nil")
+		panic("rdd.Accumulator: zero must be a number (complex too), a string or a slice, got nil")
 	}
 	v := reflect.ValueOf(zero)
 	t := v.Type()
@@ -118,6 +119,25 @@ func (c *Context) Accumulator(zero any) *Accumulator {
 			}
 			return out, nil
 		}
+	case t.Kind() == reflect.Complex64 || t.Kind() == reflect.Complex128:
+		acc.add = func(a, x reflect.Value) (reflect.Value, error) {
+			var c complex128
+			switch {
+			case x.Kind() == reflect.Complex64 || x.Kind() == reflect.Complex128:
+				c = x.Complex()
+			case classify(x.Kind()) != notNumber:
+				f, ok := convertValue(x.Interface(), reflect.TypeOf(0.0))
+				if !ok {
+					return a, fmt.Errorf("cannot add %s (value %v) to an accumulator of %s without loss", x.Type(), x, t)
+				}
+				c = complex(f.Float(), 0)
+			default:
+				return a, fmt.Errorf("cannot add %s (value %v) to an accumulator of %s", x.Type(), x, t)
+			}
+			out := reflect.New(t).Elem()
+			out.SetComplex(a.Complex() + c)
+			return out, nil
+		}
 	case t.Kind() == reflect.String:
 		acc.add = func(a, x reflect.Value) (reflect.Value, error) {
 			if x.Kind() != reflect.String {
@@ -136,7 +156,7 @@ func (c *Context) Accumulator(zero any) *Accumulator {
 			return a, fmt.Errorf("cannot add %s to an accumulator of %s", x.Type(), t)
 		}
 	default:
-		panic(fmt.Sprintf("rdd.Accumulator: zero must be a number, a string or a slice, got %s", t))
+		panic(fmt.Sprintf("rdd.Accumulator: zero must be a number (complex too), a string or a slice; a %s cannot be added to", t))
 	}
 	return acc
 }

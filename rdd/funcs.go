@@ -212,15 +212,36 @@ func convertArg(method string, fv reflect.Value, t reflect.Type, x any) reflect.
 	if v, ok := convertValue(x, t); ok {
 		return v
 	}
-	failTaskf("rdd.%s: element of type %s (value %s) does not fit the parameter of %s",
-		method, typeName(x), shorten(fmt.Sprintf("%v", x), 80), fv.Type())
+	failTaskf("rdd.%s: element of type %s (value %s) does not fit the parameter of %s%s",
+		method, typeName(x), shorten(fmt.Sprintf("%v", x), 80), fv.Type(), unfitPart(x, t))
 	return reflect.Value{}
+}
+
+// unfitPart names the first element of slice x that does not fit t's
+// element type, for the message of a group that does not fit a typed
+// slice parameter; "" when x is not such a slice.
+func unfitPart(x any, t reflect.Type) string {
+	v := reflect.ValueOf(x)
+	if x == nil || t.Kind() != reflect.Slice || v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+		return ""
+	}
+	for i := range v.Len() {
+		e := v.Index(i).Interface()
+		if _, ok := convertValue(e, t.Elem()); !ok {
+			return fmt.Sprintf(": its element %d of type %s (value %s) does not fit %s",
+				i, typeName(e), shorten(fmt.Sprintf("%v", e), 80), t.Elem())
+		}
+	}
+	return ""
 }
 
 // convertValue converts x to type t where Go would do so without loss:
 // assignable values as they are, nil to the zero value of nilable types,
-// numbers to other numeric types that hold them exactly, and values of the
-// same basic kind to named types (string to type Word string).
+// numbers to other numeric types that hold them exactly, values of the
+// same basic kind to named types (string to type Word string), and slices
+// and maps element by element by these rules, so that the []any of a
+// group (GroupByKey, Cogroup, Glom, a partition) fits a []int parameter
+// and a map[string]float64 a map[any]float64.
 func convertValue(x any, t reflect.Type) (reflect.Value, bool) {
 	if x == nil {
 		switch t.Kind() {
@@ -243,7 +264,48 @@ func convertValue(x any, t reflect.Type) (reflect.Value, bool) {
 			return v.Convert(t), true
 		}
 	}
+	switch {
+	case t.Kind() == reflect.Slice && (v.Kind() == reflect.Slice || v.Kind() == reflect.Array):
+		return convertSlice(v, t)
+	case t.Kind() == reflect.Map && v.Kind() == reflect.Map:
+		return convertMap(v, t)
+	}
 	return reflect.Value{}, false
+}
+
+// convertSlice converts the elements of slice or array v one by one into
+// a new slice of type t.
+func convertSlice(v reflect.Value, t reflect.Type) (reflect.Value, bool) {
+	if v.Kind() == reflect.Slice && v.IsNil() {
+		return reflect.Zero(t), true
+	}
+	out := reflect.MakeSlice(t, v.Len(), v.Len())
+	for i := range v.Len() {
+		e, ok := convertValue(v.Index(i).Interface(), t.Elem())
+		if !ok {
+			return reflect.Value{}, false
+		}
+		out.Index(i).Set(e)
+	}
+	return out, true
+}
+
+// convertMap converts the keys and values of map v one by one into a new
+// map of type t.
+func convertMap(v reflect.Value, t reflect.Type) (reflect.Value, bool) {
+	if v.IsNil() {
+		return reflect.Zero(t), true
+	}
+	out := reflect.MakeMapWithSize(t, v.Len())
+	for it := v.MapRange(); it.Next(); {
+		k, okK := convertValue(it.Key().Interface(), t.Key())
+		e, okE := convertValue(it.Value().Interface(), t.Elem())
+		if !okK || !okE {
+			return reflect.Value{}, false
+		}
+		out.SetMapIndex(k, e)
+	}
+	return out, true
 }
 
 func convertNumber(v reflect.Value, vc numClass, t reflect.Type, tc numClass) (reflect.Value, bool) {
@@ -326,10 +388,7 @@ func adaptPartitionFunc(method string, f any, withIndex bool) func(t *task, p in
 		return func(t *task, p int, elems []any, emit func(any) bool) { emitAll(t, g(p, elems), emit) }
 	}
 	return func(t *task, p int, elems []any, emit func(any) bool) {
-		slice := reflect.MakeSlice(in, len(elems), len(elems))
-		for i, x := range elems {
-			slice.Index(i).Set(convertArg(method, fv, in.Elem(), x))
-		}
+		slice := convertArg(method, fv, in, elems)
 		args := []reflect.Value{slice}
 		if withIndex {
 			args = []reflect.Value{reflect.ValueOf(p).Convert(ft.In(0)), slice}

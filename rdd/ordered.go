@@ -60,10 +60,16 @@ func (r *RDD) takeOrdered(method string, n int, descending bool, key []any) []an
 	}
 	parts := r.GetNumPartitions()
 	results := make([][]keyed, parts)
+	guard := r.sc.newResultGuard(method)
 	r.sc.runJob(r, method, allPartitions(parts), func(t *task, p int) {
 		var best []keyed
 		var pos int64
+		// The partition's result grows with its first n elements.
+		tally := guard.tally()
 		r.iterate(t, p, func(x any) bool {
+			if pos < int64(n) {
+				tally.add(x)
+			}
 			best = append(best, keyed{keyOf(x), x, int64(p)<<40 | pos})
 			pos++
 			if len(best) >= 2*n+64 {
@@ -72,6 +78,7 @@ func (r *RDD) takeOrdered(method string, n int, descending bool, key []any) []an
 			}
 			return true
 		})
+		tally.flush()
 		sort.SliceStable(best, func(i, j int) bool { return less(best[i], best[j]) })
 		results[p] = best[:min(n, len(best))]
 	})

@@ -319,8 +319,11 @@ func (r *RDD) countBy(method string, pairs *RDD) map[any]int64 {
 // CollectAsMap returns the Pairs as a map; of duplicate keys, the last one
 // in the RDD's order wins. Keys must be comparable.
 func (r *RDD) CollectAsMap() map[any]any {
+	if l := r.onRunner("CollectAsMap", -1); l != nil {
+		return l.CollectAsMap()
+	}
 	out := map[any]any{}
-	for _, x := range r.Collect() {
+	for _, x := range r.collect("CollectAsMap") {
 		kv, ok := x.(Pair)
 		switch {
 		case !ok:
@@ -357,14 +360,18 @@ func (r *RDD) Lookup(key any) []any {
 		parts = []int{partitionOf(key, n)}
 	}
 	results := make([][]any, n)
+	guard := r.sc.newResultGuard("Lookup")
 	r.sc.runJob(r, "Lookup", parts, func(t *task, p int) {
 		var vals []any
+		tally := guard.tally()
 		r.iterate(t, p, func(x any) bool {
 			if kv := asPair("Lookup", x); kv.Key == key {
+				tally.add(kv.Value)
 				vals = append(vals, kv.Value)
 			}
 			return true
 		})
+		tally.flush()
 		results[p] = vals
 	})
 	out := concat(results)
@@ -405,11 +412,7 @@ func (r *RDD) ForeachPartition(f any) {
 			g(elems)
 			return
 		}
-		slice := reflect.MakeSlice(in, len(elems), len(elems))
-		for i, x := range elems {
-			slice.Index(i).Set(convertArg("ForeachPartition", fv, in.Elem(), x))
-		}
-		fv.Call([]reflect.Value{slice})
+		fv.Call([]reflect.Value{convertArg("ForeachPartition", fv, in, elems)})
 	})
 }
 

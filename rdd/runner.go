@@ -63,6 +63,8 @@ func (c *Context) Local() *Context {
 	if c.local == nil {
 		c.local = NewContext(append(append([]Option(nil), c.opts...), WithRunner(nil))...)
 	}
+	// Actions finished on the twin keep the bound set on c since.
+	c.local.maxResultSize.Store(c.maxResultSize.Load())
 	return c.local
 }
 

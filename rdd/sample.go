@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"sort"
 )
 
 // seedOf returns seed[0], or a random seed fixed now, so that an RDD made
@@ -51,8 +53,10 @@ func (r *RDD) Sample(withReplacement bool, fraction float64, seed ...int64) *RDD
 }
 
 // SampleByKey samples an RDD of Pairs with a fraction per key, as Sample
-// does; every key must have a fraction.
-func (r *RDD) SampleByKey(withReplacement bool, fractions map[any]float64, seed ...int64) *RDD {
+// does; every key must have a fraction. fractions is a map from keys to
+// numbers of any types: map[any]float64, map[string]float64, ...
+func (r *RDD) SampleByKey(withReplacement bool, fractionsByKey any, seed ...int64) *RDD {
+	fractions := fractionsOf(fractionsByKey)
 	for k, f := range fractions {
 		checkFraction(fmt.Sprintf("SampleByKey (key %v)", k), withReplacement, f)
 	}
@@ -65,7 +69,27 @@ func (r *RDD) SampleByKey(withReplacement bool, fractions map[any]float64, seed 
 		}
 		return f
 	}, withReplacement)
-	return record(out, "SampleByKey", []*RDD{r}, withReplacement, fractions, seed)
+	return record(out, "SampleByKey", []*RDD{r}, withReplacement, fractionsByKey, seed)
+}
+
+// fractionsOf converts SampleByKey's map of fractions to map[any]float64.
+func fractionsOf(x any) map[any]float64 {
+	if m, ok := x.(map[any]float64); ok {
+		return m
+	}
+	v := reflect.ValueOf(x)
+	if x == nil || v.Kind() != reflect.Map {
+		panic(fmt.Sprintf("rdd.SampleByKey: fractions must be a map from keys to numbers, got %s", typeName(x)))
+	}
+	out := make(map[any]float64, v.Len())
+	for it := v.MapRange(); it.Next(); {
+		f, ok := convertValue(it.Value().Interface(), reflect.TypeOf(0.0))
+		if !ok {
+			panic(fmt.Sprintf("rdd.SampleByKey: the fraction of key %v is a %s, not a number", it.Key(), typeName(it.Value().Interface())))
+		}
+		out[it.Key().Interface()] = f.Float()
+	}
+	return out
 }
 
 func checkFraction(method string, withReplacement bool, fraction float64) {
@@ -102,8 +126,10 @@ func (r *RDD) sampled(method string, seed uint64, fractionOf func(*rand.Rand, an
 
 // RandomSplit splits the RDD randomly into one RDD per weight, each
 // element going to exactly one of them with probability proportional to
-// its weight. The same seed gives the same split.
-func (r *RDD) RandomSplit(weights []float64, seed ...int64) []*RDD {
+// its weight. weights is a slice of numbers of any type ([]float64,
+// []int, ...). The same seed gives the same split.
+func (r *RDD) RandomSplit(weightList any, seed ...int64) []*RDD {
+	weights := numbersOf("RandomSplit", "weight", weightList)
 	total := 0.0
 	for _, w := range weights {
 		if w < 0 || math.IsNaN(w) {
@@ -156,6 +182,9 @@ func (r *RDD) TakeSample(withReplacement bool, num int, seed ...int64) []any {
 	if num < 0 {
 		panic(fmt.Sprintf("rdd.TakeSample: num must not be negative, got %d", num))
 	}
+	if num > maxSampleSize {
+		panic(fmt.Sprintf("rdd.TakeSample: Cannot support a sample size > math.MaxInt - 10.0 * math.Sqrt(math.MaxInt) (%d), got %d", maxSampleSize, num))
+	}
 	rng := rand.New(rand.NewPCG(seedOf(seed), 0x7a4e))
 	if num == 0 {
 		return []any{}
@@ -163,6 +192,11 @@ func (r *RDD) TakeSample(withReplacement bool, num int, seed ...int64) []any {
 	weights, exact, err := r.partitionSizes()
 	if err != nil {
 		panic(r.driverError("TakeSample", err))
+	}
+	if !exact && num > maxWeightedSample {
+		// Like Spark, which counts first: draws by estimated weight would
+		// take num rounds.
+		weights, exact = r.partitionCounts(), true
 	}
 	var out []any
 	if exact {
@@ -177,26 +211,59 @@ func (r *RDD) TakeSample(withReplacement bool, num int, seed ...int64) []any {
 	return out
 }
 
-// sampleExact draws global positions uniformly and fetches them.
+// maxSampleSize is the largest num TakeSample takes: PySpark's
+// sys.maxsize - int(10 * sqrt(sys.maxsize)), as Spark's bound on a 32-bit
+// Int, so that a sample with replacement still has room to grow.
+var maxSampleSize = math.MaxInt - int(10*math.Sqrt(math.MaxInt))
+
+// maxWeightedSample is the largest num drawn by estimated partition
+// weights; a larger one counts the partitions first.
+const maxWeightedSample = 1 << 16
+
+// partitionCounts counts the elements of every partition in one job.
+func (r *RDD) partitionCounts() []float64 {
+	n := r.GetNumPartitions()
+	counts := make([]float64, n)
+	r.sc.runJob(r, "TakeSample", allPartitions(n), func(t *task, p int) {
+		c := 0
+		r.iterate(t, p, func(any) bool { c++; return true })
+		counts[p] = float64(c)
+	})
+	return counts
+}
+
+// sampleExact draws global positions uniformly and fetches them. Without
+// replacement and num at least the count, it is every element, as in
+// Spark; with replacement the draws are counted per position as they are
+// made, so nothing of num's size is allocated before the result grows.
 func (r *RDD) sampleExact(withReplacement bool, num int, counts []float64, rng *rand.Rand) []any {
-	total := 0
-	for _, c := range counts {
-		total += int(c)
+	// starts[p] is the position of partition p's first element.
+	starts := make([]int, len(counts)+1)
+	for p, c := range counts {
+		starts[p+1] = starts[p] + int(c)
 	}
+	total := starts[len(counts)]
 	if total == 0 {
 		return []any{}
 	}
-	var positions []int
+	// wanted[p][i] is how many times element i of partition p is drawn.
+	wanted := map[int]map[int]int{}
+	draw := func(pos int) {
+		p := sort.SearchInts(starts, pos+1) - 1
+		if wanted[p] == nil {
+			wanted[p] = map[int]int{}
+		}
+		wanted[p][pos-starts[p]]++
+	}
 	switch {
 	case withReplacement:
-		positions = make([]int, num)
-		for i := range positions {
-			positions[i] = rng.IntN(total)
+		r.checkResultCount("TakeSample", num)
+		for range num {
+			draw(rng.IntN(total))
 		}
 	case num >= total:
-		positions = make([]int, total)
-		for i := range positions {
-			positions[i] = i
+		for pos := range total {
+			draw(pos)
 		}
 	default: // Floyd's algorithm: num distinct positions
 		chosen := make(map[int]bool, num)
@@ -206,21 +273,8 @@ func (r *RDD) sampleExact(withReplacement bool, num int, counts []float64, rng *
 				x = j
 			}
 			chosen[x] = true
-			positions = append(positions, x)
+			draw(x)
 		}
-	}
-	// wanted[p][i] is how many times element i of partition p is drawn.
-	wanted := map[int]map[int]int{}
-	for _, pos := range positions {
-		p, start := 0, 0
-		for start+int(counts[p]) <= pos {
-			start += int(counts[p])
-			p++
-		}
-		if wanted[p] == nil {
-			wanted[p] = map[int]int{}
-		}
-		wanted[p][pos-start]++
 	}
 	var parts []int
 	for p := range counts {
@@ -229,16 +283,20 @@ func (r *RDD) sampleExact(withReplacement bool, num int, counts []float64, rng *
 		}
 	}
 	results := make([][]any, len(counts))
+	guard := r.sc.newResultGuard("TakeSample")
 	r.sc.runJob(r, "TakeSample", parts, func(t *task, p int) {
 		i := 0
 		var got []any
+		tally := guard.tally()
 		r.iterate(t, p, func(x any) bool {
 			for range wanted[p][i] {
+				tally.add(x)
 				got = append(got, x)
 			}
 			i++
 			return true
 		})
+		tally.flush()
 		results[p] = got
 	})
 	return concat(results)

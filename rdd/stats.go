@@ -127,13 +127,8 @@ func (s *StatCounter) merge(o StatCounter) {
 // Count returns the number of values.
 func (s StatCounter) Count() int64 { return s.n }
 
-// Mean returns the mean, NaN for no values.
-func (s StatCounter) Mean() float64 {
-	if s.n == 0 {
-		return math.NaN()
-	}
-	return s.mu
-}
+// Mean returns the mean, 0 for no values (as Spark's StatCounter).
+func (s StatCounter) Mean() float64 { return s.mu }
 
 // Sum returns the sum of the values.
 func (s StatCounter) Sum() float64 { return float64(s.n) * s.mu }
@@ -222,7 +217,7 @@ func (r *RDD) Stats() StatCounter {
 	return total
 }
 
-// Mean returns the mean of the elements (NaN for none).
+// Mean returns the mean of the elements (0 for none, as in Spark).
 func (r *RDD) Mean() float64 { return r.Stats().Mean() }
 
 // Variance returns the population variance of the elements.
@@ -319,27 +314,10 @@ func (r *RDD) evenBuckets(n int) ([]float64, bool) {
 
 // toEdges reads the bucket edges given to Histogram.
 func toEdges(buckets any) []float64 {
-	v := reflect.ValueOf(buckets)
-	if buckets == nil || v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+	if v := reflect.ValueOf(buckets); buckets == nil || v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
 		panic(fmt.Sprintf("rdd.Histogram: buckets must be an int or a slice of numbers, got %s", typeName(buckets)))
 	}
-	edges := make([]float64, v.Len())
-	for i := range edges {
-		e := v.Index(i)
-		for e.Kind() == reflect.Interface {
-			e = e.Elem()
-		}
-		switch classify(e.Kind()) {
-		case signedInt:
-			edges[i] = float64(e.Int())
-		case unsignedInt:
-			edges[i] = float64(e.Uint())
-		case floating:
-			edges[i] = e.Float()
-		default:
-			panic(fmt.Sprintf("rdd.Histogram: bucket edge %d is a %s, not a number", i, e.Type()))
-		}
-	}
+	edges := numbersOf("Histogram", "bucket edge", buckets)
 	if len(edges) < 2 {
 		panic("rdd.Histogram: buckets must have at least two edges")
 	}
@@ -401,4 +379,35 @@ func (r *RDD) CountApproxDistinct(relativeSD ...float64) int64 {
 		est = float64(m) * math.Log(float64(m)/float64(zeros))
 	}
 	return int64(math.Round(est))
+}
+
+// numbersOf returns the numbers of x, a slice or array of any numeric
+// type ([]float64, []int, []any of numbers), as float64s; anything else
+// panics naming method and what the numbers are.
+func numbersOf(method, what string, x any) []float64 {
+	if f, ok := x.([]float64); ok {
+		return f
+	}
+	v := reflect.ValueOf(x)
+	if x == nil || v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+		panic(fmt.Sprintf("rdd.%s: expected a slice of numbers, got %s", method, typeName(x)))
+	}
+	out := make([]float64, v.Len())
+	for i := range out {
+		e := v.Index(i)
+		for e.Kind() == reflect.Interface && !e.IsNil() {
+			e = e.Elem()
+		}
+		switch classify(e.Kind()) {
+		case signedInt:
+			out[i] = float64(e.Int())
+		case unsignedInt:
+			out[i] = float64(e.Uint())
+		case floating:
+			out[i] = e.Float()
+		default:
+			panic(fmt.Sprintf("rdd.%s: %s %d is a %s, not a number", method, what, i, e.Type()))
+		}
+	}
+	return out
 }
