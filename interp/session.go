@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "unsafe" // for yaegiStop's go:linkname
 
@@ -91,9 +92,12 @@ type Session struct {
 	compiled   int    // %%compile cells built
 	compileDir string // where they are built, made at the first
 
-	mu       sync.Mutex // serializes Execute
-	cell     int        // number of cells executed
-	cellName string     // the running cell's name in lineage ("In [7]")
+	mu   sync.Mutex // serializes Execute
+	cell int        // number of cells executed
+	// cellName is the running cell's name in lineage ("In [7]"). It is
+	// read by goroutines that may outlive their cell (RDDs made there
+	// name it), while the next Execute sets it: hence atomic.
+	cellName atomic.Pointer[string]
 
 	started  chan struct{} // a running program's first statement signals here
 	stuck    chan struct{} // closed when an interrupted, stuck program ends
@@ -233,7 +237,15 @@ func (s *Session) show(id string, v any, update bool) {
 }
 
 // callSite names the cell being executed, for RDD lineage.
-func (s *Session) callSite() string { return s.cellName }
+func (s *Session) callSite() string { return s.currentCell() }
+
+// currentCell returns the name of the cell running, or that ran last.
+func (s *Session) currentCell() string {
+	if name := s.cellName.Load(); name != nil {
+		return *name
+	}
+	return ""
+}
 
 // cellNameKey is the context key of WithCellName.
 type cellNameKey struct{}
@@ -255,10 +267,11 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cell++
-	s.cellName, _ = ctx.Value(cellNameKey{}).(string)
-	if s.cellName == "" {
-		s.cellName = fmt.Sprintf("In [%d]", s.cell)
+	name, _ := ctx.Value(cellNameKey{}).(string)
+	if name == "" {
+		name = fmt.Sprintf("In [%d]", s.cell)
 	}
+	s.cellName.Store(&name)
 	s.stdout.set(out)
 	s.stderr.set(out)
 	s.stdin.set(out)
@@ -322,7 +335,7 @@ func (s *Session) goStart() int {
 	s.panicMu.Lock()
 	defer s.panicMu.Unlock()
 	s.liveGoroutines[s.runningCell]++
-	s.goroutineCells[s.runningCell] = s.cellName
+	s.goroutineCells[s.runningCell] = s.currentCell()
 	return s.runningCell
 }
 
