@@ -89,6 +89,13 @@ type Session struct {
 	// stdinReader is stdin as the io.Reader that cells see as os.Stdin.
 	stdinReader io.Reader
 
+	// cellSources are the sources of the cells run, by name, for the
+	// lines that tracebacks show.
+	cellSources map[string]string
+	// log receives what the user is not shown: the Go frames of panics
+	// (see panics.go). The kernel's standard error.
+	log io.Writer
+
 	compiled   int    // %%compile cells built
 	compileDir string // where they are built, made at the first
 
@@ -141,12 +148,15 @@ func NewSession(opts ...Option) (*Session, error) {
 		globals:  map[string]bool{"sc": true, valueFunc: true, valuesFunc: true},
 		typeDefs: map[string]string{},
 		decls:    map[string]*sessionDecl{},
-		stdout:   &cellWriter{name: "stdout"},
-		stderr:   &cellWriter{name: "stderr"},
-		stdin:    &cellStdin{},
-		started:  make(chan struct{}, 1),
-		stopWait: defaultStopWait,
-		goGrace:  defaultGoGrace,
+		log:      os.Stderr,
+
+		cellSources: map[string]string{},
+		stdout:      &cellWriter{name: "stdout"},
+		stderr:      &cellWriter{name: "stderr"},
+		stdin:       &cellStdin{},
+		started:     make(chan struct{}, 1),
+		stopWait:    defaultStopWait,
+		goGrace:     defaultGoGrace,
 
 		liveGoroutines: map[int]int{},
 		goroutineCells: map[int]string{},
@@ -272,6 +282,17 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 		name = fmt.Sprintf("In [%d]", s.cell)
 	}
 	s.cellName.Store(&name)
+	s.cellSources[name] = code
+	bundle, err := s.runCell(ctx, code, out)
+	var ce *CellError
+	if errors.As(err, &ce) {
+		s.colorTraceback(ce)
+	}
+	return bundle, err
+}
+
+// runCell runs one cell for Execute.
+func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBundle, error) {
 	s.stdout.set(out)
 	s.stderr.set(out)
 	s.stdin.set(out)
@@ -820,18 +841,7 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		if je, ok := p.Value.(*rdd.JobError); ok {
-			tb := []string{"JobError: " + je.Error()}
-			var up *rdd.UserPanicError
-			if errors.As(je, &up) {
-				tb = append(tb, "", "panic stack:", up.Stack)
-			}
-			tb = append(tb, "", "lineage:", je.Lineage)
-			return &CellError{Name: "JobError", Value: je.Error(), Traceback: tb}
-		}
-		msg := fmt.Sprint(p.Value)
-		tb := append([]string{"panic: " + msg}, trace...)
-		return &CellError{Name: "panic", Value: msg, Traceback: tb}
+		return s.panicError(p, trace)
 	}
 	msg := yaegiPosition.ReplaceAllString(err.Error(), "line $1: ")
 	name := "Error"
