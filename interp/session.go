@@ -180,11 +180,15 @@ func NewSession(opts ...Option) (*Session, error) {
 		"Ship":         reflect.ValueOf(s.ship),
 		"ShipAction":   reflect.ValueOf(s.shipAction),
 		"Src":          reflect.ValueOf(s.src),
+		"Value":        reflect.ValueOf(captureValue),
 	}
 	for name, v := range fastHelpers {
 		session[name] = v
 	}
-	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {sessionPkg + "/session": session}} {
+	own := s.ownSymbols()
+	disp := own["github.com/gosparkling/gosparkling/display/display"]
+	wrapped := interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes(session["Value"], disp["Show"], disp["ShowID"], disp["Update"]))}}
+	for _, syms := range []interp.Exports{stdlib.Symbols, own, {sessionPkg + "/session": session}, wrapped} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
@@ -228,9 +232,9 @@ func (s *Session) ownSymbols() interp.Exports {
 		out[pkg] = copied
 	}
 	disp := out["github.com/gosparkling/gosparkling/display/display"]
-	disp["Show"] = reflect.ValueOf(func(v any) { s.show("", v, false) })
-	disp["ShowID"] = reflect.ValueOf(func(id string, v any) { s.show(id, v, false) })
-	disp["Update"] = reflect.ValueOf(func(id string, v any) { s.show(id, v, true) })
+	disp["Show"] = reflect.ValueOf(func(v any) { s.show("", unboxed(v), false) })
+	disp["ShowID"] = reflect.ValueOf(func(id string, v any) { s.show(id, unboxed(v), false) })
+	disp["Update"] = reflect.ValueOf(func(id string, v any) { s.show(id, unboxed(v), true) })
 	return out
 }
 
@@ -659,7 +663,7 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 // as the statement it is.
 func (s *Session) compileLast(c chunk) (prog *interp.Program, isValue bool, err error) {
 	padding := strings.Repeat("\n", c.line-1)
-	for _, wrap := range []string{valueFunc, valuesFunc} {
+	for _, wrap := range []string{valueCall, valueFunc, valuesFunc} {
 		if prog, err := s.compile(padding + startedCall + wrap + "(" + c.src + ")"); err == nil {
 			return prog, true, nil
 		}
