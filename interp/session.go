@@ -660,11 +660,18 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 // compileLast compiles the cell's last expression E as valueFunc(E) or
 // valuesFunc(E), whose value is all of E's values (isValue is then true);
 // E that yields no value (a call of a func without results) is compiled
-// as the statement it is.
+// as the statement it is. E of one value is compiled as valueCall((E))
+// instead, for its String method (see values.go); yaegi takes the first
+// of several values there, so valueFunc(E) must compile first.
 func (s *Session) compileLast(c chunk) (prog *interp.Program, isValue bool, err error) {
 	padding := strings.Repeat("\n", c.line-1)
-	for _, wrap := range []string{valueCall, valueFunc, valuesFunc} {
+	for _, wrap := range []string{valueFunc, valuesFunc} {
 		if prog, err := s.compile(padding + startedCall + wrap + "(" + c.src + ")"); err == nil {
+			if wrap == valueFunc {
+				if called, err := s.compile(padding + startedCall + valueCall + "((" + c.src + "))"); err == nil {
+					return called, true, nil
+				}
+			}
 			return prog, true, nil
 		}
 	}
@@ -896,7 +903,7 @@ func activeJobs(contexts []*rdd.Context) int {
 func bundleOf(values []any) (MIMEBundle, error) {
 	if n := len(values); n > 0 {
 		if err, ok := values[n-1].(error); ok && err != nil {
-			return nil, &CellError{Name: fmt.Sprintf("%T", err), Value: err.Error(), Traceback: []string{err.Error()}}
+			return nil, &CellError{Name: errorTypeName(err), Value: err.Error(), Traceback: []string{err.Error()}}
 		}
 		if n > 1 && values[n-1] == nil && isErrorResult(values) {
 			values = values[:n-1]

@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"reflect"
+	"strings"
 )
 
 // A cell's value crosses from interpreted to compiled code, where the
@@ -83,7 +84,7 @@ func isBox(rv reflect.Value) bool {
 
 // stringerWrap is what yaegi wraps the arguments of the functions of
 // wrappedArgs in: fmt.Stringer when their type has a String method.
-var stringerWrap = []reflect.Type{reflect.TypeOf((*fmt.Stringer)(nil)).Elem()}
+var stringerWrap = []reflect.Type{reflect.TypeOf((*error)(nil)).Elem(), reflect.TypeOf((*fmt.Stringer)(nil)).Elem()}
 
 // mapTypes returns the yaegi MapTypes symbol that wraps the arguments of
 // funcs as stringerWrap says.
@@ -121,4 +122,17 @@ func concreteValue(v any) any {
 		v, rv = inner.Interface(), inner
 	}
 	return v
+}
+
+// errorTypeName names the type of err for an error's ename: its Go type,
+// or "error" for yaegi's wrapper of a cell-declared error type.
+func errorTypeName(err error) string {
+	t := reflect.TypeOf(err)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if strings.HasPrefix(t.PkgPath(), "github.com/traefik/yaegi/") {
+		return "error"
+	}
+	return fmt.Sprintf("%T", err)
 }

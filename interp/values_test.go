@@ -18,6 +18,8 @@ func TestCellDeclaredTypesDisplayAsGo(t *testing.T) {
 		"type point struct{ X, Y int }",
 		"type count int",
 		"var boxed any = site{\"boxed.org\", 4}",
+		"func newSite(host string) site { return site{host, 1} }",
+		"type failure struct{ Code int }\nfunc (f failure) Error() string { return fmt.Sprintf(\"failure %d\", f.Code) }",
 	} {
 		if got := execute(t, s, decl); got.err != nil {
 			t.Fatalf("%s: %v", decl, got.err)
@@ -30,6 +32,7 @@ func TestCellDeclaredTypesDisplayAsGo(t *testing.T) {
 	}{
 		{"a String method", `site{"example.org", 3}`, "example.org!", nil},
 		{"a pointer with a String method", `&site{"ptr.org", 3}`, "ptr.org!", nil},
+		{"a call's result", `newSite("call.org")`, "call.org!", nil},
 		{"as fmt.Sprint", `fmt.Sprint(site{"example.org", 3})`, "example.org!", nil},
 		{"a slice of them: their fields", `[]site{{"a.org", 1}, {"b.org", 2}}`, "", []string{"Host", "a.org", "b.org", "2 rows"}},
 		{"in a []any", `[]any{site{"c.org", 1}}`, "", []string{"c.org"}},
@@ -59,6 +62,9 @@ func TestCellDeclaredTypesDisplayAsGo(t *testing.T) {
 				}
 			}
 		})
+	}
+	if got := execute(t, s, "failure{7}"); got.err == nil || got.err.Name != "error" || got.err.Value != "failure 7" {
+		t.Errorf("a value of a cell-declared error type gave %+v, want the error \"failure 7\"", got.err)
 	}
 	out := &displayRecorder{}
 	if _, err := s.Execute(context.Background(), `display.Show(site{"shown.org", 1})`, out); err != nil {
