@@ -32,6 +32,8 @@ func TestPanicsAreReportedAsGoWithTheCellLine(t *testing.T) {
 			[]string{"panic: runtime error: index out of range", "Cell In [1], line 2", "----> 2 _ = xs[3]"}},
 		{"nil map in the cell", "var m map[string]int\nn := 1\nm[\"a\"] = n", "assignment to entry in nil map",
 			[]string{"panic: assignment to entry in nil map", "Cell In [1], line 3", `----> 3 m["a"] = n`}},
+		{"index in a goroutine", "done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\t_ = []int{}[3]\n}()\n<-done", "in a goroutine: runtime error: index out of range",
+			[]string{"panic: runtime error: index out of range", "in a goroutine started by this cell"}},
 		{"panic in a function of the cell", "func f(n int) int {\n\tif n > 0 {\n\t\tpanic(\"positive\")\n\t}\n\treturn n\n}\nf(1)", "positive",
 			[]string{"panic: positive", "Cell In [1], line 3, in f", `----> 3 		panic("positive")`}},
 	}
@@ -53,12 +55,13 @@ func TestPanicsAreReportedAsGoWithTheCellLine(t *testing.T) {
 					t.Errorf("traceback\n%s\ndoes not have %q", plain, w)
 				}
 			}
-			for _, frame := range []string{"yaegi", "reflect", "rdd/", "goroutine"} {
+			for _, frame := range []string{"yaegi", "reflect", "rdd/", ".go:", "goroutine 0", "goroutine 1", "goroutine 2",
+				"goroutine 3", "goroutine 4", "goroutine 5", "goroutine 6", "goroutine 7", "goroutine 8", "goroutine 9"} {
 				if strings.Contains(plain, frame) {
 					t.Errorf("traceback\n%s\nshows the frames of the engine or interpreter (%q)", plain, frame)
 				}
 			}
-			if !strings.Contains(log.String(), "goroutine") {
+			if !strings.Contains(tt.name, "goroutine") && !strings.Contains(log.String(), "goroutine") {
 				t.Errorf("the session's log %q lacks the Go frames", log.String())
 			}
 		})

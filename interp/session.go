@@ -382,12 +382,13 @@ func (s *Session) goDone(cell int, r any) {
 	}
 	if s.running && cell == s.runningCell {
 		if s.cellPanic == nil {
-			s.cellPanic = &CellError{Name: "panic", Value: fmt.Sprintf("in a goroutine: %v", r),
-				Traceback: []string{fmt.Sprintf("panic in a goroutine started by this cell: %v", r)}}
+			msg := goPanicText(r)
+			s.cellPanic = &CellError{Name: "panic", Value: "in a goroutine: " + msg,
+				Traceback: []string{ansiRed + "panic" + ansiReset + ": " + msg, "in a goroutine started by this cell"}}
 		}
 		return
 	}
-	s.latePanics = append(s.latePanics, fmt.Sprintf("panic in a goroutine started by %s: %v", name, r))
+	s.latePanics = append(s.latePanics, fmt.Sprintf("panic in a goroutine started by %s: %s", name, goPanicText(r)))
 }
 
 // waitForGoroutines waits up to s.goGrace for the goroutines the running
