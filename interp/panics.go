@@ -54,13 +54,29 @@ var yaegiMessages = []struct {
 
 // goPanicText returns the message of a panic value in Go's words.
 func goPanicText(v any) string {
+	msg, _ := goPanicLine(v)
+	return msg
+}
+
+// positioned matches the messages to which yaegi adds the position of
+// the failing expression ("2:7: interface conversion: ..."): the line is
+// the cell's, as the session compiles cells line for line.
+var positioned = regexp.MustCompile(`^(\d+):\d+: (interface conversion: .*)$`)
+
+// goPanicLine returns the message of a panic value in Go's words and the
+// line of the cell it names, or 0.
+func goPanicLine(v any) (string, int) {
 	msg := fmt.Sprint(v)
+	if m := positioned.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return m[2], line
+	}
 	for _, m := range yaegiMessages {
 		if m.pattern.MatchString(msg) {
-			return m.goWords
+			return m.goWords, 0
 		}
 	}
-	return msg
+	return msg, 0
 }
 
 // panicError makes the CellError of a panic out of the cell's program:
@@ -70,12 +86,15 @@ func (s *Session) panicError(p interp.Panic, frames []string) *CellError {
 	if je, ok := p.Value.(*rdd.JobError); ok {
 		return s.jobPanicError(je)
 	}
-	msg := goPanicText(p.Value)
+	msg, line := goPanicLine(p.Value)
 	tb := []string{ansiRed + "panic" + ansiReset + ": " + msg}
 	cell := s.currentCell()
 	fn := innermostFunc(frames)
 	place := "Cell " + ansiGreen + cell
-	if line, ok := locatePanic(msg, cellCandidates(s.cellSources[cell], fn)); ok {
+	if line == 0 {
+		line, _ = locatePanic(msg, cellCandidates(s.cellSources[cell], fn))
+	}
+	if line > 0 {
 		tb = append(tb, place+", line "+strconv.Itoa(line)+ansiReset+inFunc(fn))
 		tb = append(tb, s.sourceLine(cell, line)...)
 	} else {
@@ -122,7 +141,7 @@ func (s *Session) jobPanicError(je *rdd.JobError) *CellError {
 		tb = append(tb, "", "RDD lineage:", je.Lineage)
 		return &CellError{Name: "JobError", Value: je.Error(), Traceback: tb}
 	}
-	msg := goPanicText(up.Value)
+	msg, msgLine := goPanicLine(up.Value)
 	tb := []string{ansiRed + "panic" + ansiReset + ": " + msg}
 	where := "in the function passed to " + up.Method
 	site, cell := s.failedSite(up.Method, je.Lineage)
@@ -132,6 +151,9 @@ func (s *Session) jobPanicError(je *rdd.JobError) *CellError {
 		line := siteLine
 		if l, ok := locatePanic(msg, exprCandidates(site.expr, siteLine)); ok {
 			line = l
+		}
+		if msgLine >= siteLine && msgLine < siteLine+strings.Count(site.expr, "\n")+1 {
+			line = msgLine
 		}
 		tb = append(tb, "Cell "+ansiGreen+siteCell+", line "+strconv.Itoa(line)+ansiReset+", "+where+", on element "+up.Element)
 		tb = append(tb, s.sourceLine(siteCell, line)...)
@@ -340,19 +362,24 @@ func faultOf(msg string, nodes []candidate) func(ast.Node) bool {
 			}
 		}
 		return func(n ast.Node) bool { _, ok := n.(*ast.IndexExpr); return ok && lhs[n] }
+	case strings.HasPrefix(msg, "close of "):
+		return func(n ast.Node) bool { return isCallOf(n, "close") }
 	case strings.HasPrefix(msg, "interface conversion"):
 		return func(n ast.Node) bool { x, ok := n.(*ast.TypeAssertExpr); return ok && x.Type != nil }
 	case strings.HasPrefix(msg, "runtime error:"):
 		return func(ast.Node) bool { return false }
 	}
-	return func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return false
-		}
-		id, ok := call.Fun.(*ast.Ident)
-		return ok && id.Name == "panic"
+	return func(n ast.Node) bool { return isCallOf(n, "panic") }
+}
+
+// isCallOf reports whether n is a call of the built-in name.
+func isCallOf(n ast.Node, name string) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
 	}
+	id, ok := call.Fun.(*ast.Ident)
+	return ok && id.Name == name
 }
 
 // colorTraceback gives a traceback without colours the look of

@@ -34,6 +34,17 @@ func TestPanicsAreReportedAsGoWithTheCellLine(t *testing.T) {
 			[]string{"panic: assignment to entry in nil map", "Cell In [1], line 3", `----> 3 m["a"] = n`}},
 		{"index in a goroutine", "done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\t_ = []int{}[3]\n}()\n<-done", "in a goroutine: runtime error: index out of range",
 			[]string{"panic: runtime error: index out of range", "in a goroutine started by this cell"}},
+		{"type assertion in the cell", "var x any = \"s\"\nn := x.(int)\n_ = n", "interface conversion: interface {} is string, not int",
+			[]string{"Cell In [1], line 2", "----> 2 n := x.(int)"}},
+		{"type assertion in a multi-line Map func", "sc.Parallelize([]any{\"a\"}).Map(func(v any) int {\n\tn := 1\n\treturn v.(int) + n\n}).Collect()",
+			"interface conversion: interface {} is string, not int",
+			[]string{`Cell In [1], line 3, in the function passed to Map, on element "a"`, "----> 3 \treturn v.(int) + n"}},
+		{"division by zero in the cell", "z := 0\nq := 3 / z\n_ = q", "runtime error: integer divide by zero",
+			[]string{"Cell In [1], line 2", "----> 2 q := 3 / z"}},
+		{"close of a nil channel", "var ch chan int\nclose(ch)", "close of nil channel",
+			[]string{"Cell In [1], line 2", "----> 2 close(ch)"}},
+		{"nil pointer in the cell: no line to point at", "type pt struct{ X int }\nvar p *pt\n_ = p.X", "runtime error: invalid memory address or nil pointer dereference",
+			[]string{"Cell In [1]"}},
 		{"panic in a function of the cell", "func f(n int) int {\n\tif n > 0 {\n\t\tpanic(\"positive\")\n\t}\n\treturn n\n}\nf(1)", "positive",
 			[]string{"panic: positive", "Cell In [1], line 3, in f", `----> 3 		panic("positive")`}},
 	}
@@ -119,4 +130,23 @@ func stripANSI(s string) string {
 		s = strings.ReplaceAll(s, c, "")
 	}
 	return s
+}
+
+// yaegi's panics that reflect raises are told in Go's words.
+func TestYaegiPanicsInGoWords(t *testing.T) {
+	tests := []struct{ yaegi, goWords string }{
+		{"reflect: slice index out of range", "runtime error: index out of range"},
+		{"reflect: string index out of range", "runtime error: index out of range"},
+		{"reflect.Value.Slice: string slice index out of bounds", "runtime error: slice bounds out of range"},
+		{"reflect.Value.Slice3: slice index out of bounds", "runtime error: slice bounds out of range"},
+		{"reflect: call of reflect.Value.Field on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
+		{"12:5: interface conversion: interface {} is string, not int", "interface conversion: interface {} is string, not int"},
+		{"assignment to entry in nil map", "assignment to entry in nil map"},
+		{"my own panic", "my own panic"},
+	}
+	for _, tt := range tests {
+		if got := goPanicText(tt.yaegi); got != tt.goWords {
+			t.Errorf("goPanicText(%q) = %q, want %q", tt.yaegi, got, tt.goWords)
+		}
+	}
 }
