@@ -94,6 +94,17 @@ func (s *Session) panicError(p interp.Panic, frames []string) *CellError {
 	if line == 0 {
 		line, _ = locatePanic(msg, cellCandidates(s.cellSources[cell], fn))
 	}
+	if line == 0 && fn != "" && fn != "main" {
+		// A function of an earlier cell: the last cell that declared it.
+		for i := len(s.cellOrder) - 1; i >= 0 && line == 0; i-- {
+			if nodes := cellCandidates(s.cellSources[s.cellOrder[i]], fn); len(nodes) > 0 {
+				cell = s.cellOrder[i]
+				line, _ = locatePanic(msg, nodes)
+				place = "Cell " + ansiGreen + cell
+				break
+			}
+		}
+	}
 	if line > 0 {
 		tb = append(tb, place+", line "+strconv.Itoa(line)+ansiReset+inFunc(fn))
 		tb = append(tb, s.sourceLine(cell, line)...)

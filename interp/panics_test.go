@@ -150,3 +150,20 @@ func TestYaegiPanicsInGoWords(t *testing.T) {
 		}
 	}
 }
+
+// A panic in a function an earlier cell declared points at that cell.
+func TestPanicInAFunctionOfAnEarlierCell(t *testing.T) {
+	s := newSession(t)
+	s.log = &bytes.Buffer{}
+	execute(t, s, "func pick(xs []int, i int) int {\n\tif i < 0 {\n\t\tpanic(\"negative\")\n\t}\n\treturn xs[i]\n}")
+	got := execute(t, s, "pick([]int{1}, -1)")
+	if got.err == nil {
+		t.Fatal("the cell succeeded")
+	}
+	plain := stripANSI(strings.Join(got.err.Traceback, "\n"))
+	for _, want := range []string{"panic: negative", "Cell In [1], line 3, in pick", `----> 3 		panic("negative")`} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("traceback\n%s\nlacks %q", plain, want)
+		}
+	}
+}

@@ -92,6 +92,7 @@ type Session struct {
 	// cellSources are the sources of the cells run, by name, for the
 	// lines that tracebacks show.
 	cellSources map[string]string
+	cellOrder   []string // the names of cellSources, in the order run
 	// log receives what the user is not shown: the Go frames of panics
 	// (see panics.go). The kernel's standard error.
 	log io.Writer
@@ -286,6 +287,9 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 		name = fmt.Sprintf("In [%d]", s.cell)
 	}
 	s.cellName.Store(&name)
+	if _, seen := s.cellSources[name]; !seen {
+		s.cellOrder = append(s.cellOrder, name)
+	}
 	s.cellSources[name] = code
 	bundle, err := s.runCell(ctx, code, out)
 	var ce *CellError
