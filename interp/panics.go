@@ -193,7 +193,7 @@ func (s *Session) failedSite(method, lineage string) (*shipSite, string) {
 	cells := map[string]bool{}
 	var cell string
 	for _, l := range strings.Split(lineage, "\n") {
-		if m := lineageStep.FindStringSubmatch(strings.TrimSpace(l)); m != nil && m[1] == method {
+		if m := lineageStep.FindStringSubmatch(strings.TrimSpace(l)); m != nil && m[1] == method && s.isCell(m[2]) {
 			cells[m[2]] = true
 			cell = m[2]
 		}
@@ -211,6 +211,12 @@ func (s *Session) failedSite(method, lineage string) (*shipSite, string) {
 		}
 	}
 	return found, cell
+}
+
+// isCell reports whether name is the name of a cell the session ran.
+func (s *Session) isCell(name string) bool {
+	_, ok := s.cellSources[name]
+	return ok
 }
 
 // splitOrigin splits a ship site's origin, "In [3], line 2", into the
