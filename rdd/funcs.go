@@ -44,7 +44,7 @@ func typeName(v any) string {
 
 // adaptUnary adapts f of shape func(T) R, guarded (see guard.go).
 func adaptUnary(method string, f any) unaryFn {
-	return guard1(method, unaryOf(method, f))
+	return guard1(method, f, unaryOf(method, f))
 }
 
 func unaryOf(method string, f any) unaryFn {
@@ -98,7 +98,7 @@ func slowUnary(method string, fv reflect.Value) unaryFn {
 
 // adaptPredicate adapts f of shape func(T) bool, guarded (see guard.go).
 func adaptPredicate(method string, f any) predFn {
-	return guard1(method, predicateOf(method, f))
+	return guard1(method, f, predicateOf(method, f))
 }
 
 func predicateOf(method string, f any) predFn {
@@ -135,7 +135,7 @@ func fastPred[T any](g func(T) bool, slow predFn) predFn {
 // adaptBinary adapts f of shape func(A, B) R, as ReduceByKey and Reduce
 // take, guarded (see guard.go).
 func adaptBinary(method string, f any) binaryFn {
-	return guard2(method, binaryOf(method, f))
+	return guard2(method, f, binaryOf(method, f))
 }
 
 func binaryOf(method string, f any) binaryFn {
@@ -180,7 +180,7 @@ func adaptFlat(method string, f any) flatFn {
 		panic(fmt.Sprintf("rdd.%s: expected a func of shape func(T) []R, got %s", method, fv.Type()))
 	}
 	in := fv.Type().In(0)
-	call := guard1(method, func(x any) reflect.Value {
+	call := guard1(method, f, func(x any) reflect.Value {
 		return fv.Call([]reflect.Value{convertArg(method, fv, in, x)})[0]
 	})
 	slow := func(x any, emit func(any) bool) bool {
@@ -194,15 +194,15 @@ func adaptFlat(method string, f any) flatFn {
 	}
 	switch g := f.(type) {
 	case func(string) []string:
-		return fastFlat(guard1(method, g), slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(string) []any:
-		return fastFlat(guard1(method, g), slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(any) []any:
-		return fastFlat(guard1(method, g), slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(string) []Pair:
-		return fastFlat(guard1(method, g), slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(any) []string:
-		return fastFlat(guard1(method, g), slow)
+		return fastFlat(guard1(method, f, g), slow)
 	}
 	return slow
 }
@@ -337,13 +337,13 @@ func adaptPartitionFunc(method string, f any, withIndex bool) func(t *task, p in
 	}
 	switch g := f.(type) {
 	case func([]any) []any:
-		g = guard1(method, g)
+		g = guard1(method, f, g)
 		return func(t *task, _ int, elems []any, emit func(any) bool) { emitAll(t, g(elems), emit) }
 	case func(int, []any) []any:
-		g = guard2(method, g)
+		g = guard2(method, f, g)
 		return func(t *task, p int, elems []any, emit func(any) bool) { emitAll(t, g(p, elems), emit) }
 	}
-	call := guard1(method, func(args []reflect.Value) reflect.Value { return fv.Call(args)[0] })
+	call := guard1(method, f, func(args []reflect.Value) reflect.Value { return fv.Call(args)[0] })
 	return func(t *task, p int, elems []any, emit func(any) bool) {
 		slice := reflect.MakeSlice(in, len(elems), len(elems))
 		for i, x := range elems {
@@ -380,6 +380,6 @@ func adaptConsumer(method string, f any) func(any) {
 		in := fv.Type().In(0)
 		g = func(x any) { fv.Call([]reflect.Value{convertArg(method, fv, in, x)}) }
 	}
-	guarded := guard1(method, func(x any) struct{} { g(x); return struct{}{} })
+	guarded := guard1(method, f, func(x any) struct{} { g(x); return struct{}{} })
 	return func(x any) { guarded(x) }
 }

@@ -2,15 +2,21 @@ package rdd
 
 import (
 	"fmt"
+	"reflect"
+	"runtime"
 	"runtime/debug"
 )
 
-// Guards. Each call of a user function goes through a guard that turns
-// its panic into a *UserPanicError naming the method the function was
-// passed to and the element it failed on, so that the report says which
-// function failed and why, not only where in the engine it was recovered.
-// A guard costs one deferred call per element; the panic path alone
-// renders the element.
+// Guards. Each call of an interpreted user function goes through a guard
+// that turns its panic into a *UserPanicError naming the method the
+// function was passed to and the element it failed on, so that the report
+// says which function failed and why, not only where in the engine it was
+// recovered: an interpreter's panic has no frame of the user's code. A
+// guard costs a deferred call per element (about 10ns), next to nothing
+// beside an interpreted call (about 1µs) but a tenth of a word count's
+// time per word with compiled functions, whose panics keep their file and
+// line in the stack instead: compiled functions are not guarded. The panic
+// path alone renders the element.
 
 // maxElementText is the length, in runes, past which the element a user
 // function failed on is cut in reports.
@@ -45,8 +51,24 @@ func elementText(args ...any) string {
 	return shorten(text, maxElementText)
 }
 
-// guard1 returns g guarded: a panic in it names method and the element.
-func guard1[T, R any](method string, g func(T) R) func(T) R {
+// interpreted reports whether f, a user's function, was made by an
+// interpreter: yaegi makes the funcs it hands compiled code with
+// reflect.MakeFunc.
+func interpreted(f any) bool {
+	v := reflect.ValueOf(f)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return false
+	}
+	fn := runtime.FuncForPC(v.Pointer())
+	return fn != nil && fn.Name() == "reflect.makeFuncStub"
+}
+
+// guard1 returns g, which calls the user's function f, guarded when f is
+// interpreted: a panic in it names method and the element.
+func guard1[T, R any](method string, f any, g func(T) R) func(T) R {
+	if !interpreted(f) {
+		return g
+	}
 	return func(x T) R {
 		defer func() {
 			if r := recover(); r != nil {
@@ -57,9 +79,12 @@ func guard1[T, R any](method string, g func(T) R) func(T) R {
 	}
 }
 
-// guard2 returns g guarded: a panic in it names method and both
-// arguments.
-func guard2[A, B, R any](method string, g func(A, B) R) func(A, B) R {
+// guard2 returns g, which calls the user's function f, guarded when f is
+// interpreted: a panic in it names method and both arguments.
+func guard2[A, B, R any](method string, f any, g func(A, B) R) func(A, B) R {
+	if !interpreted(f) {
+		return g
+	}
 	return func(a A, b B) R {
 		defer func() {
 			if r := recover(); r != nil {
@@ -76,11 +101,11 @@ func guard2[A, B, R any](method string, g func(A, B) R) func(A, B) R {
 func guardMerge(method string, f any) any {
 	switch g := f.(type) {
 	case func(int, int) int:
-		return guard2(method, g)
+		return guard2(method, f, g)
 	case func(int64, int64) int64:
-		return guard2(method, g)
+		return guard2(method, f, g)
 	case func(float64, float64) float64:
-		return guard2(method, g)
+		return guard2(method, f, g)
 	}
 	return f
 }
