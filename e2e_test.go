@@ -300,7 +300,7 @@ func TestPanickingCellShowsAnErrorAndTheNextCellRuns(t *testing.T) {
 		}
 		return "", ""
 	}
-	if name, value := errorOf(0); name != "JobError" || !strings.Contains(value, "three is bad") {
+	if name, value := errorOf(0); name != "panic" || !strings.Contains(value, "three is bad") {
 		t.Errorf("worker panic shown as %q: %q", name, value)
 	}
 	if name, value := errorOf(1); name != "panic" || !strings.Contains(value, "plain panic") {

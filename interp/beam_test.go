@@ -87,11 +87,11 @@ func TestErrorsOnPrismReadAsLocally(t *testing.T) {
 		{`nums.Max(func(x string) int { return 1 })`, "rdd.Max: element of type int"},
 		{`nums.TakeOrdered(2, func(x string) int { return 1 })`, "rdd.TakeOrdered: element of type int"},
 		{`nums.Top(2, func(x string) int { return 1 })`, "rdd.Top: element of type int"},
-		{`nums.Reduce(func(a, b int) int { panic("boom") })`, "user function panicked: boom"},
+		{`nums.Reduce(func(a, b int) int { panic("boom") })`, "panic: boom"},
 		{`nums.KeyBy(func(x int) int { return x % 2 }).ReduceByKey(func(a, b int) int { return a + b }).Values().Reduce(func(a, b string) string { return a })`,
 			"rdd.Reduce: element of type int"},
 		{`nums.KeyBy(func(x int) int { return x % 2 }).ReduceByKey(func(a, b int) int { var m map[int]int; m[a] = b; return a }).Collect()`,
-			"user function panicked: assignment to entry in nil map"},
+			"assignment to entry in nil map"},
 	}
 	for _, onBeam := range []bool{false, true} {
 		s := newSession(t)

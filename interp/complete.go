@@ -109,13 +109,18 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	start, end = utf8.RuneCountInString(code[:i]), cursor
 	var candidates []string
 	if i > 0 && code[i-1] == '.' {
-		candidates = s.members(identBefore(code, i-1))
+		x := identBefore(code, i-1)
+		if t := s.localType(code[:i-1-len(x)], x); t != nil {
+			candidates = typeMembers(t)
+		} else {
+			candidates = s.members(x)
+		}
 	} else {
 		candidates = s.topLevelCandidates()
 	}
 	seen := map[string]bool{}
 	for _, c := range candidates {
-		if strings.HasPrefix(c, prefix) && !seen[c] && !strings.HasPrefix(c, "_gosparkling") {
+		if strings.HasPrefix(c, prefix) && !seen[c] && visibleName(c) {
 			seen[c] = true
 			matches = append(matches, c)
 		}
@@ -230,8 +235,12 @@ func valueMembers(v reflect.Value) []string {
 	if !v.IsValid() {
 		return nil
 	}
+	return typeMembers(v.Type())
+}
+
+// typeMembers lists the exported methods and fields of t.
+func typeMembers(t reflect.Type) []string {
 	var out []string
-	t := v.Type()
 	for _, typ := range []reflect.Type{t, reflect.PointerTo(t)} {
 		for i := 0; i < typ.NumMethod(); i++ {
 			out = append(out, typ.Method(i).Name)
@@ -290,6 +299,9 @@ func (s *Session) Inspect(code string, cursor, detailLevel int) (MIMEBundle, boo
 
 // describe returns the documentation of qualifier.name (or of name alone).
 func (s *Session) describe(qualifier, name string) string {
+	if !visibleName(name) || !visibleName(qualifier) {
+		return ""
+	}
 	if qualifier != "" && !s.globals[qualifier] {
 		if p, ok := s.packagePath(qualifier); ok {
 			return packageDoc(p, name)

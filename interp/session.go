@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	_ "unsafe" // for yaegiStop's go:linkname
 
@@ -90,12 +91,23 @@ type Session struct {
 	// stdinReader is stdin as the io.Reader that cells see as os.Stdin.
 	stdinReader io.Reader
 
+	// cellSources are the sources of the cells run, by name, for the
+	// lines that tracebacks show.
+	cellSources map[string]string
+	cellOrder   []string // the names of cellSources, in the order run
+	// log receives what the user is not shown: the Go frames of panics
+	// (see panics.go). The kernel's standard error.
+	log io.Writer
+
 	compiled   int    // %%compile cells built
 	compileDir string // where they are built, made at the first
 
-	mu       sync.Mutex // serializes Execute
-	cell     int        // number of cells executed
-	cellName string     // the running cell's name in lineage ("In [7]")
+	mu   sync.Mutex // serializes Execute
+	cell int        // number of cells executed
+	// cellName is the running cell's name in lineage ("In [7]"). It is
+	// read by goroutines that may outlive their cell (RDDs made there
+	// name it), while the next Execute sets it: hence atomic.
+	cellName atomic.Pointer[string]
 	// cellSource is the running cell's code, for the translation of
 	// compile errors (errmsg.go).
 	cellSource string
@@ -152,6 +164,9 @@ func NewSession(opts ...Option) (*Session, error) {
 		unavailable: map[string]string{},
 		varTypes:    map[string]string{},
 		decls:       map[string]*sessionDecl{},
+		log:         os.Stderr,
+
+		cellSources: map[string]string{},
 		stdout:      &cellWriter{name: "stdout"},
 		stderr:      &cellWriter{name: "stderr"},
 		stdin:       &cellStdin{},
@@ -182,6 +197,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		"ShipAction":   reflect.ValueOf(s.shipAction),
 		"Src":          reflect.ValueOf(s.src),
 		"SetValues":    reflect.ValueOf(func(v []any) { s.lastValues = v }),
+		"Value":        reflect.ValueOf(captureValue),
 	}
 	for name, v := range fastHelpers {
 		session[name] = v
@@ -189,7 +205,10 @@ func NewSession(opts ...Option) (*Session, error) {
 	for name, v := range genericHelpers {
 		session[name] = v
 	}
-	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {sessionPkg + "/session": session}} {
+	own := s.ownSymbols()
+	disp := own["github.com/gosparkling/gosparkling/display/display"]
+	wrapped := interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes(session["Value"], disp["Show"], disp["ShowID"], disp["Update"]))}}
+	for _, syms := range []interp.Exports{stdlib.Symbols, own, {sessionPkg + "/session": session}, wrapped} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
@@ -233,9 +252,9 @@ func (s *Session) ownSymbols() interp.Exports {
 		out[pkg] = copied
 	}
 	disp := out["github.com/gosparkling/gosparkling/display/display"]
-	disp["Show"] = reflect.ValueOf(func(v any) { s.show("", v, false) })
-	disp["ShowID"] = reflect.ValueOf(func(id string, v any) { s.show(id, v, false) })
-	disp["Update"] = reflect.ValueOf(func(id string, v any) { s.show(id, v, true) })
+	disp["Show"] = reflect.ValueOf(func(v any) { s.show("", unboxed(v), false) })
+	disp["ShowID"] = reflect.ValueOf(func(id string, v any) { s.show(id, unboxed(v), false) })
+	disp["Update"] = reflect.ValueOf(func(id string, v any) { s.show(id, unboxed(v), true) })
 	return out
 }
 
@@ -252,7 +271,15 @@ func (s *Session) show(id string, v any, update bool) {
 }
 
 // callSite names the cell being executed, for RDD lineage.
-func (s *Session) callSite() string { return s.cellName }
+func (s *Session) callSite() string { return s.currentCell() }
+
+// currentCell returns the name of the cell running, or that ran last.
+func (s *Session) currentCell() string {
+	if name := s.cellName.Load(); name != nil {
+		return *name
+	}
+	return ""
+}
 
 // cellNameKey is the context key of WithCellName.
 type cellNameKey struct{}
@@ -280,10 +307,25 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cell++
-	s.cellName, _ = ctx.Value(cellNameKey{}).(string)
-	if s.cellName == "" {
-		s.cellName = fmt.Sprintf("In [%d]", s.cell)
+	name, _ := ctx.Value(cellNameKey{}).(string)
+	if name == "" {
+		name = fmt.Sprintf("In [%d]", s.cell)
 	}
+	s.cellName.Store(&name)
+	if _, seen := s.cellSources[name]; !seen {
+		s.cellOrder = append(s.cellOrder, name)
+	}
+	s.cellSources[name] = code
+	bundle, err := s.runCell(ctx, code, out)
+	var ce *CellError
+	if errors.As(err, &ce) {
+		s.colorTraceback(ce)
+	}
+	return bundle, err
+}
+
+// runCell runs one cell for Execute.
+func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBundle, error) {
 	s.stdout.set(out)
 	s.stderr.set(out)
 	s.stdin.set(out)
@@ -348,7 +390,7 @@ func (s *Session) goStart() int {
 	s.panicMu.Lock()
 	defer s.panicMu.Unlock()
 	s.liveGoroutines[s.runningCell]++
-	s.goroutineCells[s.runningCell] = s.cellName
+	s.goroutineCells[s.runningCell] = s.currentCell()
 	return s.runningCell
 }
 
@@ -370,12 +412,13 @@ func (s *Session) goDone(cell int, r any) {
 	}
 	if s.running && cell == s.runningCell {
 		if s.cellPanic == nil {
-			s.cellPanic = &CellError{Name: "panic", Value: fmt.Sprintf("in a goroutine: %v", r),
-				Traceback: []string{fmt.Sprintf("panic in a goroutine started by this cell: %v", r)}}
+			msg := goPanicText(r)
+			s.cellPanic = &CellError{Name: "panic", Value: "in a goroutine: " + msg,
+				Traceback: []string{ansiRed + "panic" + ansiReset + ": " + msg, "in a goroutine started by this cell"}}
 		}
 		return
 	}
-	s.latePanics = append(s.latePanics, fmt.Sprintf("panic in a goroutine started by %s: %v", name, r))
+	s.latePanics = append(s.latePanics, fmt.Sprintf("panic in a goroutine started by %s: %s", name, goPanicText(r)))
 }
 
 // waitForGoroutines waits up to s.goGrace for the goroutines the running
@@ -713,7 +756,9 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 // compileLast compiles the cell's last expression E as valueFunc(E) or
 // valuesFunc(E), whose value is all of E's values (isValue is then true);
 // E that yields no value (a call of a func without results) is compiled
-// as the statement it is.
+// as the statement it is. E of one value is captured as valueCall((E)),
+// for its String method (see values.go); yaegi takes the first of several
+// values there, so valueFunc(E) must compile first.
 //
 // E is evaluated inside a func literal that hands its values to the
 // session (SetValues): yaegi keeps every temporary of top-level code
@@ -723,14 +768,21 @@ func (s *Session) importChunk(ctx context.Context, c chunk) error {
 // does not compile is E evaluated at top level.
 func (s *Session) compileLast(c chunk) (prog *interp.Program, isValue bool, err error) {
 	padding := strings.Repeat("\n", c.line-1)
-	for _, wrap := range []string{valueFunc, valuesFunc} {
-		src := padding + startedCall + "func() { _gosparklingSession.SetValues(" + wrap + "(" + c.src + ")) }()"
-		if prog, err := s.compile(src); err == nil {
-			return prog, true, nil
-		}
+	inFunc := func(values string) string {
+		return padding + startedCall + "func() { _gosparklingSession.SetValues(" + values + ") }()"
 	}
-	for _, wrap := range []string{valueFunc, valuesFunc} {
-		if prog, err := s.compile(padding + startedCall + wrap + "(" + c.src + ")"); err == nil {
+	atTop := func(values string) string { return padding + startedCall + values }
+	for _, wrap := range []func(string) string{inFunc, atTop} {
+		for _, capture := range []string{valueFunc, valuesFunc} {
+			prog, err := s.compile(wrap(capture + "(" + c.src + ")"))
+			if err != nil {
+				continue
+			}
+			if capture == valueFunc {
+				if called, err := s.compile(wrap(valueCall + "((" + c.src + "))")); err == nil {
+					return called, true, nil
+				}
+			}
 			return prog, true, nil
 		}
 	}
@@ -916,18 +968,7 @@ func (s *Session) cellError(ctx context.Context, err error) *CellError {
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
-		if je, ok := p.Value.(*rdd.JobError); ok {
-			tb := []string{"JobError: " + je.Error()}
-			var up *rdd.UserPanicError
-			if errors.As(je, &up) {
-				tb = append(tb, "", "panic stack:", up.Stack)
-			}
-			tb = append(tb, "", "lineage:", je.Lineage)
-			return &CellError{Name: "JobError", Value: je.Error(), Traceback: tb}
-		}
-		msg := fmt.Sprint(p.Value)
-		tb := append([]string{"panic: " + msg}, trace...)
-		return &CellError{Name: "panic", Value: msg, Traceback: tb}
+		return s.panicError(p, trace)
 	}
 	msg := err.Error()
 	name := "Error"
@@ -993,7 +1034,7 @@ func activeJobs(contexts []*rdd.Context) int {
 func bundleOf(values []any) (MIMEBundle, error) {
 	if n := len(values); n > 0 {
 		if err, ok := values[n-1].(error); ok && err != nil {
-			return nil, &CellError{Name: fmt.Sprintf("%T", err), Value: err.Error(), Traceback: []string{err.Error()}}
+			return nil, &CellError{Name: errorTypeName(err), Value: err.Error(), Traceback: []string{err.Error()}}
 		}
 		if n > 1 && values[n-1] == nil && isErrorResult(values) {
 			values = values[:n-1]

@@ -157,7 +157,7 @@ func TestCellErrors(t *testing.T) {
 		{"type error", "var n int = \"s\"", "CompileError", []string{"line 1", "cannot"}},
 		{"non-nil error result", `import "strconv"` + "\n" + `strconv.Atoi("x")`, "*strconv.NumError", []string{"invalid syntax"}},
 		{"panic in an rdd worker", `sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { if x == 2 { panic("bad two") }; return x }).Collect()`,
-			"JobError", []string{"bad two", "partition"}},
+			"panic", []string{"bad two", "partition", "passed to Map", "element 2"}},
 		{"element of the wrong type", `sc.Parallelize([]string{"a"}).Map(func(x int) int { return x }).Count()`,
 			"JobError", []string{"rdd.Map", "string", "func(int) int"}},
 	}

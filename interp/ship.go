@@ -218,8 +218,8 @@ func (w *shipRewriter) site(method string, c chunk, fset *token.FileSet, arg ast
 		line-- // the func _() { line
 	}
 	site := &shipSite{method: method, imports: map[string]string{},
-		origin: fmt.Sprintf("%s, line %d", w.s.cellName, line)}
-	if w.s.cellName == "" {
+		origin: fmt.Sprintf("%s, line %d", w.s.currentCell(), line)}
+	if w.s.currentCell() == "" {
 		site.origin = fmt.Sprintf("line %d of the cell", line)
 	}
 	// A fast function's helper wraps the literal: ship the literal.

@@ -62,10 +62,14 @@ func failTask(err error) { panic(taskFailure{err}) }
 func failTaskf(format string, args ...any) { failTask(fmt.Errorf(format, args...)) }
 
 // UserPanicError is the cause of a JobError raised by a panic in a user
-// function; it keeps the panic value and the stack where it happened.
+// function; it keeps the panic value, the stack where it happened and,
+// when the panic was in a function passed to a method, that method and
+// the element the function failed on.
 type UserPanicError struct {
-	Value any    // what the function panicked with
-	Stack string // goroutine stack at the panic
+	Value   any    // what the function panicked with
+	Stack   string // goroutine stack at the panic
+	Method  string // the method the function was passed to ("Map"); "" when unknown
+	Element string // the element it failed on, as %v cut at 200 runes (strings quoted)
 }
 
 // Error describes the panic value.
@@ -94,7 +98,10 @@ func RecoveredError(r any) error {
 
 // userPanicMessage is how a job's error tells of a user function's panic.
 func userPanicMessage(up *UserPanicError) string {
-	return fmt.Sprintf("user function panicked: %v", up.Value)
+	if up.Method == "" {
+		return fmt.Sprintf("user function panicked: %v", up.Value)
+	}
+	return fmt.Sprintf("user function panicked: %v (the function passed to %s, on element %s)", up.Value, up.Method, up.Element)
 }
 
 // recoveredError converts a value recovered in a task into the error that
@@ -104,6 +111,8 @@ func recoveredError(r any) error {
 	case taskFailure:
 		return v.err
 	case *JobError:
+		return v
+	case *UserPanicError:
 		return v
 	}
 	return &UserPanicError{Value: r, Stack: string(debug.Stack())}

@@ -42,8 +42,12 @@ func typeName(v any) string {
 	return reflect.TypeOf(v).String()
 }
 
-// adaptUnary adapts f of shape func(T) R.
+// adaptUnary adapts f of shape func(T) R, guarded (see guard.go).
 func adaptUnary(method string, f any) unaryFn {
+	return guard1(method, f, unaryOf(method, f))
+}
+
+func unaryOf(method string, f any) unaryFn {
 	fv := funcOf(method, "func(T) R", f, 1, 1)
 	slow := slowUnary(method, fv)
 	switch g := f.(type) {
@@ -92,8 +96,12 @@ func slowUnary(method string, fv reflect.Value) unaryFn {
 	}
 }
 
-// adaptPredicate adapts f of shape func(T) bool.
+// adaptPredicate adapts f of shape func(T) bool, guarded (see guard.go).
 func adaptPredicate(method string, f any) predFn {
+	return guard1(method, f, predicateOf(method, f))
+}
+
+func predicateOf(method string, f any) predFn {
 	fv := funcOf(method, "func(T) bool", f, 1, 1)
 	if fv.Type().Out(0).Kind() != reflect.Bool {
 		panic(fmt.Sprintf("rdd.%s: expected a func of shape func(T) bool, got %s", method, fv.Type()))
@@ -124,8 +132,13 @@ func fastPred[T any](g func(T) bool, slow predFn) predFn {
 	}
 }
 
-// adaptBinary adapts f of shape func(A, B) R, as ReduceByKey and Reduce take.
+// adaptBinary adapts f of shape func(A, B) R, as ReduceByKey and Reduce
+// take, guarded (see guard.go).
 func adaptBinary(method string, f any) binaryFn {
+	return guard2(method, f, binaryOf(method, f))
+}
+
+func binaryOf(method string, f any) binaryFn {
 	fv := funcOf(method, "func(A, B) R", f, 2, 1)
 	t := fv.Type()
 	inA, inB := t.In(0), t.In(1)
@@ -167,8 +180,11 @@ func adaptFlat(method string, f any) flatFn {
 		panic(fmt.Sprintf("rdd.%s: expected a func of shape func(T) []R, got %s", method, fv.Type()))
 	}
 	in := fv.Type().In(0)
+	call := guard1(method, f, func(x any) reflect.Value {
+		return fv.Call([]reflect.Value{convertArg(method, fv, in, x)})[0]
+	})
 	slow := func(x any, emit func(any) bool) bool {
-		res := fv.Call([]reflect.Value{convertArg(method, fv, in, x)})[0]
+		res := call(x)
 		for i := 0; i < res.Len(); i++ {
 			if !emit(res.Index(i).Interface()) {
 				return false
@@ -178,15 +194,15 @@ func adaptFlat(method string, f any) flatFn {
 	}
 	switch g := f.(type) {
 	case func(string) []string:
-		return fastFlat(g, slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(string) []any:
-		return fastFlat(g, slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(any) []any:
-		return fastFlat(g, slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(string) []Pair:
-		return fastFlat(g, slow)
+		return fastFlat(guard1(method, f, g), slow)
 	case func(any) []string:
-		return fastFlat(g, slow)
+		return fastFlat(guard1(method, f, g), slow)
 	}
 	return slow
 }
@@ -383,17 +399,20 @@ func adaptPartitionFunc(method string, f any, withIndex bool) func(t *task, p in
 	}
 	switch g := f.(type) {
 	case func([]any) []any:
+		g = guard1(method, f, g)
 		return func(t *task, _ int, elems []any, emit func(any) bool) { emitAll(t, g(elems), emit) }
 	case func(int, []any) []any:
+		g = guard2(method, f, g)
 		return func(t *task, p int, elems []any, emit func(any) bool) { emitAll(t, g(p, elems), emit) }
 	}
+	call := guard1(method, f, func(args []reflect.Value) reflect.Value { return fv.Call(args)[0] })
 	return func(t *task, p int, elems []any, emit func(any) bool) {
 		slice := convertArg(method, fv, in, elems)
 		args := []reflect.Value{slice}
 		if withIndex {
 			args = []reflect.Value{reflect.ValueOf(p).Convert(ft.In(0)), slice}
 		}
-		res := fv.Call(args)[0]
+		res := call(args)
 		for i := 0; i < res.Len(); i++ {
 			if t.stopped() || !emit(res.Index(i).Interface()) {
 				return
@@ -411,12 +430,15 @@ func emitAll(t *task, elems []any, emit func(any) bool) {
 	}
 }
 
-// adaptConsumer adapts f of shape func(T), for Foreach.
+// adaptConsumer adapts f of shape func(T), for Foreach, guarded (see
+// guard.go).
 func adaptConsumer(method string, f any) func(any) {
 	fv := funcOf(method, "func(T)", f, 1, 0)
-	if g, ok := f.(func(any)); ok {
-		return g
+	g, ok := f.(func(any))
+	if !ok {
+		in := fv.Type().In(0)
+		g = func(x any) { fv.Call([]reflect.Value{convertArg(method, fv, in, x)}) }
 	}
-	in := fv.Type().In(0)
-	return func(x any) { fv.Call([]reflect.Value{convertArg(method, fv, in, x)}) }
+	guarded := guard1(method, f, func(x any) struct{} { g(x); return struct{}{} })
+	return func(x any) { guarded(x) }
 }

@@ -44,7 +44,7 @@ func (r *RDD) AggregateByKey(zero any, seqFunc, combFunc any, numPartitions ...i
 		createCombiner: func(v any) any { return seq(cloneValue(zero), v) },
 		mergeValue:     seq,
 		mergeCombiners: adaptBinary("AggregateByKey", combFunc),
-		unboxed:        unboxedFold(zero, seqFunc, combFunc),
+		unboxed:        unboxedFold(zero, guardMerge("AggregateByKey", seqFunc), guardMerge("AggregateByKey", combFunc)),
 	}
 	return record(r.combineByKey("AggregateByKey", agg, numPartitions), "AggregateByKey", []*RDD{r}, zero, seqFunc, combFunc, numPartitions)
 }
@@ -57,7 +57,7 @@ func (r *RDD) FoldByKey(zero any, f any, numPartitions ...int) *RDD {
 		createCombiner: func(v any) any { return g(cloneValue(zero), v) },
 		mergeValue:     g,
 		mergeCombiners: g,
-		unboxed:        unboxedFold(zero, f, f),
+		unboxed:        unboxedFold(zero, guardMerge("FoldByKey", f), guardMerge("FoldByKey", f)),
 	}
 	return record(r.combineByKey("FoldByKey", agg, numPartitions), "FoldByKey", []*RDD{r}, zero, f, numPartitions)
 }

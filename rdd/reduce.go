@@ -248,7 +248,7 @@ func (r *RDD) ReduceByKeyLocally(f any) map[any]any {
 	g := adaptBinary("ReduceByKeyLocally", f)
 	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: g, mergeCombiners: g}
 	out := map[any]any{}
-	agg.unboxed = unboxedReduce(f)
+	agg.unboxed = unboxedReduce(guardMerge("ReduceByKeyLocally", f))
 	for _, m := range r.combinePartitions("ReduceByKeyLocally", agg) {
 		for i := range m.len() {
 			k := m.key(i)

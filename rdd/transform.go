@@ -54,7 +54,7 @@ func (r *RDD) ReduceByKey(f any, numPartitions ...int) *RDD {
 		mergeValue:     g,
 		mergeCombiners: g,
 	}
-	agg.unboxed = unboxedReduce(f)
+	agg.unboxed = unboxedReduce(guardMerge("ReduceByKey", f))
 	return record(r.combineByKey("ReduceByKey", agg, numPartitions), "ReduceByKey", []*RDD{r}, f, numPartitions)
 }
 

@@ -125,7 +125,7 @@ func typedMap(out, r *RDD, f any, slow unaryFn) bool {
 }
 
 func mapSource[T, R any](r *RDD, g func(T) R, slow unaryFn) source[R] {
-	return elementsAs(r, g, func(x any) R { return as[R](slow(x)) })
+	return elementsAs(r, guard1("Map", g, g), func(x any) R { return as[R](slow(x)) })
 }
 
 // typedFlatMap sets the typed source and compute of out = r.FlatMap(g)
@@ -150,6 +150,7 @@ func typedFlatMap(out, r *RDD, f any, slow flatFn) bool {
 
 // flatSource pushes the elements of g(x) for every element x of r.
 func flatSource[T, R any](r *RDD, g func(T) []R, slow flatFn) source[R] {
+	g = guard1("FlatMap", g, g)
 	if in := typedOf[T](r); in != nil {
 		return func(t *task, p int, emit func(R) bool) {
 			in(t, p, func(x T) bool { return emitEach(g(x), emit) })
@@ -192,6 +193,8 @@ func filterSource[T any](in source[T], f any, pred predFn) source[T] {
 	keep, ok := f.(func(T) bool)
 	if !ok {
 		keep = func(x T) bool { return pred(x) }
+	} else {
+		keep = guard1("Filter", f, keep)
 	}
 	return func(t *task, p int, emit func(T) bool) {
 		in(t, p, func(x T) bool {
