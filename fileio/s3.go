@@ -677,6 +677,10 @@ type s3Writer struct {
 	parts        []types.CompletedPart
 	err          error // sticky error; the upload has been aborted
 	closed       bool
+	// stage, when set, makes Close hand the uploaded but uncompleted multipart upload to an
+	// output directory's commit instead of completing it: nothing is visible under the key
+	// until the directory commits (see s3OutputDir).
+	stage func(pendingObject)
 }
 
 // partSize is the size of the part being filled: it doubles after every 1000 parts.
@@ -751,6 +755,9 @@ func (w *s3Writer) Close() error {
 		w.abort()
 		return err
 	}
+	if w.stage != nil {
+		return w.closeStaged()
+	}
 	ctx, bucket, key := w.ctx, aws.String(w.bucket), aws.String(w.key)
 	if w.uploadID == "" {
 		_, err := s3Call(ctx, w.s, w.bucket, func(c *s3.Client, o func(*s3.Options)) (*s3.PutObjectOutput, error) {
@@ -778,6 +785,26 @@ func (w *s3Writer) Close() error {
 		w.abort()
 		return w.s.fail("create", w.path, w.bucket, err)
 	}
+	return nil
+}
+
+// closeStaged uploads what is left as the last part (starting the multipart upload if no
+// part went up yet) and hands the uncompleted upload to w.stage; an empty file is staged
+// without any upload and written at commit.
+func (w *s3Writer) closeStaged() error {
+	if w.uploadID == "" && len(w.buf) == 0 {
+		w.stage(pendingObject{path: w.path, key: w.key})
+		return nil
+	}
+	if len(w.buf) > 0 {
+		if err := w.uploadPart(); err != nil {
+			w.abort()
+			return err
+		}
+	}
+	w.buf = nil
+	w.stage(pendingObject{path: w.path, key: w.key, uploadID: w.uploadID, parts: w.parts})
+	w.uploadID = "" // the output directory owns the upload now
 	return nil
 }
 
