@@ -26,6 +26,33 @@ import (
 // Context reading and writing through it.
 func startVersityGW(t *testing.T, root string) *rdd.Context {
 	t.Helper()
+	_, sc, _ := runVersityGW(t, root)
+	return sc
+}
+
+// versityCredentials are the keys versitygw is started with.
+var versityCredentials = credentials.NewStaticCredentialsProvider("gosparkling", "gosparkling-secret", "")
+
+// versityS3 returns an S3 file system of the versitygw at endpoint.
+func versityS3(t testing.TB, endpoint string, opts fileio.S3Options) *fileio.S3 {
+	t.Helper()
+	opts.Endpoint, opts.PathStyle, opts.Region = endpoint, true, "us-east-1"
+	if opts.Credentials == nil {
+		opts.Credentials = versityCredentials
+	}
+	s3fs, err := fileio.NewS3(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s3fs
+}
+
+// runVersityGW serves root and returns its endpoint, a Context reading
+// and writing through it, and its process. versitygw keeps its metadata (ETags, the parts of
+// multipart uploads) in a sidecar directory: with --nometa it cannot
+// complete uploads of parts over 8 MiB (InvalidPart).
+func runVersityGW(t *testing.T, root string) (endpoint string, sc *rdd.Context, proc *os.Process) {
+	t.Helper()
 	bin := os.Getenv("VERSITYGW")
 	if bin == "" {
 		if os.Getenv("GOSPARKLING_E2E") != "" {
@@ -39,7 +66,8 @@ func startVersityGW(t *testing.T, root string) *rdd.Context {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(bin, "--access", "gosparkling", "--secret", "gosparkling-secret", "--port", addr, "posix", "--nometa", root)
+	cmd := exec.Command(bin, "--access", "gosparkling", "--secret", "gosparkling-secret", "--port", addr,
+		"posix", "--sidecar", t.TempDir(), root)
 	logs, err := os.Create(filepath.Join(t.TempDir(), "versitygw.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -65,18 +93,12 @@ func startVersityGW(t *testing.T, root string) *rdd.Context {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	s3fs, err := fileio.NewS3(context.Background(), fileio.S3Options{
-		Endpoint: "http://" + addr, PathStyle: true, Region: "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("gosparkling", "gosparkling-secret", ""),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	endpoint = "http://" + addr
 	fss := fileio.Default()
-	fss["s3"] = s3fs
-	sc := rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(fss))
+	fss["s3"] = versityS3(t, endpoint, fileio.S3Options{})
+	sc = rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(fss))
 	t.Cleanup(sc.Stop)
-	return sc
+	return endpoint, sc, cmd.Process
 }
 
 func TestAgainstARealS3Server(t *testing.T) {
