@@ -30,6 +30,30 @@ type RetryPolicy struct {
 	Attempts  int           // tries in all, the first included; 1 means no retry
 	BaseDelay time.Duration // wait after the first failure, doubled after each further one
 	MaxDelay  time.Duration // upper bound of one wait
+	// IdleTimeout is how long a connection may move no byte, either way (waiting for a
+	// response, reading a body, sending a request or an upload, listing), before the
+	// request fails as a transient failure: retried with backoff, a read resumed by range
+	// where the server allows it, and in the end an error naming the URL or object. 0 takes
+	// GOSPARKLING_IO_IDLE_TIMEOUT, else DefaultIdleTimeout. It applies to the connections of
+	// clients the file systems make themselves (not to an HTTPOptions.Client or
+	// S3Options.HTTPClient given to them).
+	IdleTimeout time.Duration
+}
+
+// idleTimeout returns the idle timeout in effect; an invalid environment variable is an
+// error.
+func (p RetryPolicy) idleTimeout() (time.Duration, error) {
+	if p.IdleTimeout > 0 {
+		return p.IdleTimeout, nil
+	}
+	d, err := envIdleTimeout()
+	if err != nil {
+		return DefaultIdleTimeout, err
+	}
+	if d > 0 {
+		return d, nil
+	}
+	return DefaultIdleTimeout, nil
 }
 
 func (p RetryPolicy) attempts() int {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -64,7 +65,9 @@ type S3Options struct {
 	Anonymous bool
 	// Credentials replaces the standard credential chain.
 	Credentials aws.CredentialsProvider
-	// HTTPClient sends the requests; nil means the AWS SDK's default client.
+	// HTTPClient sends the requests; nil means the AWS SDK's default client, whose
+	// connections fail after Retry's idle timeout without a byte moving (the request is
+	// then retried, a read resumed).
 	HTTPClient *http.Client
 	// PageSize is the number of keys per listing request (1 to 1000); 0 means
 	// DefaultS3PageSize.
@@ -203,6 +206,14 @@ func (s *S3) loadConfig(ctx context.Context) (*aws.Config, error) {
 	}
 	if o.HTTPClient != nil {
 		load = append(load, config.WithHTTPClient(o.HTTPClient))
+	} else {
+		idle, err := policy.idleTimeout()
+		if err != nil {
+			return nil, err
+		}
+		load = append(load, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.DialContext = idleDialer(tr.DialContext, idle)
+		})))
 	}
 	switch {
 	case o.Credentials != nil:
@@ -479,10 +490,19 @@ func (s *S3) OpenRange(ctx context.Context, path string, offset, length int64) (
 			etag = aws.ToString(out.ETag)
 		}
 		size := int64(-1)
-		if _, _, total, ok := parseContentRange(aws.ToString(out.ContentRange)); ok {
+		if first, _, total, ok := parseContentRange(aws.ToString(out.ContentRange)); ok {
+			if first >= 0 && first != offset {
+				out.Body.Close()
+				return nil, 0, &Error{Op: op, Path: path, Err: fmt.Errorf("asked for %s, the server sent Content-Range %q",
+					aws.ToString(in.Range), aws.ToString(out.ContentRange))}
+			}
 			size = total
 		} else if out.ContentLength != nil && in.Range == nil {
 			size = *out.ContentLength
+		} else if in.Range != nil && offset > 0 {
+			// A server that ignored the Range would send the object from its start.
+			out.Body.Close()
+			return nil, 0, &Error{Op: op, Path: path, Err: fmt.Errorf("asked for %s, the server sent no Content-Range", aws.ToString(in.Range))}
 		}
 		return out.Body, clipEnd(end, size), nil
 	}
