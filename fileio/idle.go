@@ -36,7 +36,7 @@ func envIdleTimeout() (time.Duration, error) {
 // is true).
 type IdleTimeoutError struct {
 	After time.Duration // the idle timeout
-	Op      string // "read" or "write"
+	Op    string        // "read" or "write"
 }
 
 func (e *IdleTimeoutError) Error() string {
