@@ -79,7 +79,9 @@ var killPoints = []struct {
 	{"at 30%", 3, 0},
 	{"at 70%", 7, 0},
 	{"while the last part is written", killedSavePartitions - 1, 0},
-	{"around the commit", killedSavePartitions - 1, 300 * time.Millisecond},
+	{"around the commit (a)", killedSavePartitions - 1, 30 * time.Millisecond},
+	{"around the commit (b)", killedSavePartitions - 1, 80 * time.Millisecond},
+	{"around the commit (c)", killedSavePartitions - 1, 150 * time.Millisecond},
 }
 
 // runAndKill runs the helper saving to dest and kills it when it prints
@@ -142,6 +144,7 @@ func checkCompleteOrError(t *testing.T, sc *rdd.Context, dest, format string, fi
 			n = sc.TextFile(dest).Count()
 		}
 	})
+	t.Logf("save finished: %v; read back %d lines, error %v", finished, n, err)
 	switch {
 	case err == nil && n == killedSaveLines:
 	case err == nil:

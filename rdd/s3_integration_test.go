@@ -6,12 +6,15 @@ package rdd_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -164,4 +167,89 @@ func TestAgainstARealS3Server(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestRealS3MultipartSave(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "results"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, sc, _ := runVersityGW(t, root)
+	// One partition of 20 MB: three parts of 8 MiB (the default part size), completed at
+	// commit. versitygw with --nometa refuses such uploads (InvalidPart).
+	const lines = 400000
+	sc.Range(0, lines, 1, 1).Map(func(i int64) string { return fmt.Sprintf("%-49d", i) }).SaveAsTextFile("s3://results/big")
+	info, err := os.Stat(filepath.Join(root, "results", "big", "part-00000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size() != lines*50 {
+		t.Errorf("part-00000 has %d bytes, want %d", info.Size(), lines*50)
+	}
+	back := sc.TextFile("s3://results/big").Map(func(s string) int { return len(s) }).Reduce(func(a, b int) int { return a + b })
+	if back != lines*49 {
+		t.Errorf("read back %v characters, want %d", back, lines*49)
+	}
+}
+
+func TestRealS3FrozenServer(t *testing.T) {
+	root := t.TempDir()
+	big := strings.Repeat(strings.Repeat("x", 99)+"\n", 300000) // 30 MB: more than socket buffers hold
+	writeFile(t, filepath.Join(root, "data", "big.txt"), big)
+	endpoint, _, proc := runVersityGW(t, root)
+	s3fs := versityS3(t, endpoint, fileio.S3Options{Retry: fileio.RetryPolicy{Attempts: 2, BaseDelay: time.Millisecond, IdleTimeout: 300 * time.Millisecond}})
+	ctx := context.Background()
+	frozen := func(t *testing.T) {
+		if err := proc.Signal(syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { proc.Signal(syscall.SIGCONT) })
+	}
+	tests := []struct {
+		name string
+		path string
+		op   func(t *testing.T) error
+	}{
+		{"frozen mid-read", "s3://data/big.txt", func(t *testing.T) error {
+			rc, err := s3fs.Open(ctx, "s3://data/big.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			if _, err := io.ReadFull(rc, make([]byte, 1000)); err != nil {
+				t.Fatal(err)
+			}
+			frozen(t)
+			_, err = io.Copy(io.Discard, rc)
+			return err
+		}},
+		{"frozen before a listing", "s3://data/", func(t *testing.T) error {
+			frozen(t)
+			_, err := s3fs.List(ctx, fileio.ListRequest{Prefix: "s3://data/"})
+			return err
+		}},
+		{"frozen before a write", "s3://data/new.txt", func(t *testing.T) error {
+			frozen(t)
+			w, err := s3fs.Create(ctx, "s3://data/new.txt")
+			if err != nil {
+				return err
+			}
+			io.WriteString(w, big[:1000])
+			return w.Close()
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			err := tt.op(t)
+			var idle *fileio.IdleTimeoutError
+			if !errors.As(err, &idle) || !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("error %v, want an idle timeout naming %s", err, tt.path)
+			}
+			if elapsed := time.Since(start); elapsed > 10*time.Second {
+				t.Errorf("gave up after %v", elapsed)
+			}
+			proc.Signal(syscall.SIGCONT)
+		})
+	}
 }
