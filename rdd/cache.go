@@ -2,12 +2,18 @@ package rdd
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/gosparkling/gosparkling/rdd/internal/elemcodec"
 )
@@ -277,13 +283,53 @@ func (c *Context) spillDirectory() (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.spillDir == "" {
-		dir, err := os.MkdirTemp("", "gosparkling-spill-")
+		removeOrphanSpillDirs(os.TempDir())
+		dir, err := os.MkdirTemp("", spillDirPrefix+strconv.Itoa(os.Getpid())+"-")
 		if err != nil {
 			return "", fmt.Errorf("rdd: making the spill directory: %w", err)
 		}
 		c.spillDir = dir
+		// A Context dropped without Stop (a notebook assigning a new one to
+		// sc) still gives its directory back once it is garbage.
+		runtime.AddCleanup(c, func(dir string) { os.RemoveAll(dir) }, dir)
 	}
 	return c.spillDir, nil
+}
+
+// spillDirPrefix starts the names of spill directories: the prefix, the
+// process id, "-" and a random suffix.
+const spillDirPrefix = "gosparkling-spill-"
+
+// removeOrphanSpillDirs removes the spill directories in dir whose process
+// no longer runs: a killed process (or a Context never stopped) leaves
+// its directory behind, and the next Context to spill removes it.
+func removeOrphanSpillDirs(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), spillDirPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+}
+
+// processAlive reports whether a process with this id runs (one that we
+// may not signal counts as running).
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // writeSpill writes elems in the element encoding of package elemcodec
