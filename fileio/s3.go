@@ -382,6 +382,12 @@ func errorCode(err error) string {
 	return ""
 }
 
+// unknownAccessKey reports whether an S3 error code says that the request's access key is
+// not known.
+func unknownAccessKey(code string) bool {
+	return code == "InvalidAccessKeyId" || strings.HasSuffix(code, "UserNotFound")
+}
+
 // fail turns an error of an S3 operation on path into an *Error with a clear cause.
 func (s *S3) fail(op, path, bucket string, err error) error {
 	var fe *Error
@@ -400,6 +406,10 @@ func (s *S3) fail(op, path, bucket string, err error) error {
 	}
 	e := &s3Error{err: err}
 	switch {
+	case unknownAccessKey(code):
+		// Some servers answer 404 for an unknown key (versitygw: XAdminUserNotFound); that is
+		// no statement about the object.
+		e.kind, e.msg = fs.ErrPermission, "access denied: the server does not know the access key (S3 "+code+")"
 	case code == "NoSuchBucket":
 		e.kind, e.msg = fs.ErrNotExist, fmt.Sprintf("bucket %q does not exist (S3 NoSuchBucket)", bucket)
 	case code == "NoSuchKey" || code == "NotFound" || status == http.StatusNotFound:

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -250,6 +251,30 @@ func TestRealS3FrozenServer(t *testing.T) {
 				t.Errorf("gave up after %v", elapsed)
 			}
 			proc.Signal(syscall.SIGCONT)
+		})
+	}
+}
+
+func TestRealS3UnknownAccessKeyIsAnAuthError(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "data", "a.txt"), "x\n")
+	endpoint, _, _ := runVersityGW(t, root)
+	for _, creds := range []struct{ name, key, secret string }{
+		{"unknown access key", "nobody", "nope"},
+		{"wrong secret", "gosparkling", "wrong"},
+	} {
+		t.Run(creds.name, func(t *testing.T) {
+			s3fs := versityS3(t, endpoint, fileio.S3Options{Credentials: credentials.NewStaticCredentialsProvider(creds.key, creds.secret, "")})
+			ops := map[string]func() error{
+				"stat": func() error { _, err := s3fs.Stat(context.Background(), "s3://data/a.txt"); return err },
+				"open": func() error { _, err := s3fs.Open(context.Background(), "s3://data/a.txt"); return err },
+			}
+			for name, op := range ops {
+				err := op()
+				if !errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s: %v, want an access error, not a missing object", name, err)
+				}
+			}
 		})
 	}
 }
