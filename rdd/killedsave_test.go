@@ -133,8 +133,9 @@ func runAndKill(t *testing.T, dest, endpoint, format string, partition int, afte
 	return false
 }
 
-// checkCompleteOrError reads dest back: all of the lines or an error.
-func checkCompleteOrError(t *testing.T, sc *rdd.Context, dest, format string, finished bool) {
+// checkCompleteOrError reads dest back: all of the lines or an error. It
+// reports whether the output is complete.
+func checkCompleteOrError(t *testing.T, sc *rdd.Context, dest, format string, finished bool) bool {
 	t.Helper()
 	var n int64
 	err := rdd.Try(func() {
@@ -147,6 +148,7 @@ func checkCompleteOrError(t *testing.T, sc *rdd.Context, dest, format string, fi
 	t.Logf("save finished: %v; read back %d lines, error %v", finished, n, err)
 	switch {
 	case err == nil && n == killedSaveLines:
+		return true
 	case err == nil:
 		t.Errorf("read back %d of %d lines without an error", n, killedSaveLines)
 	case finished:
@@ -156,6 +158,7 @@ func checkCompleteOrError(t *testing.T, sc *rdd.Context, dest, format string, fi
 	case !strings.Contains(err.Error(), strings.TrimSuffix(dest, "/")):
 		t.Errorf("the error %q does not name %s", err, dest)
 	}
+	return false
 }
 
 func TestKilledSaveOnLocalDisk(t *testing.T) {
@@ -204,15 +207,18 @@ func TestKilledSaveOnS3(t *testing.T) {
 			t.Run(format+"/"+kp.name, func(t *testing.T) {
 				dest := fmt.Sprintf("s3://bkt/%s-%d", format, i)
 				finished := runAndKill(t, dest, endpoint, format, kp.partition, kp.after)
-				checkCompleteOrError(t, sc, dest, format, finished)
+				complete := checkCompleteOrError(t, sc, dest, format, finished)
 				if finished {
 					return
 				}
-				// Cleanup removes every trace of the killed save: no object, no upload.
+				// Cleanup removes every trace of a killed save (no object, no
+				// upload) and keeps an output that was committed before the kill.
 				if err := fileio.FileSystems(map[string]fileio.FileSystem{"s3": s3fs}).CleanupDir(context.Background(), dest); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := s3fs.Stat(context.Background(), dest); !errors.Is(err, fs.ErrNotExist) {
+				if complete {
+					checkCompleteOrError(t, sc, dest, format, true)
+				} else if _, err := s3fs.Stat(context.Background(), dest); !errors.Is(err, fs.ErrNotExist) {
 					t.Errorf("after CleanupDir, %s: %v", dest, err)
 				}
 				if uploads := uploadsIn(t, endpoint, "bkt"); uploads != 0 {
