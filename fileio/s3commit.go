@@ -275,9 +275,12 @@ func (s *S3) cleanupDir(ctx context.Context, path string) error {
 		return err
 	}
 	prefix := strings.TrimSuffix(key, "/")
-	if prefix != "" {
-		prefix += "/"
+	if prefix == "" {
+		// A whole bucket is no output directory (CreateDir refuses it: it exists); its
+		// uploads may belong to anything.
+		return nil
 	}
+	prefix += "/"
 	errs := []error{s.abortUploadsBelow(ctx, path, bucket, prefix)}
 	_, err = s.Stat(ctx, root+prefix+SuccessMarker)
 	committed := err == nil

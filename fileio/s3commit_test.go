@@ -170,3 +170,22 @@ func TestS3OutputLeftByAKilledJob(t *testing.T) {
 		})
 	}
 }
+
+func TestS3CleanupOfABucketLeavesItsUploadsAlone(t *testing.T) {
+	ctx := context.Background()
+	fake := newFakeS3(t, "bkt")
+	s3fs := fake.fs(t, S3Options{})
+	if _, err := s3Client(t, s3fs).CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("bkt"), Key: aws.String("other/job")}); err != nil {
+		t.Fatal(err)
+	}
+	fss := FileSystems{"s3": s3fs}
+	if _, err := fss.CreateDir(ctx, "s3://bkt"); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("CreateDir of a bucket: %v, want fs.ErrExist", err)
+	}
+	if err := fss.CleanupDir(ctx, "s3://bkt/"); err != nil {
+		t.Fatal(err)
+	}
+	if _, uploads := keysBelow(t, s3fs, "bkt", ""); uploads != 1 {
+		t.Errorf("%d uploads left, want the other job's one", uploads)
+	}
+}
