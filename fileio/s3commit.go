@@ -296,7 +296,7 @@ func (s *S3) cleanupDir(ctx context.Context, path string) error {
 		}
 		for _, f := range page.Files {
 			if !committed {
-				errs = append(errs, s.removeListed(ctx, root, f.Path))
+				errs = append(errs, s.removeListed(ctx, root, prefix, f.Path))
 			}
 			errs = append(errs, s.Remove(ctx, f.Path))
 		}
@@ -308,8 +308,8 @@ func (s *S3) cleanupDir(ctx context.Context, path string) error {
 	return errors.Join(errs...)
 }
 
-// removeListed deletes the keys a commit manifest lists.
-func (s *S3) removeListed(ctx context.Context, root, manifest string) error {
+// removeListed deletes the keys a commit manifest lists, those below prefix only.
+func (s *S3) removeListed(ctx context.Context, root, prefix, manifest string) error {
 	rc, err := s.Open(ctx, manifest)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -321,7 +321,7 @@ func (s *S3) removeListed(ctx context.Context, root, manifest string) error {
 	var errs []error
 	sc := bufio.NewScanner(rc)
 	for sc.Scan() {
-		if key := strings.TrimSpace(sc.Text()); key != "" {
+		if key := strings.TrimSpace(sc.Text()); strings.HasPrefix(key, prefix) && key != prefix {
 			errs = append(errs, s.Remove(ctx, root+key))
 		}
 	}
