@@ -301,8 +301,8 @@ func (c *Context) spillDirectory() (string, error) {
 const spillDirPrefix = "gosparkling-spill-"
 
 // removeOrphanSpillDirs removes the spill directories in dir whose process
-// no longer runs: a killed process (or a Context never stopped) leaves
-// its directory behind, and the next Context to spill removes it.
+// no longer runs: a killed process leaves its directory behind, and the
+// next Context started (or spilling) removes it.
 func removeOrphanSpillDirs(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
