@@ -49,10 +49,13 @@ func TestHTTPStalledServerFailsAfterTheIdleTimeout(t *testing.T) {
 		stallAll bool // every response stalls; else only the first does, then ranges are served
 		headers  bool // the stalled response sends its headers and 30% of the body first
 		wantErr  bool
+		client   *http.Client // the caller's own (no deadline on its connections)
 	}{
-		{"a body that stops at 30% fails", true, true, true},
-		{"a server that never answers fails", true, false, true},
-		{"a body that stops once is resumed by range", false, true, false},
+		{"a body that stops at 30% fails", true, true, true, nil},
+		{"a server that never answers fails", true, false, true, nil},
+		{"a body that stops once is resumed by range", false, true, false, nil},
+		{"a body that stops at 30% fails with the caller's client", true, true, true, &http.Client{}},
+		{"a body that stops once is resumed with the caller's client", false, true, false, &http.Client{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +77,7 @@ func TestHTTPStalledServerFailsAfterTheIdleTimeout(t *testing.T) {
 			}))
 			t.Cleanup(srv.Close)
 			t.Cleanup(unblock)
-			h := NewHTTP(HTTPOptions{Retry: stallPolicy})
+			h := NewHTTP(HTTPOptions{Retry: stallPolicy, Client: tt.client})
 			url := srv.URL + "/data.txt"
 			start := time.Now()
 			rc, err := h.Open(context.Background(), url)
