@@ -6,7 +6,9 @@ PYTHON  ?= /usr/bin/python3
 JUPYTER ?= /usr/bin/jupyter
 BIN     := bin/gosparkling
 PORT    ?= 8888
-# A real S3 server for the integration tests, built from its Go module.
+# A real S3 server for the integration tests, built from its Go module. The tests run it as
+# `versitygw posix --sidecar DIR ROOT`: metadata in a sidecar directory, so that multipart
+# uploads (every S3 save) complete; with --nometa, parts over 8 MiB fail with InvalidPart.
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := bin/versitygw
 

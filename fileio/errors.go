@@ -31,6 +31,13 @@ func (noMatchError) Error() string { return "no files match" }
 
 func (noMatchError) Is(target error) bool { return target == fs.ErrNotExist }
 
+// ErrIncompleteOutput is the cause reported when a directory to be read is the output of a
+// job that did not finish committing: it has entries under _temporary/ (where Hadoop's jobs
+// and gosparkling's S3 commits keep what is not committed yet) but no _SUCCESS marker.
+// Reading it would give part of the output as if it were all of it.
+var ErrIncompleteOutput = errors.New("incomplete output: the job writing this directory did not commit " +
+	"(it failed or was killed; _temporary/ exists but no _SUCCESS); rerun it, or remove the directory (fileio.CleanupDir removes what the job left)")
+
 // ErrListingUnsupported is returned by FileSystem.List on a file system that cannot list
 // (plain HTTP servers, for example). Expand then treats every path on it literally.
 var ErrListingUnsupported = errors.New("listing is not supported on this file system")

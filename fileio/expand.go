@@ -303,11 +303,65 @@ func (g *globber) addDir(dir string) error {
 		return g.addDirPruned(dir)
 	}
 	prefix := joinPath(dir, "")
-	return g.listAll(prefix, func(f FileInfo) {
-		if allVisible(strings.Split(strings.TrimPrefix(f.Path, prefix), "/")) {
+	var out outputCheck
+	err := g.listAll(prefix, func(f FileInfo) {
+		names := strings.Split(strings.TrimPrefix(f.Path, prefix), "/")
+		out.see(prefix, names)
+		if allVisible(names) {
 			g.add(f)
 		}
 	})
+	if err != nil {
+		return err
+	}
+	return out.err()
+}
+
+// outputCheck finds, among the files of a listing, the directories that are the output of a
+// job that did not commit: entries under _temporary/ but no _SUCCESS.
+type outputCheck struct {
+	temporary map[string]bool // directory (with trailing "/") -> has _temporary/
+	success   map[string]bool // directory -> has _SUCCESS
+}
+
+// see notes the file whose path is prefix followed by names joined by "/".
+func (c *outputCheck) see(prefix string, names []string) {
+	for i, name := range names {
+		dir := prefix + strings.Join(names[:i], "/")
+		if i > 0 {
+			dir += "/"
+		}
+		switch {
+		case name == TemporaryDir && i < len(names)-1:
+			if c.temporary == nil {
+				c.temporary = map[string]bool{}
+			}
+			c.temporary[dir] = true
+		case name == SuccessMarker && i == len(names)-1:
+			if c.success == nil {
+				c.success = map[string]bool{}
+			}
+			c.success[dir] = true
+		}
+		if hidden(name) {
+			return // what lies below a hidden directory is not read
+		}
+	}
+}
+
+// err names the first uncommitted directory seen.
+func (c *outputCheck) err() error {
+	var bad []string
+	for dir := range c.temporary {
+		if !c.success[dir] {
+			bad = append(bad, dir)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return &Error{Op: "read", Path: strings.TrimSuffix(bad[0], "/"), Err: ErrIncompleteOutput}
 }
 
 // listAll calls found for every file below prefix, page by page.

@@ -11,14 +11,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 // HTTPOptions configures an HTTP file system.
 type HTTPOptions struct {
 	// Client sends the requests; nil means a client shared by the HTTP file systems made
-	// without one, with connection and response-header timeouts but no overall timeout
-	// (bodies stream as long as they flow).
+	// without one, with a connection timeout and the idle timeout of Retry (no byte for
+	// that long fails the request or read, which is then retried or resumed) but no overall
+	// timeout (bodies stream as long as they flow).
 	Client *http.Client
 	// Header is added to every request (an Authorization header, say).
 	Header http.Header
@@ -44,15 +46,26 @@ type HTTP struct {
 	retry  RetryPolicy
 }
 
-// sharedHTTPClient is the client of HTTP file systems made without one; like
-// http.DefaultClient it is shared so that connections are reused.
-var sharedHTTPClient = newHTTPClient()
+// httpClients are the clients of HTTP file systems made without one, by idle timeout;
+// like http.DefaultClient they are shared so that connections are reused.
+var (
+	httpClientsMu sync.Mutex
+	httpClients   = map[time.Duration]*http.Client{}
+)
 
-func newHTTPClient() *http.Client {
+// sharedHTTPClient returns the client whose connections fail after idle without a byte.
+func sharedHTTPClient(idle time.Duration) *http.Client {
+	httpClientsMu.Lock()
+	defer httpClientsMu.Unlock()
+	if c := httpClients[idle]; c != nil {
+		return c
+	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.ResponseHeaderTimeout = time.Minute
+	transport.DialContext = idleDialer(transport.DialContext, idle)
 	transport.MaxIdleConnsPerHost = 16
-	return &http.Client{Transport: transport}
+	c := &http.Client{Transport: transport}
+	httpClients[idle] = c
+	return c
 }
 
 // sharedHTTP is the HTTP of Default.
@@ -62,7 +75,9 @@ var sharedHTTP = NewHTTP(HTTPOptions{})
 func NewHTTP(opts HTTPOptions) *HTTP {
 	client := opts.Client
 	if client == nil {
-		client = sharedHTTPClient
+		// An invalid GOSPARKLING_IO_IDLE_TIMEOUT leaves the default; S3 reports it.
+		idle, _ := opts.Retry.idleTimeout()
+		client = sharedHTTPClient(idle)
 	}
 	return &HTTP{client: client, header: opts.Header.Clone(), retry: opts.Retry}
 }

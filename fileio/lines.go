@@ -3,8 +3,34 @@ package fileio
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
 )
+
+// DefaultMaxLineLength is the longest line a LineReader accepts unless told otherwise
+// (SetMaxLineLength, or the environment variable GOSPARKLING_MAX_LINE_LENGTH in bytes): a
+// longer line is an error naming the file and the line's offset, not a memory exhaustion.
+const DefaultMaxLineLength = 64 << 20
+
+// EnvMaxLineLength overrides DefaultMaxLineLength for every LineReader (a number of bytes).
+const EnvMaxLineLength = "GOSPARKLING_MAX_LINE_LENGTH"
+
+// ErrLineTooLong is the cause of the error of a LineReader that met a line longer than its
+// limit.
+var ErrLineTooLong = errors.New("line too long")
+
+// defaultMaxLine returns the limit of new LineReaders.
+func defaultMaxLine() int {
+	if v := strings.TrimSpace(os.Getenv(EnvMaxLineLength)); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return n
+		}
+	}
+	return DefaultMaxLineLength
+}
 
 const (
 	// lineBufferSize is the initial buffer of a LineReader; it doubles for longer lines.
@@ -35,12 +61,24 @@ type LineReader struct {
 	err    error // error of the underlying reader (io.EOF at the end)
 	done   bool  // Next has returned false
 	closer io.Closer
+	// maxLine is the longest line accepted; path names the file in errors.
+	maxLine int
+	path    string
+}
+
+// SetMaxLineLength sets the longest line the reader accepts (n > 0): at a longer one Next
+// returns false and Err an error wrapping ErrLineTooLong that names the file and the
+// line's offset. The buffer never grows beyond about n bytes.
+func (lr *LineReader) SetMaxLineLength(n int) {
+	if n > 0 {
+		lr.maxLine = n
+	}
 }
 
 // NewLineReader returns a LineReader reading r. The caller keeps ownership of r: Close does
 // not close it.
 func NewLineReader(r io.Reader) *LineReader {
-	return &LineReader{r: r, buf: make([]byte, lineBufferSize), limit: -1}
+	return &LineReader{r: r, buf: make([]byte, lineBufferSize), limit: -1, maxLine: defaultMaxLine()}
 }
 
 // Next advances to the next line and reports whether there is one. It returns false at the
@@ -79,12 +117,20 @@ func (lr *LineReader) readLine() bool {
 					size = 2
 				}
 			}
+			if i > lr.maxLine {
+				lr.err = lr.tooLong()
+				return false
+			}
 			lr.consume(data[:i], i+size)
 			return true
 		}
 		scanned = len(data)
 		if lr.err != nil { // end of the stream, or a read error
 			if lr.err != io.EOF || len(data) == 0 {
+				return false
+			}
+			if len(data) > lr.maxLine {
+				lr.err = lr.tooLong()
 				return false
 			}
 			lr.consume(data, len(data))
@@ -112,6 +158,17 @@ func scanTerminator(data []byte, from int) int {
 	return -1
 }
 
+// tooLong returns the error of a line longer than the limit, which starts at the current
+// offset.
+func (lr *LineReader) tooLong() error {
+	what := "the stream"
+	if lr.path != "" {
+		what = lr.path
+	}
+	return &Error{Op: "read", Path: what, Err: fmt.Errorf("%w: the line at byte offset %d is longer than %d bytes "+
+		"(the limit; set %s or LineReader.SetMaxLineLength)", ErrLineTooLong, lr.base+lr.offset, lr.maxLine, EnvMaxLineLength)}
+}
+
 // consume makes line the current line and drops size bytes (line and terminator).
 func (lr *LineReader) consume(line []byte, size int) {
 	lr.line = line
@@ -128,7 +185,13 @@ func (lr *LineReader) fill() bool {
 		lr.start = 0
 	}
 	if lr.end == len(lr.buf) {
-		grown := make([]byte, 2*len(lr.buf))
+		// A line and its terminator ("\r\n" needs a look past "\r") fit in maxLine+2.
+		limit := lr.maxLine + 2
+		if len(lr.buf) >= limit {
+			lr.err = lr.tooLong()
+			return false
+		}
+		grown := make([]byte, min(2*len(lr.buf), limit))
 		copy(grown, lr.buf[:lr.end])
 		lr.buf = grown
 	}

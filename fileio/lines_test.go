@@ -2,8 +2,13 @@ package fileio
 
 import (
 	"bytes"
+	"compress/gzip"
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -149,6 +154,7 @@ func TestLineReaderVeryLongLine(t *testing.T) {
 	const size = 100 << 20
 	in := io.MultiReader(strings.NewReader("first\r"), &repeatReader{'x', size}, strings.NewReader("\r\nlast"))
 	lr := NewLineReader(in)
+	lr.SetMaxLineLength(size) // over the default limit
 	var lengths []int
 	allX := true
 	for lr.Next() {
@@ -221,5 +227,74 @@ func TestLineReaderTextAllocatesOncePerLine(t *testing.T) {
 	}
 	if total == 0 {
 		t.Error("no lines read")
+	}
+}
+
+func TestLineReaderRefusesLinesOverItsLimit(t *testing.T) {
+	tests := []struct {
+		name   string
+		input  string
+		limit  int
+		lines  int   // lines delivered before the error
+		offset int64 // offset named by the error; -1: no error
+	}{
+		{"lines at the limit pass", "12345\n123\n", 5, 2, -1},
+		{"a longer line is an error at its offset", "12345\n123456\nxx\n", 5, 1, 6},
+		{"an unterminated last line too", "12\n123456", 5, 1, 3},
+		{"a line longer than the buffer grows it no further than the limit", "ab\n" + strings.Repeat("x", 300<<10), 100 << 10, 1, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lr := NewLineReader(strings.NewReader(tt.input))
+			lr.path = "s3://bkt/huge.txt"
+			lr.SetMaxLineLength(tt.limit)
+			n := 0
+			for lr.Next() {
+				n++
+			}
+			err := lr.Err()
+			if n != tt.lines {
+				t.Errorf("%d lines before the end, want %d", n, tt.lines)
+			}
+			if tt.offset < 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrLineTooLong) || !strings.Contains(err.Error(), "s3://bkt/huge.txt") ||
+				!strings.Contains(err.Error(), fmt.Sprintf("offset %d ", tt.offset)) {
+				t.Errorf("error %v, want ErrLineTooLong naming the file and offset %d", err, tt.offset)
+			}
+			if len(lr.buf) > tt.limit+2 && len(lr.buf) > lineBufferSize {
+				t.Errorf("the buffer grew to %d bytes", len(lr.buf))
+			}
+		})
+	}
+}
+
+func TestOpenLinesOfAGzipOfOneHugeLineStopsAtTheLimit(t *testing.T) {
+	t.Setenv(EnvMaxLineLength, "1000000")
+	path := filepath.Join(t.TempDir(), "one-line.txt.gz")
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	io.Copy(zw, &repeatReader{'x', 50 << 20}) // 50 MB of one line, 50 kB compressed
+	zw.Close()
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lr, err := OpenLines(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lr.Close()
+	for lr.Next() {
+		t.Fatal("a line came out")
+	}
+	if err := lr.Err(); !errors.Is(err, ErrLineTooLong) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "offset 0 ") {
+		t.Errorf("error %v, want ErrLineTooLong naming %s at offset 0", err, path)
+	}
+	if len(lr.buf) > 1000002 {
+		t.Errorf("the buffer grew to %d bytes", len(lr.buf))
 	}
 }

@@ -274,17 +274,38 @@ func (w *localWriter) Close() error {
 	w.closed = true
 	tmp := w.f.Name()
 	err := w.f.Chmod(0o644)
+	if err == nil {
+		// The bytes reach the disk before the name does: a crash after the rename cannot
+		// leave the file under its name, empty or short.
+		err = w.f.Sync()
+	}
 	if closeErr := w.f.Close(); err == nil {
 		err = closeErr
 	}
 	if err == nil {
 		err = os.Rename(tmp, w.osPath)
 	}
+	if err == nil {
+		err = syncDir(filepath.Dir(w.osPath))
+	}
 	if err != nil {
 		os.Remove(tmp)
 		return wrapErr("create", w.path, err)
 	}
 	return nil
+}
+
+// syncDir flushes a directory's entries (a rename into it) to the disk.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if closeErr := d.Close(); err == nil {
+		err = closeErr
+	}
+	return err
 }
 
 // Abort discards the file; nothing appears under its name.

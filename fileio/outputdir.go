@@ -7,7 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 )
 
 // SuccessMarker is the empty file Commit writes last into an output
@@ -33,15 +36,31 @@ type dirStager interface {
 	stageDir(ctx context.Context, path string) (OutputDir, error)
 }
 
+// dirCleaner is implemented by file systems whose output directories can
+// leave debris behind when the process writing them dies.
+type dirCleaner interface {
+	cleanupDir(ctx context.Context, path string) error
+}
+
 // CreateDir starts writing the output directory path, which must not
-// exist. On a local disk the files go into a hidden sibling directory that
-// Commit renames into place, so readers never see part of it. On object
-// stores the files are written in place and the _SUCCESS marker last;
-// readers that want complete output wait for the marker.
+// exist; it first removes what killed saves to path left (see CleanupDir).
+// Readers never see part of the output. On a local disk the files go into
+// a hidden sibling directory (named with the writer's process id) that
+// Commit fsyncs and renames into place. On S3 every file goes up as a
+// multipart upload that stays invisible until Commit completes them all
+// and writes _SUCCESS last; a commit interrupted half-way leaves a
+// manifest under _temporary/ that makes readers refuse the directory
+// (ErrIncompleteOutput) and that CleanupDir uses to delete what it
+// published.
 func (m FileSystems) CreateDir(ctx context.Context, path string) (OutputDir, error) {
 	fsys, err := m.For(path)
 	if err != nil {
 		return nil, err
+	}
+	if c, ok := fsys.(dirCleaner); ok {
+		if err := c.cleanupDir(ctx, path); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := fsys.Stat(ctx, path); err == nil {
 		return nil, &Error{Op: "create", Path: path, Err: fmt.Errorf("output path already exists: %w", fs.ErrExist)}
@@ -58,6 +77,31 @@ func (m FileSystems) CreateDir(ctx context.Context, path string) (OutputDir, err
 // systems.
 func CreateDir(ctx context.Context, path string) (OutputDir, error) {
 	return Default().CreateDir(ctx, path)
+}
+
+// CleanupDir removes what saves to the output directory path that were
+// killed or failed left behind, and nothing else: on a local disk the
+// hidden staging directories of processes that no longer run; on S3 the
+// multipart uploads below path that were never completed (they are
+// invisible but stored, and billed), and, when no _SUCCESS marks path
+// committed, the objects an interrupted commit published (those its
+// manifest under _temporary/ lists) and the manifest. A directory that was
+// committed keeps its files. CreateDir calls it first.
+func (m FileSystems) CleanupDir(ctx context.Context, path string) error {
+	fsys, err := m.For(path)
+	if err != nil {
+		return err
+	}
+	if c, ok := fsys.(dirCleaner); ok {
+		return c.cleanupDir(ctx, path)
+	}
+	return nil
+}
+
+// CleanupDir removes what killed saves to path left, with the Default file
+// systems; see FileSystems.CleanupDir.
+func CleanupDir(ctx context.Context, path string) error {
+	return Default().CleanupDir(ctx, path)
 }
 
 // remover is implemented by file systems that can delete a file (S3).
@@ -113,6 +157,12 @@ func (d *inPlaceDir) Abort(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// stagingPrefix starts the names of the hidden sibling directories where
+// the output directory final is written: ".out.tmp-<pid>-".
+func stagingPrefix(final string) string {
+	return "." + filepath.Base(final) + ".tmp-"
+}
+
 func (Local) stageDir(ctx context.Context, path string) (OutputDir, error) {
 	final, err := localPath("create", path)
 	if err != nil {
@@ -122,11 +172,57 @@ func (Local) stageDir(ctx context.Context, path string) (OutputDir, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, wrapErr("create", path, err)
 	}
-	staging, err := os.MkdirTemp(parent, "."+filepath.Base(final)+".tmp-")
+	staging, err := os.MkdirTemp(parent, stagingPrefix(final)+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, wrapErr("create", path, err)
 	}
 	return &localStagedDir{path: path, final: final, staging: staging}, nil
+}
+
+// cleanupDir removes the staging directories of path whose process is gone.
+func (Local) cleanupDir(ctx context.Context, path string) error {
+	final, err := localPath("cleanup", path)
+	if err != nil {
+		return err
+	}
+	final = filepath.Clean(final)
+	parent := filepath.Dir(final)
+	entries, err := os.ReadDir(parent)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return wrapErr("cleanup", path, err)
+	}
+	var errs []error
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), stagingPrefix(final))
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || processAlive(pid) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil {
+			errs = append(errs, wrapErr("cleanup", path, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// processAlive reports whether a process with this id runs (or may run:
+// one that we may not signal counts as running).
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	if pid == os.Getpid() {
+		return true
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // localStagedDir writes into a hidden sibling directory and renames it.
@@ -138,11 +234,25 @@ func (d *localStagedDir) Create(ctx context.Context, name string) (FileWriter, e
 	return Local{}.Create(ctx, filepath.Join(d.staging, name))
 }
 
+// Commit writes _SUCCESS, flushes the staging directory to the disk (its
+// files were flushed by their Close) and renames it into place, then
+// flushes the parent directory, so that a crash leaves either no output
+// or all of it.
 func (d *localStagedDir) Commit(ctx context.Context) error {
-	if err := os.WriteFile(filepath.Join(d.staging, SuccessMarker), nil, 0o644); err != nil {
-		return wrapErr("create", d.path, err)
+	marker, err := os.Create(filepath.Join(d.staging, SuccessMarker))
+	if err == nil {
+		err = marker.Sync()
+		if closeErr := marker.Close(); err == nil {
+			err = closeErr
+		}
 	}
-	if err := os.Chmod(d.staging, 0o755); err != nil {
+	if err == nil {
+		err = os.Chmod(d.staging, 0o755)
+	}
+	if err == nil {
+		err = syncDir(d.staging)
+	}
+	if err != nil {
 		return wrapErr("create", d.path, err)
 	}
 	if _, err := os.Stat(d.final); err == nil {
@@ -151,7 +261,7 @@ func (d *localStagedDir) Commit(ctx context.Context) error {
 	if err := os.Rename(d.staging, d.final); err != nil {
 		return wrapErr("create", d.path, err)
 	}
-	return nil
+	return wrapErr("create", d.path, syncDir(filepath.Dir(d.final)))
 }
 
 func (d *localStagedDir) Abort(context.Context) error {

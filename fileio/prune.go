@@ -39,18 +39,24 @@ func (m FileSystems) ExpandPruned(ctx context.Context, paths string, keep func(d
 // addDirPruned adds the files below dir, walking it one directory at a time and skipping
 // hidden names and the directories g.keep refuses.
 func (g *globber) addDirPruned(dir string) error {
-	req := ListRequest{Prefix: joinPath(dir, "")}
+	prefix := joinPath(dir, "")
+	req := ListRequest{Prefix: prefix}
+	var out outputCheck
 	for {
 		page, err := g.fsys.List(g.ctx, req)
 		if err != nil {
 			return err
 		}
 		for _, f := range page.Files {
+			out.see(prefix, []string{baseName(f.Path)})
 			if !hidden(baseName(f.Path)) {
 				g.add(f)
 			}
 		}
 		for _, d := range page.Dirs {
+			if baseName(d) == TemporaryDir {
+				out.see(prefix, []string{TemporaryDir, ""})
+			}
 			if hidden(baseName(d)) || !g.kept(d) {
 				continue
 			}
@@ -59,7 +65,7 @@ func (g *globber) addDirPruned(dir string) error {
 			}
 		}
 		if page.Next == "" {
-			return nil
+			return out.err()
 		}
 		req.PageToken = page.Next
 	}

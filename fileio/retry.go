@@ -30,6 +30,31 @@ type RetryPolicy struct {
 	Attempts  int           // tries in all, the first included; 1 means no retry
 	BaseDelay time.Duration // wait after the first failure, doubled after each further one
 	MaxDelay  time.Duration // upper bound of one wait
+	// IdleTimeout is how long a connection may move no byte, either way (waiting for a
+	// response, reading a body, sending a request or an upload, listing), before the
+	// request fails as a transient failure: retried with backoff, a read resumed by range
+	// where the server allows it, and in the end an error naming the URL or object. 0 takes
+	// GOSPARKLING_IO_IDLE_TIMEOUT, else DefaultIdleTimeout. Reads of bodies are watched
+	// whatever the client; requests, listings and uploads through the clients the file
+	// systems make themselves (an HTTPOptions.Client or S3Options.HTTPClient given to them
+	// keeps its own timeouts there).
+	IdleTimeout time.Duration
+}
+
+// idleTimeout returns the idle timeout in effect; an invalid environment variable is an
+// error.
+func (p RetryPolicy) idleTimeout() (time.Duration, error) {
+	if p.IdleTimeout > 0 {
+		return p.IdleTimeout, nil
+	}
+	d, err := envIdleTimeout()
+	if err != nil {
+		return DefaultIdleTimeout, err
+	}
+	if d > 0 {
+		return d, nil
+	}
+	return DefaultIdleTimeout, nil
 }
 
 func (p RetryPolicy) attempts() int {
@@ -133,11 +158,61 @@ type resumableReader struct {
 // openResumable opens [offset, end) of a file (end < 0: to its end) through open, failing at
 // once if the first request fails.
 func openResumable(ctx context.Context, path string, policy RetryPolicy, offset, end int64, open rangeOpener) (io.ReadCloser, error) {
+	idle, _ := policy.idleTimeout() // an invalid environment variable leaves the default
+	open = watchedOpener(open, idle)
 	body, knownEnd, err := open(ctx, offset, end, false)
 	if err != nil {
 		return nil, err
 	}
 	return &resumableReader{ctx: ctx, path: path, open: open, policy: policy, body: body, offset: offset, end: knownEnd}, nil
+}
+
+// watchedOpener makes the bodies open returns fail when a Read gets no byte for idle: the
+// request's context is cancelled, which makes any client give up the connection (the
+// clients the file systems make have a deadline on the connection as well; this covers
+// clients given to them).
+func watchedOpener(open rangeOpener, idle time.Duration) rangeOpener {
+	return func(ctx context.Context, offset, end int64, resume bool) (io.ReadCloser, int64, error) {
+		reqCtx, cancel := context.WithCancelCause(ctx)
+		body, knownEnd, err := open(reqCtx, offset, end, resume)
+		if err != nil {
+			cancel(nil)
+			return nil, 0, err
+		}
+		w := &watchedBody{body: body, ctx: reqCtx, cancel: cancel, idle: idle}
+		w.timer = time.AfterFunc(time.Hour, func() { cancel(&IdleTimeoutError{After: idle, Op: "read"}) })
+		w.timer.Stop()
+		return w, knownEnd, nil
+	}
+}
+
+// watchedBody is a response body whose Read fails after idle without a byte.
+type watchedBody struct {
+	body   io.ReadCloser
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	idle   time.Duration
+	timer  *time.Timer
+}
+
+func (w *watchedBody) Read(p []byte) (int, error) {
+	w.timer.Reset(w.idle)
+	n, err := w.body.Read(p)
+	w.timer.Stop()
+	if err != nil && err != io.EOF {
+		var idle *IdleTimeoutError
+		if cause := context.Cause(w.ctx); errors.As(cause, &idle) {
+			err = cause
+		}
+	}
+	return n, err
+}
+
+func (w *watchedBody) Close() error {
+	w.timer.Stop()
+	err := w.body.Close()
+	w.cancel(nil)
+	return err
 }
 
 // Read reads from the current body, reopening the file from the current offset when the

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -64,7 +65,9 @@ type S3Options struct {
 	Anonymous bool
 	// Credentials replaces the standard credential chain.
 	Credentials aws.CredentialsProvider
-	// HTTPClient sends the requests; nil means the AWS SDK's default client.
+	// HTTPClient sends the requests; nil means the AWS SDK's default client, whose
+	// connections fail after Retry's idle timeout without a byte moving (the request is
+	// then retried, a read resumed).
 	HTTPClient *http.Client
 	// PageSize is the number of keys per listing request (1 to 1000); 0 means
 	// DefaultS3PageSize.
@@ -203,6 +206,14 @@ func (s *S3) loadConfig(ctx context.Context) (*aws.Config, error) {
 	}
 	if o.HTTPClient != nil {
 		load = append(load, config.WithHTTPClient(o.HTTPClient))
+	} else {
+		idle, err := policy.idleTimeout()
+		if err != nil {
+			return nil, err
+		}
+		load = append(load, config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.DialContext = idleDialer(tr.DialContext, idle)
+		})))
 	}
 	switch {
 	case o.Credentials != nil:
@@ -371,6 +382,12 @@ func errorCode(err error) string {
 	return ""
 }
 
+// unknownAccessKey reports whether an S3 error code says that the request's access key is
+// not known.
+func unknownAccessKey(code string) bool {
+	return code == "InvalidAccessKeyId" || strings.HasSuffix(code, "UserNotFound")
+}
+
 // fail turns an error of an S3 operation on path into an *Error with a clear cause.
 func (s *S3) fail(op, path, bucket string, err error) error {
 	var fe *Error
@@ -389,6 +406,10 @@ func (s *S3) fail(op, path, bucket string, err error) error {
 	}
 	e := &s3Error{err: err}
 	switch {
+	case unknownAccessKey(code):
+		// Some servers answer 404 for an unknown key (versitygw: XAdminUserNotFound); that is
+		// no statement about the object.
+		e.kind, e.msg = fs.ErrPermission, "access denied: the server does not know the access key (S3 "+code+")"
 	case code == "NoSuchBucket":
 		e.kind, e.msg = fs.ErrNotExist, fmt.Sprintf("bucket %q does not exist (S3 NoSuchBucket)", bucket)
 	case code == "NoSuchKey" || code == "NotFound" || status == http.StatusNotFound:
@@ -479,10 +500,19 @@ func (s *S3) OpenRange(ctx context.Context, path string, offset, length int64) (
 			etag = aws.ToString(out.ETag)
 		}
 		size := int64(-1)
-		if _, _, total, ok := parseContentRange(aws.ToString(out.ContentRange)); ok {
+		if first, _, total, ok := parseContentRange(aws.ToString(out.ContentRange)); ok {
+			if first >= 0 && first != offset {
+				out.Body.Close()
+				return nil, 0, &Error{Op: op, Path: path, Err: fmt.Errorf("asked for %s, the server sent Content-Range %q",
+					aws.ToString(in.Range), aws.ToString(out.ContentRange))}
+			}
 			size = total
 		} else if out.ContentLength != nil && in.Range == nil {
 			size = *out.ContentLength
+		} else if in.Range != nil && offset > 0 {
+			// A server that ignored the Range would send the object from its start.
+			out.Body.Close()
+			return nil, 0, &Error{Op: op, Path: path, Err: fmt.Errorf("asked for %s, the server sent no Content-Range", aws.ToString(in.Range))}
 		}
 		return out.Body, clipEnd(end, size), nil
 	}
@@ -677,6 +707,10 @@ type s3Writer struct {
 	parts        []types.CompletedPart
 	err          error // sticky error; the upload has been aborted
 	closed       bool
+	// stage, when set, makes Close hand the uploaded but uncompleted multipart upload to an
+	// output directory's commit instead of completing it: nothing is visible under the key
+	// until the directory commits (see s3OutputDir).
+	stage func(pendingObject)
 }
 
 // partSize is the size of the part being filled: it doubles after every 1000 parts.
@@ -751,6 +785,9 @@ func (w *s3Writer) Close() error {
 		w.abort()
 		return err
 	}
+	if w.stage != nil {
+		return w.closeStaged()
+	}
 	ctx, bucket, key := w.ctx, aws.String(w.bucket), aws.String(w.key)
 	if w.uploadID == "" {
 		_, err := s3Call(ctx, w.s, w.bucket, func(c *s3.Client, o func(*s3.Options)) (*s3.PutObjectOutput, error) {
@@ -778,6 +815,26 @@ func (w *s3Writer) Close() error {
 		w.abort()
 		return w.s.fail("create", w.path, w.bucket, err)
 	}
+	return nil
+}
+
+// closeStaged uploads what is left as the last part (starting the multipart upload if no
+// part went up yet) and hands the uncompleted upload to w.stage; an empty file is staged
+// without any upload and written at commit.
+func (w *s3Writer) closeStaged() error {
+	if w.uploadID == "" && len(w.buf) == 0 {
+		w.stage(pendingObject{path: w.path, key: w.key})
+		return nil
+	}
+	if len(w.buf) > 0 {
+		if err := w.uploadPart(); err != nil {
+			w.abort()
+			return err
+		}
+	}
+	w.buf = nil
+	w.stage(pendingObject{path: w.path, key: w.key, uploadID: w.uploadID, parts: w.parts})
+	w.uploadID = "" // the output directory owns the upload now
 	return nil
 }
 

@@ -13,7 +13,7 @@ func (m FileSystems) OpenLines(ctx context.Context, path string) (*LineReader, e
 		return nil, err
 	}
 	lr := NewLineReader(rc)
-	lr.closer = rc
+	lr.closer, lr.path = rc, path
 	return lr, nil
 }
 
@@ -47,7 +47,7 @@ func (m FileSystems) OpenSplit(ctx context.Context, path string, start, end int6
 		return nil, err
 	}
 	lr := NewLineReader(rc)
-	lr.closer, lr.base = rc, start
+	lr.closer, lr.base, lr.path = rc, start, path
 	if start != 0 {
 		// The first (partial) line belongs to the previous split.
 		if !lr.readLine() {

@@ -2,13 +2,20 @@ package rdd
 
 import (
 	"bufio"
-	"encoding/gob"
+	"errors"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
+
+	"github.com/gosparkling/gosparkling/rdd/internal/elemcodec"
 )
 
 // StorageLevel says where a persisted RDD keeps its computed partitions.
@@ -22,11 +29,15 @@ const (
 	// MemoryAndDisk keeps partitions in memory while their estimated size
 	// fits the Context's cache memory (WithCacheMemory) and writes the
 	// others to disk as DiskOnly does. A partition that cannot be written
-	// (gob cannot encode its elements) stays in memory, over the budget.
+	// (an element the encoding refuses, see DiskOnly) stays in memory, over
+	// the budget: never changed.
 	MemoryAndDisk
-	// DiskOnly writes partitions to the Context's spill directory with
-	// encoding/gob and reads them back for each use. Element types must be
-	// gob-encodable (exported fields); Stop removes the files.
+	// DiskOnly writes partitions to the Context's spill directory in the
+	// element encoding the shuffle spills with, and reads them back for
+	// each use; Stop removes the files. An element that encoding cannot
+	// carry faithfully fails the job with an error naming its type: a
+	// struct with unexported fields anywhere inside (unless it encodes
+	// itself, as time.Time does), a channel, a func.
 	DiskOnly
 )
 
@@ -251,7 +262,7 @@ func (c *partitionCache) spill(r *RDD, p int, elems []any) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return writeSpill(dir, fmt.Sprintf("rdd-%d-part-%05d-*.gob", r.id, p), elems)
+	return writeSpill(dir, fmt.Sprintf("rdd-%d-part-%05d-*.elems", r.id, p), elems)
 }
 
 // drop forgets every kept partition, giving back their memory and
@@ -291,42 +302,88 @@ func (c *Context) spillDirectory() (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.spillDir == "" {
-		dir, err := os.MkdirTemp("", "gosparkling-spill-")
+		removeOrphanSpillDirs(os.TempDir())
+		dir, err := os.MkdirTemp("", spillDirPrefix+strconv.Itoa(os.Getpid())+"-")
 		if err != nil {
 			return "", fmt.Errorf("rdd: making the spill directory: %w", err)
 		}
 		c.spillDir = dir
+		// A Context dropped without Stop (a notebook assigning a new one to
+		// sc) still gives its directory back once it is garbage.
+		runtime.AddCleanup(c, func(dir string) { os.RemoveAll(dir) }, dir)
 	}
 	return c.spillDir, nil
 }
 
-// writeSpill gob-encodes elems into a new file of dir named by pattern
-// (as os.CreateTemp names it) and returns its path. On failure it leaves
-// no file. The path is unique, so concurrent writers of one partition
-// never meet; a file is read only once its path is recorded.
+// spillDirPrefix starts the names of spill directories: the prefix, the
+// process id, "-" and a random suffix.
+const spillDirPrefix = "gosparkling-spill-"
+
+// removeOrphanSpillDirs removes the spill directories in dir whose process
+// no longer runs: a killed process leaves its directory behind, and the
+// next Context started (or spilling) removes it.
+func removeOrphanSpillDirs(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), spillDirPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+}
+
+// processAlive reports whether a process with this id runs (one that we
+// may not signal counts as running).
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// writeSpill writes elems in the element encoding of package elemcodec
+// (the shuffle spill's) into a new file of dir named by pattern (as
+// os.CreateTemp names it) and returns its path. An element the encoding
+// cannot carry faithfully fails it (an error wrapping
+// elemcodec.ErrNotEncodable) before any file is made. On failure it
+// leaves no file. The path is unique, so concurrent writers of one
+// partition never meet; a file is read only once its path is recorded.
 func writeSpill(dir, pattern string, elems []any) (path string, err error) {
-	defer func() {
-		if r := recover(); r != nil { // gob.Register panics on name clashes
-			err = fmt.Errorf("%v", r)
-		}
-		if err != nil && path != "" {
-			os.Remove(path)
-			path = ""
-		}
-	}()
 	for _, x := range elems {
-		registerGob(x)
+		if err := elemcodec.Check(x); err != nil {
+			return "", fmt.Errorf("element of type %T: %w", x, err)
+		}
 	}
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
 	}
 	path = f.Name()
-	w := bufio.NewWriter(f)
-	err = gob.NewEncoder(w).Encode(elems)
-	if err == nil {
-		err = w.Flush()
+	defer func() {
+		if err != nil {
+			os.Remove(path)
+			path = ""
+		}
+	}()
+	enc := elemcodec.NewEncoder(bufio.NewWriterSize(f, 64<<10))
+	enc.Uvarint(uint64(len(elems)))
+	for _, x := range elems {
+		if err = enc.Value(x); err != nil {
+			f.Close()
+			return path, fmt.Errorf("element of type %T: %w", x, err)
+		}
 	}
+	err = enc.W.Flush()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -339,34 +396,20 @@ func readSpill(path string) ([]any, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var elems []any
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&elems); err != nil {
+	dec := elemcodec.NewDecoder(bufio.NewReaderSize(f, 64<<10))
+	n, err := dec.Uvarint()
+	if err != nil {
 		return nil, err
 	}
-	return elems, nil
-}
-
-var gobRegistered sync.Map // reflect.Type -> struct{}
-
-// registerGob registers the dynamic types inside x with gob, which needs
-// them to encode values held in interfaces.
-func registerGob(x any) {
-	if x == nil {
-		return
-	}
-	t := reflect.TypeOf(x)
-	if _, done := gobRegistered.LoadOrStore(t, struct{}{}); !done {
-		gob.Register(x)
-	}
-	switch v := x.(type) {
-	case Pair:
-		registerGob(v.Key)
-		registerGob(v.Value)
-	case []any:
-		for _, e := range v {
-			registerGob(e)
+	elems := make([]any, 0, min(n, 1<<20))
+	for range n {
+		x, err := dec.Value()
+		if err != nil {
+			return nil, err
 		}
+		elems = append(elems, x)
 	}
+	return elems, nil
 }
 
 // DefaultCacheMemory is the memory budget of cached partitions when the

@@ -116,6 +116,9 @@ func NewContext(opts ...Option) *Context {
 	for _, o := range opts {
 		o(c)
 	}
+	// Spill directories of processes that were killed are removed here,
+	// as well as when this Context first spills.
+	removeOrphanSpillDirs(os.TempDir())
 	return c
 }
 

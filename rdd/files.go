@@ -14,7 +14,10 @@ import (
 // such as .gz) and path/_SUCCESS, each element as fmt.Sprint(element) on
 // its own line. codec is "gzip", "bzip2", "xz" or "zstd" (none by
 // default). It fails if path exists. Readers never see half-written
-// output: on a local disk the directory appears whole when the job ends.
+// output, even of a killed process (see fileio.FileSystems.CreateDir): on
+// a local disk the directory appears whole when the job ends; on S3 the
+// parts stay invisible multipart uploads until the job commits, and
+// _SUCCESS is written last.
 func (r *RDD) SaveAsTextFile(path string, codec ...string) {
 	c := ""
 	if len(codec) > 0 {

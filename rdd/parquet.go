@@ -396,8 +396,10 @@ func (c *Context) emitRowGroup(t *task, f *parquet.File, g int, proj parquet.Pro
 // "value"; integers are int64, numbers mixing integers and floats float64, strings, bools,
 // times (timestamps) and bytes their own types, slices lists, other values and mixed kinds
 // text, as fmt writes them (see package fileio/parquet). ParquetFile reads the output back.
-// It fails if path exists; readers never see half-written output (on a local disk the
-// directory appears whole when the job ends; on S3, _SUCCESS is written last).
+// It fails if path exists; readers never see half-written output, even of a killed
+// process (see fileio.FileSystems.CreateDir: on a local disk the directory appears whole
+// when the job ends; on S3 the parts stay invisible multipart uploads until the job
+// commits, and _SUCCESS is written last).
 func (r *RDD) SaveAsParquet(path string) {
 	if l := r.onRunner("SaveAsParquet", -1); l != nil {
 		l.SaveAsParquet(path)

@@ -6,12 +6,16 @@ package rdd_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,6 +30,33 @@ import (
 // Context reading and writing through it.
 func startVersityGW(t *testing.T, root string) *rdd.Context {
 	t.Helper()
+	_, sc, _ := runVersityGW(t, root)
+	return sc
+}
+
+// versityCredentials are the keys versitygw is started with.
+var versityCredentials = credentials.NewStaticCredentialsProvider("gosparkling", "gosparkling-secret", "")
+
+// versityS3 returns an S3 file system of the versitygw at endpoint.
+func versityS3(t testing.TB, endpoint string, opts fileio.S3Options) *fileio.S3 {
+	t.Helper()
+	opts.Endpoint, opts.PathStyle, opts.Region = endpoint, true, "us-east-1"
+	if opts.Credentials == nil {
+		opts.Credentials = versityCredentials
+	}
+	s3fs, err := fileio.NewS3(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s3fs
+}
+
+// runVersityGW serves root and returns its endpoint, a Context reading
+// and writing through it, and its process. versitygw keeps its metadata (ETags, the parts of
+// multipart uploads) in a sidecar directory: with --nometa it cannot
+// complete uploads of parts over 8 MiB (InvalidPart).
+func runVersityGW(t *testing.T, root string) (endpoint string, sc *rdd.Context, proc *os.Process) {
+	t.Helper()
 	bin := os.Getenv("VERSITYGW")
 	if bin == "" {
 		if os.Getenv("GOSPARKLING_E2E") != "" {
@@ -39,7 +70,8 @@ func startVersityGW(t *testing.T, root string) *rdd.Context {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	cmd := exec.Command(bin, "--access", "gosparkling", "--secret", "gosparkling-secret", "--port", addr, "posix", "--nometa", root)
+	cmd := exec.Command(bin, "--access", "gosparkling", "--secret", "gosparkling-secret", "--port", addr,
+		"posix", "--sidecar", t.TempDir(), root)
 	logs, err := os.Create(filepath.Join(t.TempDir(), "versitygw.log"))
 	if err != nil {
 		t.Fatal(err)
@@ -65,18 +97,12 @@ func startVersityGW(t *testing.T, root string) *rdd.Context {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	s3fs, err := fileio.NewS3(context.Background(), fileio.S3Options{
-		Endpoint: "http://" + addr, PathStyle: true, Region: "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("gosparkling", "gosparkling-secret", ""),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	endpoint = "http://" + addr
 	fss := fileio.Default()
-	fss["s3"] = s3fs
-	sc := rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(fss))
+	fss["s3"] = versityS3(t, endpoint, fileio.S3Options{})
+	sc = rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(fss))
 	t.Cleanup(sc.Stop)
-	return sc
+	return endpoint, sc, cmd.Process
 }
 
 func TestAgainstARealS3Server(t *testing.T) {
@@ -142,4 +168,113 @@ func TestAgainstARealS3Server(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestRealS3MultipartSave(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "results"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, sc, _ := runVersityGW(t, root)
+	// One partition of 20 MB: three parts of 8 MiB (the default part size), completed at
+	// commit. versitygw with --nometa refuses such uploads (InvalidPart).
+	const lines = 400000
+	sc.Range(0, lines, 1, 1).Map(func(i int64) string { return fmt.Sprintf("%-49d", i) }).SaveAsTextFile("s3://results/big")
+	info, err := os.Stat(filepath.Join(root, "results", "big", "part-00000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size() != lines*50 {
+		t.Errorf("part-00000 has %d bytes, want %d", info.Size(), lines*50)
+	}
+	back := sc.TextFile("s3://results/big").Map(func(s string) int { return len(s) }).Reduce(func(a, b int) int { return a + b })
+	if back != lines*49 {
+		t.Errorf("read back %v characters, want %d", back, lines*49)
+	}
+}
+
+func TestRealS3FrozenServer(t *testing.T) {
+	root := t.TempDir()
+	big := strings.Repeat(strings.Repeat("x", 99)+"\n", 300000) // 30 MB: more than socket buffers hold
+	writeFile(t, filepath.Join(root, "data", "big.txt"), big)
+	endpoint, _, proc := runVersityGW(t, root)
+	s3fs := versityS3(t, endpoint, fileio.S3Options{Retry: fileio.RetryPolicy{Attempts: 2, BaseDelay: time.Millisecond, IdleTimeout: 300 * time.Millisecond}})
+	ctx := context.Background()
+	frozen := func(t *testing.T) {
+		if err := proc.Signal(syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { proc.Signal(syscall.SIGCONT) })
+	}
+	tests := []struct {
+		name string
+		path string
+		op   func(t *testing.T) error
+	}{
+		{"frozen mid-read", "s3://data/big.txt", func(t *testing.T) error {
+			rc, err := s3fs.Open(ctx, "s3://data/big.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			if _, err := io.ReadFull(rc, make([]byte, 1000)); err != nil {
+				t.Fatal(err)
+			}
+			frozen(t)
+			_, err = io.Copy(io.Discard, rc)
+			return err
+		}},
+		{"frozen before a listing", "s3://data/", func(t *testing.T) error {
+			frozen(t)
+			_, err := s3fs.List(ctx, fileio.ListRequest{Prefix: "s3://data/"})
+			return err
+		}},
+		{"frozen before a write", "s3://data/new.txt", func(t *testing.T) error {
+			frozen(t)
+			w, err := s3fs.Create(ctx, "s3://data/new.txt")
+			if err != nil {
+				return err
+			}
+			io.WriteString(w, big[:1000])
+			return w.Close()
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			err := tt.op(t)
+			var idle *fileio.IdleTimeoutError
+			if !errors.As(err, &idle) || !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("error %v, want an idle timeout naming %s", err, tt.path)
+			}
+			if elapsed := time.Since(start); elapsed > 10*time.Second {
+				t.Errorf("gave up after %v", elapsed)
+			}
+			proc.Signal(syscall.SIGCONT)
+		})
+	}
+}
+
+func TestRealS3UnknownAccessKeyIsAnAuthError(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "data", "a.txt"), "x\n")
+	endpoint, _, _ := runVersityGW(t, root)
+	for _, creds := range []struct{ name, key, secret string }{
+		{"unknown access key", "nobody", "nope"},
+		{"wrong secret", "gosparkling", "wrong"},
+	} {
+		t.Run(creds.name, func(t *testing.T) {
+			s3fs := versityS3(t, endpoint, fileio.S3Options{Credentials: credentials.NewStaticCredentialsProvider(creds.key, creds.secret, "")})
+			ops := map[string]func() error{
+				"stat": func() error { _, err := s3fs.Stat(context.Background(), "s3://data/a.txt"); return err },
+				"open": func() error { _, err := s3fs.Open(context.Background(), "s3://data/a.txt"); return err },
+			}
+			for name, op := range ops {
+				err := op()
+				if !errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s: %v, want an access error, not a missing object", name, err)
+				}
+			}
+		})
+	}
 }

@@ -2,18 +2,13 @@ package rdd
 
 import (
 	"bufio"
-	"bytes"
-	"encoding"
 	"encoding/binary"
-	"encoding/gob"
-	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"reflect"
-	"slices"
-	"sync"
+
+	"github.com/gosparkling/gosparkling/rdd/internal/elemcodec"
 )
 
 // Shuffle spills. A map task whose combine table outgrows its share of
@@ -29,7 +24,9 @@ import (
 // A record is the key's runKey (4 bytes, little endian), then the key and
 // the combiner in a compact tagged encoding: nil, bools, strings, the
 // integer and float types, []byte, Pair and []any directly, other values
-// by encoding/gob (their types need exported fields, as for DiskOnly).
+// by encoding/gob: the element encoding of package elemcodec, which the
+// cache's disk tier uses too, and which refuses what it cannot carry
+// faithfully (a table holding such values stays in memory).
 
 // spillRun is one sorted run on disk.
 type spillRun struct {
@@ -37,64 +34,28 @@ type spillRun struct {
 	offsets []int64 // partition p's records are at [offsets[p], offsets[p+1])
 }
 
-// Tags of the record encoding.
-const (
-	tagNil byte = iota
-	tagFalse
-	tagTrue
-	tagString
-	tagInt
-	tagInt64
-	tagInt32
-	tagUint64
-	tagFloat64
-	tagBytes
-	tagPair
-	tagList
-	tagGob
-)
-
 // errNotEncodable marks a value that the run encoding cannot write.
-var errNotEncodable = errors.New("rdd: value cannot be spilled")
+var errNotEncodable = elemcodec.ErrNotEncodable
 
-// encoder writes records into a run file.
+func init() {
+	elemcodec.Pairs.Split = func(x any) (k, v any, ok bool) {
+		p, ok := x.(Pair)
+		return p.Key, p.Value, ok
+	}
+	elemcodec.Pairs.Make = func(k, v any) any { return Pair{Key: k, Value: v} }
+}
+
+// encoder writes records into a run file in the element encoding of package elemcodec.
 type encoder struct {
-	w       *bufio.Writer
+	elemcodec.Encoder
 	written int64 // bytes flushed to the file
-	scratch [binary.MaxVarintLen64]byte
-	gobBuf  bytes.Buffer
 }
 
-func (e *encoder) offset() int64 { return e.written + int64(e.w.Buffered()) }
+func (e *encoder) offset() int64 { return e.written + int64(e.W.Buffered()) }
 
-func (e *encoder) tag(b byte) { e.w.WriteByte(b) }
+func (e *encoder) runKey(k uint32) { e.Fixed32(k) }
 
-func (e *encoder) uvarint(x uint64) {
-	n := binary.PutUvarint(e.scratch[:], x)
-	e.w.Write(e.scratch[:n])
-}
-
-func (e *encoder) varint(tag byte, x int64) {
-	e.tag(tag)
-	n := binary.PutVarint(e.scratch[:], x)
-	e.w.Write(e.scratch[:n])
-}
-
-func (e *encoder) str(s string) {
-	e.tag(tagString)
-	e.uvarint(uint64(len(s)))
-	e.w.WriteString(s)
-}
-
-func (e *encoder) fixed64(x uint64) {
-	binary.LittleEndian.PutUint64(e.scratch[:8], x)
-	e.w.Write(e.scratch[:8])
-}
-
-func (e *encoder) runKey(k uint32) {
-	binary.LittleEndian.PutUint32(e.scratch[:4], k)
-	e.w.Write(e.scratch[:4])
-}
+func (e *encoder) value(x any) error { return e.Value(x) }
 
 // encoderFor returns the func writing a T: without boxing for the types
 // tables keep unboxed, through value for others.
@@ -103,13 +64,13 @@ func encoderFor[T any]() func(*encoder, T) error {
 	var zero T
 	switch any(zero).(type) {
 	case string:
-		f = func(e *encoder, x string) error { e.str(x); return nil }
+		f = func(e *encoder, x string) error { e.String(x); return nil }
 	case int:
-		f = func(e *encoder, x int) error { e.varint(tagInt, int64(x)); return nil }
+		f = func(e *encoder, x int) error { e.Varint(elemcodec.TagInt, int64(x)); return nil }
 	case int64:
-		f = func(e *encoder, x int64) error { e.varint(tagInt64, x); return nil }
+		f = func(e *encoder, x int64) error { e.Varint(elemcodec.TagInt64, x); return nil }
 	case float64:
-		f = func(e *encoder, x float64) error { e.tag(tagFloat64); e.fixed64(math.Float64bits(x)); return nil }
+		f = func(e *encoder, x float64) error { e.Float64(x); return nil }
 	default:
 		return func(e *encoder, x T) error { return e.value(any(x)) }
 	}
@@ -153,83 +114,6 @@ func byIdentity(v reflect.Value) bool {
 	return false
 }
 
-// value writes any value, by gob for the types without a tag of their own.
-func (e *encoder) value(x any) error {
-	switch v := x.(type) {
-	case nil:
-		e.tag(tagNil)
-	case bool:
-		if v {
-			e.tag(tagTrue)
-		} else {
-			e.tag(tagFalse)
-		}
-	case string:
-		e.str(v)
-	case int:
-		e.varint(tagInt, int64(v))
-	case int64:
-		e.varint(tagInt64, v)
-	case int32:
-		e.varint(tagInt32, int64(v))
-	case uint64:
-		e.tag(tagUint64)
-		e.uvarint(v)
-	case float64:
-		e.tag(tagFloat64)
-		e.fixed64(math.Float64bits(v))
-	case []byte:
-		if v == nil {
-			return e.gob(x) // keep nil apart from empty
-		}
-		e.tag(tagBytes)
-		e.uvarint(uint64(len(v)))
-		e.w.Write(v)
-	case Pair:
-		e.tag(tagPair)
-		if err := e.value(v.Key); err != nil {
-			return err
-		}
-		return e.value(v.Value)
-	case []any:
-		if v == nil {
-			return e.gob(x)
-		}
-		e.tag(tagList)
-		e.uvarint(uint64(len(v)))
-		for _, y := range v {
-			if err := e.value(y); err != nil {
-				return err
-			}
-		}
-	default:
-		return e.gob(x)
-	}
-	return nil
-}
-
-// gob writes x as a gob stream of its own, for types the tags do not
-// cover.
-func (e *encoder) gob(x any) (err error) {
-	defer func() {
-		if r := recover(); r != nil { // gob.Register panics on name clashes
-			err = fmt.Errorf("%w: %v", errNotEncodable, r)
-		}
-	}()
-	if hiddenFields(reflect.TypeOf(x)) {
-		return fmt.Errorf("%w: %T has unexported fields, which gob would drop", errNotEncodable, x)
-	}
-	registerGob(x)
-	e.gobBuf.Reset()
-	if err := gob.NewEncoder(&e.gobBuf).Encode(&x); err != nil {
-		return fmt.Errorf("%w: %v", errNotEncodable, err)
-	}
-	e.tag(tagGob)
-	e.uvarint(uint64(e.gobBuf.Len()))
-	e.w.Write(e.gobBuf.Bytes())
-	return nil
-}
-
 // countingWriter counts the bytes written through it.
 type countingWriter struct {
 	w io.Writer
@@ -261,7 +145,7 @@ func newRunWriter(sc *Context, name string, nParts int) (*runWriter, error) {
 	}
 	w := &runWriter{f: f, offsets: make([]int64, nParts+1), next: 1} // partition 0 starts at 0
 	w.enc = &encoder{}
-	w.enc.w = bufio.NewWriterSize(countingWriter{f, &w.enc.written}, 256<<10)
+	w.enc.W = bufio.NewWriterSize(countingWriter{f, &w.enc.written}, 256<<10)
 	return w, nil
 }
 
@@ -275,7 +159,7 @@ func (w *runWriter) partition(p int) {
 // finish ends the file and returns its run.
 func (w *runWriter) finish() (*spillRun, error) {
 	w.partition(len(w.offsets) - 1)
-	err := w.enc.w.Flush()
+	err := w.enc.W.Flush()
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
 	}
@@ -314,38 +198,14 @@ func writeTableRun(sc *Context, name string, t combineTable, n int) (*spillRun, 
 
 // decoder reads the records of a run segment.
 type decoder struct {
-	r   *bufio.Reader
-	buf []byte
-}
-
-func (d *decoder) uvarint() uint64 {
-	x, err := binary.ReadUvarint(d.r)
-	if err != nil {
-		failTask(spillReadError(err))
-	}
-	return x
-}
-
-func (d *decoder) bytes(n uint64) []byte {
-	if uint64(cap(d.buf)) < n {
-		d.buf = make([]byte, n)
-	}
-	b := d.buf[:n]
-	if _, err := io.ReadFull(d.r, b); err != nil {
-		failTask(spillReadError(err))
-	}
-	return b
-}
-
-func (d *decoder) fixed64() uint64 {
-	return binary.LittleEndian.Uint64(d.bytes(8))
+	elemcodec.Decoder
 }
 
 // runKey reads the runKey that starts a record, reporting false at the
 // end of the segment.
 func (d *decoder) runKey() (uint32, bool) {
 	var b [4]byte
-	n, err := io.ReadFull(d.r, b[:])
+	n, err := io.ReadFull(d.R, b[:])
 	if err == io.EOF && n == 0 {
 		return 0, false
 	}
@@ -356,56 +216,11 @@ func (d *decoder) runKey() (uint32, bool) {
 }
 
 func (d *decoder) value() any {
-	tag, err := d.r.ReadByte()
+	x, err := d.Value()
 	if err != nil {
 		failTask(spillReadError(err))
 	}
-	switch tag {
-	case tagNil:
-		return nil
-	case tagFalse:
-		return false
-	case tagTrue:
-		return true
-	case tagString:
-		return string(d.bytes(d.uvarint()))
-	case tagInt, tagInt64, tagInt32:
-		x, err := binary.ReadVarint(d.r)
-		if err != nil {
-			failTask(spillReadError(err))
-		}
-		switch tag {
-		case tagInt:
-			return int(x)
-		case tagInt32:
-			return int32(x)
-		}
-		return x
-	case tagUint64:
-		return d.uvarint()
-	case tagFloat64:
-		return math.Float64frombits(d.fixed64())
-	case tagBytes:
-		return slices.Clone(d.bytes(d.uvarint()))
-	case tagPair:
-		k := d.value()
-		return Pair{Key: k, Value: d.value()}
-	case tagList:
-		n := d.uvarint()
-		list := make([]any, 0, min(n, 1<<16))
-		for range n {
-			list = append(list, d.value())
-		}
-		return list
-	case tagGob:
-		var x any
-		if err := gob.NewDecoder(bytes.NewReader(d.bytes(d.uvarint()))).Decode(&x); err != nil {
-			failTask(spillReadError(err))
-		}
-		return x
-	}
-	failTask(spillReadError(fmt.Errorf("unknown tag %d", tag)))
-	return nil
+	return x
 }
 
 func spillReadError(err error) error {
@@ -442,7 +257,7 @@ func openRunSegment(run *spillRun, p int) *runSource {
 	}
 	start, end := run.offsets[p], run.offsets[p+1]
 	s := &runSource{f: f}
-	s.dec.r = bufio.NewReaderSize(io.NewSectionReader(f, start, end-start), 64<<10)
+	s.dec.R = bufio.NewReaderSize(io.NewSectionReader(f, start, end-start), 64<<10)
 	return s
 }
 
@@ -587,52 +402,4 @@ func mergeInto(t *task, agg *aggregator, sources []mergeSource, w *runWriter) er
 		return err == nil
 	})
 	return err
-}
-
-// hiddenTypes caches hiddenFields by type.
-var hiddenTypes sync.Map // reflect.Type -> bool
-
-// hiddenFields reports whether values of t hold, anywhere inside, a struct
-// with unexported fields: gob drops those silently, so such values are
-// kept in memory rather than spilled.
-func hiddenFields(t reflect.Type) bool {
-	if t == nil {
-		return false
-	}
-	if v, ok := hiddenTypes.Load(t); ok {
-		return v.(bool)
-	}
-	hiddenTypes.Store(t, false) // a recursive type meets itself as "no" while it is looked at
-	hidden := false
-	switch {
-	case t.Implements(gobEncoder) || reflect.PointerTo(t).Implements(gobEncoder),
-		t.Implements(binaryMarshaler) || reflect.PointerTo(t).Implements(binaryMarshaler):
-		// It encodes itself (time.Time does).
-	default:
-		hidden = hiddenInside(t)
-	}
-	hiddenTypes.Store(t, hidden)
-	return hidden
-}
-
-var (
-	gobEncoder      = reflect.TypeFor[gob.GobEncoder]()
-	binaryMarshaler = reflect.TypeFor[encoding.BinaryMarshaler]()
-)
-
-// hiddenInside is hiddenFields of the types t is made of.
-func hiddenInside(t reflect.Type) bool {
-	hidden := false
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		hidden = hiddenFields(t.Elem())
-	case reflect.Map:
-		hidden = hiddenFields(t.Key()) || hiddenFields(t.Elem())
-	case reflect.Struct:
-		for i := 0; i < t.NumField() && !hidden; i++ {
-			f := t.Field(i)
-			hidden = !f.IsExported() || hiddenFields(f.Type)
-		}
-	}
-	return hidden
 }
