@@ -430,6 +430,9 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 		}
 	}()
 	s.noteDecls(chunks)
+	if err := s.checkWorkerFuncs(chunks); err != nil {
+		return nil, err
+	}
 	cellVars := map[string]bool{}
 	for _, name := range syntax.defined {
 		cellVars[name] = true
