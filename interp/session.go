@@ -170,6 +170,9 @@ func NewSession(opts ...Option) (*Session, error) {
 	for name, v := range fastHelpers {
 		session[name] = v
 	}
+	for name, v := range s.guardSymbols() {
+		session[name] = v
+	}
 	for _, syms := range []interp.Exports{stdlib.Symbols, s.ownSymbols(), {sessionPkg + "/session": session}} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
@@ -445,6 +448,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
 	for _, c := range chunks {
 		if c.kind != importChunk {
+			c.src = s.guardCallbacks(c)
 			c.src, _ = rw.rewriteChunk(c)
 			c.src = fast.rewrite(c)
 			rest = append(rest, c)
