@@ -111,6 +111,8 @@ type Session struct {
 	goroutineCells map[int]string // cell number -> name, for cells with live goroutines
 	goroutineEnded *sync.Cond     // on panicMu: a goroutine of a cell ended
 	latePanics     []string       // panics of goroutines whose cells had ended
+
+	programStop programStop // stops the running program, once
 }
 
 // Option configures a Session.
@@ -170,6 +172,7 @@ func NewSession(opts ...Option) (*Session, error) {
 	for name, v := range fastHelpers {
 		session[name] = v
 	}
+	session["TooDeep"] = reflect.ValueOf(s.tooDeep)
 	for name, v := range s.guardSymbols() {
 		session[name] = v
 	}
@@ -440,6 +443,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	for _, name := range syntax.defined {
 		cellVars[name] = true
 	}
+	chunks = s.guardRecursion(chunks)
 	var rest, shipped []chunk
 	rw := newRewriter(s.isIntegerGlobal)
 	fast := s.newFastRewriter()
@@ -712,12 +716,14 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 	var v reflect.Value
 	var err error
 	done := make(chan struct{})
+	s.programStop.begin()
 	go func() {
 		defer close(done)
 		defer func() {
 			if r := recover(); r != nil {
 				err = interp.Panic{Value: r}
 			}
+			err = s.programStop.end(err)
 		}()
 		v, err = s.yaegi.ExecuteWithContext(context.Background(), prog)
 	}()
@@ -732,7 +738,7 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 	case <-s.started:
 		// The program runs: ExecuteWithContext has made the channel that
 		// yaegiStop closes.
-		yaegiStop(s.yaegi)
+		s.programStop.stop(s.yaegi, "")
 	case <-done:
 		return reflect.Value{}, ctx.Err()
 	case <-deadline.C:
@@ -766,6 +772,7 @@ func (s *Session) waitForStuckProgram() error {
 // started is called by a program's first statement (startedCall): it tells
 // execute that the program runs and can be stopped.
 func (s *Session) startedSignal() {
+	s.programStop.markStarted()
 	select {
 	case s.started <- struct{}{}:
 	default:
@@ -925,7 +932,8 @@ func (w *cellWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	text := string(p)
 	if w.name == "stderr" && panicFrame.MatchString(text) {
-		w.frames = append(w.frames, strings.TrimRight(yaegiPosition.ReplaceAllString(text, "line $1: "), "\n"))
+		frame := strings.ReplaceAll(yaegiPosition.ReplaceAllString(text, "line $1: "), "."+twinPrefix, ".")
+		w.frames = append(w.frames, strings.TrimRight(frame, "\n"))
 		return len(p), nil
 	}
 	if w.out != nil {
