@@ -97,7 +97,36 @@ func (s *Session) guardSymbols() map[string]reflect.Value {
 	return map[string]reflect.Value{
 		"GuardCallback": reflect.ValueOf(s.guardCallback),
 		"GuardGo":       reflect.ValueOf(s.guardGo),
+		"Go":            reflect.ValueOf(s.goCall),
 	}
+}
+
+// goCall runs f(args...) on a goroutine of the running cell, started by
+// compiled code: the rewritten go statement of a cell (see
+// recoveringGo), whose panic goDone reports.
+func (s *Session) goCall(f any, args ...any) {
+	fv := reflect.ValueOf(f)
+	in := make([]reflect.Value, len(args))
+	ft := fv.Type()
+	for i, a := range args {
+		t := ft.In(min(i, ft.NumIn()-1))
+		if ft.IsVariadic() && i >= ft.NumIn()-1 {
+			t = t.Elem()
+		}
+		switch v := reflect.ValueOf(a); {
+		case a == nil:
+			in[i] = reflect.Zero(t)
+		case !v.Type().AssignableTo(t) && v.CanConvert(t):
+			in[i] = v.Convert(t) // an untyped constant, passed as its default type
+		default:
+			in[i] = v
+		}
+	}
+	g := s.goStart()
+	go func() {
+		defer func() { s.goDone(g, recover()) }()
+		fv.Call(in)
+	}()
 }
 
 // guardCallback returns f, for api to call later, recovering its panic
