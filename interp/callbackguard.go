@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Functions the standard library calls on goroutines of its own. A panic
@@ -98,35 +99,63 @@ func (s *Session) guardSymbols() map[string]reflect.Value {
 		"GuardCallback": reflect.ValueOf(s.guardCallback),
 		"GuardGo":       reflect.ValueOf(s.guardGo),
 		"Go":            reflect.ValueOf(s.goCall),
+		"GoEntered":     reflect.ValueOf(s.goEntered),
 	}
 }
 
-// goCall runs f(args...) on a goroutine of the running cell, started by
-// compiled code: the rewritten go statement of a cell (see
-// recoveringGo), whose panic goDone reports.
+// goCall runs f(token, args...) on a goroutine of the running cell,
+// started by compiled code, for the rewritten go statements of a cell
+// (see compiledGo), and returns once f has called goEntered(token), or
+// has ended before. goDone reports its panic.
 func (s *Session) goCall(f any, args ...any) {
 	fv := reflect.ValueOf(f)
-	in := make([]reflect.Value, len(args))
 	ft := fv.Type()
+	entered := make(chan struct{})
+	var once sync.Once
+	signal := func() { once.Do(func() { close(entered) }) }
+	s.entriesMu.Lock()
+	s.entrySeq++
+	token := s.entrySeq
+	if s.entries == nil {
+		s.entries = map[int]func(){}
+	}
+	s.entries[token] = signal
+	s.entriesMu.Unlock()
+	in := []reflect.Value{reflect.ValueOf(token)}
 	for i, a := range args {
-		t := ft.In(min(i, ft.NumIn()-1))
-		if ft.IsVariadic() && i >= ft.NumIn()-1 {
+		t := ft.In(min(i+1, ft.NumIn()-1))
+		if ft.IsVariadic() && i+1 >= ft.NumIn()-1 {
 			t = t.Elem()
 		}
 		switch v := reflect.ValueOf(a); {
 		case a == nil:
-			in[i] = reflect.Zero(t)
+			in = append(in, reflect.Zero(t))
 		case !v.Type().AssignableTo(t) && v.CanConvert(t):
-			in[i] = v.Convert(t) // an untyped constant, passed as its default type
+			in = append(in, v.Convert(t)) // an untyped constant, passed as its default type
 		default:
-			in[i] = v
+			in = append(in, v)
 		}
 	}
 	g := s.goStart()
 	go func() {
-		defer func() { s.goDone(g, recover()) }()
+		defer func() {
+			s.goEntered(token) // if f ended without
+			s.goDone(g, recover())
+		}()
 		fv.Call(in)
 	}()
+	<-entered
+}
+
+// goEntered is called by the function a go statement runs, first.
+func (s *Session) goEntered(token int) {
+	s.entriesMu.Lock()
+	signal := s.entries[token]
+	delete(s.entries, token)
+	s.entriesMu.Unlock()
+	if signal != nil {
+		signal()
+	}
 }
 
 // guardCallback returns f, for api to call later, recovering its panic

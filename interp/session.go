@@ -113,6 +113,10 @@ type Session struct {
 	latePanics     []string       // panics of goroutines whose cells had ended
 
 	programStop programStop // stops the running program, once
+
+	entriesMu sync.Mutex
+	entries   map[int]func() // goroutines of go statements not yet entered (see goCall)
+	entrySeq  int
 }
 
 // Option configures a Session.
