@@ -168,20 +168,8 @@ func (r *fastRewriter) rewrite(c chunk) string {
 			return n.Name.Name == "_" && c.kind == stmtChunk
 		case *ast.FuncLit:
 			return false
-		case *ast.AssignStmt:
-			for i, lhs := range n.Lhs {
-				id, ok := lhs.(*ast.Ident)
-				if !ok {
-					continue
-				}
-				// A name assigned anything but an RDD chain no longer is one.
-				r.locals[id.Name] = len(n.Lhs) == len(n.Rhs) && r.rddChain(n.Rhs[i])
-				r.assigned[id.Name] = true
-			}
-		case *ast.ValueSpec:
-			for _, id := range n.Names {
-				r.locals[id.Name], r.assigned[id.Name] = false, true
-			}
+		case *ast.AssignStmt, *ast.ValueSpec:
+			r.noteAssignment(n)
 		case *ast.CallExpr:
 			sel, ok := n.Fun.(*ast.SelectorExpr)
 			if !ok || !r.rddChain(sel.X) {
@@ -203,6 +191,27 @@ func (r *fastRewriter) rewrite(c chunk) string {
 		return c.src
 	}
 	return applyEdits(c.src, edits)
+}
+
+// noteAssignment records which names an assignment or a var spec of the
+// cell's statements leaves holding an RDD chain.
+func (r *fastRewriter) noteAssignment(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		for i, lhs := range n.Lhs {
+			id, ok := lhs.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			// A name assigned anything but an RDD chain no longer is one.
+			r.locals[id.Name] = len(n.Lhs) == len(n.Rhs) && r.rddChain(n.Rhs[i])
+			r.assigned[id.Name] = true
+		}
+	case *ast.ValueSpec:
+		for _, id := range n.Names {
+			r.locals[id.Name], r.assigned[id.Name] = false, true
+		}
+	}
 }
 
 // rddChain reports whether e is an RDD or Context: a chain of method

@@ -136,6 +136,12 @@ type Session struct {
 	goroutineCells map[int]string // cell number -> name, for cells with live goroutines
 	goroutineEnded *sync.Cond     // on panicMu: a goroutine of a cell ended
 	latePanics     []string       // panics of goroutines whose cells had ended
+
+	programStop programStop // stops the running program, once
+
+	entriesMu sync.Mutex
+	entries   map[int]func() // goroutines of go statements not yet entered (see goCall)
+	entrySeq  int
 }
 
 // Option configures a Session.
@@ -203,6 +209,10 @@ func NewSession(opts ...Option) (*Session, error) {
 		session[name] = v
 	}
 	for name, v := range genericHelpers {
+		session[name] = v
+	}
+	session["TooDeep"] = reflect.ValueOf(s.tooDeep)
+	for name, v := range s.guardSymbols() {
 		session[name] = v
 	}
 	own := s.ownSymbols()
@@ -491,10 +501,15 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	// A cell that does not compile defines nothing (see rollback.go).
 	saved := s.saveState(syntax.defined)
 	s.noteDecls(chunks)
+	if err := s.checkWorkerFuncs(chunks); err != nil {
+		saved.restore(s)
+		return nil, err
+	}
 	cellVars := map[string]bool{}
 	for _, name := range syntax.defined {
 		cellVars[name] = true
 	}
+	chunks = s.guardRecursion(chunks)
 	var rest, shipped []chunk
 	rw := newRewriter(s.isIntegerGlobal)
 	minMax := s.newMinMaxRewriter(syntax.defined, syntax.types)
@@ -504,6 +519,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
 	for _, c := range chunks {
 		if c.kind != importChunk {
+			c.src = s.guardCallbacks(c)
 			c = rewriteGenericCalls(c, func(name string) bool { return s.globals[name] || cellVars[name] })
 			c = minMax.rewrite(c)
 			c.src, _ = rw.rewriteChunk(c)
@@ -866,12 +882,14 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 	var v reflect.Value
 	var err error
 	done := make(chan struct{})
+	s.programStop.begin()
 	go func() {
 		defer close(done)
 		defer func() {
 			if r := recover(); r != nil {
 				err = interp.Panic{Value: r}
 			}
+			err = s.programStop.end(err)
 		}()
 		v, err = s.yaegi.ExecuteWithContext(context.Background(), prog)
 	}()
@@ -886,7 +904,7 @@ func (s *Session) execute(ctx context.Context, prog *interp.Program) (reflect.Va
 	case <-s.started:
 		// The program runs: ExecuteWithContext has made the channel that
 		// yaegiStop closes.
-		yaegiStop(s.yaegi)
+		s.programStop.stop(s.yaegi, "")
 	case <-done:
 		return reflect.Value{}, ctx.Err()
 	case <-deadline.C:
@@ -920,6 +938,7 @@ func (s *Session) waitForStuckProgram() error {
 // started is called by a program's first statement (startedCall): it tells
 // execute that the program runs and can be stopped.
 func (s *Session) startedSignal() {
+	s.programStop.markStarted()
 	select {
 	case s.started <- struct{}{}:
 	default:
@@ -1083,7 +1102,8 @@ func (w *cellWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	text := string(p)
 	if w.name == "stderr" && panicFrame.MatchString(text) {
-		w.frames = append(w.frames, strings.TrimRight(yaegiPosition.ReplaceAllString(text, "line $1: "), "\n"))
+		frame := strings.ReplaceAll(yaegiPosition.ReplaceAllString(text, "line $1: "), "."+twinPrefix, ".")
+		w.frames = append(w.frames, strings.TrimRight(frame, "\n"))
 		return len(p), nil
 	}
 	if w.out != nil {
