@@ -127,7 +127,7 @@ func (w *workerWrite) message() string {
 	}
 	return where + ". " +
 		"Functions passed to RDD methods run on many worker goroutines at once, and in Spark on copies of what they capture: " +
-		"such a write races (a map written at once by two goroutines is a fatal error of Go, which ends the kernel), " +
+		"such a write races (a map written at once by two goroutines is a fatal error of Go, which ends the session and its variables), " +
 		"or is lost. The Spark way: add to an accumulator (acc := sc.Accumulator(0) before, acc.Add(1) in the function, acc.Value() after), " +
 		"or compute the result as an RDD and bring it back (CountByValue, or Map to rdd.KV pairs, ReduceByKey and Collect or CollectAsMap). " +
 		"To keep the write, take a sync.Mutex around it (mu.Lock(); ...; mu.Unlock()), or use sync/atomic."
