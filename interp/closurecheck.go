@@ -12,7 +12,7 @@ import (
 // on the worker goroutines, many at once; in Spark they run on copies of
 // what they capture, so a write to a captured variable is lost. Here it
 // races, and a concurrent write of a map is a fatal error of Go that no
-// recover stops: the kernel dies. Before a cell runs, the session reads
+// recover stops: the session dies with its variables. Before a cell runs, the session reads
 // the function literals (and declared functions) it passes to RDD
 // methods and refuses the cell when one writes a variable from outside
 // it, naming the variable, the method and Spark's ways of doing it:
