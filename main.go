@@ -154,7 +154,7 @@ const sessionCommand = "session-process"
 
 // runSessionProcess serves the kernel's session; it never returns.
 func runSessionProcess() {
-	isolate.Serve(func() (*interp.Session, error) { return interp.NewSession() })
+	isolate.Serve(func(log io.Writer) (*interp.Session, error) { return interp.NewSession(interp.WithLog(log)) })
 }
 
 // runKernelInProcess runs cells in the kernel's own process.

@@ -43,6 +43,9 @@ func (s *Session) CaptureProcessOutput() (origStderr *os.File, restore func(), e
 		return nil, nil, fmt.Errorf("interp: duplicating stderr: %w", err)
 	}
 	origStderr = os.NewFile(uintptr(stderrCopy), "stderr")
+	if s.log == io.Writer(os.Stderr) { // the default: keep logging where stderr went
+		s.log = origStderr
+	}
 	var nonceBytes [8]byte
 	rand.Read(nonceBytes[:])
 	nonce := hex.EncodeToString(nonceBytes[:])

@@ -5,6 +5,7 @@
 package interp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -96,7 +97,8 @@ type Session struct {
 	cellSources map[string]string
 	cellOrder   []string // the names of cellSources, in the order run
 	// log receives what the user is not shown: the Go frames of panics
-	// (see panics.go). The kernel's standard error.
+	// (see panics.go). The kernel's log: WithLog, else the process's
+	// standard error (its original, once CaptureProcessOutput redirects it).
 	log io.Writer
 
 	compiled   int    // %%compile cells built
@@ -149,6 +151,14 @@ type Option func(*sessionConfig)
 
 type sessionConfig struct {
 	rddOptions []rdd.Option
+	log        io.Writer
+}
+
+// WithLog makes w the session's log, where it writes what users are not
+// shown in cells (the Go frames of a panic). It is the process's standard
+// error by default.
+func WithLog(w io.Writer) Option {
+	return func(c *sessionConfig) { c.log = w }
 }
 
 // WithRDDOptions passes options to the session's rdd.NewContext.
@@ -170,7 +180,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		unavailable: map[string]string{},
 		varTypes:    map[string]string{},
 		decls:       map[string]*sessionDecl{},
-		log:         os.Stderr,
+		log:         cmp.Or[io.Writer](cfg.log, os.Stderr),
 
 		cellSources: map[string]string{},
 		stdout:      &cellWriter{name: "stdout"},

@@ -40,10 +40,11 @@ const maxStack = 256 << 20
 
 // Serve runs the child's side: it must be called by the program the
 // kernel started with Options.Command, before anything else writes to
-// standard error. It builds the session with newSession, answers the
-// kernel's requests until the kernel goes away or shuts the session down,
-// and never returns.
-func Serve(newSession func() (*interp.Session, error)) {
+// standard error. It builds the session with newSession, giving it the
+// kernel's log (for interp.WithLog: the process's standard error is the
+// cell's), answers the kernel's requests until the kernel goes away or
+// shuts the session down, and never returns.
+func Serve(newSession func(kernelLog io.Writer) (*interp.Session, error)) {
 	logger, err := redirectChildOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "gosparkling session: %v\n", err)
@@ -70,7 +71,7 @@ func Serve(newSession func() (*interp.Session, error)) {
 		limit:  limit,
 		inputs: map[uint64]chan *message{},
 	}
-	s, err := newSession()
+	s, err := newSession(logger.Writer())
 	if err != nil {
 		logger.Printf("starting the session: %v", err)
 		os.Exit(3)

@@ -3,6 +3,7 @@ package isolate
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"strings"
@@ -19,7 +20,7 @@ const envTestChild = "GOSPARKLING_ISOLATE_TEST_CHILD"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envTestChild) == "1" {
-		Serve(func() (*interp.Session, error) { return interp.NewSession() })
+		Serve(func(log io.Writer) (*interp.Session, error) { return interp.NewSession(interp.WithLog(log)) })
 	}
 	os.Exit(m.Run())
 }
@@ -385,5 +386,22 @@ func TestEndSessionStopsACellThatIgnoresInterrupts(t *testing.T) {
 	}
 	if got := mustRun(t, e, "In [2]", "1 + 1"); got != "2" {
 		t.Errorf("then 1 + 1 = %q", got)
+	}
+}
+
+// The Go frames of a panic go to the kernel's log, not to the cell.
+func TestPanicFramesStayOutOfTheCell(t *testing.T) {
+	e := start(t, -1)
+	for _, code := range []string{
+		`panic("boom")`,
+		`sc.Parallelize([]string{"a"}).Map(func(s string) string { return s[5:] }).Collect()`,
+	} {
+		_, rec, err := run(t, e, "In [1]", code)
+		if err == nil {
+			t.Fatalf("%s did not fail", code)
+		}
+		if out := rec.String(); strings.Contains(out, "goroutine ") || strings.Contains(out, ".go:") {
+			t.Errorf("%s: the cell's output has Go frames:\n%s", code, out)
+		}
 	}
 }
