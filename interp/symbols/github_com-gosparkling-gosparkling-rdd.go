@@ -52,6 +52,7 @@ func init() {
 		"Context":        reflect.ValueOf((*rdd.Context)(nil)),
 		"FuncProgram":    reflect.ValueOf((*rdd.FuncProgram)(nil)),
 		"FuncSource":     reflect.ValueOf((*rdd.FuncSource)(nil)),
+		"FuncTier":       reflect.ValueOf((*rdd.FuncTier)(nil)),
 		"Iterator":       reflect.ValueOf((*rdd.Iterator)(nil)),
 		"JobError":       reflect.ValueOf((*rdd.JobError)(nil)),
 		"Option":         reflect.ValueOf((*rdd.Option)(nil)),
@@ -67,6 +68,7 @@ func init() {
 
 		// interface wrapper definitions
 		"_FuncSource": reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncSource)(nil)),
+		"_FuncTier":   reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncTier)(nil)),
 		"_Runner":     reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_Runner)(nil)),
 	}
 }
@@ -79,6 +81,16 @@ type _github_com_gosparkling_gosparkling_rdd_FuncSource struct {
 
 func (W _github_com_gosparkling_gosparkling_rdd_FuncSource) Program() (*rdd.FuncProgram, error) {
 	return W.WProgram()
+}
+
+// _github_com_gosparkling_gosparkling_rdd_FuncTier is an interface wrapper for FuncTier type
+type _github_com_gosparkling_gosparkling_rdd_FuncTier struct {
+	IValue interface{}
+	WBind  func(ctx context.Context) (current func() any)
+}
+
+func (W _github_com_gosparkling_gosparkling_rdd_FuncTier) Bind(ctx context.Context) (current func() any) {
+	return W.WBind(ctx)
 }
 
 // _github_com_gosparkling_gosparkling_rdd_Runner is an interface wrapper for Runner type
