@@ -46,9 +46,12 @@ demo: build-beam
 ## test: install what the tests need, then run every test (the notebooks included).
 test: fmt-check vet generate-check $(VERSITYGW)
 	scripts/install-deps.sh test
-	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -count=1 -skip TestCompileCells ./...
-	@# Building a %%compile cell's plugin compiles gosparkling's packages anew (a minute or
-	@# more, the first time): alone, so that it does not starve the notebook tests.
+	@# The kernels of the notebook tests keep their functions interpreted (GOSPARKLING_COMPILE=off):
+	@# plugin builds in the background would starve them.
+	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -count=1 -skip TestCompileCells ./...
+	@# Building a %%compile cell's plugin, or a cell's functions' (TestCompileCellsTiered),
+	@# compiles gosparkling's packages anew (a minute or more, the first time): alone, so that
+	@# it does not starve the notebook tests.
 	$(GO) test -race -count=1 -run TestCompileCells ./interp
 	@# The Beam runner is built only with the beam tag: its packages, the cells that ship
 	@# functions to Prism, notebooks/beam.ipynb on the local engine and on Prism (in the
@@ -56,7 +59,7 @@ test: fmt-check vet generate-check $(VERSITYGW)
 	$(GO) vet -tags beam ./beam . ./interp/...
 	$(GO) test -race -count=1 -tags beam ./beam
 	$(GO) test -race -count=1 -tags beam -run 'Prism|Shipped|Unshippable' ./interp
-	GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam|TestCommonCrawlNotebookOnWorkerProcesses' .
+	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam|TestCommonCrawlNotebookOnWorkerProcesses' .
 
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
