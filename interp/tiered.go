@@ -149,18 +149,30 @@ func Make_warmup() func(string) []rdd.Pair {
 `
 
 // warmUp builds the warm-up plugin, at the lowest priority, unless it
-// is in the cache.
+// is in the cache; a function's build interrupts it, and it goes on
+// after.
 func (c *tierCompiler) warmUp() {
 	if c.toolchain() != nil {
 		return
 	}
-	ctx, cancel := context.WithCancel(c.ctx)
-	defer cancel()
-	buildsMu.Lock()
-	cancelWarmUp = cancel
-	buildsMu.Unlock()
-	b := startPluginBuild(ctx, warmUpSource, true)
-	<-b.done
+	for c.ctx.Err() == nil {
+		ctx, cancel := context.WithCancel(c.ctx)
+		buildsMu.Lock()
+		cancelWarmUp = cancel
+		buildsMu.Unlock()
+		b := startPluginBuild(ctx, warmUpSource, true)
+		<-b.done
+		cancel()
+		if b.err == nil || ctx.Err() == nil {
+			return // built, or failed on its own
+		}
+		// A function's build went first: warm up after it.
+		select {
+		case buildSlot <- struct{}{}:
+			<-buildSlot
+		case <-c.ctx.Done():
+		}
+	}
 }
 
 // tierShipped gives the RDD r, which Ship returns, a tier for its
@@ -644,13 +656,6 @@ func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBui
 	if b, ok := builds[source]; ok {
 		return b
 	}
-	if !lowly && cancelWarmUp != nil {
-		// A function to compile goes first: the packages the warm-up
-		// compiled stay in the go command's cache, and it builds the rest
-		// at its own priority.
-		cancelWarmUp()
-		cancelWarmUp = nil
-	}
 	b := &pluginBuild{source: source, done: make(chan struct{})}
 	builds[source] = b
 	hook := buildStarting
@@ -685,6 +690,16 @@ func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path str
 	path = filepath.Join(dir, key+".so")
 	if _, err := os.Stat(path); err == nil {
 		return path, true, nil
+	}
+	if !lowly {
+		// A function to compile goes first: the packages the warm-up
+		// compiled stay in the go command's cache, and it goes on after.
+		buildsMu.Lock()
+		if cancelWarmUp != nil {
+			cancelWarmUp()
+			cancelWarmUp = nil
+		}
+		buildsMu.Unlock()
 	}
 	select {
 	case buildSlot <- struct{}{}:
