@@ -34,9 +34,10 @@ import (
 //
 // with the declarations the literal uses and their imports. It builds the
 // plugin in the background and hands the RDD a tier (rdd.FuncTier): a job
-// starts with the interpreted function, and its tasks switch to the
-// compiled one, made with the captured values as they were when the job
-// started, as soon as the plugin is loaded. Plugins are kept under
+// starts with the interpreted function, and switches to the compiled one,
+// made with the captured values as they were when the job started, as
+// soon as the plugin is loaded (between two elements for the common
+// function types, as tasks start for the others). Plugins are kept under
 // os.UserCacheDir()/gosparkling/plugins/, by the kernel's build and the
 // plugin's source, so that running a cell again, or after a restart, finds
 // its functions compiled.
@@ -532,8 +533,9 @@ type tieredFunc struct {
 }
 
 // Bind reads the captured values, after waiting for the build in wait
-// mode, and returns what makes the compiled function with them.
-func (f *tieredFunc) Bind(ctx context.Context) func() any {
+// mode, and returns what makes the compiled function with them, and the
+// end of the build.
+func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
 	b := f.build
 	if f.s.tiers.mode == compileWait {
 		select {
@@ -558,22 +560,29 @@ func (f *tieredFunc) Bind(ctx context.Context) func() any {
 		}
 		once.Do(func() { fn = f.make(values) })
 		return fn
-	}
+	}, b.done
 }
 
-// make calls the plugin's constructor with values; nil when it fails.
+// make calls the plugin's constructor with values; nil, noted on the
+// cell's standard error, when it fails.
 func (f *tieredFunc) make(values []reflect.Value) (fn any) {
+	fail := func(why string) {
+		f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", f.site.method, f.site.origin, why))
+		fn = nil
+	}
 	defer func() {
-		if recover() != nil {
-			fn = nil
+		if r := recover(); r != nil {
+			fail(fmt.Sprintf("its compiled constructor panicked: %v", r))
 		}
 	}()
 	ctor, err := f.build.lookup(f.plan.ctor)
 	if err != nil {
+		fail(fmt.Sprintf("loading its plugin: %v", err))
 		return nil
 	}
 	t := ctor.Type()
 	if t.NumIn() != len(values) || t.NumOut() != 1 || t.Out(0) != f.plan.funcType {
+		fail(fmt.Sprintf("its compiled constructor is a %s", t))
 		return nil
 	}
 	return ctor.Call(values)[0].Interface()

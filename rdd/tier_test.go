@@ -8,27 +8,38 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
 // fakeTier offers compiled, a stand-in for a compiled function, after its
-// first `after` asks of each job; it counts the jobs that bound it.
+// first `after` asks of each job, or once ready is closed when it is set;
+// it counts the jobs that bound it.
 type fakeTier struct {
 	compiled any
 	after    int64
+	ready    chan struct{}
 	binds    atomic.Int64
+	given    atomic.Bool // it gave compiled
 }
 
-func (f *fakeTier) Bind(context.Context) func() any {
+func (f *fakeTier) Bind(context.Context) (func() any, <-chan struct{}) {
 	f.binds.Add(1)
 	var asked atomic.Int64
 	return func() any {
-		if asked.Add(1) <= f.after {
+		if f.ready != nil {
+			select {
+			case <-f.ready:
+			default:
+				return nil
+			}
+		} else if asked.Add(1) <= f.after {
 			return nil
 		}
+		f.given.Store(true)
 		return f.compiled
-	}
+	}, f.ready
 }
 
 func TestFuncTierSwitchesTasksToTheCompiledFunction(t *testing.T) {
@@ -166,5 +177,34 @@ func TestFuncTierIsBoundByEveryJob(t *testing.T) {
 	}
 	if n := tier.binds.Load(); n < 4 {
 		t.Errorf("four jobs or more bound the tier %d times", n)
+	}
+}
+
+func TestFuncTierSwitchesInTheMiddleOfAPartition(t *testing.T) {
+	sc := rdd.NewContext(rdd.WithParallelism(1))
+	var interpretedCalls, compiledCalls atomic.Int64
+	tier := &fakeTier{ready: make(chan struct{})}
+	given := func(i int64) int64 {
+		interpretedCalls.Add(1)
+		if i == 500 {
+			// The compiled function is ready: the switch turns to it
+			// before this partition ends.
+			close(tier.ready)
+			for !tier.given.Load() {
+				time.Sleep(time.Millisecond)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return i % 7
+	}
+	tier.compiled = func(i int64) int64 { compiledCalls.Add(1); return i % 7 }
+	r := sc.Range(0, 1000, 1, 1).Map(given)
+	r.SetFuncTier(tier)
+	if got := fmt.Sprint(r.Sum()); got != "2997" {
+		t.Errorf("Sum = %s, want 2997", got)
+	}
+	if interpretedCalls.Load() < 501 || compiledCalls.Load() == 0 || interpretedCalls.Load()+compiledCalls.Load() != 1000 {
+		t.Errorf("in one partition, the given function ran %d times and the compiled one %d, want 501 or more and the rest",
+			interpretedCalls.Load(), compiledCalls.Load())
 	}
 }
