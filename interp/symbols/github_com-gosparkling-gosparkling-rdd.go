@@ -86,10 +86,10 @@ func (W _github_com_gosparkling_gosparkling_rdd_FuncSource) Program() (*rdd.Func
 // _github_com_gosparkling_gosparkling_rdd_FuncTier is an interface wrapper for FuncTier type
 type _github_com_gosparkling_gosparkling_rdd_FuncTier struct {
 	IValue interface{}
-	WBind  func(ctx context.Context) (current func() any)
+	WBind  func(ctx context.Context) (current func() any, ready <-chan struct{})
 }
 
-func (W _github_com_gosparkling_gosparkling_rdd_FuncTier) Bind(ctx context.Context) (current func() any) {
+func (W _github_com_gosparkling_gosparkling_rdd_FuncTier) Bind(ctx context.Context) (current func() any, ready <-chan struct{}) {
 	return W.WBind(ctx)
 }
 
