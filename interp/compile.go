@@ -124,18 +124,7 @@ func (s *Session) compileCell(ctx context.Context, src string, out Output) error
 // gosparkling from the source the kernel was built from, and builds it
 // as a plugin, returning the plugin's path.
 func (s *Session) buildPlugin(ctx context.Context, header, src string, funcs []string) (string, error) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		return "", compileCellError("compiling a cell needs the Go toolchain (go on PATH); without it, write the functions in an ordinary cell, where they are interpreted")
-	}
-	version, err := exec.CommandContext(ctx, goTool, "env", "GOVERSION").Output()
-	if err != nil {
-		return "", compileCellError(fmt.Sprintf("go env GOVERSION: %v", err))
-	}
-	if v := strings.TrimSpace(string(version)); v != runtime.Version() {
-		return "", compileCellError(fmt.Sprintf("the go on PATH is %s but the kernel was built with %s: a compiled cell needs the same toolchain", v, runtime.Version()))
-	}
-	root, err := sourceRoot()
+	goTool, root, err := pluginToolchain(ctx)
 	if err != nil {
 		return "", compileCellError(err.Error())
 	}
@@ -146,41 +135,87 @@ func (s *Session) buildPlugin(ctx context.Context, header, src string, funcs []s
 	}
 	module := fmt.Sprintf("gosparkling_cell_%d_%d", os.Getpid(), s.compiled+1)
 	dir := filepath.Join(s.compileDir, module)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", compileCellError(err.Error())
-	}
-	goMod := fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gosparkling/gosparkling v0.0.0\n\nreplace github.com/gosparkling/gosparkling => %s\n", module, root)
 	var exports strings.Builder
 	exports.WriteString("package main\n\n")
 	for _, name := range funcs {
 		fmt.Fprintf(&exports, "var %s%s = %s\n", exportPrefix, name, name)
 	}
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		return "", compileCellError(fmt.Sprintf("reading gosparkling's go.sum: %v", err))
-	}
-	for name, text := range map[string]string{"go.mod": goMod, "go.sum": string(sum), "cell.go": header + "\n" + src, "exports.go": exports.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			return "", compileCellError(err.Error())
-		}
-	}
-	args := []string{"build", "-buildmode=plugin", "-o", "cell.so"}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	cmd := exec.CommandContext(ctx, goTool, append(args, ".")...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "CGO_ENABLED=1")
-	if output, err := cmd.CombinedOutput(); err != nil {
+	files := map[string]string{"cell.go": header + "\n" + src, "exports.go": exports.String()}
+	so := filepath.Join(dir, "cell.so")
+	if output, err := buildPluginModule(ctx, goTool, root, dir, module, files, so, false); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
+		}
+		if output == nil {
+			return "", compileCellError(err.Error())
 		}
 		msg := strings.TrimSpace(string(output))
 		msg = strings.ReplaceAll(msg, "./cell.go:", "line ")
 		// The cell's lines are the file's, less the package clause.
 		return "", compileCellError(shiftLines(msg))
 	}
-	return filepath.Join(dir, "cell.so"), nil
+	return so, nil
+}
+
+// pluginToolchain returns the go command, when it is of the kernel's
+// version, and the gosparkling source that plugins build against.
+func pluginToolchain(ctx context.Context) (goTool, root string, err error) {
+	goTool, err = exec.LookPath("go")
+	if err != nil {
+		return "", "", errors.New("compiling a cell needs the Go toolchain (go on PATH); without it, write the functions in an ordinary cell, where they are interpreted")
+	}
+	version, err := exec.CommandContext(ctx, goTool, "env", "GOVERSION").Output()
+	if err != nil {
+		return "", "", fmt.Errorf("go env GOVERSION: %v", err)
+	}
+	if v := strings.TrimSpace(string(version)); v != runtime.Version() {
+		return "", "", fmt.Errorf("the go on PATH is %s but the kernel was built with %s: a compiled cell needs the same toolchain", v, runtime.Version())
+	}
+	if root, err = sourceRoot(); err != nil {
+		return "", "", err
+	}
+	return goTool, root, nil
+}
+
+// buildPluginModule writes files into dir, as the package main of module
+// requiring gosparkling from root, and builds it as a plugin at out
+// (with the race detector when the kernel has it). Lowly, it builds at
+// the lowest priority. A failure of the build returns its output; other
+// failures none.
+func buildPluginModule(ctx context.Context, goTool, root, dir, module string, files map[string]string, out string, lowly bool) ([]byte, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	goMod := fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gosparkling/gosparkling v0.0.0\n\nreplace github.com/gosparkling/gosparkling => %s\n", module, root)
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		return nil, fmt.Errorf("reading gosparkling's go.sum: %v", err)
+	}
+	all := map[string]string{"go.mod": goMod, "go.sum": string(sum)}
+	for name, text := range files {
+		all[name] = text
+	}
+	for name, text := range all {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	args := []string{goTool, "build", "-buildmode=plugin", "-o", out}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	args = append(args, ".")
+	if nice, err := exec.LookPath("nice"); err == nil && lowly {
+		args = append([]string{nice, "-n", "19"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "CGO_ENABLED=1")
+	output, err := cmd.CombinedOutput()
+	if err != nil && len(output) == 0 {
+		output = []byte(err.Error())
+	}
+	return output, err
 }
 
 // shiftLines turns "line N:" of the built file into the cell's line N-1.

@@ -104,6 +104,8 @@ type Session struct {
 	compiled   int    // %%compile cells built
 	compileDir string // where they are built, made at the first
 
+	tiers *tierCompiler // builds the compiled forms of functions (tiered.go)
+
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
 	// cellName is the running cell's name in lineage ("In [7]"). It is
@@ -194,6 +196,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		goroutineCells: map[int]string{},
 	}
 	s.goroutineEnded = sync.NewCond(&s.panicMu)
+	s.tiers = newTierCompiler()
 	s.stdinReader = s.stdin
 	s.progress = &progressTracker{delay: progressDelay}
 	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite), rdd.WithProgress(s.progress.report)}, cfg.rddOptions...)
@@ -246,6 +249,7 @@ func NewSession(opts ...Option) (*Session, error) {
 // spilled shuffles and caches, and removes the builds of its %%compile
 // cells. A kernel closes its session when it shuts down.
 func (s *Session) Close() error {
+	s.tiers.close()
 	for _, sc := range s.contexts() {
 		sc.Stop()
 	}

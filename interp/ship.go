@@ -440,6 +440,7 @@ func (s *Session) globalValues() (values map[string]reflect.Value) {
 
 // ship and src are the session's Ship and Src.
 func (s *Session) ship(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
+	s.tierShipped(r, srcs)
 	return r.SetFuncSources(funcSources(srcs)...)
 }
 

@@ -54,6 +54,8 @@ type RDD struct {
 	// actionSources are the sources of the functions of the next action
 	// on r, for Runners (WithActionSources).
 	actionSources atomic.Pointer[[]FuncSource]
+	// tier, when set, offers a compiled form of the function (tier.go).
+	tier *tierSlot
 }
 
 // dependency links an RDD to a parent. A nil shuffle means a narrow

@@ -54,6 +54,7 @@ func init() {
 		"Context":         reflect.ValueOf((*rdd.Context)(nil)),
 		"FuncProgram":     reflect.ValueOf((*rdd.FuncProgram)(nil)),
 		"FuncSource":      reflect.ValueOf((*rdd.FuncSource)(nil)),
+		"FuncTier":        reflect.ValueOf((*rdd.FuncTier)(nil)),
 		"Iterator":        reflect.ValueOf((*rdd.Iterator)(nil)),
 		"JobError":        reflect.ValueOf((*rdd.JobError)(nil)),
 		"Option":          reflect.ValueOf((*rdd.Option)(nil)),
@@ -70,6 +71,7 @@ func init() {
 
 		// interface wrapper definitions
 		"_FuncSource": reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncSource)(nil)),
+		"_FuncTier":   reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncTier)(nil)),
 		"_Runner":     reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_Runner)(nil)),
 	}
 }
@@ -82,6 +84,16 @@ type _github_com_gosparkling_gosparkling_rdd_FuncSource struct {
 
 func (W _github_com_gosparkling_gosparkling_rdd_FuncSource) Program() (*rdd.FuncProgram, error) {
 	return W.WProgram()
+}
+
+// _github_com_gosparkling_gosparkling_rdd_FuncTier is an interface wrapper for FuncTier type
+type _github_com_gosparkling_gosparkling_rdd_FuncTier struct {
+	IValue interface{}
+	WBind  func(ctx context.Context) (current func() any, ready <-chan struct{})
+}
+
+func (W _github_com_gosparkling_gosparkling_rdd_FuncTier) Bind(ctx context.Context) (current func() any, ready <-chan struct{}) {
+	return W.WBind(ctx)
 }
 
 // _github_com_gosparkling_gosparkling_rdd_Runner is an interface wrapper for Runner type

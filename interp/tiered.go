@@ -1,0 +1,596 @@
+package interp
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"os"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// Tiered execution. A function literal a cell hands to an RDD method runs
+// interpreted at first: yaegi costs a microsecond or more per call. For
+// each such function the session also writes a Go plugin, from what the
+// shipping rewrite learned of it (ship.go): a constructor that takes the
+// captured variables as parameters and returns the literal, verbatim,
+//
+//	func Make_3f2a…(n int) func(string) bool {
+//		return func(w string) bool { return len(w) > n }
+//	}
+//
+// with the declarations the literal uses and their imports. It builds the
+// plugin in the background and hands the RDD a tier (rdd.FuncTier): a job
+// starts with the interpreted function, and switches to the compiled one,
+// made with the captured values as they were when the job started, as
+// soon as the plugin is loaded (between two elements for the common
+// function types, as tasks start for the others). Plugins are kept under
+// os.UserCacheDir()/gosparkling/plugins/, by the kernel's build and the
+// plugin's source, so that running a cell again, or after a restart, finds
+// its functions compiled.
+//
+// A function stays interpreted, and the session says why once on the
+// cell's standard error, when it uses a type a cell declared, a variable
+// of the session through a declared function, or a captured value of a
+// type the plugin cannot name (structs cells declare, channels...); when it
+// writes a captured variable (the compiled one would write a copy); or
+// when the method is not a narrow transformation of one function.
+//
+// GOSPARKLING_COMPILE=wait makes jobs wait for the compiled functions,
+// GOSPARKLING_COMPILE=off keeps every function interpreted.
+
+// compileModeEnv is the environment variable that sets the compile mode.
+const compileModeEnv = "GOSPARKLING_COMPILE"
+
+// compileMode says when functions are compiled.
+type compileMode string
+
+const (
+	compileBackground compileMode = "background" // jobs start interpreted and switch
+	compileWait       compileMode = "wait"       // jobs wait for the compiled functions
+	compileOff        compileMode = "off"        // every function stays interpreted
+)
+
+// defaultCompileMode is the mode without GOSPARKLING_COMPILE.
+var defaultCompileMode = compileBackground
+
+// tierCompiler builds the compiled forms of a session's functions.
+type tierCompiler struct {
+	mode   compileMode
+	ctx    context.Context // ends when the session closes
+	cancel context.CancelFunc
+
+	toolOnce sync.Once
+	toolErr  error // why no function can be compiled
+
+	mu    sync.Mutex
+	noted map[string]bool // notes already printed
+}
+
+// newTierCompiler returns the session's compiler, in the mode the
+// environment sets, and starts building the warm-up plugin.
+func newTierCompiler() *tierCompiler {
+	mode := compileMode(os.Getenv(compileModeEnv))
+	switch mode {
+	case compileBackground, compileWait, compileOff:
+	default:
+		mode = defaultCompileMode
+	}
+	c := &tierCompiler{mode: mode, noted: map[string]bool{}}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	if mode != compileOff {
+		go c.warmUp()
+	}
+	return c
+}
+
+// close stops the builds under way.
+func (c *tierCompiler) close() {
+	if c != nil {
+		c.cancel()
+	}
+}
+
+// toolchain returns why plugins cannot be built, or nil.
+func (c *tierCompiler) toolchain() error {
+	c.toolOnce.Do(func() {
+		_, _, c.toolErr = pluginToolchain(c.ctx)
+		if c.toolErr == nil {
+			_, c.toolErr = pluginCacheDir()
+		}
+	})
+	return c.toolErr
+}
+
+// note writes msg on w, the cell's standard error, the first time.
+func (c *tierCompiler) note(w io.Writer, msg string) {
+	c.mu.Lock()
+	seen := c.noted[msg]
+	c.noted[msg] = true
+	c.mu.Unlock()
+	if !seen {
+		fmt.Fprintf(w, "gosparkling: %s\n", msg)
+	}
+}
+
+// warmUpSource is a plugin whose build compiles gosparkling's packages
+// for plugins, the minute or more that the first build of a session
+// would otherwise take.
+const warmUpSource = `package main
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+func Make_warmup() func(string) []rdd.Pair {
+	return func(s string) []rdd.Pair {
+		var out []rdd.Pair
+		for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }) {
+			out = append(out, rdd.KV(w, 1))
+		}
+		return out
+	}
+}
+`
+
+// warmUp builds the warm-up plugin, at the lowest priority, unless it
+// is in the cache; a function's build interrupts it, and it goes on
+// after.
+func (c *tierCompiler) warmUp() {
+	if c.toolchain() != nil {
+		return
+	}
+	for c.ctx.Err() == nil {
+		ctx, cancel := context.WithCancel(c.ctx)
+		buildsMu.Lock()
+		cancelWarmUp = cancel
+		buildsMu.Unlock()
+		b := startPluginBuild(ctx, warmUpSource, true)
+		<-b.done
+		cancel()
+		if b.err == nil || ctx.Err() == nil {
+			return // built, or failed on its own
+		}
+		// A function's build went first: warm up after it.
+		select {
+		case buildSlot <- struct{}{}:
+			<-buildSlot
+		case <-c.ctx.Done():
+		}
+	}
+}
+
+// tierShipped gives the RDD r, which Ship returns, a tier for its
+// function when the function can be compiled, and notes why not otherwise.
+func (s *Session) tierShipped(r *rdd.RDD, srcs []*shippedSource) {
+	c := s.tiers
+	if c == nil || c.mode == compileOff || r == nil || r.Context().Runner() != nil {
+		return
+	}
+	var src *shippedSource
+	var fn any
+	args := r.Step().Args
+	for i, sh := range srcs {
+		if sh != nil && i < len(args) && interpreted(args[i]) {
+			if src != nil {
+				c.note(s.stderr, fmt.Sprintf("the functions passed to %s (%s) stay interpreted: only methods of one function are compiled", src.site.method, src.site.origin))
+				return
+			}
+			src, fn = sh, args[i]
+		}
+	}
+	if src == nil {
+		return
+	}
+	site := src.site
+	if err := c.toolchain(); err != nil {
+		c.note(s.stderr, fmt.Sprintf("the functions passed to RDD methods stay interpreted: %v", err))
+		return
+	}
+	plan, why := s.planTier(src, fn)
+	if why != "" {
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", site.method, site.origin, why))
+		return
+	}
+	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
+	if !r.SetFuncTier(tier) {
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: only the functions of Map, FlatMap, Filter, MapValues, FlatMapValues, KeyBy and MapPartitions are compiled", site.method, site.origin))
+		return
+	}
+	tier.build = startPluginBuild(c.ctx, plan.source, false)
+	if tier.build.finished() && tier.build.err != nil {
+		tier.noteFailure()
+	}
+}
+
+// interpreted reports whether f is a function yaegi made: its code is
+// reflect's stub for functions made by reflect.MakeFunc.
+func interpreted(f any) bool {
+	v := reflect.ValueOf(f)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return false
+	}
+	fn := runtime.FuncForPC(v.Pointer())
+	return fn != nil && strings.HasPrefix(fn.Name(), "reflect.makeFuncStub")
+}
+
+// tierPlan is the plugin of one function.
+type tierPlan struct {
+	source   string       // the plugin's Go file
+	ctor     string       // the name of its constructor
+	funcType reflect.Type // the function's type
+}
+
+// planTier writes the plugin of src's function fn, or says why it
+// cannot be compiled.
+func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
+	site := src.site
+	if len(site.problems) > 0 {
+		return nil, site.problems[0]
+	}
+	if strings.Contains(site.expr, "_gosparkling") {
+		return nil, "it uses what the session rewrites (os.Stdin, goroutines)"
+	}
+	expr, err := parseResolved(site.expr)
+	if err != nil {
+		return nil, fmt.Sprintf("its source does not parse alone: %v", err)
+	}
+	imports := map[string]bool{}
+	for _, spec := range site.imports {
+		imports[spec] = true
+	}
+	decls, why := s.tierDecls(site, imports)
+	if why != "" {
+		return nil, why
+	}
+	var params []string
+	captured := map[string]reflect.Type{}
+	for i, name := range site.vars {
+		t := reflect.TypeOf(src.ptrs[i]).Elem()
+		typ, why := pluginTypeSource(t, imports)
+		if why != "" {
+			return nil, fmt.Sprintf("it captures %s, whose type uses %s", name, why)
+		}
+		params = append(params, name+" "+typ)
+		captured[name] = t
+	}
+	if lit, ok := expr.(*ast.FuncLit); ok {
+		if name := writtenCapture(lit, captured); name != "" {
+			return nil, fmt.Sprintf("it writes the captured variable %s, which a compiled function would not share", name)
+		}
+	}
+	funcType := reflect.TypeOf(fn)
+	result, why := pluginTypeSource(funcType, imports)
+	if why != "" {
+		return nil, fmt.Sprintf("its type uses %s", why)
+	}
+	var body strings.Builder
+	body.WriteString("package main\n\n")
+	var specs []string
+	for spec := range imports {
+		specs = append(specs, spec)
+	}
+	sort.Strings(specs)
+	for _, spec := range specs {
+		body.WriteString("import " + spec + "\n")
+	}
+	for _, d := range decls {
+		body.WriteString("\n" + d + "\n")
+	}
+	// The constructor's name depends on all of the rest, so that a
+	// plugin's symbols never clash with those of another.
+	sum := sha256.Sum256([]byte(body.String() + strings.Join(params, ", ") + result + site.expr))
+	ctor := "Make_" + hex.EncodeToString(sum[:8])
+	// Where the function was written stays out of the source, so that
+	// running its cell again finds its plugin.
+	fmt.Fprintf(&body, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n\treturn %s\n}\n",
+		ctor, site.method, ctor, strings.Join(params, ", "), result, site.expr)
+	return &tierPlan{source: body.String(), ctor: ctor, funcType: funcType}, ""
+}
+
+// tierDecls returns, in order, the declarations of the session that the
+// site uses, with those they use, adding their imports; or why they
+// cannot go into a plugin: a declared type, or a variable of the session.
+func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, string) {
+	used := map[string]bool{}
+	var decls []*sessionDecl
+	var visit func(name, user string) string
+	visit = func(name, user string) string {
+		if used[name] {
+			return ""
+		}
+		used[name] = true
+		d := s.decls[name]
+		switch {
+		case d != nil && d.kind == ast.Typ:
+			return fmt.Sprintf("it uses %s, a type declared in a cell (compiled functions use the standard library's and gosparkling's types only)", name)
+		case d != nil && d.kind != ast.Var:
+			decls = append(decls, d)
+			for _, n := range d.names {
+				if why := visit(n, name); why != "" {
+					return why
+				}
+			}
+		case name == "sc":
+			return fmt.Sprintf("%s uses sc, the notebook's Context", user)
+		case s.globals[name] || d != nil:
+			return fmt.Sprintf("%s uses %s, a variable of the session, which a compiled function would not share", user, name)
+		default:
+			if spec := packageSpec(s, name); spec != "" {
+				imports[spec] = true
+			}
+		}
+		return ""
+	}
+	for _, name := range site.decls {
+		if why := visit(name, name); why != "" {
+			return nil, why
+		}
+	}
+	sort.Slice(decls, func(i, j int) bool { return decls[i].seq < decls[j].seq })
+	var out []string
+	seen := map[string]bool{}
+	for _, d := range decls {
+		if !seen[d.src] {
+			seen[d.src] = true
+			out = append(out, d.src)
+		}
+	}
+	return out, ""
+}
+
+// parseResolved parses the expression src with its names resolved: those
+// it declares have their objects, the others none.
+func parseResolved(src string) (ast.Expr, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nvar _ = "+src, 0)
+	if err != nil {
+		return nil, err
+	}
+	return f.Decls[0].(*ast.GenDecl).Specs[0].(*ast.ValueSpec).Values[0], nil
+}
+
+// pluginTypeSource returns Go source naming t in a plugin, adding the
+// imports it needs, or why a plugin cannot name it: structs and types a
+// cell declared, funcs, channels, interfaces with methods.
+func pluginTypeSource(t reflect.Type, imports map[string]bool) (string, string) {
+	if t.Kind() == reflect.Func && t.Name() == "" {
+		// A function: the type of the function compiled, or of a
+		// function it captures (a %%compile cell's, an interpreted one).
+		var in, out []string
+		for i := range t.NumIn() {
+			s, why := pluginTypeSource(t.In(i), imports)
+			if why != "" {
+				return "", why
+			}
+			if t.IsVariadic() && i == t.NumIn()-1 {
+				s = "..." + strings.TrimPrefix(s, "[]")
+			}
+			in = append(in, s)
+		}
+		for i := range t.NumOut() {
+			s, why := pluginTypeSource(t.Out(i), imports)
+			if why != "" {
+				return "", why
+			}
+			out = append(out, s)
+		}
+		src := "func(" + strings.Join(in, ", ") + ")"
+		switch len(out) {
+		case 0:
+		case 1:
+			src += " " + out[0]
+		default:
+			src += " (" + strings.Join(out, ", ") + ")"
+		}
+		return src, ""
+	}
+	if why := unnameable(t, map[reflect.Type]bool{}); why != "" {
+		return "", why
+	}
+	added := map[string]bool{}
+	src, err := typeSource(t, added)
+	if err != nil {
+		return "", fmt.Sprintf("%s, which a plugin cannot name (%v)", t, err)
+	}
+	for spec := range added {
+		imports[spec] = true
+	}
+	return src, ""
+}
+
+// unnameable says why a plugin cannot name t, or "": yaegi makes the
+// types cells declare as unnamed structs, which look like Go's own.
+func unnameable(t reflect.Type, seen map[reflect.Type]bool) string {
+	if seen[t] || t.Name() != "" && t.PkgPath() != "" && t.Kind() != reflect.Struct {
+		return ""
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Struct:
+		if t.Name() == "" || t.PkgPath() == "" {
+			return fmt.Sprintf("%s, a struct a cell declared (compiled functions use the standard library's and gosparkling's types only)", t)
+		}
+	case reflect.Chan, reflect.UnsafePointer:
+		return fmt.Sprintf("%s, a %s, which a compiled function cannot be handed yet", t, t.Kind())
+	case reflect.Func:
+		for i := range t.NumIn() {
+			if why := unnameable(t.In(i), seen); why != "" {
+				return why
+			}
+		}
+		for i := range t.NumOut() {
+			if why := unnameable(t.Out(i), seen); why != "" {
+				return why
+			}
+		}
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		return unnameable(t.Elem(), seen)
+	case reflect.Map:
+		if why := unnameable(t.Key(), seen); why != "" {
+			return why
+		}
+		return unnameable(t.Elem(), seen)
+	}
+	return ""
+}
+
+// writtenCapture returns the name of a captured variable that lit writes
+// (assigns, increments, takes the address of) other than through a
+// pointer, slice or map it holds, or "".
+func writtenCapture(lit *ast.FuncLit, captured map[string]reflect.Type) string {
+	// root returns the captured variable e writes into, when the write
+	// lands in the variable itself rather than where it points.
+	root := func(e ast.Expr) string {
+		var step ast.Expr // what applies to the variable itself
+		for {
+			switch x := e.(type) {
+			case *ast.ParenExpr:
+				e = x.X
+			case *ast.IndexExpr:
+				step, e = x, x.X
+			case *ast.SelectorExpr:
+				step, e = x, x.X
+			case *ast.Ident:
+				// A name declared in the literal has its object.
+				t, ok := captured[x.Name]
+				if !ok || x.Obj != nil {
+					return ""
+				}
+				switch k := t.Kind(); step.(type) {
+				case *ast.IndexExpr:
+					if k == reflect.Slice || k == reflect.Map || k == reflect.Pointer {
+						return ""
+					}
+				case *ast.SelectorExpr:
+					if k == reflect.Pointer {
+						return ""
+					}
+				}
+				return x.Name
+			default:
+				// Through a pointer (*p) or a call's result: shared.
+				return ""
+			}
+		}
+	}
+	var written string
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if written != "" {
+			return false
+		}
+		var targets []ast.Expr
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			targets = n.Lhs
+		case *ast.IncDecStmt:
+			targets = []ast.Expr{n.X}
+		case *ast.RangeStmt:
+			if n.Key != nil {
+				targets = append(targets, n.Key)
+			}
+			if n.Value != nil {
+				targets = append(targets, n.Value)
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				targets = []ast.Expr{n.X}
+			}
+		}
+		for _, e := range targets {
+			if name := root(e); name != "" {
+				written = name
+				return false
+			}
+		}
+		return true
+	})
+	return written
+}
+
+// tieredFunc is the rdd.FuncTier of one function.
+type tieredFunc struct {
+	s     *Session
+	site  *shipSite
+	plan  *tierPlan
+	ptrs  []any // the captured variables
+	build *pluginBuild
+}
+
+// Bind reads the captured values, after waiting for the build in wait
+// mode, and returns what makes the compiled function with them, and the
+// end of the build.
+func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
+	b := f.build
+	if f.s.tiers.mode == compileWait {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+		}
+		if b.finished() && b.err != nil {
+			f.noteFailure()
+		}
+	}
+	values := make([]reflect.Value, len(f.ptrs))
+	for i, p := range f.ptrs {
+		v := reflect.ValueOf(p).Elem()
+		values[i] = reflect.New(v.Type()).Elem()
+		values[i].Set(v)
+	}
+	var once sync.Once
+	var fn any
+	return func() any {
+		if !b.finished() {
+			return nil
+		}
+		once.Do(func() { fn = f.make(values) })
+		return fn
+	}, b.done
+}
+
+// make calls the plugin's constructor with values; nil, noted on the
+// cell's standard error, when it fails.
+func (f *tieredFunc) make(values []reflect.Value) (fn any) {
+	fail := func(why string) {
+		f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", f.site.method, f.site.origin, why))
+		fn = nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			fail(fmt.Sprintf("its compiled constructor panicked: %v", r))
+		}
+	}()
+	ctor, err := f.build.lookup(f.plan.ctor)
+	if err != nil {
+		fail(fmt.Sprintf("loading its plugin: %v", err))
+		return nil
+	}
+	t := ctor.Type()
+	if t.NumIn() != len(values) || t.NumOut() != 1 || t.Out(0) != f.plan.funcType {
+		fail(fmt.Sprintf("its compiled constructor is a %s", t))
+		return nil
+	}
+	return ctor.Call(values)[0].Interface()
+}
+
+// noteFailure says, on the running cell's standard error, that the
+// function could not be compiled.
+func (f *tieredFunc) noteFailure() {
+	msg := f.build.err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i] + " ..."
+	}
+	f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: building it failed: %s", f.site.method, f.site.origin, msg))
+}

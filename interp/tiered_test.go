@@ -1,0 +1,229 @@
+package interp
+
+import (
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// Tests keep functions interpreted unless they ask otherwise: a plugin
+// build takes seconds, and a minute the first time.
+func init() { defaultCompileMode = compileOff }
+
+// tieredSession returns a session whose functions compile in mode.
+func tieredSession(t *testing.T, mode compileMode) *Session {
+	t.Helper()
+	t.Setenv(compileModeEnv, string(mode))
+	s := newSession(t)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// rddGlobal returns the RDD a cell of s assigned to name.
+func rddGlobal(t *testing.T, s *Session, name string) *rdd.RDD {
+	t.Helper()
+	r, ok := s.globalValues()[name].Interface().(*rdd.RDD)
+	if !ok {
+		t.Fatalf("%s is not an RDD", name)
+	}
+	return r
+}
+
+// forgetBuilds makes the process forget the plugins it built or loaded,
+// as a new kernel would; those on disk stay.
+func forgetBuilds() {
+	buildsMu.Lock()
+	defer buildsMu.Unlock()
+	builds = map[string]*pluginBuild{}
+}
+
+// setBuildStarting sets the hook called as each build starts.
+func setBuildStarting(hook func(source string)) {
+	buildsMu.Lock()
+	defer buildsMu.Unlock()
+	buildStarting = hook
+}
+
+func TestCompileCellsTiered(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	if testing.Short() {
+		t.Skip("builds plugins: seconds each, a minute or more the first time")
+	}
+	// One cache for all the subtests, so that what one builds the next
+	// finds.
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	lines := `lines := sc.Parallelize([]string{"The quick brown Fox", "jumps over the lazy dog;", "the DOG sleeps, the fox runs", "Über café naïve"}, 3)`
+	tests := []struct {
+		name  string
+		setup string // makes out, the RDD whose function compiles
+		value string // computes with out
+		want  string
+	}{
+		{
+			name: "stdlib calls with a rune predicate",
+			setup: lines + "\n" + `out := lines.FlatMap(func(line string) []string {
+	return strings.FieldsFunc(strings.ToLower(line), func(r rune) bool { return !unicode.IsLetter(r) })
+})`,
+			value: `out.CountByValue()["the"]`,
+			want:  "4",
+		},
+		{
+			name: "a captured threshold",
+			setup: lines + "\nminLen := 4\n" + `words := lines.FlatMap(strings.Fields)
+out := words.Filter(func(w string) bool { return utf8.RuneCountInString(w) >= minLen })`,
+			value: `fmt.Sprint(out.Collect())`,
+			want:  "[quick brown jumps over lazy dog; sleeps, runs Über café naïve]",
+		},
+		{
+			name: "Range with Map",
+			setup: `out := sc.Range(0, 100000, 1, 8).Map(func(i int64) int64 { return i % 7 })
+only3 := out.Filter(func(i int64) bool { return i == 3 })`,
+			value: `only3.Count()`,
+			want:  "14286",
+		},
+		{
+			name: "a function and a constant declared in cells",
+			setup: `const vowels = "aeiou"
+func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vowels, rune(w[0])) }
+` + lines + "\n" + `out := lines.FlatMap(strings.Fields).Map(strings.ToLower).Filter(func(w string) bool { return startsWithVowel(w) })`,
+			value: `fmt.Sprint(out.Collect())`,
+			want:  "[over]",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got [2]string
+			for i, mode := range []compileMode{compileOff, compileWait} {
+				s := tieredSession(t, mode)
+				if res := execute(t, s, tt.setup); res.err != nil {
+					t.Fatalf("%s: setup failed: %v", mode, res.err)
+				}
+				res := execute(t, s, tt.value)
+				if res.err != nil {
+					t.Fatalf("%s: %s failed: %v", mode, tt.value, res.err)
+				}
+				got[i] = res.plain
+				compiled, interpreted := rddGlobal(t, s, "out").TieredRuns()
+				switch {
+				case mode == compileOff && compiled+interpreted != 0:
+					t.Errorf("with compiling off, out has a tier")
+				case mode == compileWait && (compiled == 0 || interpreted != 0):
+					t.Errorf("waiting for the compiled function, out ran %d tasks compiled and %d interpreted (stderr %q)", compiled, interpreted, res.stderr)
+				}
+			}
+			if got[0] != tt.want || got[1] != tt.want {
+				t.Errorf("interpreted %s shows %q, compiled %q, want %q", tt.value, got[0], got[1], tt.want)
+			}
+		})
+	}
+
+	t.Run("the cache serves a new kernel at once", func(t *testing.T) {
+		forgetBuilds()
+		s := tieredSession(t, compileWait)
+		start := time.Now()
+		res := execute(t, s, tests[2].setup+"\n"+tests[2].value)
+		if res.err != nil || res.plain != tests[2].want {
+			t.Fatalf("the Range cell shows %q (%v)", res.plain, res.err)
+		}
+		buildsMu.Lock()
+		defer buildsMu.Unlock()
+		for _, b := range builds {
+			if b.source == warmUpSource || !b.finished() {
+				continue
+			}
+			if !b.cached {
+				t.Errorf("a plugin was built again, in %s:\n%s", b.took, b.source)
+			}
+		}
+		if took := time.Since(start); took > 20*time.Second {
+			t.Errorf("the cell took %s with its plugins in the cache", took)
+		}
+	})
+
+	t.Run("tasks switch to the compiled function in the middle of a job", func(t *testing.T) {
+		forgetBuilds()
+		release := make(chan struct{})
+		setBuildStarting(func(string) { <-release })
+		defer setBuildStarting(nil)
+		s := tieredSession(t, compileBackground)
+		if res := execute(t, s, `out := sc.Range(0, 200000, 1, 2000).Map(func(i int64) int64 { return i % 7 })`); res.err != nil {
+			t.Fatal(res.err)
+		}
+		out := rddGlobal(t, s, "out")
+		var res cellResult
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res = execute(t, s, `out.Reduce(func(a, b int64) int64 { return a + b })`)
+		}()
+		for {
+			if _, interpreted := out.TieredRuns(); interpreted >= 10 {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		close(release)
+		wg.Wait()
+		if res.err != nil || res.plain != "599994" {
+			t.Errorf("the sum is %q (%v), want 599994", res.plain, res.err)
+		}
+		compiled, interpreted := out.TieredRuns()
+		if compiled == 0 || interpreted == 0 {
+			t.Errorf("tasks ran %d times compiled and %d interpreted, want both", compiled, interpreted)
+		}
+	})
+
+	t.Run("functions that cannot be compiled stay interpreted and say why", func(t *testing.T) {
+		s := tieredSession(t, compileWait)
+		cases := []struct{ cell, note string }{
+			{`seen := 0
+out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { seen++; return x * 2 })
+out.Collect()`, "stays interpreted: it writes the captured variable seen"},
+			{`type Word struct{ Text string }
+
+out := sc.Parallelize([]string{"a"}).Map(func(s string) Word { return Word{Text: s} })
+out.Count()`, "it uses Word, a type declared in a cell"},
+			{`type Point struct{ X, Y int }
+
+origin := Point{}
+out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { return x > origin.X })
+out.Count()`, "it captures origin, whose type uses struct"},
+		}
+		for _, c := range cases {
+			var stderr string
+			for _, cell := range strings.Split(c.cell, "\n\n") {
+				res := execute(t, s, cell)
+				if res.err != nil {
+					t.Fatalf("%s failed: %v", cell, res.err)
+				}
+				stderr += res.stderr
+			}
+			if !strings.Contains(stderr, c.note) {
+				t.Errorf("the cell's stderr is %q, want a note %q", stderr, c.note)
+			}
+			if compiled, _ := rddGlobal(t, s, "out").TieredRuns(); compiled != 0 {
+				t.Errorf("a function that cannot be compiled ran compiled")
+			}
+		}
+	})
+
+	t.Run("without the toolchain the session says so once", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		s := tieredSession(t, compileWait)
+		first := execute(t, s, `sc.Range(0, 10).Map(func(i int64) int64 { return i + 1 }).Count()`)
+		second := execute(t, s, `sc.Range(0, 10).Filter(func(i int64) bool { return i > 1 }).Count()`)
+		if first.plain != "10" || second.plain != "8" {
+			t.Errorf("the cells show %q and %q", first.plain, second.plain)
+		}
+		if !strings.Contains(first.stderr, "stay interpreted: compiling a cell needs the Go toolchain") || second.stderr != "" {
+			t.Errorf("the cells' stderr are %q and %q, want one note in the first", first.stderr, second.stderr)
+		}
+	})
+}
