@@ -21,7 +21,7 @@ func TestCommandLine(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"version", []string{"version"}, 0, "gosparkling ", ""},
 		{"help of install", []string{"install", "-h"}, 0, "", "--sys-prefix"},
-		{"help of kernel", []string{"kernel", "-h"}, 0, "", "gosparkling kernel CONNECTION_FILE"},
+		{"help of kernel", []string{"kernel", "-h"}, 0, "", "gosparkling kernel [--memory-limit SIZE] [--in-process] CONNECTION_FILE"},
 		{"help of version", []string{"version", "-h"}, 0, "", "gosparkling version"},
 		{"kernel without connection file", []string{"kernel"}, 2, "", "CONNECTION_FILE"},
 		{"kernel with a missing connection file", []string{"kernel", "/no/such/conn.json"}, 1, "", "/no/such/conn.json"},
