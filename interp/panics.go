@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,14 +70,32 @@ func goPanicLine(v any) (string, int) {
 	msg := fmt.Sprint(v)
 	if m := positioned.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return m[2], line
+		return goConversionText(m[2]), line
 	}
 	for _, m := range yaegiMessages {
 		if m.pattern.MatchString(msg) {
 			return m.goWords, 0
 		}
 	}
-	return msg, 0
+	return goConversionText(msg), 0
+}
+
+// noMissingMethod matches yaegi's message of a failed assertion of a
+// compiled interface value to a type that is not an interface: yaegi
+// words it as a missing method, and names none.
+var noMissingMethod = regexp.MustCompile(`^interface conversion: (.+) is not (.+): missing method $`)
+
+// goConversionText returns yaegi's message of a failed type assertion in
+// Go's words: "interface conversion: interface {} is string, not int" for
+// an assertion to a type, "interface conversion: T is not I: missing
+// method M" for one to an interface. The assertion's static type is not
+// known to the message; it is interface {}, the type of the values of
+// RDDs and of most assertions.
+func goConversionText(msg string) string {
+	if m := noMissingMethod.FindStringSubmatch(msg); m != nil {
+		return "interface conversion: interface {} is " + m[1] + ", not " + m[2]
+	}
+	return msg
 }
 
 // panicError makes the CellError of a panic out of the cell's program:
@@ -86,33 +105,62 @@ func (s *Session) panicError(p interp.Panic, frames []string) *CellError {
 	if je, ok := p.Value.(*rdd.JobError); ok {
 		return s.jobPanicError(je)
 	}
+	if up, ok := p.Value.(*rdd.UserPanicError); ok && up.Method != "" {
+		// A function an action calls on the driver (Reduce's merge of
+		// the partitions' results): no job, no lineage.
+		return s.userPanicError(up, nil)
+	}
 	msg, line := goPanicLine(p.Value)
 	tb := []string{ansiRed + "panic" + ansiReset + ": " + msg}
-	cell := s.currentCell()
-	fn := innermostFunc(frames)
-	place := "Cell " + ansiGreen + cell
+	running := s.currentCell()
+	cell := running
+	fn := enclosingFunc(innermostFunc(frames))
 	if line == 0 {
-		line, _ = locatePanic(msg, cellCandidates(s.cellSources[cell], fn))
+		line, _ = s.locatePanic(msg, cellCandidates(s.cellSources[cell], fn))
 	}
 	if line == 0 && fn != "" && fn != "main" {
 		// A function of an earlier cell: the last cell that declared it.
 		for i := len(s.cellOrder) - 1; i >= 0 && line == 0; i-- {
 			if nodes := cellCandidates(s.cellSources[s.cellOrder[i]], fn); len(nodes) > 0 {
 				cell = s.cellOrder[i]
-				line, _ = locatePanic(msg, nodes)
-				place = "Cell " + ansiGreen + cell
+				line, _ = s.locatePanic(msg, nodes)
 				break
 			}
 		}
 	}
-	if line > 0 {
-		tb = append(tb, place+", line "+strconv.Itoa(line)+ansiReset+inFunc(fn))
-		tb = append(tb, s.sourceLine(cell, line)...)
-	} else {
-		tb = append(tb, place+ansiReset+inFunc(fn))
+	tb = append(tb, s.placeLines("", cell, line, inFunc(fn))...)
+	if fn != "" && fn != "main" {
+		// The line of the running cell that called the function, when
+		// one line alone calls it.
+		name := fn[strings.LastIndex(fn, ".")+1:]
+		calls := func(n ast.Node) bool { return isCallOfName(n, name) }
+		if l, ok := locateNodes(cellCandidates(s.cellSources[running], "main"), calls); ok {
+			tb = append(tb, s.placeLines("called from ", running, l, "")...)
+		}
 	}
 	tb = append(tb, s.goFrames("panic in "+cell+": "+msg, append(frames, string(p.Stack)))...)
 	return &CellError{Name: "panic", Value: msg, Traceback: tb}
+}
+
+// placeLines returns the line of a traceback that names a place of a
+// cell, "Cell In [3], line 2" after prefix and before suffix, and the
+// line of source with an arrow; the cell alone when line is 0.
+func (s *Session) placeLines(prefix, cell string, line int, suffix string) []string {
+	if line <= 0 {
+		return []string{prefix + "Cell " + ansiGreen + cell + ansiReset + suffix}
+	}
+	return append([]string{prefix + "Cell " + ansiGreen + cell + ", line " + strconv.Itoa(line) + ansiReset + suffix},
+		s.sourceLine(cell, line)...)
+}
+
+// enclosingFunc returns the function declared in a cell that a frame's
+// function is, or is a function literal of: "main.f" for "main.f.func",
+// "main" (the cell's statements) for "main.func.func".
+func enclosingFunc(fn string) string {
+	for strings.HasSuffix(fn, ".func") {
+		fn = strings.TrimSuffix(fn, ".func")
+	}
+	return fn
 }
 
 // inFunc names the function of a cell a panic happened in, when not the
@@ -141,76 +189,136 @@ func innermostFunc(frames []string) string {
 
 // jobPanicError makes the CellError of a failed job. A panic in a user
 // function is reported as a panic, with the function's cell and line,
-// the method it was passed to and the element it failed on.
+// the method it was passed to and the element it failed on; an rdd
+// method's refusal of its arguments with the line of the cell that
+// called it.
 func (s *Session) jobPanicError(je *rdd.JobError) *CellError {
 	var up *rdd.UserPanicError
 	if !errors.As(je, &up) || up.Method == "" {
 		tb := []string{ansiRed + "JobError" + ansiReset + ": " + je.Error()}
+		if rddMessage.MatchString(je.Message) {
+			cell := s.currentCell()
+			if line, ok := s.locatePanic(je.Message, cellCandidates(s.cellSources[cell], "main")); ok {
+				tb = append(tb, s.placeLines("", cell, line, "")...)
+			}
+		}
 		if up != nil {
 			tb = append(tb, s.goFrames("job failed: "+je.Error(), []string{up.Stack})...)
 		}
 		tb = append(tb, "", "RDD lineage:", je.Lineage)
 		return &CellError{Name: "JobError", Value: je.Error(), Traceback: tb}
 	}
+	return s.userPanicError(up, je)
+}
+
+// userPanicError makes the CellError of a panic in the function passed to
+// up.Method, in the job je failed or, when je is nil, in the action's
+// own work on the driver.
+func (s *Session) userPanicError(up *rdd.UserPanicError, je *rdd.JobError) *CellError {
 	msg, msgLine := goPanicLine(up.Value)
 	tb := []string{ansiRed + "panic" + ansiReset + ": " + msg}
-	where := "in the function passed to " + up.Method
-	site, cell := s.failedSite(up.Method, je.Lineage)
+	where := "in the function passed to " + up.Method + ", on element " + up.Element
+	lineage := ""
+	if je != nil {
+		lineage = je.Lineage
+	}
+	site, cell := s.failedSite(up.Method, lineage, msg, msgLine)
 	switch {
 	case site != nil:
-		siteCell, siteLine := splitOrigin(site.origin)
-		line := siteLine
-		if l, ok := locatePanic(msg, exprCandidates(site.expr, siteLine)); ok {
-			line = l
-		}
-		if msgLine >= siteLine && msgLine < siteLine+strings.Count(site.expr, "\n")+1 {
-			line = msgLine
-		}
-		tb = append(tb, "Cell "+ansiGreen+siteCell+", line "+strconv.Itoa(line)+ansiReset+", "+where+", on element "+up.Element)
-		tb = append(tb, s.sourceLine(siteCell, line)...)
+		siteCell, line := s.siteLine(site, msg, msgLine)
+		tb = append(tb, s.placeLines("", siteCell, line, ", "+where)...)
 	case cell != "":
-		tb = append(tb, "Cell "+ansiGreen+cell+ansiReset+", "+where+", on element "+up.Element)
+		tb = append(tb, s.placeLines("", cell, 0, ", "+where)...)
 	default:
-		tb = append(tb, strings.ToUpper(where[:1])+where[1:]+", on element "+up.Element)
+		tb = append(tb, strings.ToUpper(where[:1])+where[1:])
 	}
-	if je.Partition >= 0 {
+	if je != nil && je.Partition >= 0 {
 		tb = append(tb, fmt.Sprintf("(partition %d of the job)", je.Partition))
 	}
 	tb = append(tb, s.goFrames(fmt.Sprintf("panic in the function passed to %s on element %s: %s", up.Method, up.Element, msg), []string{up.Stack})...)
-	tb = append(tb, "", "RDD lineage:", je.Lineage)
+	if je != nil {
+		tb = append(tb, "", "RDD lineage:", je.Lineage)
+	}
 	return &CellError{Name: "panic", Value: msg, Traceback: tb}
+}
+
+// siteLine returns the cell and the line of a function argument where a
+// panic with msg happened: the line that alone can fail that way, or the
+// line that the message names (msgLine, 0 for none), or the first.
+func (s *Session) siteLine(site *shipSite, msg string, msgLine int) (string, int) {
+	cell, first := splitOrigin(site.origin)
+	line, ok := s.locatePanic(msg, exprCandidates(site.expr, first))
+	if !ok {
+		line = first
+	}
+	if site.spans(msgLine) {
+		line = msgLine
+	}
+	return cell, line
+}
+
+// spans reports whether line is one of the lines of the site's function.
+func (site *shipSite) spans(line int) bool {
+	_, first := splitOrigin(site.origin)
+	return line >= first && line < first+strings.Count(site.expr, "\n")+1
 }
 
 // lineageStep matches a line of an RDD's lineage: "MapPartitionsRDD[1] at
 // Map at In [3]".
 var lineageStep = regexp.MustCompile(`\[\d+\] at (\w+) at (.+?)(?: \[[^\]]*\])?$`)
 
-// failedSite returns the function argument of method that a failed job
-// ran: the one the session's rewrite recorded for that method in the
-// cells that the job's lineage names. It returns the cell alone when
-// several functions could be the one, and neither when none is known.
-func (s *Session) failedSite(method, lineage string) (*shipSite, string) {
+// failedSite returns the function argument of method that panicked with
+// msg (msgLine is the line the message names, or 0): for a
+// transformation, the one the session's rewrite recorded for that method
+// in the cells that the job's lineage names; for an action, which no
+// lineage names, the one passed to it in the running cell. When several
+// functions could be the one, it is the one the panic's line confirms
+// (it alone of them can fail that way, or the message names its line);
+// else failedSite returns the cell alone, and neither when none is known.
+func (s *Session) failedSite(method, lineage, msg string, msgLine int) (*shipSite, string) {
 	cells := map[string]bool{}
-	var cell string
 	for _, l := range strings.Split(lineage, "\n") {
 		if m := lineageStep.FindStringSubmatch(strings.TrimSpace(l)); m != nil && m[1] == method && s.isCell(m[2]) {
 			cells[m[2]] = true
-			cell = m[2]
+		}
+	}
+	fromLineage := len(cells) > 0
+	if !fromLineage {
+		if _, isAction := actionFuncParams[method]; isAction || reportedFuncParams[method] != nil {
+			cells[s.currentCell()] = true
 		}
 	}
 	if len(cells) != 1 {
 		return nil, ""
 	}
-	var found *shipSite
+	var cell string
+	for c := range cells {
+		cell = c
+	}
+	var sites []*shipSite
 	for _, site := range s.shipSites {
-		if siteCell, _ := splitOrigin(site.origin); site.method == method && cells[siteCell] {
-			if found != nil && found.origin != site.origin {
-				return nil, cell
-			}
-			found = site
+		if siteCell, _ := splitOrigin(site.origin); site.method == method && cells[siteCell] &&
+			!slices.ContainsFunc(sites, func(o *shipSite) bool { return o.origin == site.origin }) {
+			sites = append(sites, site)
 		}
 	}
-	return found, cell
+	if len(sites) == 1 {
+		return sites[0], cell
+	}
+	var confirmed []*shipSite
+	for _, site := range sites {
+		_, first := splitOrigin(site.origin)
+		if _, ok := s.locatePanic(msg, exprCandidates(site.expr, first)); ok || site.spans(msgLine) {
+			confirmed = append(confirmed, site)
+		}
+	}
+	if len(confirmed) == 1 {
+		return confirmed[0], cell
+	}
+	if len(sites) == 0 && !fromLineage {
+		return nil, "" // an action called by a function of another cell
+	}
+	return nil, cell
 }
 
 // isCell reports whether name is the name of a cell the session ran.
@@ -330,10 +438,22 @@ func nodesOf(root ast.Node, lineOf func(token.Pos) int) []candidate {
 // locatePanic returns the line where a panic with message msg happened,
 // when exactly one line of the candidates can fail that way: an index
 // expression for an index out of range, a division for a division by
-// zero, a call of panic for any other value. yaegi does not tell the
-// line of a panic, only of the function it unwinds.
-func locatePanic(msg string, nodes []candidate) (int, bool) {
-	mayFail := faultOf(msg, nodes)
+// zero, a selector or a star for a nil pointer, the call of the method an
+// rdd error names, a call of panic for any other value. yaegi does not
+// tell the line of a panic, only of the function it unwinds.
+func (s *Session) locatePanic(msg string, nodes []candidate) (int, bool) {
+	return locateNodes(nodes, faultOf(msg, nodes, s.isPackageName))
+}
+
+// isPackageName reports whether name, in a cell, names a package.
+func (s *Session) isPackageName(name string) bool {
+	_, ok := s.packages[name]
+	return ok && !s.globals[name]
+}
+
+// locateNodes returns the line of the candidates for which mayFail is
+// true, when they are all on one line.
+func locateNodes(nodes []candidate, mayFail func(ast.Node) bool) (int, bool) {
 	lines := map[int]bool{}
 	for _, c := range nodes {
 		if mayFail(c.node) {
@@ -350,7 +470,10 @@ func locatePanic(msg string, nodes []candidate) (int, bool) {
 }
 
 // faultOf returns the test of the nodes that can panic with msg.
-func faultOf(msg string, nodes []candidate) func(ast.Node) bool {
+func faultOf(msg string, nodes []candidate, isPackage func(string) bool) func(ast.Node) bool {
+	if m := rddMessage.FindStringSubmatch(msg); m != nil {
+		return func(n ast.Node) bool { return isMethodCall(n, m[1]) }
+	}
 	switch {
 	case strings.Contains(msg, "index out of range"):
 		return func(n ast.Node) bool { _, ok := n.(*ast.IndexExpr); return ok }
@@ -383,10 +506,90 @@ func faultOf(msg string, nodes []candidate) func(ast.Node) bool {
 		return func(n ast.Node) bool { return isCallOf(n, "close") }
 	case strings.HasPrefix(msg, "interface conversion"):
 		return func(n ast.Node) bool { x, ok := n.(*ast.TypeAssertExpr); return ok && x.Type != nil }
+	case strings.Contains(msg, "nil pointer dereference"):
+		inTypes := typeExprNodes(nodes)
+		return func(n ast.Node) bool {
+			if inTypes[n] {
+				return false
+			}
+			switch x := n.(type) {
+			case *ast.StarExpr:
+				return true
+			case *ast.SelectorExpr:
+				id, ok := x.X.(*ast.Ident)
+				return !ok || !isPackage(id.Name)
+			}
+			return false
+		}
 	case strings.HasPrefix(msg, "runtime error:"):
 		return func(ast.Node) bool { return false }
 	}
 	return func(n ast.Node) bool { return isCallOf(n, "panic") }
+}
+
+// rddMessage matches the message of a panic of an rdd method called
+// with arguments it cannot take: "rdd.TakeSample: ...".
+var rddMessage = regexp.MustCompile(`^(?:job failed: )?rdd\.(\w+): `)
+
+// isMethodCall reports whether n calls a method (or a package's function)
+// named name.
+func isMethodCall(n ast.Node, name string) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	return ok && sel.Sel.Name == name
+}
+
+// isCallOfName reports whether n calls a function or a method named name.
+func isCallOfName(n ast.Node, name string) bool {
+	return isCallOf(n, name) || isMethodCall(n, name)
+}
+
+// typeExprNodes returns the nodes of the candidates that are in types
+// (a variable's, a parameter's, a composite literal's, a conversion's),
+// where a star or a selector dereferences nothing.
+func typeExprNodes(nodes []candidate) map[ast.Node]bool {
+	in := map[ast.Node]bool{}
+	mark := func(t ast.Node) {
+		if t == nil || in[t] {
+			return
+		}
+		ast.Inspect(t, func(n ast.Node) bool {
+			if n != nil {
+				in[n] = true
+			}
+			return true
+		})
+	}
+	for _, c := range nodes {
+		switch x := c.node.(type) {
+		case *ast.ValueSpec:
+			if x.Type != nil {
+				mark(x.Type)
+			}
+		case *ast.Field:
+			mark(x.Type)
+		case *ast.TypeSpec:
+			mark(x.Type)
+		case *ast.CompositeLit:
+			if x.Type != nil {
+				mark(x.Type)
+			}
+		case *ast.TypeAssertExpr:
+			if x.Type != nil {
+				mark(x.Type)
+			}
+		case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType, *ast.StructType, *ast.InterfaceType:
+			mark(x)
+		case *ast.CallExpr:
+			if p, ok := x.Fun.(*ast.ParenExpr); ok {
+				mark(p.X) // a conversion (*T)(v)
+			}
+		}
+	}
+	return in
 }
 
 // isCallOf reports whether n is a call of the built-in name.

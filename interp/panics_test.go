@@ -43,8 +43,8 @@ func TestPanicsAreReportedAsGoWithTheCellLine(t *testing.T) {
 			[]string{"Cell In [1], line 2", "----> 2 q := 3 / z"}},
 		{"close of a nil channel", "var ch chan int\nclose(ch)", "close of nil channel",
 			[]string{"Cell In [1], line 2", "----> 2 close(ch)"}},
-		{"nil pointer in the cell: no line to point at", "type pt struct{ X int }\nvar p *pt\n_ = p.X", "runtime error: invalid memory address or nil pointer dereference",
-			[]string{"Cell In [1]"}},
+		{"nil pointer in the cell", "type pt struct{ X int }\nvar p *pt\n_ = p.X", "runtime error: invalid memory address or nil pointer dereference",
+			[]string{"Cell In [1], line 3", "----> 3 _ = p.X"}},
 		{"panic in a function of the cell", "func f(n int) int {\n\tif n > 0 {\n\t\tpanic(\"positive\")\n\t}\n\treturn n\n}\nf(1)", "positive",
 			[]string{"panic: positive", "Cell In [1], line 3, in f", `----> 3 		panic("positive")`}},
 	}
@@ -142,6 +142,9 @@ func TestYaegiPanicsInGoWords(t *testing.T) {
 		{"reflect: call of reflect.Value.Field on zero Value", "runtime error: invalid memory address or nil pointer dereference"},
 		{"12:5: interface conversion: interface {} is string, not int", "interface conversion: interface {} is string, not int"},
 		{"assignment to entry in nil map", "assignment to entry in nil map"},
+		{"3:40: interface conversion: []interface {} is not []int: missing method ", "interface conversion: interface {} is []interface {}, not []int"},
+		{"3:40: interface conversion: *main.T is not fmt.Stringer: missing method String", "interface conversion: *main.T is not fmt.Stringer: missing method String"},
+		{"interface conversion: interface {} is string, not int", "interface conversion: interface {} is string, not int"},
 		{"my own panic", "my own panic"},
 	}
 	for _, tt := range tests {

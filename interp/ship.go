@@ -48,6 +48,12 @@ var actionFuncParams = map[string][]int{
 	"Top": {1}, "TakeOrdered": {1}, "Max": {0}, "Min": {0},
 }
 
+// reportedFuncParams are the actions whose functions never run on a
+// Runner's engine, and the positions of those among their arguments. The
+// rewrite records their sites, without wrapping the calls, for the
+// reports of their panics.
+var reportedFuncParams = map[string][]int{"Foreach": {0}, "ForeachPartition": {0}, "ReduceByKeyLocally": {0}}
+
 // shipSite is what the rewrite learned of one function argument.
 type shipSite struct {
 	method   string
@@ -200,6 +206,8 @@ func (w *shipRewriter) rewrite(c chunk) string {
 				edits = append(edits, textEdit{offset(sel.X.Pos()), "_gosparklingSession.ShipAction("})
 				closings = append(closings, textEdit{offset(sel.X.End()), ", " + strings.Join(srcs, ", ") + ")"})
 			}
+		} else if positions, ok := reportedFuncParams[method]; ok {
+			sources(call, method, positions)
 		}
 		return true
 	})
