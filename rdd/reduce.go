@@ -69,7 +69,22 @@ func (r *RDD) reduceWith(method string, f binaryFn) any {
 	if len(parts) == 0 {
 		panic(r.emptyError(method))
 	}
-	return treeCombine(parts, f, 2)
+	return r.mergeOnDriver(method, func() any { return treeCombine(parts, f, 2) })
+}
+
+// mergeOnDriver runs merge, which applies the user's function to the
+// partitions' results on the driver, and turns a panic there into a
+// *JobError, as a panic in a task is, so that rdd.Try catches it.
+func (r *RDD) mergeOnDriver(method string, merge func() any) any {
+	defer func() {
+		if v := recover(); v != nil {
+			if je, ok := v.(*JobError); ok {
+				panic(je)
+			}
+			panic(r.driverError(method, recoveredError(v)))
+		}
+	}()
+	return merge()
 }
 
 // treeCombine merges partial results pairwise in levels, as Spark's
@@ -128,7 +143,7 @@ func (r *RDD) TreeReduce(f any, depth ...int) any {
 	if len(parts) == 0 {
 		panic(r.emptyError("TreeReduce"))
 	}
-	return treeCombine(parts, g, d)
+	return r.mergeOnDriver("TreeReduce", func() any { return treeCombine(parts, g, d) })
 }
 
 func treeDepth(method string, depth []int) int {
@@ -161,11 +176,13 @@ func (r *RDD) Fold(zero any, f any) any {
 		r.iterate(t, p, func(x any) bool { acc = g(acc, x); return true })
 		results[p] = acc
 	})
-	acc := cloneValue(zero)
-	for _, res := range results {
-		acc = g(acc, res)
-	}
-	return acc
+	return r.mergeOnDriver("Fold", func() any {
+		acc := cloneValue(zero)
+		for _, res := range results {
+			acc = g(acc, res)
+		}
+		return acc
+	})
 }
 
 // Aggregate folds each partition's elements into a copy of zero with
@@ -204,7 +221,7 @@ func (r *RDD) aggregate(method string, zero any, seqOp, combOp any, depth int) a
 		r.iterate(t, p, func(x any) bool { acc = seq(acc, x); return true })
 		results[p] = acc
 	})
-	return treeCombine(append([]any{cloneValue(zero)}, results...), comb, depth)
+	return r.mergeOnDriver(method, func() any { return treeCombine(append([]any{cloneValue(zero)}, results...), comb, depth) })
 }
 
 // Max returns the largest element by Compare, or by Compare of key(x)
