@@ -1,0 +1,350 @@
+package interp
+
+import (
+	"go/ast"
+	"go/constant"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"math/big"
+	"reflect"
+	"regexp"
+	"strings"
+)
+
+// Go's compiler says where a value of the wrong type is used ("cannot
+// use "x" (untyped string constant) as int value in argument to add") and
+// how many arguments a call has and wants; yaegi says "cannot convert "x"
+// to int", or speaks of the method's receiver. This file tells, from the
+// cell's source at yaegi's position, the use, the value and the call.
+
+// describeOperand names a value as Go's compiler does: a constant by its
+// kind, and by its value when the expression does not spell it
+// ("max(1, 2.5) (untyped float constant 2.5)", `"x" (untyped string
+// constant)`), else by its type when the session can tell it.
+func (s *Session) describeOperand(expr string) string {
+	if tv, ok := constantExpr(expr); ok {
+		value := tv.Value.String()
+		if basic, ok := tv.Type.(*types.Basic); ok && basic.Info()&types.IsUntyped != 0 {
+			if value == expr {
+				return expr + " (" + tv.Type.String() + " constant)"
+			}
+			return expr + " (" + tv.Type.String() + " constant " + value + ")"
+		}
+		if value == expr {
+			return expr + " (constant of type " + tv.Type.String() + ")"
+		}
+		return expr + " (constant " + value + " of type " + tv.Type.String() + ")"
+	}
+	return describeValue(expr, s.typeOfExpr(expr))
+}
+
+// constantExpr evaluates an expression of constants alone (literals,
+// operators, min and max), as Go's type checker does.
+func constantExpr(expr string) (types.TypeAndValue, bool) {
+	if expr == "" {
+		return types.TypeAndValue{}, false
+	}
+	tv, err := types.Eval(token.NewFileSet(), nil, token.NoPos, expr)
+	return tv, err == nil && tv.Value != nil
+}
+
+// fraction matches a rational constant as yaegi writes it (5/2).
+var fraction = regexp.MustCompile(`^(-?\d+)/(\d+)$`)
+
+// goConstant spells a constant of a yaegi message as Go does: 5/2 as 2.5.
+func goConstant(c string) string {
+	m := fraction.FindStringSubmatch(c)
+	if m == nil {
+		return c
+	}
+	r, ok := new(big.Rat).SetString(m[1] + "/" + m[2])
+	if !ok {
+		return c
+	}
+	return constant.Make(r).String()
+}
+
+// goFractions rewrites each fraction of a message as Go spells it.
+func goFractions(msg string) string {
+	return anyFraction.ReplaceAllStringFunc(msg, goConstant)
+}
+
+// anyFraction matches the rational constants within a message.
+var anyFraction = regexp.MustCompile(`-?\b\d+/\d+\b`)
+
+// misusedValue returns Go's message for a value that cannot be used as
+// a want: "cannot use EXPR (DESCRIPTION) as WANT value in USE", then
+// suffix (" (truncated)"). The expression is the cell's at the error's
+// column, else fallback (a constant of yaegi's message); "" when neither
+// is known.
+func (ec *errorContext) misusedValue(fallback, want, suffix string) string {
+	expr, use := ec.expressionAt(), ec.useAt()
+	if expr == "" {
+		expr = goConstant(fallback)
+	}
+	if expr == "" {
+		return ""
+	}
+	msg := "cannot use " + ec.s.describeOperand(expr) + " as " + typeName(want) + " value"
+	if use != "" {
+		msg += " in " + use
+	}
+	return msg + suffix
+}
+
+// lineToken is a token of a line and its byte offset.
+type lineToken struct {
+	offset int
+	tok    token.Token
+	lit    string
+}
+
+// lineTokens scans a line of Go source; a line need not be a complete
+// statement.
+func lineTokens(line string) []lineToken {
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(line))
+	var sc scanner.Scanner
+	sc.Init(file, []byte(line), nil, 0)
+	var toks []lineToken
+	for {
+		pos, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			return toks
+		}
+		if tok == token.SEMICOLON && lit == "\n" {
+			continue
+		}
+		toks = append(toks, lineToken{file.Offset(pos), tok, lit})
+	}
+}
+
+// useAt tells how the cell's line uses the value at the error's column,
+// in Go's words: "argument to F", "variable declaration", "assignment",
+// "return statement"; "" when the session cannot tell.
+func (ec *errorContext) useAt() string {
+	at := ec.cellOffset()
+	if at < 0 {
+		return ""
+	}
+	return useOf(ec.sourceLine(), at)
+}
+
+// useOf tells how line uses the value at byte offset at.
+func useOf(line string, at int) string {
+	type open struct {
+		tok    token.Token
+		callee string // the function called, for a call's parenthesis
+		stmt   int    // index of the first token of the statement within it
+	}
+	toks := lineTokens(line)
+	var stack []open
+	stmt, callee := 0, ""
+	for i, t := range toks {
+		if t.offset >= at {
+			break
+		}
+		switch t.tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			stack = append(stack, open{t.tok, callee, stmt})
+			stmt = i + 1
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			if len(stack) > 0 {
+				stmt = stack[len(stack)-1].stmt
+				stack = stack[:len(stack)-1]
+			}
+		case token.SEMICOLON:
+			stmt = i + 1
+		}
+		switch {
+		case t.tok == token.IDENT && i > 0 && toks[i-1].tok == token.PERIOD && callee != "":
+			callee += "." + t.lit
+		case t.tok == token.IDENT:
+			callee = t.lit
+		case t.tok != token.PERIOD:
+			callee = ""
+		}
+	}
+	if len(stack) > 0 {
+		top := stack[len(stack)-1]
+		switch {
+		case top.tok == token.LPAREN && top.callee != "":
+			return "argument to " + top.callee
+		case top.tok != token.LBRACE:
+			return ""
+		}
+	}
+	if stmt >= len(toks) {
+		return ""
+	}
+	switch toks[stmt].tok {
+	case token.RETURN:
+		return "return statement"
+	case token.VAR, token.CONST:
+		return "variable declaration"
+	}
+	for _, t := range toks[stmt:] {
+		if t.offset >= at {
+			break
+		}
+		switch t.tok {
+		case token.ASSIGN, token.DEFINE:
+			return "assignment"
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			return ""
+		}
+	}
+	return ""
+}
+
+// argumentCountError returns Go's message for a call of the error's line
+// whose number of arguments does not match its function's parameters
+// ("too many arguments in call to r.Count\n\thave (number)\n\twant ()"),
+// or "" when there is none the session can tell.
+func (ec *errorContext) argumentCountError() string {
+	line := ec.sourceLine()
+	toks := lineTokens(line)
+	for i, t := range toks {
+		if t.tok != token.IDENT || i > 0 && toks[i-1].tok == token.PERIOD {
+			continue
+		}
+		call, ok := parseCallAt(line, t.offset)
+		if !ok || call.Ellipsis.IsValid() {
+			continue
+		}
+		callee := types.ExprString(call.Fun)
+		params, variadic, ok := ec.s.parametersOf(callee)
+		if !ok {
+			continue
+		}
+		if len(call.Args) == 1 && isCall(call.Args[0]) {
+			continue // f(g()) hands over all g's results
+		}
+		var problem string
+		switch {
+		case len(call.Args) < len(params) && !(variadic && len(call.Args) == len(params)-1):
+			problem = "not enough arguments in call to "
+		case len(call.Args) > len(params) && !variadic:
+			problem = "too many arguments in call to "
+		default:
+			continue
+		}
+		msg := problem + callee
+		if have, ok := ec.s.argumentTypes(call.Args); ok {
+			msg += "\n\thave (" + strings.Join(have, ", ") + ")"
+		}
+		return msg + "\n\twant (" + strings.Join(params, ", ") + ")"
+	}
+	return ""
+}
+
+// parseCallAt returns the call expression of line that starts at offset
+// at with its function's name.
+func parseCallAt(line string, at int) (*ast.CallExpr, bool) {
+	expr := expressionFrom(line, at)
+	if expr == "" {
+		return nil, false
+	}
+	x, err := parser.ParseExpr(expr)
+	if err != nil {
+		return nil, false
+	}
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return nil, false
+	}
+	switch f := call.Fun.(type) {
+	case *ast.Ident:
+		return call, true
+	case *ast.SelectorExpr:
+		_, ok := f.X.(*ast.Ident)
+		return call, ok
+	}
+	return nil, false
+}
+
+// parametersOf returns the parameter types of a function a cell calls:
+// a method of a global's compiled type (r.Count), a function of a
+// compiled package (strings.Repeat), or a function a cell declared.
+func (s *Session) parametersOf(callee string) (params []string, variadic, ok bool) {
+	recv, name, isSelector := strings.Cut(callee, ".")
+	if !isSelector {
+		return s.declaredParameters(callee)
+	}
+	var fn reflect.Value
+	if s.globals[recv] {
+		if v := s.globalValues()[recv]; v.IsValid() && v.Kind() != reflect.Interface {
+			fn = v.MethodByName(name)
+		}
+	} else if path, imported := s.packages[recv]; imported {
+		fn, _ = compiledSymbol(path, name)
+	}
+	if !fn.IsValid() || fn.Kind() != reflect.Func {
+		return nil, false, false
+	}
+	t := fn.Type()
+	for i := 0; i < t.NumIn(); i++ {
+		if t.IsVariadic() && i == t.NumIn()-1 {
+			params = append(params, "..."+typeName(t.In(i).Elem().String()))
+			continue
+		}
+		params = append(params, typeName(t.In(i).String()))
+	}
+	return params, t.IsVariadic(), true
+}
+
+// declaredParameters returns the parameter types of a function a cell
+// declared, as the cell spelled them.
+func (s *Session) declaredParameters(name string) (params []string, variadic, ok bool) {
+	d := s.decls[name]
+	if d == nil || d.kind != ast.Fun {
+		return nil, false, false
+	}
+	file, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+d.src, 0)
+	if err != nil {
+		return nil, false, false
+	}
+	for _, decl := range file.Decls {
+		fd, isFunc := decl.(*ast.FuncDecl)
+		if !isFunc || fd.Recv != nil || fd.Name.Name != name {
+			continue
+		}
+		for _, field := range fd.Type.Params.List {
+			typ := types.ExprString(field.Type)
+			_, variadic = field.Type.(*ast.Ellipsis)
+			for range max(1, len(field.Names)) {
+				params = append(params, typ)
+			}
+		}
+		return params, variadic, true
+	}
+	return nil, false, false
+}
+
+// argumentTypes spells the types of a call's arguments as Go's "have"
+// does (an untyped numeric constant is a number), when it can tell all.
+func (s *Session) argumentTypes(args []ast.Expr) ([]string, bool) {
+	have := make([]string, 0, len(args))
+	for _, arg := range args {
+		expr := types.ExprString(arg)
+		if tv, ok := constantExpr(expr); ok {
+			typ := tv.Type.String()
+			if basic, ok := tv.Type.(*types.Basic); ok && basic.Info()&types.IsUntyped != 0 {
+				typ = strings.TrimPrefix(typ, "untyped ")
+				if basic.Info()&types.IsNumeric != 0 {
+					typ = "number"
+				}
+			}
+			have = append(have, typ)
+			continue
+		}
+		typ := s.typeOfExpr(expr)
+		if typ == "" {
+			return nil, false
+		}
+		have = append(have, typ)
+	}
+	return have, true
+}
