@@ -125,6 +125,10 @@ var messageRules = []messageRule{
 			}
 			return msg
 		}},
+	{regexp.MustCompile(`^(too many arguments|not enough arguments)(?: in call to)? ?(\S*)$`),
+		func(m []string, ec *errorContext) string {
+			return m[1] + " in call to " + ec.calleeAt(m[2])
+		}},
 	{regexp.MustCompile(`^(?:variable|constant) definition loop$`),
 		func([]string, *errorContext) string {
 			return "the interpreter cannot initialize this declaration (a generic function's result, or a declaration that refers to itself): define the variable with := instead"

@@ -13,7 +13,8 @@ func TestCompileErrorsReadLikeGo(t *testing.T) {
 		// first used sc: here line 1, as in the cells below.
 		"r := sc.Parallelize([]int{1, 2, 3}, 2)",
 		"func add(a, b int) int { return a + b }",
-		"type City struct{ Name string }",
+		"type City struct{ Name string }\nfunc (c City) Rename(name string) City { return City{name} }",
+		"double := func(n int) int { return 2 * n }\nhome := City{\"Oslo\"}",
 	} {
 		if got := execute(t, s, setup); got.err != nil {
 			t.Fatal(got.err)
@@ -55,6 +56,9 @@ func TestCompileErrorsReadLikeGo(t *testing.T) {
 		{"too few arguments to a cell's func", "n := add(1)", "line 1: not enough arguments in call to add\n\thave (number)\n\twant (int, int)"},
 		{"too many arguments to a cell's func", "add(1, 2, 3)", "line 1: too many arguments in call to add\n\thave (number, number, number)\n\twant (int, int)"},
 		{"too many arguments to a compiled func", "s := strconv.Itoa(1, 2)", "line 1: too many arguments in call to strconv.Itoa\n\thave (number, number)\n\twant (int)"},
+		{"too many arguments to a func variable", "double(1, 2)", "line 1: too many arguments in call to double\n\thave (number, number)\n\twant (int)"},
+		{"too few arguments to a cell type's method", "home.Rename()", "line 1: not enough arguments in call to home.Rename"},
+		{"too many arguments to a cell type's method", "home.Rename(\"a\", \"b\")", "line 1: too many arguments in call to home.Rename"},
 		{"folded max truncated in a declaration", "var k int = max(1, 2.5)",
 			"line 1: cannot use max(1, 2.5) (untyped float constant 2.5) as int value in variable declaration (truncated)"},
 		{"folded max truncated in an assignment", "k := 3\nk = max(1, 2.5)",
@@ -65,6 +69,9 @@ func TestCompileErrorsReadLikeGo(t *testing.T) {
 		{"string argument to a method", "r.Take(\"a\")", `line 1: cannot use "a" (untyped string constant) as int value in argument to r.Take`},
 		{"string in a declaration", "var q int = \"s\"", `line 1: cannot use "s" (untyped string constant) as int value in variable declaration`},
 		{"string appended to ints", "nums = append(nums, \"3\")", `line 1: cannot use "3" (untyped string constant) as int value in argument to append`},
+		{"string in a slice literal", "ys := []int{1, \"a\"}", `line 1: cannot use "a" (untyped string constant) as int value in array or slice literal`},
+		{"string in a map literal", "m := map[string]int{\"a\": \"b\"}", `line 1: cannot use "b" (untyped string constant) as int value in map literal`},
+		{"string declared in a func body", "func g() { var x int = \"s\"; _ = x }", `line 1: cannot use "s" (untyped string constant) as int value in variable declaration`},
 		{"string assigned to an int", "var z int\nz = \"s\"", `line 2: cannot use "s" (untyped string constant) as int value in assignment`},
 		{"string returned as an int", "func label() int {\n\treturn \"s\"\n}", `line 2: cannot use "s" (untyped string constant) as int value in return statement`},
 		{"generic call with an argument of the wrong type", "slices.Sort(3)", "the interpreter failed to compile this cell, often the sign of a call whose arguments have the wrong types"},

@@ -147,8 +147,11 @@ func useOf(line string, at int) string {
 			break
 		}
 		switch t.tok {
-		case token.LPAREN, token.LBRACK, token.LBRACE:
+		case token.LPAREN, token.LBRACK:
 			stack = append(stack, open{t.tok, callee, stmt})
+			stmt = i + 1
+		case token.LBRACE:
+			stack = append(stack, open{t.tok, literalBefore(toks[:i]), stmt})
 			stmt = i + 1
 		case token.RPAREN, token.RBRACK, token.RBRACE:
 			if len(stack) > 0 {
@@ -172,6 +175,8 @@ func useOf(line string, at int) string {
 		switch {
 		case top.tok == token.LPAREN && top.callee != "":
 			return "argument to " + top.callee
+		case top.tok == token.LBRACE && top.callee != "":
+			return top.callee
 		case top.tok != token.LBRACE:
 			return ""
 		}
@@ -199,11 +204,47 @@ func useOf(line string, at int) string {
 	return ""
 }
 
+// literalBefore tells, from the tokens before a brace, whether it opens
+// a slice, array or map literal, in the words of Go's "cannot use ... in
+// array or slice literal"; "" for other braces.
+func literalBefore(toks []lineToken) string {
+	i := len(toks) - 1
+	for i >= 0 && toks[i].tok == token.IDENT {
+		if i--; i >= 0 && toks[i].tok == token.PERIOD {
+			i--
+		} else {
+			break
+		}
+	}
+	if i < 0 || i == len(toks)-1 || toks[i].tok != token.RBRACK {
+		return ""
+	}
+	for depth := 0; i >= 0; i-- {
+		switch toks[i].tok {
+		case token.RBRACK:
+			depth++
+		case token.LBRACK:
+			if depth--; depth == 0 {
+				if i > 0 && toks[i-1].tok == token.MAP {
+					return "map literal"
+				}
+				return "array or slice literal"
+			}
+		}
+	}
+	return ""
+}
+
 // argumentCountError returns Go's message for a call of the error's line
 // whose number of arguments does not match its function's parameters
 // ("too many arguments in call to r.Count\n\thave (number)\n\twant ()"),
 // or "" when there is none the session can tell.
-func (ec *errorContext) argumentCountError() string {
+func (ec *errorContext) argumentCountError() (msg string) {
+	defer func() {
+		if recover() != nil { // reflection on a global the session cannot tell
+			msg = ""
+		}
+	}()
 	line := ec.sourceLine()
 	toks := lineTokens(line)
 	for i, t := range toks {
@@ -240,6 +281,25 @@ func (ec *errorContext) argumentCountError() string {
 	return ""
 }
 
+// calleeAt returns the function of the call whose argument count is
+// wrong, as the cell wrote it: the call at the error's column (too few
+// arguments), or the call whose argument is there (too many); else
+// yaegi's name of it.
+func (ec *errorContext) calleeAt(yaegiName string) string {
+	if at := ec.cellOffset(); at >= 0 {
+		if call, ok := parseCallAt(ec.sourceLine(), at); ok {
+			return types.ExprString(call.Fun)
+		}
+	}
+	if callee, ok := strings.CutPrefix(ec.useAt(), "argument to "); ok {
+		return callee
+	}
+	if yaegiName == "" {
+		return "the function"
+	}
+	return yaegiName
+}
+
 // parseCallAt returns the call expression of line that starts at offset
 // at with its function's name.
 func parseCallAt(line string, at int) (*ast.CallExpr, bool) {
@@ -267,14 +327,17 @@ func parseCallAt(line string, at int) (*ast.CallExpr, bool) {
 
 // parametersOf returns the parameter types of a function a cell calls:
 // a method of a global's compiled type (r.Count), a function of a
-// compiled package (strings.Repeat), or a function a cell declared.
+// compiled package (strings.Repeat), a function a cell declared, or a
+// variable of func type whose parameters reflection spells as Go does.
 func (s *Session) parametersOf(callee string) (params []string, variadic, ok bool) {
 	recv, name, isSelector := strings.Cut(callee, ".")
-	if !isSelector {
-		return s.declaredParameters(callee)
-	}
 	var fn reflect.Value
-	if s.globals[recv] {
+	if !isSelector {
+		if params, variadic, ok := s.declaredParameters(callee); ok || !s.globals[callee] {
+			return params, variadic, ok
+		}
+		fn = s.globalValues()[callee] // a variable of func type
+	} else if s.globals[recv] {
 		if v := s.globalValues()[recv]; v.IsValid() && v.Kind() != reflect.Interface {
 			fn = v.MethodByName(name)
 		}
@@ -291,6 +354,11 @@ func (s *Session) parametersOf(callee string) (params []string, variadic, ok boo
 			continue
 		}
 		params = append(params, typeName(t.In(i).String()))
+	}
+	for _, p := range params {
+		if strings.Contains(p, "struct {") || strings.Contains(p, "interface {") {
+			return nil, false, false // an interpreted type, which reflection does not name
+		}
 	}
 	return params, t.IsVariadic(), true
 }
