@@ -76,6 +76,13 @@ var messageRules = []messageRule{
 			}
 			return goConstant(m[1]) + " " + m[2] + " " + m[3]
 		}},
+	{regexp.MustCompile(`^cannot convert expression of type (.+) to type (.+)$`),
+		func(m []string, ec *errorContext) string {
+			if expr := ec.expressionAt(); expr != "" {
+				return "cannot convert " + ec.s.describeOperand(expr) + " to type " + typeName(m[2])
+			}
+			return "cannot convert a value of type " + spelledCategory(m[1]) + " to type " + typeName(m[2])
+		}},
 	{regexp.MustCompile(`^cannot convert ((?:untyped \w+)|[^ ]+|"(?:[^"\\]|\\.)*") to (\S+)$`),
 		func(m []string, ec *errorContext) string {
 			constant := m[1]

@@ -101,8 +101,8 @@ type lineToken struct {
 	lit    string
 }
 
-// lineTokens scans a line of Go source; a line need not be a complete
-// statement.
+// lineTokens scans Go source, which need not be complete statements;
+// the semicolons Go puts at the ends of lines are among the tokens.
 func lineTokens(line string) []lineToken {
 	fset := token.NewFileSet()
 	file := fset.AddFile("", -1, len(line))
@@ -113,9 +113,6 @@ func lineTokens(line string) []lineToken {
 		pos, tok, lit := sc.Scan()
 		if tok == token.EOF {
 			return toks
-		}
-		if tok == token.SEMICOLON && lit == "\n" {
-			continue
 		}
 		toks = append(toks, lineToken{file.Offset(pos), tok, lit})
 	}
@@ -129,17 +126,21 @@ func (ec *errorContext) useAt() string {
 	if at < 0 {
 		return ""
 	}
-	return useOf(ec.sourceLine(), at)
+	before := 0 // the cell's text before the line: a call may span lines
+	for _, line := range ec.lines[:ec.line-1] {
+		before += len(line) + 1
+	}
+	return useOf(strings.Join(ec.lines, "\n"), before+at)
 }
 
-// useOf tells how line uses the value at byte offset at.
-func useOf(line string, at int) string {
+// useOf tells how src uses the value at byte offset at.
+func useOf(src string, at int) string {
 	type open struct {
 		tok    token.Token
 		callee string // the function called, for a call's parenthesis
 		stmt   int    // index of the first token of the statement within it
 	}
-	toks := lineTokens(line)
+	toks := lineTokens(src)
 	var stack []open
 	stmt, callee := 0, ""
 	for i, t := range toks {
