@@ -163,3 +163,29 @@ func TestYaegiMessagesAreTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestUseOfAValue lists how the session tells, from a cell's source, the
+// use Go's compiler names for a value (marked «) it cannot use.
+func TestUseOfAValue(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`add(1, «"x")`, "argument to add"},
+		{`r.Take(«"a")`, "argument to r.Take"},
+		{`xs = append(xs, «"3")`, "argument to append"},
+		{`total := add(1,` + "\n\t" + `«"q")`, "argument to add"},
+		{`var q int = «"s"`, "variable declaration"},
+		{`func g() { var x int = «"s"; _ = x }`, "variable declaration"},
+		{`z = «"s"`, "assignment"},
+		{"func f() int {\n\tx := 1\n\treturn «\"s\"\n}", "return statement"},
+		{`ys := []int{1, «"a"}`, "array or slice literal"},
+		{`m := map[string]int{"a": «"b"}`, "map literal"},
+		{`p := point{«"a"}`, ""},
+		{`x := ys[«"a"]`, ""},
+	}
+	for _, tt := range tests {
+		at := strings.Index(tt.src, "«")
+		src := strings.Replace(tt.src, "«", "", 1)
+		if got := useOf(src, at); got != tt.want {
+			t.Errorf("%q: use %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}

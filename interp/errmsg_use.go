@@ -94,31 +94,31 @@ func (ec *errorContext) misusedValue(fallback, want, suffix string) string {
 	return msg + suffix
 }
 
-// lineToken is a token of a line and its byte offset.
-type lineToken struct {
+// sourceToken is a token of a cell's source and its byte offset.
+type sourceToken struct {
 	offset int
 	tok    token.Token
 	lit    string
 }
 
-// lineTokens scans Go source, which need not be complete statements;
+// sourceTokens scans Go source, which need not be complete statements;
 // the semicolons Go puts at the ends of lines are among the tokens.
-func lineTokens(line string) []lineToken {
+func sourceTokens(src string) []sourceToken {
 	fset := token.NewFileSet()
-	file := fset.AddFile("", -1, len(line))
+	file := fset.AddFile("", -1, len(src))
 	var sc scanner.Scanner
-	sc.Init(file, []byte(line), nil, 0)
-	var toks []lineToken
+	sc.Init(file, []byte(src), nil, 0)
+	var toks []sourceToken
 	for {
 		pos, tok, lit := sc.Scan()
 		if tok == token.EOF {
 			return toks
 		}
-		toks = append(toks, lineToken{file.Offset(pos), tok, lit})
+		toks = append(toks, sourceToken{file.Offset(pos), tok, lit})
 	}
 }
 
-// useAt tells how the cell's line uses the value at the error's column,
+// useAt tells how the cell uses the value at the error's column,
 // in Go's words: "argument to F", "variable declaration", "assignment",
 // "return statement"; "" when the session cannot tell.
 func (ec *errorContext) useAt() string {
@@ -136,11 +136,11 @@ func (ec *errorContext) useAt() string {
 // useOf tells how src uses the value at byte offset at.
 func useOf(src string, at int) string {
 	type open struct {
-		tok    token.Token
-		callee string // the function called, for a call's parenthesis
-		stmt   int    // index of the first token of the statement within it
+		tok  token.Token
+		use  string // of the values within: "argument to F", "map literal", ...
+		stmt int    // index of the first token of the statement within it
 	}
-	toks := lineTokens(src)
+	toks := sourceTokens(src)
 	var stack []open
 	stmt, callee := 0, ""
 	for i, t := range toks {
@@ -149,7 +149,11 @@ func useOf(src string, at int) string {
 		}
 		switch t.tok {
 		case token.LPAREN, token.LBRACK:
-			stack = append(stack, open{t.tok, callee, stmt})
+			use := ""
+			if t.tok == token.LPAREN && callee != "" {
+				use = "argument to " + callee
+			}
+			stack = append(stack, open{t.tok, use, stmt})
 			stmt = i + 1
 		case token.LBRACE:
 			stack = append(stack, open{t.tok, literalBefore(toks[:i]), stmt})
@@ -173,13 +177,8 @@ func useOf(src string, at int) string {
 	}
 	if len(stack) > 0 {
 		top := stack[len(stack)-1]
-		switch {
-		case top.tok == token.LPAREN && top.callee != "":
-			return "argument to " + top.callee
-		case top.tok == token.LBRACE && top.callee != "":
-			return top.callee
-		case top.tok != token.LBRACE:
-			return ""
+		if top.use != "" || top.tok != token.LBRACE {
+			return top.use
 		}
 	}
 	if stmt >= len(toks) {
@@ -208,7 +207,7 @@ func useOf(src string, at int) string {
 // literalBefore tells, from the tokens before a brace, whether it opens
 // a slice, array or map literal, in the words of Go's "cannot use ... in
 // array or slice literal"; "" for other braces.
-func literalBefore(toks []lineToken) string {
+func literalBefore(toks []sourceToken) string {
 	i := len(toks) - 1
 	for i >= 0 && toks[i].tok == token.IDENT {
 		if i--; i >= 0 && toks[i].tok == token.PERIOD {
@@ -247,7 +246,7 @@ func (ec *errorContext) argumentCountError() (msg string) {
 		}
 	}()
 	line := ec.sourceLine()
-	toks := lineTokens(line)
+	toks := sourceTokens(line)
 	for i, t := range toks {
 		if t.tok != token.IDENT || i > 0 && toks[i-1].tok == token.PERIOD {
 			continue
