@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/scanner"
@@ -49,6 +50,9 @@ var messageRules = []messageRule{
 			if expr == "" {
 				expr = ec.expressionAt()
 			}
+			if _, constant := constantExpr(expr); constant {
+				return "cannot use " + ec.s.describeOperand(expr) + " as " + categoryName(m[3]) + " value in return statement"
+			}
 			typ := categoryName(m[2])
 			if typ == "" {
 				typ = ec.s.typeOfExpr(expr)
@@ -58,10 +62,37 @@ var messageRules = []messageRule{
 	{regexp.MustCompile(`^cannot use type (.+?) as type (.+?)(?: in (.+))?$`),
 		func(m []string, ec *errorContext) string {
 			msg := "cannot use " + describeValue(ec.expressionAt(), typeName(m[1])) + " as " + typeName(m[2]) + " value"
-			if m[3] != "" {
+			if use := ec.useAt(); use != "" {
+				msg += " in " + use
+			} else if m[3] != "" {
 				msg += " in " + m[3]
 			}
 			return msg
+		}},
+	{regexp.MustCompile(`^(\S+) (truncated to|overflows) (\w+)$`),
+		func(m []string, ec *errorContext) string {
+			if msg := ec.misusedValue(m[1], m[3], " ("+strings.Fields(m[2])[0]+")"); msg != "" {
+				return msg
+			}
+			return goConstant(m[1]) + " " + m[2] + " " + m[3]
+		}},
+	{regexp.MustCompile(`^cannot convert expression of type (.+) to type (.+)$`),
+		func(m []string, ec *errorContext) string {
+			if expr := ec.expressionAt(); expr != "" {
+				return "cannot convert " + ec.s.describeOperand(expr) + " to type " + typeName(m[2])
+			}
+			return "cannot convert a value of type " + spelledCategory(m[1]) + " to type " + typeName(m[2])
+		}},
+	{regexp.MustCompile(`^cannot convert ((?:untyped \w+)|[^ ]+|"(?:[^"\\]|\\.)*") to (\S+)$`),
+		func(m []string, ec *errorContext) string {
+			constant := m[1]
+			if strings.HasPrefix(constant, "untyped ") {
+				constant = ""
+			}
+			if msg := ec.misusedValue(constant, m[2], ""); msg != "" {
+				return msg
+			}
+			return "cannot convert " + goConstant(m[1]) + " to " + typeName(m[2])
 		}},
 	{regexp.MustCompile(`^import "([^"]+)" error: unable to find source related to: .*$`),
 		func(m []string, _ *errorContext) string { return unavailablePackage(m[1]) }},
@@ -90,7 +121,21 @@ var messageRules = []messageRule{
 			return "the interpreter failed to compile this cell, often the sign of a call whose arguments have the wrong types (yaegi: " + m[1] + ")"
 		}},
 	{regexp.MustCompile(`^(.+) does not implement (?:main\.)?_cmpOrdered$`),
-		func(m []string, _ *errorContext) string { return typeName(m[1]) + " does not satisfy cmp.Ordered" }},
+		func(m []string, ec *errorContext) string {
+			typ := typeName(m[1])
+			msg := typ + " does not satisfy cmp.Ordered"
+			if !strings.HasPrefix(typ, "untyped ") {
+				msg += " (" + typ + " missing in " + cmpOrderedTypes + ")"
+			}
+			if line := ec.genericCallLine(typ); line > 0 {
+				msg = fmt.Sprintf("line %d: %s", line, msg)
+			}
+			return msg
+		}},
+	{regexp.MustCompile(`^(too many arguments|not enough arguments)(?: in call to)? ?(\S*)$`),
+		func(m []string, ec *errorContext) string {
+			return m[1] + " in call to " + ec.calleeAt(m[2])
+		}},
 	{regexp.MustCompile(`^(?:variable|constant) definition loop$`),
 		func([]string, *errorContext) string {
 			return "the interpreter cannot initialize this declaration (a generic function's result, or a declaration that refers to itself): define the variable with := instead"
@@ -177,13 +222,55 @@ func inPreamble(msg string) bool { return strings.Contains(msg, orderedConstrain
 // source compiled.
 func (s *Session) translateCompileError(msg string, line, col int, compiled string) string {
 	ec := &errorContext{lines: strings.Split(s.cellSource, "\n"), compiled: strings.Split(compiled, "\n"), line: line, col: col, s: s}
+	if argumentCountMessage.MatchString(msg) {
+		if count := ec.argumentCountError(); count != "" {
+			return count
+		}
+	}
 	for _, r := range messageRules {
 		if m := r.pattern.FindStringSubmatch(msg); m != nil {
 			return r.translate(m, ec)
 		}
 	}
-	return typeName(yaegiCategory.ReplaceAllStringFunc(msg, spelledCategory))
+	return goFractions(typeName(yaegiCategory.ReplaceAllStringFunc(msg, spelledCategory)))
 }
+
+// argumentCountMessage matches the messages yaegi gives for a call with
+// too many or too few arguments: a method's extra argument is converted
+// to its receiver's type.
+var argumentCountMessage = regexp.MustCompile(`^(?:too many arguments|not enough arguments in call to|cannot convert|cannot use)`)
+
+// cmpOrderedTypes are the types of cmp.Ordered, as Go's compiler lists them.
+const cmpOrderedTypes = "~int | ~int8 | ~int16 | ~int32 | ~int64 | ~uint | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uintptr | ~float32 | ~float64 | ~string"
+
+// genericCallLine returns the line of the cell that calls a function of
+// the preamble with a type not in its constraint, typ, or 0: yaegi places
+// the error in the preamble. It is the line of such a call that names
+// typ, else the only line with such a call.
+func (ec *errorContext) genericCallLine(typ string) int {
+	var calls []int
+	named := 0
+	for i, line := range ec.lines {
+		if !orderedCall.MatchString(line) {
+			continue
+		}
+		calls = append(calls, i+1)
+		if named == 0 && regexp.MustCompile(`\b`+regexp.QuoteMeta(typ)+`\b`).MatchString(line) {
+			named = i + 1
+		}
+	}
+	switch {
+	case named > 0:
+		return named
+	case len(calls) == 1:
+		return calls[0]
+	}
+	return 0
+}
+
+// orderedCall matches a call of a function whose type parameter is
+// constrained by cmp.Ordered.
+var orderedCall = regexp.MustCompile(`\b(?:slices\.(?:Sort|IsSorted|Max|Min|BinarySearch|Sorted)|cmp\.(?:Compare|Less)|min|max)\s*\(`)
 
 // spelledCategory is categoryName, with "compiled type" for the category
 // of compiled types, which does not tell which.
@@ -210,10 +297,21 @@ func (ec *errorContext) sourceLine() string {
 // changed it, whose expression is then shown as the cell wrote it, as far
 // as the session can tell (slices.Max for _slices_Max).
 func (ec *errorContext) expressionAt() string {
-	if ec.col < 1 || ec.line < 1 || ec.line > len(ec.compiled) {
-		return ""
+	if at := ec.cellOffset(); at >= 0 {
+		return expressionFrom(ec.sourceLine(), at)
 	}
-	compiled, cell := ec.compiled[ec.line-1], ec.sourceLine()
+	if at := ec.compiledOffset(); at >= 0 {
+		return generatedName.ReplaceAllString(expressionFrom(ec.compiled[ec.line-1], at), "$1.$2")
+	}
+	return ""
+}
+
+// compiledOffset returns the byte offset of the error's column in the
+// line yaegi compiled, or -1.
+func (ec *errorContext) compiledOffset() int {
+	if ec.col < 1 || ec.line < 1 || ec.line > len(ec.compiled) {
+		return -1
+	}
 	at := ec.col - 1
 	if ec.line == 1 {
 		if strings.HasPrefix(ec.compiled[0], startedDecl) || strings.HasPrefix(ec.compiled[0], "import") {
@@ -222,10 +320,32 @@ func (ec *errorContext) expressionAt() string {
 			at -= len("package main; func main() {")
 		}
 	}
-	if cell != "" && strings.HasSuffix(compiled, cell) {
-		return expressionFrom(cell, at-(len(compiled)-len(cell)))
+	return at
+}
+
+// cellOffset returns the byte offset in the cell's line of the error's
+// column, or -1: where the compiled line ends with the cell's, or, past
+// what the session put before it, agrees with the cell's up to the
+// column (a rewrite changed the line after it: max(1, 2.5) became 2.5).
+func (ec *errorContext) cellOffset() int {
+	at, cell := ec.compiledOffset(), ec.sourceLine()
+	if at < 0 || cell == "" {
+		return -1
 	}
-	return generatedName.ReplaceAllString(expressionFrom(compiled, at), "$1.$2")
+	compiled := ec.compiled[ec.line-1]
+	if strings.HasSuffix(compiled, cell) {
+		return at - (len(compiled) - len(cell))
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(compiled, startedDecl), startedCall)
+	at -= len(compiled) - len(rest)
+	same := 0
+	for same < len(rest) && same < len(cell) && rest[same] == cell[same] {
+		same++
+	}
+	if at < 0 || at > same {
+		return -1
+	}
+	return at
 }
 
 // generatedName matches the names of the preamble's generic functions.
@@ -280,9 +400,28 @@ scan:
 var selectorOperand = regexp.MustCompile(`([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\s*$`)
 
 // receiverOf returns the expression whose field or method name the
-// error's line selects, or "".
+// error's line selects, else the only line of the cell that selects it
+// (yaegi may place the error where an earlier cell used the receiver),
+// or "".
 func (ec *errorContext) receiverOf(name string) string {
-	src := ec.sourceLine()
+	if recv := selectedIn(ec.sourceLine(), name); recv != "" {
+		return recv
+	}
+	found := ""
+	for _, line := range ec.lines {
+		if recv := selectedIn(line, name); recv != "" {
+			if found != "" {
+				return ""
+			}
+			found = recv
+		}
+	}
+	return found
+}
+
+// selectedIn returns the expression whose field or method name src
+// selects, or "".
+func selectedIn(src, name string) string {
 	for i := strings.Index(src, "."+name); i >= 0; {
 		after := src[i+1+len(name):]
 		if after == "" || !isIdentByte(after[0]) {

@@ -26,7 +26,7 @@ import (
 // defines for it.
 var genericPackages = map[string]map[string]bool{
 	"slices": setOf("Sort", "SortFunc", "SortStableFunc", "IsSorted", "Max", "Min", "MaxFunc", "MinFunc",
-		"BinarySearch", "Reverse", "Compact", "Index", "IndexFunc", "Contains", "ContainsFunc", "Equal",
+		"BinarySearch", "BinarySearchFunc", "Reverse", "Compact", "Index", "IndexFunc", "Contains", "ContainsFunc", "Equal",
 		"Clone", "Collect", "Sorted", "Values"),
 	"maps": setOf("Keys", "Values", "Clone"),
 	"cmp":  setOf("Compare", "Less"),
@@ -141,6 +141,18 @@ var genericPreamble = []string{
 		}
 	}
 	return lo, lo < len(x) && x[lo] == target
+}`,
+	`func _slices_BinarySearchFunc[E, T any](x []E, target T, cmp func(E, T) int) (int, bool) {
+	lo, hi := 0, len(x)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if cmp(x[h], target) < 0 {
+			lo = h + 1
+		} else {
+			hi = h
+		}
+	}
+	return lo, lo < len(x) && cmp(x[lo], target) == 0
 }`,
 	`func _slices_Reverse[E any](s []E) {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {

@@ -37,6 +37,8 @@ ages := map[string]int{"bo": 41, "al": 30}`
 		{"MaxFunc of structs", "oldest := slices.MaxFunc(people, func(x, y person) int { return x.Age - y.Age })\noldest.Name", "bo"},
 		{"BinarySearch", "at, found := slices.BinarySearch([]int{1, 3, 5}, 3)\nfmt.Sprint(at, found)", "1 true"},
 		{"BinarySearch of strings", "fmt.Sprint(slices.BinarySearch([]string{\"a\", \"c\"}, \"b\"))", "1 false"},
+		{"BinarySearchFunc by a field", "fmt.Sprint(slices.BinarySearchFunc([]person{{\"al\", 30}, {\"bo\", 41}}, \"bo\", func(p person, name string) int { return cmp.Compare(p.Name, name) }))", "1 true"},
+		{"BinarySearchFunc missing", "fmt.Sprint(slices.BinarySearchFunc([]int{10, 30}, 20, func(a, b int) int { return a - b }))", "1 false"},
 		{"Reverse", "r := slices.Clone(strs)\nslices.Reverse(r)\nfmt.Sprint(r)", "[fig apple pear]"},
 		{"Compact", "d := slices.Compact([]int{1, 1, 2, 2, 1})\nfmt.Sprint(d)", "[1 2 1]"},
 		{"Compact floats", "fmt.Sprint(slices.Compact([]float64{0.5, 0.5}))", "[0.5]"},
