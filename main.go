@@ -154,7 +154,9 @@ const sessionCommand = "session-process"
 
 // runSessionProcess serves the kernel's session; it never returns.
 func runSessionProcess() {
-	isolate.Serve(func(log io.Writer) (*interp.Session, error) { return interp.NewSession(interp.WithLog(log)) })
+	isolate.Serve(func(log io.Writer) (*interp.Session, error) {
+		return interp.NewSession(interp.WithLog(log), interp.WithKernelPID(os.Getppid()))
+	})
 }
 
 // runKernelInProcess runs cells in the kernel's own process.

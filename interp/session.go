@@ -154,6 +154,14 @@ type Option func(*sessionConfig)
 type sessionConfig struct {
 	rddOptions []rdd.Option
 	log        io.Writer
+	kernelPID  int
+}
+
+// WithKernelPID names the kernel's process, when the session runs in a
+// process of its own: cells cannot find it with os.FindProcess, so that a
+// cell cannot signal the kernel that holds the notebook's connection.
+func WithKernelPID(pid int) Option {
+	return func(c *sessionConfig) { c.kernelPID = pid }
 }
 
 // WithLog makes w the session's log, where it writes what users are not
@@ -231,7 +239,7 @@ func NewSession(opts ...Option) (*Session, error) {
 	own := s.ownSymbols()
 	disp := own["github.com/gosparkling/gosparkling/display/display"]
 	wrapped := interp.Exports{".": {"MapTypes": reflect.ValueOf(mapTypes(session["Value"], disp["Show"], disp["ShowID"], disp["Update"]))}}
-	for _, syms := range []interp.Exports{stdlib.Symbols, own, {sessionPkg + "/session": session}, wrapped} {
+	for _, syms := range []interp.Exports{stdlib.Symbols, own, {sessionPkg + "/session": session}, wrapped, protectProcess(cfg.kernelPID)} {
 		if err := s.yaegi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
@@ -243,6 +251,21 @@ func NewSession(opts ...Option) (*Session, error) {
 	}
 	s.imported[`"github.com/gosparkling/gosparkling/rdd"`] = true
 	return s, nil
+}
+
+// protectProcess returns the symbols that keep cells from finding process
+// pid (none when pid is 0): os.FindProcess fails for it.
+func protectProcess(pid int) interp.Exports {
+	if pid <= 0 {
+		return interp.Exports{}
+	}
+	find := func(p int) (*os.Process, error) {
+		if p == pid {
+			return nil, fmt.Errorf("os.FindProcess(%d): that is the kernel's process, which cells cannot signal", p)
+		}
+		return os.FindProcess(p)
+	}
+	return interp.Exports{"os/os": {"FindProcess": reflect.ValueOf(find)}}
 }
 
 // Close ends the session: it stops its Context, removing the files of its

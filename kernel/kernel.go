@@ -224,6 +224,9 @@ type runningCell struct {
 	out    *cellOutput
 	stuck  *time.Timer // armed by the first interrupt; nil before
 	warned bool        // the user was told the cell does not stop
+	// interruptedAgain is set by an interrupt that comes before the
+	// warning: the session is ended as soon as the grace has passed.
+	interruptedAgain bool
 }
 
 // SessionEnder is implemented by Executors whose cells run in a process
@@ -257,12 +260,12 @@ func (k *Kernel) interrupt(warnIfStuck bool) {
 		return
 	}
 	c.cancel()
-	if ender, ok := k.exec.(SessionEnder); ok && warnIfStuck && c.warned {
-		k.log.Warn("kernel: ending the session to stop a cell that ignored an interrupt")
-		go func() {
-			defer k.recoverAndLog("ending the session")
-			ender.EndSession()
-		}()
+	if ender, ok := k.exec.(SessionEnder); ok && warnIfStuck && c.stuck != nil {
+		if !c.warned {
+			c.interruptedAgain = true
+			return
+		}
+		k.endSession(ender)
 		return
 	}
 	if warnIfStuck && c.stuck == nil {
@@ -298,12 +301,28 @@ func (k *Kernel) warnStuck(c *runningCell) {
 	// Holding cellMu while publishing keeps the warning before the
 	// cell's reply: endCell waits for it.
 	msg := stuckMessage
-	if _, ok := k.exec.(SessionEnder); ok {
+	if ender, ok := k.exec.(SessionEnder); ok {
+		if c.interruptedAgain { // the user asked twice: no need to ask again
+			c.warned = true
+			c.out.Stream("stderr", fmt.Sprintf("\nThe cell did not stop within %v of the interrupt: ending the session to stop it.\n", k.interruptGrace))
+			c.out.flush()
+			k.endSession(ender)
+			return
+		}
 		msg = stuckEndMessage
 	}
 	c.warned = true
 	c.out.Stream("stderr", fmt.Sprintf(msg, k.interruptGrace))
 	c.out.flush()
+}
+
+// endSession ends the session of a cell that ignored an interrupt.
+func (k *Kernel) endSession(ender SessionEnder) {
+	k.log.Warn("kernel: ending the session to stop a cell that ignored an interrupt")
+	go func() {
+		defer k.recoverAndLog("ending the session")
+		ender.EndSession()
+	}()
 }
 
 // startCell records c as the running cell.

@@ -643,6 +643,22 @@ func TestAStuckCellIsStoppedByASecondInterruptWhenTheSessionCanEnd(t *testing.T)
 	}
 }
 
+// Two interrupts before the warning: the session ends once the grace has
+// passed, without asking for a third.
+func TestTwoQuickInterruptsEndTheSessionOfAStuckCell(t *testing.T) {
+	f := &sessionEndingExecutor{fakeExecutor: newFakeExecutor()}
+	tk := startKernelWith(t, f, func(k *Kernel) { k.interruptGrace = 200 * time.Millisecond })
+	t.Cleanup(func() { f.EndSession() })
+
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "stuck"})
+	waitStarted(t, f.fakeExecutor, "stuck")
+	tk.reply(tk.controlBox, tk.send(tk.control, "interrupt_request", map[string]any{}))
+	tk.reply(tk.controlBox, tk.send(tk.control, "interrupt_request", map[string]any{}))
+	if r := contentOf(t, tk.reply(tk.shellBox, id)); r["status"] != "error" {
+		t.Errorf("the stuck cell after two quick interrupts: %v, want an error", r)
+	}
+}
+
 func TestCellEndingSoonAfterAnInterruptIsNotReportedStuck(t *testing.T) {
 	f := newFakeExecutor()
 	tk := startKernel(t, f) // the default grace: the cell stops long before

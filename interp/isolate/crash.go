@@ -119,6 +119,8 @@ func describeDeath(report string, exitErr error, memUsed, limit int64, ready boo
 	}
 	if !ready {
 		evalue = "the session could not start: " + evalue
+	} else {
+		evalue += "; the session ended and its variables were lost"
 	}
 	tb := []string{red(ename) + ": " + evalue}
 	if len(frames) > 0 {

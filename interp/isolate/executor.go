@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -466,6 +467,9 @@ func (e *Executor) Execute(ctx context.Context, code string, out interp.Output) 
 	for {
 		select {
 		case r := <-replies:
+			if stillRunning(r.Error) {
+				return nil, e.endStuckSession(c, r.Error)
+			}
 			return replyResult(r)
 		case <-interrupt:
 			interrupt = nil
@@ -484,6 +488,28 @@ func (e *Executor) Execute(ctx context.Context, code string, out interp.Output) 
 			return nil, err
 		}
 	}
+}
+
+// stillRunning reports whether err says that an interrupted program, or
+// the jobs or goroutines of one, go on running in the session: in the
+// kernel's process the user would have to restart the kernel.
+func stillRunning(err *interp.CellError) bool {
+	return err != nil && (err.Name == "RestartNeeded" ||
+		err.Name == "Interrupted" && strings.Contains(err.Value, "still running"))
+}
+
+// endStuckSession ends the session of child c, in which an interrupted
+// cell goes on running (err says how), starts a new one, and returns the
+// error that says so.
+func (e *Executor) endStuckSession(c *child, err *interp.CellError) *interp.CellError {
+	e.log.Printf("isolate: ending session process %d: %s", c.cmd.Process.Pid, err.Value)
+	c.endedByUser.Store(true)
+	c.cmd.Process.Kill()
+	<-c.dead
+	e.replace(c)
+	msg := "an interrupted cell did not stop (" + err.Value + "), so the session was ended to stop it"
+	return &interp.CellError{Name: "SessionEnded", Value: msg,
+		Traceback: []string{red("SessionEnded") + ": " + msg, "", lostState}}
 }
 
 func replyResult(r *message) (interp.MIMEBundle, error) {

@@ -20,7 +20,9 @@ const envTestChild = "GOSPARKLING_ISOLATE_TEST_CHILD"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(envTestChild) == "1" {
-		Serve(func(log io.Writer) (*interp.Session, error) { return interp.NewSession(interp.WithLog(log)) })
+		Serve(func(log io.Writer) (*interp.Session, error) {
+			return interp.NewSession(interp.WithLog(log), interp.WithKernelPID(os.Getppid()))
+		})
 	}
 	os.Exit(m.Run())
 }
@@ -403,5 +405,36 @@ func TestPanicFramesStayOutOfTheCell(t *testing.T) {
 		if out := rec.String(); strings.Contains(out, "goroutine ") || strings.Contains(out, ".go:") {
 			t.Errorf("%s: the cell's output has Go frames:\n%s", code, out)
 		}
+	}
+}
+
+// A cell interrupted while it runs compiled code that does not stop ends
+// its session after the interpreter's wait, instead of leaving a session
+// in which every later cell would fail.
+func TestAStuckInterruptedCellEndsItsSession(t *testing.T) {
+	e := start(t, -1)
+	mustRun(t, e, "In [1]", "kept := 1")
+	ctx, cancel := context.WithCancel(interp.WithCellName(context.Background(), "In [2]"))
+	time.AfterFunc(300*time.Millisecond, cancel)
+	_, err := e.Execute(ctx, "time.Sleep(time.Hour)", &recorder{})
+	if ce, ok := err.(*interp.CellError); !ok || ce.Name != "SessionEnded" || !strings.Contains(ce.Value, "did not stop") {
+		t.Fatalf("error %v, want SessionEnded saying the cell did not stop", err)
+	}
+	if got := mustRun(t, e, "In [3]", "6 * 7"); got != "42" {
+		t.Errorf("then 6 * 7 = %q", got)
+	}
+}
+
+// A cell cannot find the kernel's process to signal it; other processes,
+// and the rest of package os, it can.
+func TestCellsCannotSignalTheKernel(t *testing.T) {
+	e := start(t, -1)
+	_, _, err := run(t, e, "In [1]", "p, _ := os.FindProcess(os.Getppid())\np.Kill()")
+	if err == nil {
+		t.Fatal("a cell killed the kernel's process (here: the test)")
+	}
+	if got := mustRun(t, e, "In [2]", `p, err := os.FindProcess(os.Getpid())
+p != nil && err == nil && os.Getenv("HOME") == os.Getenv("HOME")`); got != "true" {
+		t.Errorf("FindProcess of the session itself: %q", got)
 	}
 }
