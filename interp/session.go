@@ -158,8 +158,8 @@ type sessionConfig struct {
 }
 
 // WithKernelPID names the kernel's process, when the session runs in a
-// process of its own: cells cannot find it with os.FindProcess, so that a
-// cell cannot signal the kernel that holds the notebook's connection.
+// process of its own: os.FindProcess of it panics in cells, so that a cell
+// cannot signal the kernel that holds the notebook's connection.
 func WithKernelPID(pid int) Option {
 	return func(c *sessionConfig) { c.kernelPID = pid }
 }
@@ -254,14 +254,14 @@ func NewSession(opts ...Option) (*Session, error) {
 }
 
 // protectProcess returns the symbols that keep cells from finding process
-// pid (none when pid is 0): os.FindProcess fails for it.
+// pid (none when pid is 0): os.FindProcess panics for it.
 func protectProcess(pid int) interp.Exports {
 	if pid <= 0 {
 		return interp.Exports{}
 	}
 	find := func(p int) (*os.Process, error) {
-		if p == pid {
-			return nil, fmt.Errorf("os.FindProcess(%d): that is the kernel's process, which cells cannot signal", p)
+		if p == pid { // a panic, not an error, which the cell could ignore and then use a nil Process
+			panic(fmt.Sprintf("os.FindProcess(%d): that is the kernel's process, which cells cannot signal", p))
 		}
 		return os.FindProcess(p)
 	}

@@ -79,6 +79,9 @@ HOSTILE = [
      'ctx, cancel := context.WithCancel(context.Background())\n'
      'context.AfterFunc(ctx, func() { panic("from AfterFunc") })\ncancel()\ntime.Sleep(time.Second)',
      ["from AfterFunc"]),
+    ("signalling the kernel's process",
+     'p, _ := os.FindProcess(os.Getppid())\np.Kill()',
+     ["kernel's process"]),
     ("memory beyond the session's limit",
      'b := make([]byte, 8<<30)\nfor i := 0; i < len(b); i += 4096 { b[i] = 1 }\nlen(b)',
      ["MemoryLimitExceeded", "memory"]),
@@ -103,6 +106,20 @@ try:
         check(info["content"]["status"] == "ok", f"{what}: kernel_info answers")
         content, outputs = run(kc, "6 * 7")
         check(result(outputs) == "42", f"{what}: the next cell runs", outputs)
+
+    # A cell stuck in compiled code: an interrupt, and the session that
+    # cannot stop it is ended, so that the next cell runs.
+    msg_id = kc.execute("time.Sleep(time.Hour)")
+    time.sleep(1)
+    started = time.time()
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=TIMEOUT)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=TIMEOUT)
+    check(reply["content"]["status"] == "error" and reply["content"]["ename"] == "SessionEnded",
+          f"an interrupted cell stuck in compiled code ends its session ({time.time() - started:.1f}s)", reply["content"])
+    content, outputs = run(kc, "6 * 7")
+    check(result(outputs) == "42", "after it, the next cell runs", outputs)
 
     # What a cell writes to stderr arrives before its reply, every time.
     for i in range(30):
