@@ -78,6 +78,12 @@ func jupyterEnv(t *testing.T) []string {
 		"JUPYTER_PATH=",
 		"XDG_DATA_HOME="+filepath.Join(home, "xdg"),
 	)
+	// The kernels' cells stay interpreted unless a test asks otherwise:
+	// background plugin builds would compete with the tests and, under
+	// this private HOME, fill a module cache of their own.
+	if os.Getenv("GOSPARKLING_COMPILE") == "" {
+		env = append(env, "GOSPARKLING_COMPILE=off")
+	}
 	cmd := exec.Command(kernelBinary, "install", "--user")
 	cmd.Env = env
 	if out, err := cmd.CombinedOutput(); err != nil {

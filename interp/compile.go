@@ -211,6 +211,7 @@ func buildPluginModule(ctx context.Context, goTool, root, dir, module string, fi
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "CGO_ENABLED=1")
+	ownProcessGroup(cmd)
 	output, err := cmd.CombinedOutput()
 	if err != nil && len(output) == 0 {
 		output = []byte(err.Error())

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -94,10 +95,15 @@ func newTierCompiler() *tierCompiler {
 	return c
 }
 
-// close stops the builds under way.
+// close stops the builds under way and waits a little for them to end,
+// so that no compiler outlives a session that is closed.
 func (c *tierCompiler) close() {
-	if c != nil {
-		c.cancel()
+	if c == nil {
+		return
+	}
+	c.cancel()
+	for deadline := time.Now().Add(3 * time.Second); runningBuilds.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -81,6 +82,10 @@ var (
 // startPluginBuild returns the build of source, starting it in the
 // background unless it started already; lowly builds at the lowest
 // priority.
+// runningBuilds counts the builds under way, for a closing session to
+// wait for the end of those it cancelled.
+var runningBuilds atomic.Int64
+
 func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBuild {
 	buildsMu.Lock()
 	defer buildsMu.Unlock()
@@ -90,7 +95,9 @@ func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBui
 	b := &pluginBuild{source: source, done: make(chan struct{})}
 	builds[source] = b
 	hook := buildStarting
+	runningBuilds.Add(1)
 	go func() {
+		defer runningBuilds.Add(-1)
 		defer close(b.done)
 		if hook != nil {
 			hook(source)
