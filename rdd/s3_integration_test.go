@@ -5,6 +5,7 @@ package rdd_test
 // fixture tree from a temporary directory on 127.0.0.1.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -205,6 +206,18 @@ func TestRealS3FrozenServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { proc.Signal(syscall.SIGCONT) })
+		// SIGSTOP takes effect asynchronously: wait until the process is
+		// seen stopped, so that no request is answered before.
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", proc.Pid))
+			if err != nil {
+				return // no /proc: trust the signal
+			}
+			if f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:])); len(f) > 0 && f[0] == "T" {
+				return
+			}
+		}
+		t.Fatal("versitygw did not stop after SIGSTOP")
 	}
 	tests := []struct {
 		name string
