@@ -183,8 +183,11 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 	t.Run("functions that cannot be compiled stay interpreted and say why", func(t *testing.T) {
 		s := tieredSession(t, compileWait)
 		cases := []struct{ cell, note string }{
-			{`seen := 0
-out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { seen++; return x * 2 })
+			// A write outside the function is refused unless a lock guards
+			// it; a guarded one stays interpreted.
+			{`var mu sync.Mutex
+seen := 0
+out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { mu.Lock(); seen++; mu.Unlock(); return x * 2 })
 out.Collect()`, "stays interpreted: it writes the captured variable seen"},
 			{`type Word struct{ Text string }
 
