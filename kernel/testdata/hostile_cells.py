@@ -6,43 +6,18 @@ The environment sets GOSPARKLING_MEMORY_LIMIT. Prints one "ok <check>"
 line per check and exits non-zero on a failure."""
 
 import os
-import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
+
+import kernel_client
+from kernel_client import check, result
 
 TIMEOUT = 120
 
 
 def run(kc, code):
-    """Executes code; returns (reply content, outputs by msg type)."""
-    msg_id = kc.execute(code)
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        outputs.append(msg)
-    reply = kc.get_shell_msg(timeout=TIMEOUT)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-    return reply["content"], outputs
-
-
-def result(outputs):
-    for m in outputs:
-        if m["msg_type"] == "execute_result":
-            return m["content"]["data"]["text/plain"]
-    return None
-
-
-def check(cond, what, detail=""):
-    if not cond:
-        print("FAIL", what, detail)
-        sys.exit(1)
-    print("ok", what)
+    return kernel_client.run(kc, code, timeout=TIMEOUT)
 
 
 def session_rss(kernel_pid):

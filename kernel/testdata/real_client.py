@@ -5,49 +5,11 @@ from the frontend, lineage names across silent requests, and a restart.
 Prints one "ok <check>" line per check and exits non-zero on a failure."""
 
 import signal
-import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
 
-TIMEOUT = 60
-
-
-def run(kc, code, **kw):
-    """Executes code; returns (reply content, outputs by msg type)."""
-    msg_id = kc.execute(code, **kw)
-    outputs = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        outputs.append(msg)
-    reply = kc.get_shell_msg(timeout=TIMEOUT)
-    while reply["parent_header"].get("msg_id") != msg_id:
-        reply = kc.get_shell_msg(timeout=TIMEOUT)
-    return reply["content"], outputs
-
-
-def result(outputs):
-    for m in outputs:
-        if m["msg_type"] == "execute_result":
-            return m["content"]["data"]["text/plain"]
-    return None
-
-
-def stdout(outputs):
-    return "".join(m["content"]["text"] for m in outputs
-                   if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
-
-
-def check(cond, what, detail=""):
-    if not cond:
-        print("FAIL", what, detail)
-        sys.exit(1)
-    print("ok", what)
-
+from kernel_client import TIMEOUT, check, result, run, stdout
 
 km, kc = start_new_kernel(kernel_name="gosparkling", startup_timeout=TIMEOUT)
 try:
