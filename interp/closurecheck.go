@@ -58,34 +58,17 @@ func (s *Session) checkWorkerFuncs(chunks []chunk) error {
 		}
 		src := parsedChunk{fset: fset, src: c.src, prefix: prefix}
 		var found *workerWrite
-		ast.Inspect(f, func(n ast.Node) bool {
-			if found != nil {
-				return false
-			}
-			switch n := n.(type) {
-			case *ast.FuncDecl:
-				// As in the fast rewrite, only the cell's statements.
-				return n.Name.Name == "_" && c.kind == stmtChunk
-			case *ast.FuncLit:
-				return false
-			case *ast.AssignStmt, *ast.ValueSpec:
-				rdds.noteAssignment(n)
-			case *ast.CallExpr:
-				sel, ok := n.Fun.(*ast.SelectorExpr)
-				if !ok || !rdds.rddChain(sel.X) {
-					return true
+		rdds.inspectRDDCalls(f, c, func(call *ast.CallExpr, method string) bool {
+			positions := workerFuncParams[method]
+			for i, arg := range call.Args {
+				if !slices.Contains(positions, i) {
+					continue
 				}
-				positions := workerFuncParams[sel.Sel.Name]
-				for i, arg := range n.Args {
-					if !slices.Contains(positions, i) {
-						continue
-					}
-					finder := &writeFinder{s: s, seen: map[string]bool{}}
-					if w := finder.inArgument(arg, src); w != nil {
-						w.method, w.line = sel.Sel.Name, chunkLine(c, fset, w.pos)
-						found = w
-						return false
-					}
+				finder := &writeFinder{s: s, seen: map[string]bool{}}
+				if w := finder.inArgument(arg, src); w != nil {
+					w.method, w.line = method, chunkLine(c, fset, w.pos)
+					found = w
+					return false
 				}
 			}
 			return true

@@ -160,29 +160,14 @@ func (r *fastRewriter) rewrite(c chunk) string {
 	}
 	var edits []textEdit
 	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
-	ast.Inspect(f, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncDecl:
-			// Only the cell's own statements are looked at: inside a
-			// function, parameters and locals may shadow the names of RDDs.
-			return n.Name.Name == "_" && c.kind == stmtChunk
-		case *ast.FuncLit:
-			return false
-		case *ast.AssignStmt, *ast.ValueSpec:
-			r.noteAssignment(n)
-		case *ast.CallExpr:
-			sel, ok := n.Fun.(*ast.SelectorExpr)
-			if !ok || !r.rddChain(sel.X) {
-				return true
+	r.inspectRDDCalls(f, c, func(call *ast.CallExpr, _ string) bool {
+		for _, arg := range call.Args {
+			lit, ok := arg.(*ast.FuncLit)
+			if !ok {
+				continue
 			}
-			for _, arg := range n.Args {
-				lit, ok := arg.(*ast.FuncLit)
-				if !ok {
-					continue
-				}
-				if open, close, ok := r.helperFor(lit, c.src, offset); ok {
-					edits = append(edits, textEdit{offset(lit.Pos()), open}, textEdit{offset(lit.End()), close})
-				}
+			if open, close, ok := r.helperFor(lit, c.src, offset); ok {
+				edits = append(edits, textEdit{offset(lit.Pos()), open}, textEdit{offset(lit.End()), close})
 			}
 		}
 		return true
@@ -191,6 +176,34 @@ func (r *fastRewriter) rewrite(c chunk) string {
 		return c.src
 	}
 	return applyEdits(c.src, edits)
+}
+
+// inspectRDDCalls walks the statements of chunk c, parsed as f, noting the
+// RDDs they assign, and calls visit with each call of an RDD method and
+// the method's name, until visit returns false. Only the cell's own
+// statements are looked at: inside a function, parameters and locals may
+// shadow the names of RDDs.
+func (r *fastRewriter) inspectRDDCalls(f *ast.File, c chunk, visit func(call *ast.CallExpr, method string) bool) {
+	done := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if done {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			return n.Name.Name == "_" && c.kind == stmtChunk
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt, *ast.ValueSpec:
+			r.noteAssignment(n)
+		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && r.rddChain(sel.X) && !visit(n, sel.Sel.Name) {
+				done = true
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // noteAssignment records which names an assignment or a var spec of the
