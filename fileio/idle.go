@@ -39,6 +39,7 @@ type IdleTimeoutError struct {
 	Op    string        // "read" or "write"
 }
 
+// Error says what stalled, on which URL or object, and for how long.
 func (e *IdleTimeoutError) Error() string {
 	return fmt.Sprintf("the server stalled: no byte could be %s for %v (idle timeout; set %s or RetryPolicy.IdleTimeout)",
 		map[string]string{"read": "read", "write": "written"}[e.Op], e.After, EnvIdleTimeout)
