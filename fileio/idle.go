@@ -39,7 +39,8 @@ type IdleTimeoutError struct {
 	Op    string        // "read" or "write"
 }
 
-// Error says what stalled, on which URL or object, and for how long.
+// Error says that the server stalled and for how long; the file systems
+// wrap it with the URL or object.
 func (e *IdleTimeoutError) Error() string {
 	return fmt.Sprintf("the server stalled: no byte could be %s for %v (idle timeout; set %s or RetryPolicy.IdleTimeout)",
 		map[string]string{"read": "read", "write": "written"}[e.Op], e.After, EnvIdleTimeout)
