@@ -89,6 +89,30 @@ func (g *zmtpGuard) privateEndpoint(name string) string {
 // sockType, bound to privateEndpoint(name). It returns the address
 // listened on.
 func (g *zmtpGuard) listen(name string, sockType zmq4.SocketType, network, addr string) (net.Addr, error) {
+	backend := filepath.Join(g.dir, name)
+	return g.listenWith(network, addr, name, func(r *relay, timeout time.Duration) {
+		g.serve(r, name, sockType, backend, timeout)
+	})
+}
+
+// listenPub listens on network and addr for the subscribers of hub, the
+// kernel's IOPub socket: each is checked as relayed connections are,
+// then served by hub.
+func (g *zmtpGuard) listenPub(hub *pubHub, network, addr string) (net.Addr, error) {
+	return g.listenWith(network, addr, "iopub", func(r *relay, timeout time.Duration) {
+		s := hub.accepted(r.peer)
+		if s == nil {
+			r.peer.Close()
+			return
+		}
+		defer hub.gone(s)
+		g.serveSubscriber(r, hub, s, timeout)
+	})
+}
+
+// listenWith listens on network and addr and runs serve on a goroutine
+// of its own for each connection accepted.
+func (g *zmtpGuard) listenWith(network, addr, name string, serve func(*relay, time.Duration)) (net.Addr, error) {
 	l, err := net.Listen(network, addr)
 	if err != nil {
 		return nil, err
@@ -101,14 +125,13 @@ func (g *zmtpGuard) listen(name string, sockType zmq4.SocketType, network, addr 
 	}
 	g.listeners = append(g.listeners, l)
 	g.wg.Add(1)
-	go g.accept(l, name, sockType)
+	go g.accept(l, name, serve)
 	return l.Addr(), nil
 }
 
 // accept serves the connections of l until l is closed.
-func (g *zmtpGuard) accept(l net.Listener, name string, sockType zmq4.SocketType) {
+func (g *zmtpGuard) accept(l net.Listener, name string, serve func(*relay, time.Duration)) {
 	defer g.wg.Done()
-	backend := filepath.Join(g.dir, name)
 	for {
 		peer, err := l.Accept()
 		if err != nil {
@@ -131,7 +154,7 @@ func (g *zmtpGuard) accept(l net.Listener, name string, sockType zmq4.SocketType
 		go func() {
 			defer g.wg.Done()
 			defer g.untrack(r)
-			g.serve(r, name, sockType, backend, timeout)
+			serve(r, timeout)
 		}()
 	}
 }
@@ -167,30 +190,8 @@ func (g *zmtpGuard) untrack(r *relay) {
 func (g *zmtpGuard) serve(r *relay, name string, sockType zmq4.SocketType, backendPath string, timeout time.Duration) {
 	peer := r.peer
 	defer peer.Close()
-	reject := func(err error) {
-		var breach *zmtpError
-		if errors.As(err, &breach) || errors.Is(err, os.ErrDeadlineExceeded) {
-			g.log.Warn("kernel: closing a connection that breaks ZMTP", "socket", name, "peer", peer.RemoteAddr(), "reason", err)
-		}
-	}
-	if err := peer.SetDeadline(time.Now().Add(timeout)); err != nil {
-		return
-	}
-	if _, err := peer.Write(kernelGreeting); err != nil {
-		reject(err)
-		return
-	}
-	in := bufio.NewReaderSize(peer, relayBufferSize)
-	handshake, peerType, err := readHandshake(in, g.limits)
-	if err != nil {
-		reject(err)
-		return
-	}
-	if !zmq4.SocketType(peerType).IsCompatible(sockType) {
-		reject(breach("a %s socket cannot talk to a %s socket", peerType, sockType))
-		return
-	}
-	if err := peer.SetDeadline(time.Time{}); err != nil {
+	in, handshake, ok := g.handshake(peer, name, sockType, timeout)
+	if !ok {
 		return
 	}
 	backend, err := net.DialTimeout("unix", backendPath, timeout)
@@ -224,10 +225,60 @@ func (g *zmtpGuard) serve(r *relay, name string, sockType zmq4.SocketType, backe
 	}()
 	out := bufio.NewWriterSize(backend, relayBufferSize)
 	if err := relayFrames(in, out, g.limits); err != nil {
-		reject(err)
+		g.reject(name, peer, err)
 	}
 	backend.Close()
 	<-toPeer
+}
+
+// handshake sends the kernel's greeting to peer and reads and checks its
+// greeting and READY, which must come within timeout from a socket type
+// that can talk to sockType. It returns the reader of peer's bytes and
+// the handshake read, or ok false (logged when the peer broke ZMTP).
+func (g *zmtpGuard) handshake(peer net.Conn, name string, sockType zmq4.SocketType, timeout time.Duration) (in *bufio.Reader, handshake []byte, ok bool) {
+	if err := peer.SetDeadline(time.Now().Add(timeout)); err != nil {
+		return nil, nil, false
+	}
+	if _, err := peer.Write(kernelGreeting); err != nil {
+		g.reject(name, peer, err)
+		return nil, nil, false
+	}
+	in = bufio.NewReaderSize(peer, relayBufferSize)
+	handshake, peerType, err := readHandshake(in, g.limits)
+	if err != nil {
+		g.reject(name, peer, err)
+		return nil, nil, false
+	}
+	if !zmq4.SocketType(peerType).IsCompatible(sockType) {
+		g.reject(name, peer, breach("a %s socket cannot talk to a %s socket", peerType, sockType))
+		return nil, nil, false
+	}
+	if err := peer.SetDeadline(time.Time{}); err != nil {
+		return nil, nil, false
+	}
+	return in, handshake, true
+}
+
+// reject logs why peer's connection closes, when it broke the protocol
+// or the limits rather than closed.
+func (g *zmtpGuard) reject(name string, peer net.Conn, err error) {
+	var breach *zmtpError
+	if errors.As(err, &breach) || errors.Is(err, os.ErrDeadlineExceeded) {
+		g.log.Warn("kernel: closing a connection that breaks ZMTP", "socket", name, "peer", peer.RemoteAddr(), "reason", err)
+	}
+}
+
+// serveSubscriber checks the handshake of r's peer, which must be a SUB
+// or XSUB socket, then lets hub serve it as subscriber s.
+func (g *zmtpGuard) serveSubscriber(r *relay, hub *pubHub, s *subscriber, timeout time.Duration) {
+	defer r.peer.Close()
+	in, _, ok := g.handshake(r.peer, "iopub", zmq4.Pub, timeout)
+	if !ok {
+		return
+	}
+	if err := hub.serve(s, in); err != nil {
+		g.reject("iopub", r.peer, err)
+	}
 }
 
 // close stops the guard: no more connections, and those there are

@@ -92,9 +92,9 @@ const (
 	// defaultInterruptGrace is how long an interrupted cell may go on
 	// running before the user is told that it cannot be stopped.
 	defaultInterruptGrace = 5 * time.Second
-	// linger lets the IOPub messages queued last (the idle status after a
-	// shutdown_reply) leave before the sockets close; zmq4 PUB sockets
-	// send asynchronously and cannot be flushed.
+	// linger lets the replies queued last (a shutdown_reply) leave before
+	// the sockets close: zmq4 sends asynchronously and cannot be flushed.
+	// (IOPub's close writes out what it has queued.)
 	linger = 100 * time.Millisecond
 )
 
@@ -108,7 +108,9 @@ type Kernel struct {
 	signer  signer
 	session string
 
-	shell, control, stdin, iopub, hb zmq4.Socket
+	shell, control, stdin, hb zmq4.Socket
+	// iopub publishes to the subscribers the guard accepts (pubhub.go).
+	iopub *pubHub
 	// guard listens on the connection's endpoints and relays to the
 	// sockets, bound to private ones, what passes its checks (guard.go).
 	guard *zmtpGuard
@@ -176,7 +178,6 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 	k.shell = zmq4.NewRouter(bg)
 	k.control = zmq4.NewRouter(bg)
 	k.stdin = zmq4.NewRouter(bg)
-	k.iopub = zmq4.NewPub(bg)
 	k.hb = zmq4.NewRep(bg)
 	binds := []struct {
 		name string
@@ -186,7 +187,6 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 		{"shell", k.shell, &k.conn.ShellPort},
 		{"control", k.control, &k.conn.ControlPort},
 		{"stdin", k.stdin, &k.conn.StdinPort},
-		{"iopub", k.iopub, &k.conn.IOPubPort},
 		{"heartbeat", k.hb, &k.conn.HBPort},
 	}
 	guard, err := newZMTPGuard(k.log)
@@ -210,6 +210,16 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 		if tcp, ok := bound.(*net.TCPAddr); ok {
 			*b.port = tcp.Port
 		}
+	}
+	k.iopub = newPubHub(k.log, guard.limits)
+	network, addr := conn.listenAddr(k.conn.IOPubPort)
+	bound, err := guard.listenPub(k.iopub, network, addr)
+	if err != nil {
+		k.closeSockets()
+		return nil, fmt.Errorf("kernel: binding iopub socket to %s: %w", conn.endpoint(k.conn.IOPubPort), err)
+	}
+	if tcp, ok := bound.(*net.TCPAddr); ok {
+		k.conn.IOPubPort = tcp.Port
 	}
 	return k, nil
 }
@@ -420,10 +430,13 @@ func (k *Kernel) signalStop() {
 func (k *Kernel) closeSockets() {
 	k.closeOnce.Do(func() {
 		k.closing.Store(true)
-		for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {
+		for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.hb} {
 			if s != nil {
 				_ = s.Close()
 			}
+		}
+		if k.iopub != nil {
+			k.iopub.close()
 		}
 		// After the sockets: their closing ends the relays, once they
 		// have carried what the sockets sent last.
@@ -554,9 +567,7 @@ func (k *Kernel) publish(parent *message, msgType string, content any) {
 	}
 	k.iopubMu.Lock()
 	defer k.iopubMu.Unlock()
-	if err := k.iopub.Send(zmq4.NewMsgFrom(frames...)); err != nil && !k.closing.Load() {
-		k.log.Warn("kernel: publish failed", "msg_type", msgType, "err", err)
-	}
+	k.iopub.publish(frames)
 }
 
 // reply answers req on sock, the socket it came from.
