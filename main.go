@@ -27,6 +27,20 @@ import (
 	"github.com/gosparkling/gosparkling/kernel"
 )
 
+// The kernel asks both ways of running cells, in the kernel's process
+// or in a session process of their own, everything it asks an Executor.
+var (
+	_ kernel.Executor     = (*interp.Session)(nil)
+	_ kernel.IsCompleter  = (*interp.Session)(nil)
+	_ kernel.Completer    = (*interp.Session)(nil)
+	_ kernel.Inspector    = (*interp.Session)(nil)
+	_ kernel.Executor     = (*isolate.Executor)(nil)
+	_ kernel.IsCompleter  = (*isolate.Executor)(nil)
+	_ kernel.Completer    = (*isolate.Executor)(nil)
+	_ kernel.Inspector    = (*isolate.Executor)(nil)
+	_ kernel.SessionEnder = (*isolate.Executor)(nil)
+)
+
 // version is set at build time with -ldflags "-X main.version=..."; by
 // default it is the module version go install recorded, or "devel".
 var version = ""

@@ -4,15 +4,13 @@ import (
 	"errors"
 	"io"
 	"sync"
+
+	"github.com/gosparkling/gosparkling/cell"
 )
 
 // InputReader is implemented by Outputs that can ask the user for a line
-// of input (the kernel, through Jupyter's input_request).
-type InputReader interface {
-	// Input shows prompt and returns the line the user typed, without its
-	// newline. password hides what is typed.
-	Input(prompt string, password bool) (string, error)
-}
+// of input (see cell.InputReader).
+type InputReader = cell.InputReader
 
 // cellStdin is the interpreter's standard input: each read that finds no
 // buffered text asks the running cell's Output for a line.

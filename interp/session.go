@@ -27,6 +27,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
+	"github.com/gosparkling/gosparkling/cell"
 	"github.com/gosparkling/gosparkling/display"
 	"github.com/gosparkling/gosparkling/interp/symbols"
 	"github.com/gosparkling/gosparkling/rdd"
@@ -328,22 +329,16 @@ func (s *Session) currentCell() string {
 	return ""
 }
 
-// cellNameKey is the context key of WithCellName.
-type cellNameKey struct{}
-
 // WithCellName returns a context for Execute that names the cell, as
-// the RDDs it makes record it in their lineage ("In [7]"). A kernel names
-// cells after its execution count; without a name, a session counts the
-// cells it executes.
+// the RDDs it makes record it in their lineage ("In [7]"), as
+// cell.WithName does. A kernel names cells after its execution count;
+// without a name, a session counts the cells it executes.
 func WithCellName(ctx context.Context, name string) context.Context {
-	return context.WithValue(ctx, cellNameKey{}, name)
+	return cell.WithName(ctx, name)
 }
 
 // CellName returns the name WithCellName gave ctx, or "".
-func CellName(ctx context.Context) string {
-	name, _ := ctx.Value(cellNameKey{}).(string)
-	return name
-}
+func CellName(ctx context.Context) string { return cell.Name(ctx) }
 
 // Execute runs one cell. Output goes to out as it is written. It returns
 // the MIME bundle of the value of the cell's last expression, or nil when
@@ -354,7 +349,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cell++
-	name, _ := ctx.Value(cellNameKey{}).(string)
+	name := cell.Name(ctx)
 	if name == "" {
 		name = fmt.Sprintf("In [%d]", s.cell)
 	}

@@ -7,11 +7,11 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 
-	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/cell"
 )
 
 // Completer is implemented by Executors that can complete code.
-// *interp.Session implements it.
+// *interp.Session and *isolate.Executor implement it.
 type Completer interface {
 	// Complete returns candidate completions for the code at cursor (a rune offset, as Jupyter counts
 	// in protocol 5.3 — unicode code points), and the rune range [start, end) they replace.
@@ -19,11 +19,11 @@ type Completer interface {
 }
 
 // Inspector is implemented by Executors that can describe the name at the cursor.
-// *interp.Session implements it.
+// *interp.Session and *isolate.Executor implement it.
 type Inspector interface {
 	// Inspect returns a MIME bundle describing the name at cursor (signature and doc comment),
 	// found=false when there is nothing to show. detailLevel is 0 or 1.
-	Inspect(code string, cursor, detailLevel int) (data interp.MIMEBundle, found bool)
+	Inspect(code string, cursor, detailLevel int) (data cell.MIMEBundle, found bool)
 }
 
 // cursorRequest is the content of complete_request and inspect_request.
@@ -94,13 +94,13 @@ func (k *Kernel) handleInspect(sock zmq4.Socket, req *message) {
 	if content.DetailLevel > 0 {
 		detail = 1
 	}
-	data, found := interp.MIMEBundle{}, false
+	data, found := cell.MIMEBundle{}, false
 	if in, ok := k.exec.(Inspector); ok {
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
 					k.log.Error("kernel: Inspect panicked", "panic", fmt.Sprint(r))
-					data, found = interp.MIMEBundle{}, false
+					data, found = cell.MIMEBundle{}, false
 				}
 			}()
 			if d, f := in.Inspect(content.Code, content.cursor(), detail); f {

@@ -6,15 +6,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/gosparkling/gosparkling/interp"
-)
-
-// The interpreter session answers everything the kernel asks.
-var (
-	_ Executor    = (*interp.Session)(nil)
-	_ IsCompleter = (*interp.Session)(nil)
-	_ Completer   = (*interp.Session)(nil)
-	_ Inspector   = (*interp.Session)(nil)
+	"github.com/gosparkling/gosparkling/cell"
 )
 
 // assistingExecutor adds Complete and Inspect to the fake. Both work on
@@ -58,7 +50,7 @@ func (assistingExecutor) Complete(code string, cursor int) ([]string, int, int, 
 }
 
 // Inspect knows Println only.
-func (assistingExecutor) Inspect(code string, cursor, detailLevel int) (interp.MIMEBundle, bool) {
+func (assistingExecutor) Inspect(code string, cursor, detailLevel int) (cell.MIMEBundle, bool) {
 	if code == "panic" {
 		panic("inspector broke")
 	}
@@ -71,7 +63,7 @@ func (assistingExecutor) Inspect(code string, cursor, detailLevel int) (interp.M
 	if detailLevel == 1 {
 		text += "\n\nPrintln formats using the default formats for its operands."
 	}
-	return interp.MIMEBundle{"text/plain": text}, true
+	return cell.MIMEBundle{"text/plain": text}, true
 }
 
 func intPtr(i int) *int { return &i }

@@ -11,7 +11,7 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 
-	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/cell"
 )
 
 // handler handles one request and reports whether it asked the kernel
@@ -204,15 +204,15 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 			return k.readInput(cellCtx, req, prompt, password)
 		}
 	}
-	cell := &runningCell{cancel: cancel, out: out}
-	k.startCell(cell)
-	defer k.endCell(cell) // in case of a panic below; ending twice is harmless
+	running := &runningCell{cancel: cancel, out: out}
+	k.startCell(running)
+	defer k.endCell(running) // in case of a panic below; ending twice is harmless
 	name := fmt.Sprintf("In [%d]", count)
 	if !storeHistory {
 		name = "a cell run without history"
 	}
-	bundle, err := k.runCell(interp.WithCellName(cellCtx, name), er.Code, out)
-	k.endCell(cell)
+	bundle, err := k.runCell(cell.WithName(cellCtx, name), er.Code, out)
+	k.endCell(running)
 	cancel() // input requested from now on, by goroutines the cell left, fails
 	out.flush()
 	payload := out.takePayload()
@@ -250,13 +250,13 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 }
 
 // runCell calls the Executor, turning a panic into a cell error.
-func (k *Kernel) runCell(ctx context.Context, code string, out interp.Output) (bundle interp.MIMEBundle, err error) {
+func (k *Kernel) runCell(ctx context.Context, code string, out cell.Output) (bundle cell.MIMEBundle, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			bundle = nil
 			tb := []string{fmt.Sprintf("panic: %v", r), ""}
 			tb = append(tb, strings.Split(strings.TrimRight(string(debug.Stack()), "\n"), "\n")...)
-			err = &interp.CellError{Name: "panic", Value: fmt.Sprint(r), Traceback: tb}
+			err = &cell.Error{Name: "panic", Value: fmt.Sprint(r), Traceback: tb}
 		}
 	}()
 	return k.exec.Execute(ctx, code, out)
@@ -265,7 +265,7 @@ func (k *Kernel) runCell(ctx context.Context, code string, out interp.Output) (b
 // describeError gives the ename, evalue and traceback of a failed cell.
 // The traceback is never empty, since frontends show only it.
 func describeError(err error) (ename, evalue string, traceback []string) {
-	var ce *interp.CellError
+	var ce *cell.Error
 	if errors.As(err, &ce) {
 		ename, evalue, traceback = ce.Name, ce.Value, ce.Traceback
 	} else {

@@ -16,7 +16,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 	"github.com/google/uuid"
 
-	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/cell"
 )
 
 // waitTimeout bounds every wait of the tests; it is generous because the
@@ -56,12 +56,12 @@ func newFakeExecutor() *fakeExecutor {
 }
 
 // inputReader is what the fake expects of the Output to read input: the
-// method interp.InputReader has.
+// method cell.InputReader has.
 type inputReader interface {
 	Input(prompt string, password bool) (string, error)
 }
 
-func (f *fakeExecutor) Execute(ctx context.Context, code string, out interp.Output) (interp.MIMEBundle, error) {
+func (f *fakeExecutor) Execute(ctx context.Context, code string, out cell.Output) (cell.MIMEBundle, error) {
 	f.mu.Lock()
 	f.codes = append(f.codes, code)
 	f.mu.Unlock()
@@ -72,19 +72,19 @@ func (f *fakeExecutor) Execute(ctx context.Context, code string, out interp.Outp
 		out.Stream("stdout", arg+"\n")
 		return nil, nil
 	case "value":
-		return interp.MIMEBundle{"text/plain": arg}, nil
+		return cell.MIMEBundle{"text/plain": arg}, nil
 	case "printvalue":
 		out.Stream("stdout", arg+"\n")
-		return interp.MIMEBundle{"text/plain": arg}, nil
+		return cell.MIMEBundle{"text/plain": arg}, nil
 	case "fail":
-		return nil, &interp.CellError{Name: "CompileError", Value: arg, Traceback: []string{"1:1: " + arg}}
+		return nil, &cell.Error{Name: "CompileError", Value: arg, Traceback: []string{"1:1: " + arg}}
 	case "plainerr":
 		return nil, errors.New(arg)
 	case "panic":
 		panic(arg)
 	case "block":
 		<-ctx.Done()
-		return nil, &interp.CellError{Name: "Interrupted", Value: ctx.Err().Error()}
+		return nil, &cell.Error{Name: "Interrupted", Value: ctx.Err().Error()}
 	case "wait":
 		select {
 		case err := <-f.release:
@@ -93,8 +93,8 @@ func (f *fakeExecutor) Execute(ctx context.Context, code string, out interp.Outp
 			return nil, ctx.Err()
 		}
 	case "display":
-		out.Display(interp.MIMEBundle{"text/html": "<b>1</b>"}, nil, "d1", false)
-		out.Display(interp.MIMEBundle{"text/html": "<b>2</b>"}, nil, "d1", true)
+		out.Display(cell.MIMEBundle{"text/html": "<b>1</b>"}, nil, "d1", false)
+		out.Display(cell.MIMEBundle{"text/html": "<b>2</b>"}, nil, "d1", true)
 		return nil, nil
 	case "goroutines":
 		var wg sync.WaitGroup
@@ -120,16 +120,16 @@ func (f *fakeExecutor) Execute(ctx context.Context, code string, out interp.Outp
 		for range n {
 			line, err := in.Input(arg, cmd == "password")
 			if err != nil {
-				return nil, &interp.CellError{Name: "InputError", Value: err.Error()}
+				return nil, &cell.Error{Name: "InputError", Value: err.Error()}
 			}
 			lines = append(lines, line)
 		}
-		return interp.MIMEBundle{"text/plain": strings.Join(lines, " ")}, nil
+		return cell.MIMEBundle{"text/plain": strings.Join(lines, " ")}, nil
 	case "stuck":
 		<-f.unstick
-		return nil, &interp.CellError{Name: "Interrupted", Value: "at last"}
+		return nil, &cell.Error{Name: "Interrupted", Value: "at last"}
 	case "page":
-		out.(Pager).Page(interp.MIMEBundle{"text/plain": arg}, 0)
+		out.(Pager).Page(cell.MIMEBundle{"text/plain": arg}, 0)
 		return nil, nil
 	case "clear":
 		out.Stream("stdout", "before\n")

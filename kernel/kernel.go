@@ -15,14 +15,14 @@
 // (Inspector). The kernel calls these on the goroutine that runs cells,
 // so never while a cell runs.
 //
-// The interp.Output the kernel passes to Execute has optional methods an
+// The cell.Output the kernel passes to Execute has optional methods an
 // Executor finds by type assertion:
 //
 //   - Input(prompt string, password bool) (string, error), that is
-//     interp.InputReader: asks the frontend for a line (input_request on
+//     cell.InputReader: asks the frontend for a line (input_request on
 //     the stdin socket). It fails when the frontend does not allow stdin
 //     and returns when the cell is interrupted.
-//   - Page(data interp.MIMEBundle, start int), see Pager: shows data in
+//   - Page(data cell.MIMEBundle, start int), see Pager: shows data in
 //     the frontend's pager (a "page" payload of the execute_reply).
 //   - ClearOutput(wait bool), see OutputClearer: clears the cell's output
 //     (clear_output).
@@ -47,22 +47,22 @@ import (
 	"github.com/go-zeromq/zmq4"
 	"github.com/google/uuid"
 
-	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/cell"
 )
 
-// Executor runs notebook cells. *interp.Session implements it.
+// Executor runs notebook cells. *interp.Session and *isolate.Executor implement it.
 //
 // Execute returns the MIME bundle of the cell's last value (nil when there
-// is nothing to show) or an error, preferably an *interp.CellError. ctx is
+// is nothing to show) or an error, preferably an *cell.Error. ctx is
 // cancelled when the user interrupts the cell or the kernel shuts down.
 type Executor interface {
-	Execute(ctx context.Context, code string, out interp.Output) (interp.MIMEBundle, error)
+	Execute(ctx context.Context, code string, out cell.Output) (cell.MIMEBundle, error)
 }
 
 // IsCompleter is optionally implemented by an Executor to answer
 // is_complete_request: status is "complete", "incomplete", "invalid" or
 // "unknown", and indent is the indentation of the next line when
-// incomplete. *interp.Session implements it.
+// incomplete. *interp.Session and *isolate.Executor implement it.
 type IsCompleter interface {
 	IsComplete(code string) (status, indent string)
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/cell"
 )
 
 const (
@@ -19,16 +19,16 @@ const (
 	streamMaxPending = 64 << 10
 )
 
-// Pager is implemented by the interp.Output the kernel passes to
+// Pager is implemented by the cell.Output the kernel passes to
 // Execute. Page shows data (a MIME bundle with at least text/plain) in
 // the frontend's pager, scrolled to line start, as IPython's "?" help
 // does: it becomes a "page" payload of the cell's execute_reply, so what
 // is paged after the cell has returned is dropped.
 type Pager interface {
-	Page(data interp.MIMEBundle, start int)
+	Page(data cell.MIMEBundle, start int)
 }
 
-// OutputClearer is implemented by the interp.Output the kernel passes to
+// OutputClearer is implemented by the cell.Output the kernel passes to
 // Execute. ClearOutput clears the output the cell has shown so far
 // (Jupyter's clear_output); with wait set the frontend clears it only
 // when new output arrives, which avoids flicker in animations.
@@ -46,7 +46,7 @@ type publishFunc func(msgType string, content any)
 // inputFunc asks the frontend for a line of input.
 type inputFunc func(prompt string, password bool) (string, error)
 
-// cellOutput is the interp.Output of one execute_request. Stream text is
+// cellOutput is the cell.Output of one execute_request. Stream text is
 // published promptly (at most streamInterval late) and in order with the
 // displays; it is safe for use from several goroutines, also after the
 // cell has finished.
@@ -68,10 +68,10 @@ type cellOutput struct {
 }
 
 var (
-	_ interp.Output      = (*cellOutput)(nil)
-	_ interp.InputReader = (*cellOutput)(nil)
-	_ Pager              = (*cellOutput)(nil)
-	_ OutputClearer      = (*cellOutput)(nil)
+	_ cell.Output      = (*cellOutput)(nil)
+	_ cell.InputReader = (*cellOutput)(nil)
+	_ Pager            = (*cellOutput)(nil)
+	_ OutputClearer    = (*cellOutput)(nil)
 )
 
 func newCellOutput(publish publishFunc, onPanic func(recovered any)) *cellOutput {
@@ -104,9 +104,9 @@ func (o *cellOutput) Stream(name, text string) {
 
 // Display publishes display_data, or update_display_data when update is
 // set and displayID names the display to replace.
-func (o *cellOutput) Display(data interp.MIMEBundle, metadata map[string]any, displayID string, update bool) {
+func (o *cellOutput) Display(data cell.MIMEBundle, metadata map[string]any, displayID string, update bool) {
 	if data == nil {
-		data = interp.MIMEBundle{}
+		data = cell.MIMEBundle{}
 	}
 	if metadata == nil {
 		metadata = map[string]any{}
@@ -141,9 +141,9 @@ func (o *cellOutput) Input(prompt string, password bool) (string, error) {
 }
 
 // Page adds a "page" payload to the cell's execute_reply.
-func (o *cellOutput) Page(data interp.MIMEBundle, start int) {
+func (o *cellOutput) Page(data cell.MIMEBundle, start int) {
 	if data == nil {
-		data = interp.MIMEBundle{}
+		data = cell.MIMEBundle{}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()

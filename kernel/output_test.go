@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gosparkling/gosparkling/interp"
+	"github.com/gosparkling/gosparkling/cell"
 )
 
 // published is one message a cellOutput published.
@@ -68,23 +68,23 @@ func TestCellOutputKeepsStreamsAndDisplaysInOrder(t *testing.T) {
 	o := newTestOutput(t, r)
 	o.Stream("stdout", "a")
 	o.Stream("stdout", "b\n")
-	o.Display(interp.MIMEBundle{"text/plain": "1"}, nil, "", false)
+	o.Display(cell.MIMEBundle{"text/plain": "1"}, nil, "", false)
 	o.Stream("stderr", "oops")
 	o.Stream("stdout", "c")
-	o.Display(interp.MIMEBundle{"text/plain": "2"}, map[string]any{"m": 1}, "bar", false)
-	o.Display(interp.MIMEBundle{"text/plain": "3"}, nil, "bar", true)
+	o.Display(cell.MIMEBundle{"text/plain": "2"}, map[string]any{"m": 1}, "bar", false)
+	o.Display(cell.MIMEBundle{"text/plain": "3"}, nil, "bar", true)
 	o.Display(nil, nil, "", true) // an update without an id can only be a new display
 	o.Stream("stdout", "")        // nothing to publish
 	o.flush()
 
 	want := []string{
 		"stdout:ab\n",
-		"display_data" + fmt.Sprint(map[string]any{"data": interp.MIMEBundle{"text/plain": "1"}, "metadata": map[string]any{}}),
+		"display_data" + fmt.Sprint(map[string]any{"data": cell.MIMEBundle{"text/plain": "1"}, "metadata": map[string]any{}}),
 		"stderr:oops",
 		"stdout:c",
-		"display_data" + fmt.Sprint(map[string]any{"data": interp.MIMEBundle{"text/plain": "2"}, "metadata": map[string]any{"m": 1}, "transient": map[string]any{"display_id": "bar"}}),
-		"update_display_data" + fmt.Sprint(map[string]any{"data": interp.MIMEBundle{"text/plain": "3"}, "metadata": map[string]any{}, "transient": map[string]any{"display_id": "bar"}}),
-		"display_data" + fmt.Sprint(map[string]any{"data": interp.MIMEBundle{}, "metadata": map[string]any{}}),
+		"display_data" + fmt.Sprint(map[string]any{"data": cell.MIMEBundle{"text/plain": "2"}, "metadata": map[string]any{"m": 1}, "transient": map[string]any{"display_id": "bar"}}),
+		"update_display_data" + fmt.Sprint(map[string]any{"data": cell.MIMEBundle{"text/plain": "3"}, "metadata": map[string]any{}, "transient": map[string]any{"display_id": "bar"}}),
+		"display_data" + fmt.Sprint(map[string]any{"data": cell.MIMEBundle{}, "metadata": map[string]any{}}),
 	}
 	if got := merged(r.all()); !reflect.DeepEqual(got, want) {
 		t.Errorf("published\n%q\nwant\n%q", got, want)
