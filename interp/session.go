@@ -381,7 +381,7 @@ func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBun
 	}()
 	for _, sc := range s.contexts() {
 		sc.SetJobContext(ctx)
-		defer sc.SetJobContext(nil)
+		defer sc.SetJobContext(context.Background())
 	}
 
 	s.setRunning(true)
