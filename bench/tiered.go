@@ -103,7 +103,7 @@ func naturalRow(run tieredRun) func(inputs) (string, error) {
 
 func rangeRow(run tieredRun) func(inputs) (string, error) {
 	return func(in inputs) (string, error) {
-		n, err := runCell(in, fmt.Sprintf(rangeCell), run)
+		n, err := runCell(in, rangeCell, run)
 		return n + " numbers i%7 == 3", err
 	}
 }
