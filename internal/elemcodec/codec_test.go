@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -37,7 +38,38 @@ type (
 		N    int
 	}
 	namedSlice []point
+	lists      struct {
+		Empty, Nil []int
+		EmptyM     map[string]int
+		NilM       map[string]int
+	}
+	withErr struct{ E error }
+	myErr   struct{ Msg string }
+	// secretive keeps an unexported field, and carries it through MarshalBinary.
+	secretive struct {
+		n    int
+		Name string
+	}
+	stamped struct {
+		time.Time
+		Name string
+	}
+	ring struct {
+		Next *ring
+		N    int
+	}
 )
+
+func (e myErr) Error() string { return e.Msg }
+
+func (s secretive) MarshalBinary() ([]byte, error)  { return []byte{byte(s.n)}, nil }
+func (s *secretive) UnmarshalBinary(b []byte) error { s.n, s.Name = int(b[0]), "s"; return nil }
+
+func cyclic() *ring {
+	r := &ring{N: 1}
+	r.Next = r
+	return r
+}
 
 // roundTrip encodes x and decodes it back.
 func roundTrip(x any) (any, error) {
@@ -51,7 +83,13 @@ func roundTrip(x any) (any, error) {
 }
 
 func TestEveryKindOfElementRoundTripsOrIsRefused(t *testing.T) {
+	type local struct{ S string }
 	at := time.Date(2024, 5, 17, 10, 30, 0, 123456789, time.FixedZone("CEST", 2*3600))
+	zone, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	paris := time.Date(2024, 1, 2, 3, 4, 5, 0, zone)
 	n := 7
 	tests := []struct {
 		name    string
@@ -89,8 +127,26 @@ func TestEveryKindOfElementRoundTripsOrIsRefused(t *testing.T) {
 		{"recursive type", &tree{Kids: []*tree{{N: 2}}, N: 1}, "", nil},
 		{"interface field holding an exported struct", holder{point{1, 1}}, "", nil},
 		{"pointer to a pair", &pair{"k", []any{1}}, "", nil},
-		{"a nil pointer of a type", (*point)(nil), "nil *elemcodec.point", nil},
-		{"a pointer in an interface inside a struct", holder{&point{1, 1}}, "pointer", nil},
+		{"a nil pointer of a type", (*point)(nil), "", nil},
+		{"a pointer in an interface inside a struct", holder{&point{1, 1}}, "", nil},
+		{"empty and nil slices and maps inside a struct", lists{[]int{}, nil, map[string]int{}, nil}, "", nil},
+		{"a type declared in a function comes back as itself", local{"x"}, "", nil},
+		{"an interface field of a named interface type", withErr{E: myErr{"boom"}}, "", nil},
+		{"a named type's time with a loaded zone", withTime{"t", paris}, "", func(got any) bool {
+			g, ok := got.(withTime)
+			return ok && g.At.Equal(paris) && g.At.Location().String() == "Europe/Paris" && g.At.Format(time.RFC1123) == paris.Format(time.RFC1123)
+		}},
+		{"a time in a named fixed zone keeps the zone's name", at, "", func(got any) bool {
+			g, ok := got.(time.Time)
+			return ok && g.Format(time.RFC1123) == at.Format(time.RFC1123)
+		}},
+		{"a type with unexported fields that encodes itself", secretive{n: 5, Name: "s"}, "", nil},
+		{"struct embedding a time, with fields of its own", stamped{at, "kept"}, "", func(got any) bool {
+			g, ok := got.(stamped)
+			return ok && g.Name == "kept" && g.Time.Equal(at)
+		}},
+		{"a cycle of pointers", cyclic(), "nested more than", nil},
+		{"uintptr", uintptr(1), "uintptr", nil},
 		{"struct with unexported fields", hidden{"a", 1}, "unexported field secret", nil},
 		{"unexported fields deep inside", nested{[]hidden{{"a", 1}}}, "unexported field secret", nil},
 		{"unexported fields inside an interface field", holder{hidden{"a", 1}}, "unexported field secret", nil},
@@ -126,4 +182,63 @@ func TestEveryKindOfElementRoundTripsOrIsRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Portable encodings are read by other processes: named types they do not register
+// arrive as their underlying types, and equal values encode equally.
+func TestPortableEncodings(t *testing.T) {
+	for _, x := range []any{point{1, 2}, map[string]int{"b": 2, "a": 1}, []point{{1, 2}}, pair{"k", point{3, 4}}} {
+		b, err := Marshal(x)
+		if err != nil {
+			t.Fatalf("Marshal(%#v): %v", x, err)
+		}
+		got, err := Unmarshal(b)
+		if err != nil {
+			t.Fatalf("Unmarshal(Marshal(%#v)): %v", x, err)
+		}
+		again, err := Marshal(got)
+		if err != nil || !bytes.Equal(again, b) {
+			t.Errorf("%#v came back as %#v, which encodes differently", x, got)
+		}
+	}
+	if got, _ := Unmarshal(must(Marshal(point{1, 2}))); reflect.TypeOf(got) != reflect.TypeFor[struct{ X, Y int }]() {
+		t.Errorf("an unregistered point came back as a %T, want its underlying type", got)
+	}
+	equal := [][2]any{
+		{map[string]int{"a": 1, "b": 2, "c": 3}, map[string]int{"c": 3, "b": 2, "a": 1}},
+		{math.Copysign(0, -1), 0.0},
+	}
+	for _, p := range equal {
+		if !bytes.Equal(must(Marshal(p[0])), must(Marshal(p[1]))) {
+			t.Errorf("%v and %v encode differently", p[0], p[1])
+		}
+	}
+	for _, x := range []any{secretive{n: 1}, withErr{myErr{"x"}}, hidden{"a", 1}} {
+		if _, err := Marshal(x); !errors.Is(err, ErrNotEncodable) {
+			t.Errorf("Marshal(%#v) gives %v, want ErrNotEncodable", x, err)
+		}
+	}
+	var buf bytes.Buffer
+	enc := NewEncoder(bufio.NewWriter(&buf))
+	enc.Value(point{1, 2})
+	enc.W.Flush()
+	if _, err := Unmarshal(buf.Bytes()); err == nil || !strings.Contains(err.Error(), "not a portable encoding") {
+		t.Errorf("a process's own encoding read as portable gives %v", err)
+	}
+}
+
+func TestCorruptDataIsAnError(t *testing.T) {
+	b := must(Marshal([]any{"abc", map[string][]int{"k": {1, 2, 3}}, point{1, 2}}))
+	for n := range len(b) {
+		if _, err := Unmarshal(b[:n]); err == nil {
+			t.Errorf("the first %d of %d bytes decode without an error", n, len(b))
+		}
+	}
+}
+
+func must[T any](x T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return x
 }
