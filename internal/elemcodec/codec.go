@@ -23,9 +23,9 @@
 // entries are written sorted by their encoding and -0 as 0.
 //
 // What is not kept, documented rather than refused: a time.Time comes back with its
-// instant, its offset and its zone's name (the zone reloaded by name when the process
-// knows it), without its monotonic clock reading; pointers to one value come back as
-// distinct copies.
+// instant and its zone (a zone of the time zone database reloaded by its name, a fixed zone
+// made again from its name and offset), without its monotonic clock reading; pointers to
+// one value come back as distinct copies.
 package elemcodec
 
 import (
@@ -262,8 +262,61 @@ func (e *Encoder) time(t time.Time) error {
 		return notEncodable("time.Time %v: %v", t, err)
 	}
 	e.str(string(b))
-	e.str(t.Location().String())
+	loc := t.Location()
+	e.str(loc.String())
+	if zoneByName(loc) {
+		e.byte(1)
+	} else {
+		e.byte(0)
+	}
 	return nil
+}
+
+var zonesByName sync.Map // *time.Location -> bool
+
+// zoneByName reports whether loc is the zone of the time zone database its name names
+// (time.LoadLocation's), rather than a fixed zone that has a name (time.FixedZone's): the
+// first is reloaded by name, the second made again from its name and offset.
+func zoneByName(loc *time.Location) bool {
+	name := loc.String()
+	if name == "UTC" || name == "Local" || name == "" {
+		return false
+	}
+	if v, ok := zonesByName.Load(loc); ok {
+		return v.(bool)
+	}
+	same := false
+	if l, err := loadLocation(name); err == nil {
+		same = true
+		for _, year := range []int{1970, 2000, 2024, 2040} {
+			for _, month := range []time.Month{time.January, time.July} {
+				at := time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
+				n1, o1 := at.In(loc).Zone()
+				n2, o2 := at.In(l).Zone()
+				same = same && n1 == n2 && o1 == o2
+			}
+		}
+	}
+	zonesByName.Store(loc, same)
+	return same
+}
+
+var locations sync.Map // zone name -> *time.Location, or an error
+
+func loadLocation(name string) (*time.Location, error) {
+	if l, ok := locations.Load(name); ok {
+		if err, failed := l.(error); failed {
+			return nil, err
+		}
+		return l.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		locations.Store(name, err)
+		return nil, err
+	}
+	l, _ := locations.LoadOrStore(name, loc)
+	return l.(*time.Location), nil
 }
 
 // typed appends a value with its type's description.
@@ -617,9 +670,7 @@ func (d *Decoder) value() any {
 	}
 }
 
-var locations sync.Map // zone name -> *time.Location, or nil when unknown
-
-// time reads a time's instant, offset and zone name.
+// time reads a time's instant, offset and zone.
 func (d *Decoder) time() time.Time {
 	var t time.Time
 	if err := t.UnmarshalBinary(d.bytes()); err != nil {
@@ -627,25 +678,30 @@ func (d *Decoder) time() time.Time {
 		return t
 	}
 	name := string(d.bytes())
+	byName := d.byte() == 1
 	if d.err != nil || name == "UTC" || name == "Local" || name == "" {
 		return t
 	}
 	_, offset := t.Zone()
-	l, ok := locations.Load(name)
+	if byName {
+		if loc, err := loadLocation(name); err == nil {
+			if _, off := t.In(loc).Zone(); off == offset {
+				return t.In(loc)
+			}
+		}
+	}
+	type fixed struct {
+		name   string
+		offset int
+	}
+	z, ok := fixedZones.Load(fixed{name, offset})
 	if !ok {
-		loc, err := time.LoadLocation(name)
-		if err != nil {
-			loc = nil
-		}
-		l, _ = locations.LoadOrStore(name, loc)
+		z, _ = fixedZones.LoadOrStore(fixed{name, offset}, time.FixedZone(name, offset))
 	}
-	if loc, _ := l.(*time.Location); loc != nil {
-		if _, off := t.In(loc).Zone(); off == offset {
-			return t.In(loc)
-		}
-	}
-	return t.In(time.FixedZone(name, offset))
+	return t.In(z.(*time.Location))
 }
+
+var fixedZones sync.Map // {name, offset} -> *time.Location
 
 // payload reads a value of v's type into v.
 func (d *Decoder) payload(v reflect.Value) {

@@ -90,6 +90,7 @@ func TestEveryKindOfElementRoundTripsOrIsRefused(t *testing.T) {
 		t.Skip("no time zone database:", err)
 	}
 	paris := time.Date(2024, 1, 2, 3, 4, 5, 0, zone)
+	cetFixed := time.Date(2024, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600))
 	n := 7
 	tests := []struct {
 		name    string
@@ -136,9 +137,15 @@ func TestEveryKindOfElementRoundTripsOrIsRefused(t *testing.T) {
 			g, ok := got.(withTime)
 			return ok && g.At.Equal(paris) && g.At.Location().String() == "Europe/Paris" && g.At.Format(time.RFC1123) == paris.Format(time.RFC1123)
 		}},
-		{"a time in a named fixed zone keeps the zone's name", at, "", func(got any) bool {
+		{"a time in a named fixed zone stays in a fixed zone of that name", at, "", nil},
+		{"a fixed zone named as a zone of the database stays fixed", cetFixed, "", func(got any) bool {
 			g, ok := got.(time.Time)
-			return ok && g.Format(time.RFC1123) == at.Format(time.RFC1123)
+			later := g.AddDate(0, 6, 0) // across summer time, which a fixed zone does not observe
+			return ok && reflect.DeepEqual(g, cetFixed) && later.Format(time.RFC1123Z) == cetFixed.AddDate(0, 6, 0).Format(time.RFC1123Z)
+		}},
+		{"a zone of the database keeps its summer time", paris, "", func(got any) bool {
+			g, ok := got.(time.Time)
+			return ok && g.AddDate(0, 6, 0).Format(time.RFC1123Z) == paris.AddDate(0, 6, 0).Format(time.RFC1123Z)
 		}},
 		{"a type with unexported fields that encodes itself", secretive{n: 5, Name: "s"}, "", nil},
 		{"struct embedding a time, with fields of its own", stamped{at, "kept"}, "", func(got any) bool {
