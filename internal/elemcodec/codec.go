@@ -149,13 +149,17 @@ func (e *Encoder) Value(x any) error {
 	return err
 }
 
+var portableEncoders = sync.Pool{New: func() any { return &Encoder{Portable: true} }}
+
 // Marshal returns the portable encoding of x.
 func Marshal(x any) ([]byte, error) {
-	e := Encoder{Portable: true}
+	e := portableEncoders.Get().(*Encoder)
+	defer portableEncoders.Put(e)
+	e.buf, e.visiting, e.depth = e.buf[:0], e.visiting[:0], 0
 	if err := e.value(x); err != nil {
 		return nil, err
 	}
-	return e.buf, nil
+	return append([]byte(nil), e.buf...), nil
 }
 
 func (e *Encoder) byte(b byte)      { e.buf = append(e.buf, b) }
@@ -478,10 +482,25 @@ type Decoder struct {
 // NewDecoder returns a Decoder reading r.
 func NewDecoder(r *bufio.Reader) *Decoder { return &Decoder{R: r} }
 
+// portableDecoder is a Decoder of Unmarshal's, kept for the next call.
+type portableDecoder struct {
+	Decoder
+	src bytes.Reader
+}
+
+var portableDecoders = sync.Pool{New: func() any {
+	d := &portableDecoder{}
+	d.Portable = true
+	d.R = bufio.NewReaderSize(&d.src, 4096)
+	return d
+}}
+
 // Unmarshal returns the value of a portable encoding.
 func Unmarshal(b []byte) (any, error) {
-	r := bytes.NewReader(b)
-	d := Decoder{R: bufio.NewReaderSize(r, min(max(len(b), 16), 64<<10)), Portable: true}
+	d := portableDecoders.Get().(*portableDecoder)
+	defer portableDecoders.Put(d)
+	d.src.Reset(b)
+	d.R.Reset(&d.src)
 	x, err := d.Value()
 	if err != nil {
 		return nil, err
