@@ -405,7 +405,7 @@ func (e *Encoder) payload(v reflect.Value) error {
 		defer e.leave()
 		start := len(e.buf)
 		type span struct{ k, v, end int }
-		var spans []span
+		var spans []span // where each entry is, when they are to be sorted
 		for it := v.MapRange(); it.Next(); {
 			s := span{k: len(e.buf)}
 			if err := e.payload(it.Key()); err != nil {
@@ -416,7 +416,9 @@ func (e *Encoder) payload(v reflect.Value) error {
 				return err
 			}
 			s.end = len(e.buf)
-			spans = append(spans, s)
+			if e.Portable {
+				spans = append(spans, s)
+			}
 		}
 		if e.Portable && len(spans) > 1 {
 			region := append([]byte(nil), e.buf[start:]...)
@@ -798,8 +800,16 @@ func (d *Decoder) payload(v reflect.Value) {
 			return
 		}
 		defer func() { d.depth-- }()
+		if n <= 1<<12 {
+			s := reflect.MakeSlice(t, int(n), int(n))
+			for i := 0; i < int(n) && d.err == nil; i++ {
+				d.payload(s.Index(i))
+			}
+			v.Set(s)
+			return
+		}
 		// Grow as elements arrive, so that a corrupt length cannot allocate much.
-		s := reflect.MakeSlice(t, 0, int(min(n, 1<<12)))
+		s := reflect.MakeSlice(t, 0, 1<<12)
 		zero := reflect.Zero(t.Elem())
 		for i := uint64(0); i < n && d.err == nil; i++ {
 			s = reflect.Append(s, zero)
