@@ -92,7 +92,7 @@ type node struct {
 	// makes a DataFrame from a list of lists.
 	listOK bool
 	key    string           // children of shapeMap: the map key of the column
-	byKey map[string]*node // shapeMap: the child of each key
+	byKey  map[string]*node // shapeMap: the child of each key
 	// elemType (shapeMap) is the static type of the map's values, seeding
 	// each new child; nil if unknown or an interface.
 	elemType reflect.Type
