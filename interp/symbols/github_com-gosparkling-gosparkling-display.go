@@ -23,6 +23,7 @@ func init() {
 		"JSON":                reflect.ValueOf(display.JSON),
 		"JobProgress":         reflect.ValueOf(display.JobProgress),
 		"MaxBars":             reflect.ValueOf(display.MaxBars),
+		"Profile":             reflect.ValueOf(display.Profile),
 		"ProgressBar":         reflect.ValueOf(display.ProgressBar),
 		"Show":                reflect.ValueOf(display.Show),
 		"ShowID":              reflect.ValueOf(display.ShowID),
