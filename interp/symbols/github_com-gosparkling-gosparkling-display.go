@@ -22,15 +22,18 @@ func init() {
 		"IsHistogram":         reflect.ValueOf(display.IsHistogram),
 		"JSON":                reflect.ValueOf(display.JSON),
 		"JobProgress":         reflect.ValueOf(display.JobProgress),
+		"Line":                reflect.ValueOf(display.Line),
 		"MaxBars":             reflect.ValueOf(display.MaxBars),
 		"Profile":             reflect.ValueOf(display.Profile),
 		"ProgressBar":         reflect.ValueOf(display.ProgressBar),
+		"Scatter":             reflect.ValueOf(display.Scatter),
 		"Show":                reflect.ValueOf(display.Show),
 		"ShowID":              reflect.ValueOf(display.ShowID),
 		"Table":               reflect.ValueOf(display.Table),
 		"Title":               reflect.ValueOf(display.Title),
 		"ToRecord":            reflect.ValueOf(display.ToRecord),
 		"Update":              reflect.ValueOf(display.Update),
+		"XY":                  reflect.ValueOf(display.XY),
 
 		// type definitions
 		"ChartOption": reflect.ValueOf((*display.ChartOption)(nil)),
