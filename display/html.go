@@ -12,15 +12,16 @@ import (
 // tableStyle is the stylesheet of a table, scoped by the class "%[1]s".
 // Colours are inherited, and borders and stripes are translucent grey, so
 // that the table reads well in light and dark themes. The selectors are
-// specific enough to win over the notebook's own table style.
+// specific enough (the class twice) to win over the notebook's own table
+// style, JupyterLab's right-aligned cells included.
 const tableStyle = `.%[1]s{overflow-x:auto;max-width:100%%}
-.%[1]s table{border-collapse:collapse;border:none;margin:0;color:inherit;background:transparent;font-variant-numeric:tabular-nums}
-.%[1]s table th,.%[1]s table td{padding:.25em .75em;border:none;border-bottom:1px solid rgba(127,127,127,.25);text-align:left;vertical-align:top;white-space:nowrap;color:inherit;background:transparent}
-.%[1]s table thead th{vertical-align:bottom;border-bottom:1px solid rgba(127,127,127,.6)}
-.%[1]s table .num{text-align:right}
-.%[1]s table tbody th{font-weight:normal;text-align:right;opacity:.6}
-.%[1]s table tbody tr:nth-child(odd){background:rgba(127,127,127,.06)}
-.%[1]s table tbody tr:hover{background:rgba(127,127,127,.16)}
+.%[1]s.%[1]s table{border-collapse:collapse;border:none;margin:0;color:inherit;background:transparent;font-variant-numeric:tabular-nums}
+.%[1]s.%[1]s table th,.%[1]s.%[1]s table td{padding:.25em .75em;border:none;border-bottom:1px solid rgba(127,127,127,.25);text-align:left;vertical-align:top;white-space:nowrap;color:inherit;background:transparent}
+.%[1]s.%[1]s table thead th{vertical-align:bottom;border-bottom:1px solid rgba(127,127,127,.6)}
+.%[1]s.%[1]s table .num{text-align:right}
+.%[1]s.%[1]s table tbody th{font-weight:normal;text-align:right;opacity:.6}
+.%[1]s.%[1]s table tbody tr:nth-child(odd){background:rgba(127,127,127,.06)}
+.%[1]s.%[1]s table tbody tr:hover{background:rgba(127,127,127,.16)}
 .%[1]s .dtype{display:block;font-weight:normal;font-size:.8em;opacity:.6}
 .%[1]s .null{opacity:.5;font-style:italic}
 .%[1]s .more,.%[1]s .shape{font-size:.9em;opacity:.7;margin-top:.25em}

@@ -25,13 +25,13 @@ import (
 // tracked, and distinct values are counted with a HyperLogLog sketch of
 // 2^hllBits registers (about 1.6% standard error).
 const (
-	profileBatch     = 4096
-	profileSample    = 10_000
-	profileTop       = 3
-	profileTrack     = 10_000
-	hllBits          = 12
-	profileHistBars  = 20
-	profileTextWidth = 40
+	profileBatch      = 4096
+	profileSample     = 10_000
+	profileTop        = 3
+	profileTrack      = 10_000
+	hllBits           = 12
+	profileHistBars   = 20
+	profileValueWidth = 24 // characters of a most frequent value, quoted
 )
 
 // Profile computes, in one pass over v, a profile of each of its columns:
@@ -416,7 +416,7 @@ func (c *columnProfile) row() profileRow {
 	if !c.numeric {
 		var parts []string
 		for _, vc := range c.topValues() {
-			v, _ := cut(strconv.Quote(vc.v), profileTextWidth)
+			v, _ := cut(strconv.Quote(vc.v), profileValueWidth)
 			n := thousands(vc.n)
 			if c.pruned {
 				n = "≥" + n
@@ -454,12 +454,12 @@ func (p *profile) bundle() map[string]any {
 	for i, c := range p.cols {
 		r := rows[i]
 		b.WriteString("<tr>")
-		fmt.Fprintf(&b, `<td style="%s;font-weight:bold">%s</td>`, profileCell, html.EscapeString(r.Column))
-		fmt.Fprintf(&b, `<td style="%s;opacity:.7">%s</td>`, profileCell, html.EscapeString(r.Type))
+		fmt.Fprintf(&b, `<td style="%s;text-align:left;font-weight:bold">%s</td>`, profileCell, html.EscapeString(r.Column))
+		fmt.Fprintf(&b, `<td style="%s;text-align:left;opacity:.7">%s</td>`, profileCell, html.EscapeString(r.Type))
 		for _, v := range []string{thousands(r.Count), thousands(r.Nulls), thousands(r.Empty), r.Distinct, r.Min, r.Max, r.Mean} {
 			fmt.Fprintf(&b, `<td style="%s;text-align:right">%s</td>`, profileCell, html.EscapeString(v))
 		}
-		fmt.Fprintf(&b, `<td style="%s">`, profileCell)
+		fmt.Fprintf(&b, `<td style="%s;text-align:left">`, profileCell)
 		if counts := c.histogram(); counts != nil {
 			b.WriteString(sparkline(counts, c.numberText(c.min), c.numberText(c.max)))
 		} else {
