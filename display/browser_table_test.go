@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -114,6 +115,22 @@ func TestBrowserTablePagesSortsSearches(t *testing.T) {
 				w.Name, g.Info, g.Rows, g.First, g.Title, w.Info, w.Rows, w.First, w.Title)
 		}
 	}
+
+	// Where scripts are removed (GitHub's sanitizer, an untrusted
+	// notebook's) the static table of the first rows shows, with its
+	// notice of the others.
+	sanitized := filepath.Join(dir, "table-static.html")
+	bare := regexp.MustCompile(`(?s)<script.*?</script>`).ReplaceAllString(tablePage("light"), "")
+	if err := os.WriteFile(sanitized, []byte(bare), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	static := string(runChromium(t, "--dump-dom", "file://"+sanitized))
+	// The header row starts as the rows do, with the row numbers' column.
+	bar, rows, notice := strings.Contains(static, `class="gsp-bar"`), strings.Count(static, "<tr><th>")-1, strings.Contains(static, "… 11,980 more rows")
+	if bar || rows != 20 || !notice {
+		t.Errorf("without scripts: a live bar %v, %d static rows, the notice of the other rows %v; want no bar, 20 rows, the notice", bar, rows, notice)
+	}
+	runChromium(t, "--hide-scrollbars", "--window-size=900,700", "--screenshot="+filepath.Join(dir, "table-static.png"), "file://"+sanitized)
 
 	shot := filepath.Join(dir, "table-sorted-page2.png")
 	runChromium(t, "--hide-scrollbars", "--window-size=900,900", "--screenshot="+shot, "file://"+page+"?shot")
