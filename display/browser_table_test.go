@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,7 +19,8 @@ import (
 // headers and buttons and typing in its search box, and writes what it
 // saw after each step as JSON into <pre id="probe">. With ?shot it stops
 // after sorting by count, largest first, and turning to the second page,
-// so that a screenshot shows that state.
+// with ?summary after showing the summary, so that a screenshot shows
+// that state.
 const clickScript = `<script>
 (function(){
 var root=document.querySelector("#table .gsp-table"),steps=[];
@@ -31,6 +33,7 @@ function state(name){
 function click(sel){root.querySelector(sel).click();}
 function search(text){var s=root.querySelector(".gsp-search");s.value=text;s.dispatchEvent(new Event("input"));}
 state("loaded");
+if(location.search==="?summary"){click(".gsp-summary");return;}
 click('th[data-col="1"]');state("count ascending");
 click('th[data-col="1"]');state("count descending");
 click(".gsp-next");state("page 2");
@@ -39,6 +42,10 @@ if(location.search!=="?shot"){
   click('th[data-col="0"]');state("word ascending");
   search("word0042");state("search");
   search("");click('th[data-col="0"]');click('th[data-col="0"]');state("original order");
+  click(".gsp-summary");
+  var sum=root.querySelector(".gsp-summary-table"),cells=sum?sum.tBodies[0].rows[1].cells:[];
+  steps.push({name:"summary",info:sum?sum.caption.textContent:"",rows:sum?sum.tBodies[0].rows.length:0,
+    first:Array.prototype.map.call(cells,function(c){return c.textContent;})});
 }
 document.getElementById("probe").textContent=JSON.stringify(steps);
 })();
@@ -104,6 +111,7 @@ func TestBrowserTablePagesSortsSearches(t *testing.T) {
 		{"word ascending", "rows 1–20 of 10,000 · the first 10,000 of 12,000 rows are here", 20, []string{"0", "word0000", "1", "0.333333"}, third(1)},
 		{"search", "rows 1–1 of 1 matching (of 10,000) · the first 10,000 of 12,000 rows are here", 1, []string{"42", "word0042", "8599", "2866.33"}, third(8599)},
 		{"original order", "rows 1–20 of 10,000 · the first 10,000 of 12,000 rows are here", 20, []string{"0", "word0000", "1", "0.333333"}, third(1)},
+		{"summary", "Summary of the 10,000 rows here", 3, summaryOfCounts(10_000), ""},
 	}
 	if len(steps) != len(want) {
 		t.Fatalf("%d steps, want %d: %+v", len(steps), len(want), steps)
@@ -134,7 +142,19 @@ func TestBrowserTablePagesSortsSearches(t *testing.T) {
 
 	shot := filepath.Join(dir, "table-sorted-page2.png")
 	runChromium(t, "--hide-scrollbars", "--window-size=900,900", "--screenshot="+shot, "file://"+page+"?shot")
-	t.Logf("screenshot: %s", shot)
+	runChromium(t, "--hide-scrollbars", "--window-size=900,300", "--screenshot="+filepath.Join(dir, "table-summary.png"), "file://"+page+"?summary")
+	t.Logf("screenshots: %s, table-summary.png and table-static.png beside it", shot)
+}
+
+// summaryOfCounts is the Summary line of the Count column of the first n
+// rows of tablePage's table, as the table's script writes it.
+func summaryOfCounts(n int) []string {
+	lo, hi, sum := math.MaxInt, 0, 0
+	for i := range n {
+		c := (i*7919)%12_000 + 1
+		lo, hi, sum = min(lo, c), max(hi, c), sum+c
+	}
+	return []string{"Count", thousands(int64(n)), "0", thousands(int64(n)), readableFloat(float64(lo)), readableFloat(float64(hi)), readableFloat(float64(sum) / float64(n)), ""}
 }
 
 // needChromium skips the test without Debian's chromium, unless the

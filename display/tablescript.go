@@ -7,15 +7,19 @@ import "strings"
 // class gsp-data beside it) and replaces the static rows with pages of
 // them, with a search box (rows any of whose cells contains the text,
 // ignoring case), buttons to the first, previous, next and last page, a
-// choice of rows per page, and a sort by any column by clicking its
-// header (ascending, descending, then the original order; numbers by
-// value, nulls last). It needs no network and no library. It finds its
+// choice of rows per page, a sort by any column by clicking its header
+// (ascending, descending, then the original order; numbers by value,
+// nulls last), and a Summary button that shows instead, for each column,
+// the count, nulls and distinct values of the rows here, the minimum,
+// maximum and mean of numbers and the most frequent texts (again for the
+// rows). It needs no network and no library. It finds its
 // table as the parent of the running script, or, where the notebook
 // evaluates scripts elsewhere (jQuery in the classic Notebook), every
 // table of class gsp-table not made live yet; each is made live once
 // (data-live). The markers that tests and users can rely on are the
 // classes gsp-search, gsp-first, gsp-prev, gsp-next, gsp-last, gsp-size,
-// gsp-info and gsp-sort and the data-col attribute of the headers.
+// gsp-summary, gsp-info, gsp-sort and gsp-summary-table and the data-col
+// attribute of the headers.
 var tableScript = strings.Join(strings.Fields(`
 (function(){
 var me=document.currentScript,p=me&&me.parentNode;
@@ -23,6 +27,7 @@ var roots=p&&p.classList&&p.classList.contains("gsp-table")?[p]:document.querySe
 for(var k=0;k<roots.length;k++){try{live(roots[k]);}catch(e){if(window.console)console.error("gosparkling table:",e);}}
 function esc(s){return String(s).replace(/[&<>"]/g,function(c){return{"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c];});}
 function group(n){return String(n).replace(/\B(?=(\d{3})+(?!\d))/g,",");}
+function num(x){var s=String(Number(x.toPrecision(6)));if(s.indexOf("e")>=0)return s;var p=s.split(".");if(p[0].replace("-","").length>=5)p[0]=group(p[0]);return p.join(".");}
 function live(root){
 if(root.hasAttribute("data-live"))return;
 var src=root.querySelector("script.gsp-data");if(!src)return;
@@ -36,7 +41,8 @@ bar.innerHTML='<input class="gsp-search" type="search" placeholder="Search" aria
 '<button class="gsp-first" title="First page">«</button><button class="gsp-prev" title="Previous page">‹</button>'+
 '<span class="gsp-info"></span>'+
 '<button class="gsp-next" title="Next page">›</button><button class="gsp-last" title="Last page">»</button>'+
-'<select class="gsp-size" aria-label="Rows per page"></select>';
+'<select class="gsp-size" aria-label="Rows per page"></select>'+
+'<button class="gsp-summary" title="A summary of each column of the rows here">Summary</button>';
 table.parentNode.insertBefore(bar,table);
 var sel=bar.querySelector(".gsp-size"),sizes=[10,20,50,100,500];
 if(sizes.indexOf(size)<0){sizes.push(size);sizes.sort(function(a,b){return a-b;});}
@@ -86,6 +92,17 @@ bar.querySelector(".gsp-first").addEventListener("click",function(){page=0;rende
 bar.querySelector(".gsp-prev").addEventListener("click",function(){page--;render();});
 bar.querySelector(".gsp-next").addEventListener("click",function(){page++;render();});
 bar.querySelector(".gsp-last").addEventListener("click",function(){page=1e15;render();});
+var sum=null;
+bar.querySelector(".gsp-summary").addEventListener("click",function(){
+if(sum){sum.parentNode.removeChild(sum);sum=null;table.style.display="";return;}
+var h=["<caption style=\"text-align:left;opacity:.8\">Summary of the "+group(rows.length)+" rows here</caption><thead><tr><th>column</th><th class=num>count</th><th class=num>nulls</th><th class=num>distinct</th><th class=num>min</th><th class=num>max</th><th class=num>mean</th><th>top values</th></tr></thead><tbody>"];
+for(var j=0;j<cols.length;j++){var kk=key(j),n=0,nulls=0,seen=new Map(),lo=null,hi=null,total=0,nums=0;
+for(var i=0;i<rows.length;i++){var v=kk[i];if(v===null){nulls++;continue;}n++;seen.set(v,(seen.get(v)||0)+1);
+if(typeof v==="number"){nums++;total+=v;if(lo===null||v<lo)lo=v;if(hi===null||v>hi)hi=v;}}
+var top=Array.from(seen.entries()).sort(function(a,b){return b[1]-a[1]||(a[0]<b[0]?-1:a[0]>b[0]?1:0);}).slice(0,3).map(function(e){return JSON.stringify(String(e[0]))+" ("+group(e[1])+")";}).join(", ");
+h.push("<tr><td><strong>"+esc(cols[j].name)+"</strong></td><td class=num>"+group(n)+"</td><td class=num>"+group(nulls)+"</td><td class=num>"+group(seen.size)+"</td><td class=num>"+(nums?num(lo):"")+"</td><td class=num>"+(nums?num(hi):"")+"</td><td class=num>"+(nums?num(total/nums):"")+"</td><td>"+(nums?"":esc(top))+"</td></tr>");}
+sum=document.createElement("table");sum.className="gsp-summary-table";sum.innerHTML=h.join("")+"</tbody>";
+table.style.display="none";table.parentNode.insertBefore(sum,table);});
 sel.addEventListener("change",function(){var first=page*size;size=+sel.value;page=Math.floor(first/size);render();});
 compute();render();}
 })();`), " ")
