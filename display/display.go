@@ -9,9 +9,12 @@
 //
 // Tabular values (slices, arrays, maps and Arrow record batches) are
 // converted into an Arrow record batch with an inferred schema (see
-// ToRecord) and shown as an HTML table and an aligned text table, both
-// limited to the first rows so that the output stays small whatever the
-// size of the value. A collection of maps with string keys (the
+// ToRecord) and shown as an HTML table and an aligned text table of their
+// first rows, numbers rounded to six significant digits; up to
+// DefaultBrowserRows more travel with the HTML for a small inline script
+// that pages, sorts, searches and summarizes them in the browser (see
+// Options.BrowserRows), the output staying bounded whatever the size of
+// the value. A collection of maps with string keys (the
 // map[string]any rows of rdd's ParquetFile, parsed JSON objects) is a wide
 // table, as pandas shows a DataFrame made from a list of dicts: a column
 // per key, null where a row lacks it; a lone map is rows of its keys and
@@ -28,8 +31,10 @@
 // Show, ShowID and Update publish a value from the middle of a cell. In a
 // compiled program they print its text; the gosparkling interpreter
 // replaces them, in the notebook's symbol table, with functions that send
-// the whole bundle to the running cell's output. ProgressBar renders the
-// progress of a stage of a job for the interpreter to publish.
+// the whole bundle to the running cell's output. JobProgress and
+// ProgressBar render the progress of a job and of one of its stages for
+// the interpreter to publish. Profile summarizes each column of an RDD
+// or a collection; Bar, Line, Scatter and Histogram draw charts.
 package display
 
 import (
