@@ -131,7 +131,7 @@ func counts(t *testing.T, plain string) map[string]int {
 	t.Helper()
 	out := map[string]int{}
 	for _, row := range tableRows(plain) {
-		n, err := strconv.Atoi(row[len(row)-1])
+		n, err := strconv.Atoi(strings.ReplaceAll(row[len(row)-1], ",", "")) // 12,345: tables group digits
 		if err != nil || len(row) != 2 {
 			t.Fatalf("row %q is not (key, count) in\n%s", row, plain)
 		}
@@ -163,7 +163,7 @@ func checkTop(t *testing.T, what, plain string, all map[string]int, n int) {
 	}
 	var shown, largest []int
 	for _, row := range rows {
-		c, _ := strconv.Atoi(row[len(row)-1])
+		c, _ := strconv.Atoi(strings.ReplaceAll(row[len(row)-1], ",", ""))
 		if c != all[row[0]] {
 			t.Errorf("%s: %q shown with %d, want %d", what, row[0], c, all[row[0]])
 		}

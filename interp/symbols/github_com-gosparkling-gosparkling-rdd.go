@@ -34,6 +34,7 @@ func init() {
 		"None":                 reflect.ValueOf(rdd.None),
 		"PartitionFilter":      reflect.ValueOf(rdd.PartitionFilter),
 		"PredicateFunc":        reflect.ValueOf(rdd.PredicateFunc),
+		"ProgressInterval":     reflect.ValueOf(rdd.ProgressInterval),
 		"RecoveredError":       reflect.ValueOf(rdd.RecoveredError),
 		"RowsAs":               reflect.ValueOf(rdd.RowsAs),
 		"Try":                  reflect.ValueOf(rdd.Try),
