@@ -12,6 +12,8 @@ import (
 func init() {
 	Symbols["github.com/gosparkling/gosparkling/commoncrawl/commoncrawl"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"CDXHandler":       reflect.ValueOf(commoncrawl.CDXHandler),
+		"CaptureOf":        reflect.ValueOf(commoncrawl.CaptureOf),
 		"DefaultCDXServer": reflect.ValueOf(constant.MakeFromLiteral("\"https://index.commoncrawl.org\"", token.STRING, 0)),
 		"Host":             reflect.ValueOf(commoncrawl.Host),
 		"IsHTML":           reflect.ValueOf(commoncrawl.IsHTML),
