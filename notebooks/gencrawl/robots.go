@@ -156,16 +156,17 @@ func robotsTxt(rng *rand.Rand, s *site, host string) (int, []byte, string) {
 		b.WriteString("\n# No AI training crawlers\nUser-agent: CCBot\nDisallow: /\n")
 	}
 	b.WriteString("\n")
-	switch r := rng.IntN(20); {
-	case r < 12: // the host's own
+	// How a site announces its sitemaps is the site's choice, the same for all its hosts.
+	switch h := hashString(s.Domain); h % 20 {
+	case 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11: // each host its own
 		fmt.Fprintf(&b, "Sitemap: https://%s/sitemap.xml\n", host)
 		if rng.IntN(3) == 0 {
 			fmt.Fprintf(&b, "Sitemap: https://%s/sitemap-%s.xml\n", host, s.Lang.Sections[rng.IntN(len(s.Lang.Sections))])
 		}
-	case r < 15: // the main host's, for every host of the site
+	case 12, 13, 14: // the main host's, for every host of the site
 		fmt.Fprintf(&b, "Sitemap: https://%s/sitemap_index.xml\n", s.Hosts[0])
-	case r < 18: // a sitemap service's
-		fmt.Fprintf(&b, "Sitemap: %s/%s/sitemap.xml\n", sitemapServices[rng.IntN(len(sitemapServices))], s.Domain)
+	case 15, 16, 17: // a sitemap service's
+		fmt.Fprintf(&b, "Sitemap: %s/%s/sitemap.xml\n", sitemapServices[(h/20)%uint32(len(sitemapServices))], s.Domain)
 	default: // none
 	}
 	return 200, []byte(b.String()), "text/plain"
