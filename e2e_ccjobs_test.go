@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/gosparkling/gosparkling/commoncrawl"
@@ -61,6 +60,7 @@ func TestCcjobsNotebook(t *testing.T) {
 
 	// What the jobs should find.
 	tagPattern := regexp.MustCompile(`<([a-z0-9]+)`)
+	wordPattern := regexp.MustCompile(`[\p{L}\p{N}_]+`) // Python's \w+
 	tags, servers, responses := map[string]int{}, map[string]int{}, 0
 	eachRecord(t, "*/warc/*.warc.gz", func(r *warc.Record) {
 		if r.Type() != warc.TypeResponse {
@@ -82,9 +82,7 @@ func TestCcjobsNotebook(t *testing.T) {
 			return
 		}
 		seen := map[string]bool{}
-		for _, w := range strings.FieldsFunc(strings.ToLower(r.Text()), func(c rune) bool {
-			return !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '_'
-		}) {
+		for _, w := range wordPattern.FindAllString(strings.ToLower(r.Text()), -1) {
 			if words[w] == nil {
 				words[w] = &wordStats{}
 			}
@@ -226,9 +224,7 @@ func TestCcjobsNotebook(t *testing.T) {
 				return
 			}
 			frenchPages++
-			for _, w := range strings.FieldsFunc(strings.ToLower(commoncrawl.TextBytes(resp.Payload())), func(c rune) bool {
-				return !unicode.IsLetter(c) && !unicode.IsDigit(c)
-			}) {
+			for _, w := range wordPattern.FindAllString(strings.ToLower(commoncrawl.TextBytes(resp.Payload())), -1) {
 				if utf8.RuneCountInString(w) >= 5 {
 					french[w]++
 				}
