@@ -77,19 +77,31 @@ type CDXQuery struct {
 // Filename, Offset and Length carry the tags of the URL index's columns, so that
 // sc.WarcRecords(captures, "https://data.commoncrawl.org") fetches the records.
 type Capture struct {
-	URLKey       string `json:"urlkey" parquet:"url_surtkey"`
-	Timestamp    string `json:"timestamp" parquet:"timestamp"`
-	URL          string `json:"url" parquet:"url"`
-	MIME         string `json:"mime" parquet:"content_mime_type"`
+	// URLKey is the SURT key of the URL: "org,commoncrawl)/".
+	URLKey string `json:"urlkey" parquet:"url_surtkey"`
+	// Timestamp is the fetch time, 14 digits in UTC: "20240518015810".
+	Timestamp string `json:"timestamp" parquet:"timestamp"`
+	// URL is the address fetched.
+	URL string `json:"url" parquet:"url"`
+	// MIME is the Content-Type the server sent, without parameters.
+	MIME string `json:"mime" parquet:"content_mime_type"`
+	// MIMEDetected is the media type Common Crawl detected in the content.
 	MIMEDetected string `json:"mime-detected" parquet:"content_mime_detected"`
-	Status       int    `json:"status" parquet:"fetch_status"`
-	Digest       string `json:"digest" parquet:"content_digest"`
-	Length       int64  `json:"length" parquet:"warc_record_length"`
-	Offset       int64  `json:"offset" parquet:"warc_record_offset"`
-	Filename     string `json:"filename" parquet:"warc_filename"`
-	Languages    string `json:"languages" parquet:"content_languages"`
-	Encoding     string `json:"encoding" parquet:"content_charset"`
-	Redirect     string `json:"redirect" parquet:"fetch_redirect"`
+	// Status is the HTTP status of the fetch (200, 301, 404...).
+	Status int `json:"status" parquet:"fetch_status"`
+	// Digest is the SHA-1 of the payload, in base 32.
+	Digest string `json:"digest" parquet:"content_digest"`
+	// Length and Offset are the byte range of the record's gzip member in Filename.
+	Length int64 `json:"length" parquet:"warc_record_length"`
+	Offset int64 `json:"offset" parquet:"warc_record_offset"`
+	// Filename is the WARC file holding the record, relative to the root of the bucket.
+	Filename string `json:"filename" parquet:"warc_filename"`
+	// Languages are the page's languages, ISO 639-3 codes, most prominent first: "deu,eng".
+	Languages string `json:"languages" parquet:"content_languages"`
+	// Encoding is the page's character set: "UTF-8".
+	Encoding string `json:"encoding" parquet:"content_charset"`
+	// Redirect is the Location of a redirect.
+	Redirect string `json:"redirect" parquet:"fetch_redirect"`
 }
 
 // Time returns the capture's Timestamp (14 digits, UTC) as a time, or the zero time.

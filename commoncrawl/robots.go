@@ -26,8 +26,10 @@ type RobotsGroup struct {
 // RobotsRule is one Allow or Disallow line: a path pattern in which "*" matches any
 // characters and a final "$" anchors the end.
 type RobotsRule struct {
+	// Allow is true for an Allow line, false for a Disallow line.
 	Allow bool
-	Path  string
+	// Path is the line's path pattern: "/private/", "/*.pdf$".
+	Path string
 }
 
 // ParseRobots parses the text of a robots.txt file as crawlers do, leniently: comments

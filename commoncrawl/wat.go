@@ -53,8 +53,11 @@ type WAT struct {
 // Link is a link of a WAT record: where it was found (Path, such as "A@/href" or
 // "IMG@/src"), its URL as written, and its text, rel, title or alt when it has them.
 type Link struct {
-	Path  string `json:"path"`
-	URL   string `json:"url"`
+	// Path is the element and attribute the link was found in: "A@/href", "IMG@/src".
+	Path string `json:"path"`
+	// URL is the link's target as written in the page, relative or absolute.
+	URL string `json:"url"`
+	// Text is the link's text, Rel its rel attribute, Title its title, Alt an image's alt.
 	Text  string `json:"text,omitempty"`
 	Rel   string `json:"rel,omitempty"`
 	Title string `json:"title,omitempty"`
