@@ -279,7 +279,8 @@ func TestCommoncrawlNotebook(t *testing.T) {
 		t.Errorf("the WARC and WET listings have %s lines, want %d", plain, want.warcFiles+want.wetFiles)
 	}
 	plain, _ := nb.result(`allPaths := sc.TextFile(base + "/*.paths.gz")`)
-	sameCounts(t, "files per kind", counts(t, plain), map[string]int{"warc": want.warcFiles, "wet": want.wetFiles, "wat": want.warcFiles})
+	robotsFiles, _ := filepath.Glob("notebooks/data/crawl-data/CC-MAIN-2024-22/segments/*/robotstxt/*.warc.gz")
+	sameCounts(t, "files per kind", counts(t, plain), map[string]int{"warc": want.warcFiles, "wet": want.wetFiles, "wat": want.warcFiles, "robotstxt": len(robotsFiles)})
 
 	plain, _ = nb.result("records.Map(func(r *warc.Record) string { return r.Type() }).CountByValue()")
 	sameCounts(t, "records by type", counts(t, plain), want.types)
