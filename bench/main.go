@@ -80,11 +80,12 @@ func main() {
 	scale := flag.Int64("scale", 10, "with -shuffles: the size of the shuffle workloads, 10 for the sizes of the table")
 	pysparkling := flag.String("pysparkling", "/work/pysparkling", "with -shuffles: a source checkout of pysparkling (github.com/svenkreiss/pysparkling)")
 	python := flag.String("python", "/usr/bin/python3", "with -shuffles: the Python that runs pysparkling (it needs pytz and dateutil)")
+	cpuProfile := flag.String("cpuprofile", "", "with -shuffle: write a CPU profile of the workload to this file")
 	shuffleChild := flag.String("shuffle", "", "run one shuffle workload/implementation in this process (used by the parent)")
 	flag.Parse()
 
 	if *shuffleChild != "" {
-		os.Exit(runShuffleChild(*shuffleChild, *scale))
+		os.Exit(runShuffleChild(*shuffleChild, *scale, *cpuProfile))
 	}
 	if *shuffles {
 		var names []string

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -143,13 +144,26 @@ var shuffleImpls = []string{"engine", "go", "pysparkling"}
 
 // runShuffleChild runs workload/impl ("join/engine") in this process and
 // prints "<wall seconds>\t<peak kB>\t<note>", as runChild does.
-func runShuffleChild(spec string, scale int64) int {
+func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 	name, impl, _ := strings.Cut(spec, "/")
 	for _, w := range shuffleWorkloads {
 		if w.name != name {
 			continue
 		}
 		var n int64
+		if cpuProfile != "" {
+			f, err := os.Create(cpuProfile)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+				return 1
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+				return 1
+			}
+			defer pprof.StopCPUProfile()
+		}
 		start := time.Now()
 		switch impl {
 		case "engine":

@@ -146,6 +146,9 @@ type shuffleDep struct {
 	agg           *aggregator // combine by key; nil routes records whole
 	route         router      // where records go when agg is nil
 	needsPairs    bool        // records must be Pairs (by-key routing)
+	// sorter, when set, sorts the records into ranges (SortBy, SortByKey)
+	// instead of combining or routing them.
+	sorter *rangeSorter
 	// prepare, when set, runs before the map stage (SortBy's sampling).
 	prepare func(j *job) error
 
@@ -169,7 +172,8 @@ type mapOutput struct {
 	// merged into, index included.
 	entryBytes int64
 
-	records [][]any // a routing shuffle's records, by reduce partition
+	records [][]any    // a routing shuffle's records, by reduce partition
+	sorted  *sortedRun // a sorting shuffle's records
 }
 
 // bucket returns the entries of table for reduce partition p.
@@ -230,9 +234,12 @@ func (s *shuffleDep) materialize(j *job) error {
 	}
 	outputs := make([]*mapOutput, nMap)
 	j.runStage(s.parent, fmt.Sprintf("%s (shuffle write)", s.method), allPartitions(nMap), func(t *task, p int) {
-		if s.agg != nil {
+		switch {
+		case s.sorter != nil:
+			outputs[p] = s.sorter.sortPartition(t, p, nMap, nReduce)
+		case s.agg != nil:
 			outputs[p] = s.combinePartition(t, p, nReduce)
-		} else {
+		default:
 			outputs[p] = s.routePartition(t, p, nReduce)
 		}
 	})
@@ -247,6 +254,9 @@ func (s *shuffleDep) materialize(j *job) error {
 			return errStopped
 		}
 		return j.err
+	}
+	if s.sorter != nil {
+		s.sorter.setBounds(outputs, nReduce)
 	}
 	hold := &shuffleHold{sc: sc}
 	for _, o := range outputs {
