@@ -461,6 +461,38 @@ func (s *shuffleDep) eachCombined(t *task, p int, emit func(k, c any) bool) {
 	}
 }
 
+// eachPartial pushes every key of reduce partition p with its combiner
+// as each map output holds it, output by output, without merging the
+// combiners of a key that several outputs have: such a key comes once
+// per output. Outputs on disk are merged as eachCombined merges them.
+func (s *shuffleDep) eachPartial(t *task, p int, emit func(k, c any) bool) {
+	s.mu.Lock()
+	outputs := s.outputs
+	s.mu.Unlock()
+	for _, o := range outputs {
+		if len(o.runs) > 0 {
+			s.eachCombined(t, p, emit)
+			return
+		}
+	}
+	for _, o := range outputs {
+		tbl := o.table
+		if tbl == nil {
+			continue
+		}
+		copies := tbl.boxedValues()
+		for _, i := range o.bucket(p) {
+			c := tbl.value(int(i))
+			if copies {
+				c = s.agg.copy(c)
+			}
+			if t.stopped() || !emit(tbl.key(int(i)), c) {
+				return
+			}
+		}
+	}
+}
+
 // mergeOutputs merges partition p of every output's runs and table by
 // key hash.
 func (s *shuffleDep) mergeOutputs(t *task, outputs []*mapOutput, p int, emit func(k, c any) bool) {

@@ -125,6 +125,12 @@ func TestShufflesSpillWithinTheirBudgetAndGiveTheSameResults(t *testing.T) {
 		{"Join", func(r *RDD) *RDD {
 			return r.ReduceByKey(add).Join(r.Filter(func(p Pair) bool { return p.Value.(int) == 3 }), 3)
 		}, true},
+		{"FullOuterJoin of duplicate keys", func(r *RDD) *RDD {
+			return r.FullOuterJoin(r.Filter(func(p Pair) bool { return p.Value.(int)%5 == 3 }), 3)
+		}, true},
+		{"SubtractByKey", func(r *RDD) *RDD {
+			return r.SubtractByKey(r.Filter(func(p Pair) bool { return p.Value.(int)%7 == 3 }), 3)
+		}, true},
 	}
 	budgets := []struct {
 		name  string
