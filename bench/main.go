@@ -73,33 +73,9 @@ func main() {
 	data := flag.String("data", "bench/data", "directory for the generated inputs")
 	crawl := flag.String("crawl", "notebooks/data-large", "directory of the generated crawl (go run ./notebooks/gencrawl -size large)")
 	out := flag.String("out", "bench/RESULTS.md", "file to write the table to (- for standard output)")
-	rowList := flag.String("rows", "", "comma list of the rows to run (default all)")
+	only := flag.String("rows", "", "comma list of the rows to run (default all)")
 	child := flag.Int("row", 0, "run one row in this process (used by the parent)")
-	shuffles := flag.Bool("shuffles", false, "measure the shuffle workloads (bench/shuffles.go) instead of the rows; print their table")
-	only := flag.String("only", "", "with -shuffles: comma list of the workloads to run (join, group, sort, distinct, reducestrings; default all)")
-	scale := flag.Int64("scale", 10, "with -shuffles: the size of the shuffle workloads, 10 for the sizes of the table")
-	pysparkling := flag.String("pysparkling", "/work/pysparkling", "with -shuffles: a source checkout of pysparkling (github.com/svenkreiss/pysparkling)")
-	python := flag.String("python", "/usr/bin/python3", "with -shuffles: the Python that runs pysparkling (it needs pytz and dateutil)")
-	cpuProfile := flag.String("cpuprofile", "", "with -shuffle: write a CPU profile of the workload to this file")
-	shuffleChild := flag.String("shuffle", "", "run one shuffle workload/implementation in this process (used by the parent)")
 	flag.Parse()
-
-	if *shuffleChild != "" {
-		os.Exit(runShuffleChild(*shuffleChild, *scale, *cpuProfile))
-	}
-	if *shuffles {
-		var names []string
-		if *only != "" {
-			names = strings.Split(*only, ",")
-		}
-		table, err := runShuffles(*scale, pythonSetup{python: *python, source: *pysparkling}, names)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "bench:", err)
-			os.Exit(1)
-		}
-		fmt.Print(table)
-		return
-	}
 
 	in := inputs{
 		corpus:  filepath.Join(*data, fmt.Sprintf("zipf-%dmb.txt", *mb)),
@@ -116,7 +92,7 @@ func main() {
 	}
 	var results []result
 	for _, r := range rows {
-		if *rowList != "" && !contains(strings.Split(*rowList, ","), strconv.Itoa(r.id)) {
+		if *only != "" && !contains(strings.Split(*only, ","), strconv.Itoa(r.id)) {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "bench: row %d: %s\n", r.id, r.what)

@@ -1,7 +1,24 @@
+// Command shuffles measures the engine's wide transformations (join,
+// GroupByKey, SortBy, Distinct, ReduceByKey on string keys), used from
+// compiled Go, against the same work written by hand in Go (maps and
+// sort.Slice, one goroutine) and against pysparkling, and prints the
+// Markdown table of bench/RESULTS.md's shuffle section:
+//
+//	go run ./bench/shuffles -pysparkling /path/to/pysparkling
+//
+// pysparkling runs from a source checkout (github.com/svenkreiss/pysparkling)
+// with a Python that has pytz and dateutil (Debian: python3-tz,
+// python3-dateutil); its script is shuffles.py beside this file. Each cell
+// of the table runs in a process of its own (this program re-executed
+// with -shuffle workload/impl, or python3), so that its time and peak
+// resident memory are its own. Every workload makes its input from
+// numbers, the same in the three implementations; -scale 10 gives the
+// sizes of the table, other scales multiply them by scale/10.
 package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,15 +33,54 @@ import (
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
-// The shuffle table (`go run ./bench -shuffles`) measures the engine's
-// wide transformations, used from compiled Go, against the same work
-// written by hand in Go (maps and sort.Slice, one goroutine) and against
-// pysparkling (bench/pysparkling/shuffles.py, run from a source checkout
-// named by -pysparkling). Each cell of the table runs in a process of its
-// own, this program re-executed with -shuffle workload/impl, or python3,
-// so that its peak memory is its own. Every workload makes its input from
-// numbers, the same in the three implementations; -scale 10 gives the
-// sizes below, other scales multiply them by scale/10.
+func main() {
+	only := flag.String("only", "", "comma list of the workloads to run (join, group, sort, distinct, reducestrings; default all)")
+	scale := flag.Int64("scale", 10, "the size of the workloads, 10 for the sizes of the table")
+	pysparkling := flag.String("pysparkling", "/work/pysparkling", "a source checkout of pysparkling (github.com/svenkreiss/pysparkling)")
+	python := flag.String("python", "/usr/bin/python3", "the Python that runs pysparkling (it needs pytz and dateutil)")
+	script := flag.String("script", filepath.Join("bench", "shuffles", "shuffles.py"), "the pysparkling script of the workloads")
+	cpuProfile := flag.String("cpuprofile", "", "with -shuffle: write a CPU profile of the workload to this file")
+	child := flag.String("shuffle", "", "run one workload/implementation (engine or go) in this process (used by the parent)")
+	flag.Parse()
+
+	if *child != "" {
+		os.Exit(runShuffleChild(*child, *scale, *cpuProfile))
+	}
+	var names []string
+	if *only != "" {
+		names = strings.Split(*only, ",")
+	}
+	table, err := runShuffles(*scale, pythonSetup{python: *python, source: *pysparkling, script: *script}, names)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shuffles:", err)
+		os.Exit(1)
+	}
+	fmt.Print(table)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.TrimSpace(x) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// peakRSSKB is the process's peak resident memory (VmHWM), which starts
+// anew at exec.
+func peakRSSKB() (float64, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+		}
+	}
+	return 0, errors.New("no VmHWM in /proc/self/status")
+}
 
 // shuffleWorkload is one row of the shuffle table.
 type shuffleWorkload struct {
@@ -154,12 +210,12 @@ func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 		if cpuProfile != "" {
 			f, err := os.Create(cpuProfile)
 			if err != nil {
-				fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+				fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
 				return 1
 			}
 			defer f.Close()
 			if err := pprof.StartCPUProfile(f); err != nil {
-				fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+				fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
 				return 1
 			}
 			defer pprof.StopCPUProfile()
@@ -173,19 +229,19 @@ func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 		case "go":
 			n = w.loop(scale)
 		default:
-			fmt.Fprintf(os.Stderr, "bench: no implementation %q (engine or go)\n", impl)
+			fmt.Fprintf(os.Stderr, "shuffles: no implementation %q (engine or go)\n", impl)
 			return 2
 		}
 		wall := time.Since(start).Seconds()
 		peak, err := peakRSSKB()
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %s: %v\n", spec, err)
+			fmt.Fprintf(os.Stderr, "shuffles: %s: %v\n", spec, err)
 			return 1
 		}
 		fmt.Printf("%.3f\t%.0f\t%d %s\n", wall, peak, n, w.unit)
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "bench: no shuffle workload %q\n", name)
+	fmt.Fprintf(os.Stderr, "shuffles: no shuffle workload %q\n", name)
 	return 2
 }
 
@@ -201,7 +257,7 @@ type shuffleCell struct {
 func measureShuffle(w shuffleWorkload, impl string, scale int64, py pythonSetup) shuffleCell {
 	var cmd *exec.Cmd
 	if impl == "pysparkling" {
-		script, err := filepath.Abs(filepath.Join("bench", "pysparkling", "shuffles.py"))
+		script, err := filepath.Abs(py.script)
 		if err != nil {
 			return shuffleCell{err: err}
 		}
@@ -236,7 +292,7 @@ func measureShuffle(w shuffleWorkload, impl string, scale int64, py pythonSetup)
 // returns the Markdown table.
 func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured by `go run ./bench -shuffles -scale %d` on %s, %s/%s, %d CPUs, %s; pysparkling from source, %s.\n\n",
+	fmt.Fprintf(&b, "Measured by `go run ./bench/shuffles -scale %d` on %s, %s/%s, %d CPUs, %s; pysparkling from source, %s.\n\n",
 		scale, time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), py.version())
 	fmt.Fprintf(&b, "| workload | engine | hand-written Go | pysparkling | engine / Go | pysparkling / engine | engine memory / pysparkling's |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|\n")
@@ -250,7 +306,7 @@ func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 			if c.err != nil {
 				return "", c.err
 			}
-			fmt.Fprintf(os.Stderr, "bench: %s %s: %.2f s, %.0f MB; %s\n", w.name, impl, c.wall.Seconds(), c.peakMB, c.note)
+			fmt.Fprintf(os.Stderr, "shuffles: %s %s: %.2f s, %.0f MB; %s\n", w.name, impl, c.wall.Seconds(), c.peakMB, c.note)
 			cells[impl] = c
 		}
 		e, g, p := cells["engine"], cells["go"], cells["pysparkling"]
@@ -272,7 +328,7 @@ func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 // pytz and dateutil, such as Debian's python3 with python3-tz and
 // python3-dateutil) and the source checkout.
 type pythonSetup struct {
-	python, source string
+	python, source, script string
 }
 
 // version names the interpreter.

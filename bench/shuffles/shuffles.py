@@ -1,6 +1,6 @@
-"""The shuffle workloads of bench/shuffles.go, run by pysparkling.
+"""The shuffle workloads of bench/shuffles/main.go, run by pysparkling.
 
-    PYTHONPATH=/path/to/pysparkling python3 bench/pysparkling/shuffles.py WORKLOAD SCALE
+    PYTHONPATH=/path/to/pysparkling python3 bench/shuffles/shuffles.py WORKLOAD SCALE
 
 prints "<wall seconds>\t<peak kB>\t<note>", as the Go children do. The
 inputs are the same numbers as the Go rows': SCALE multiplies the sizes.
