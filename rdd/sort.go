@@ -206,9 +206,13 @@ func (rs *rangeSorter) sortPartition(t *task, p, nMap, nReduce int) *mapOutput {
 		keys.hint, vals.hint = int(sizes[p]), int(sizes[p])
 	}
 	rs.feed(t, p, &keys, &vals, added)
-	perm := keys.sortedOrder(rs.ascending)
-	keys.permute(perm)
-	vals.permute(perm)
+	if keys.kind == colInt64 {
+		keys.i64 = sortInt64Keys(keys.i64, &vals, rs.ascending)
+	} else {
+		perm := keys.sortedOrder(rs.ascending)
+		keys.permute(perm)
+		vals.permute(perm)
+	}
 	run.keys, run.vals = keys, vals
 	return &mapOutput{sorted: run}
 }

@@ -247,6 +247,70 @@ func radixOrder(n int, key func(i int) uint64, ascending bool) []int32 {
 	return idx
 }
 
+// sortInt64Keys sorts the column of int64 keys and vals, an element of
+// vals per key, by key (descending unless ascending), stably, moving the
+// elements along: an LSD radix sort of the keys' bytes, skipping those all
+// keys share, without positions to permute by afterwards.
+func sortInt64Keys(keys []int64, vals *column, ascending bool) []int64 {
+	switch vals.kind {
+	case colInt64:
+		keys, vals.i64 = radixSortWith(keys, vals.i64, ascending)
+	case colInt:
+		keys, vals.ints = radixSortWith(keys, vals.ints, ascending)
+	case colFloat64:
+		keys, vals.f64 = radixSortWith(keys, vals.f64, ascending)
+	case colString:
+		keys, vals.strs = radixSortWith(keys, vals.strs, ascending)
+	default:
+		keys, vals.anys = radixSortWith(keys, vals.anys, ascending)
+	}
+	return keys
+}
+
+// radixSortWith sorts keys and vals (as long) by key, stably, and returns
+// them sorted (in the arrays given or in new ones).
+func radixSortWith[V any](keys []int64, vals []V, ascending bool) ([]int64, []V) {
+	n := len(keys)
+	// Sorting by the keys' bits with the sign flipped orders them
+	// ascending; with the other bits flipped, descending.
+	flip := uint64(1) << 63
+	if !ascending {
+		flip = ^flip
+	}
+	if n < 64 {
+		for i := 1; i < n; i++ {
+			for j := i; j > 0 && uint64(keys[j])^flip < uint64(keys[j-1])^flip; j-- {
+				keys[j], keys[j-1] = keys[j-1], keys[j]
+				vals[j], vals[j-1] = vals[j-1], vals[j]
+			}
+		}
+		return keys, vals
+	}
+	keys2, vals2 := make([]int64, n), make([]V, n)
+	for shift := 0; shift < 64; shift += 8 {
+		var count [256]int
+		for _, k := range keys {
+			count[(uint64(k)^flip)>>shift&0xff]++
+		}
+		if count[(uint64(keys[0])^flip)>>shift&0xff] == n {
+			continue // a byte all keys share
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for i, k := range keys {
+			d := (uint64(k) ^ flip) >> shift & 0xff
+			keys2[count[d]], vals2[count[d]] = k, vals[i]
+			count[d]++
+		}
+		keys, keys2 = keys2, keys
+		vals, vals2 = vals2, vals
+	}
+	return keys, vals
+}
+
 // keyAt is a key and its position, sorted by compareOrder.
 type keyAt[K any] struct {
 	k K

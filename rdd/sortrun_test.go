@@ -51,24 +51,26 @@ func TestSortsAreStableForEveryKeyType(t *testing.T) {
 	sc := rdd.NewContext()
 	defer sc.Stop()
 	for name, g := range gen {
-		var pairs []any
-		for i := range 1000 {
-			pairs = append(pairs, rdd.KV(g(i), i))
-		}
-		for _, ascending := range []bool{true, false} {
-			for _, parts := range []int{1, 3} {
-				label := fmt.Sprintf("%s, ascending %v, %d partitions", name, ascending, parts)
-				want := sortedStably(pairs, func(x any) any { return x.(rdd.Pair).Key }, ascending)
-				got := sc.Parallelize(pairs, 4).SortByKey(ascending, parts)
-				if n := got.GetNumPartitions(); n != parts {
-					t.Errorf("%s: SortByKey has %d partitions", label, n)
-				}
-				if c := got.Collect(); !sameElements(c, want) {
-					t.Errorf("%s: SortByKey differs from a stable sort:\n got %v\nwant %v", label, c[:20], want[:20])
-				}
-				byKey := sc.Parallelize(pairs, 4).SortBy(func(p rdd.Pair) any { return p.Key }, ascending, parts).Collect()
-				if !sameElements(byKey, want) {
-					t.Errorf("%s: SortBy differs from a stable sort", label)
+		for _, size := range []int{1000, 30} {
+			var pairs []any
+			for i := range size {
+				pairs = append(pairs, rdd.KV(g(i), i))
+			}
+			for _, ascending := range []bool{true, false} {
+				for _, parts := range []int{1, 3} {
+					label := fmt.Sprintf("%s, %d pairs, ascending %v, %d partitions", name, size, ascending, parts)
+					want := sortedStably(pairs, func(x any) any { return x.(rdd.Pair).Key }, ascending)
+					got := sc.Parallelize(pairs, 4).SortByKey(ascending, parts)
+					if n := got.GetNumPartitions(); n != parts {
+						t.Errorf("%s: SortByKey has %d partitions", label, n)
+					}
+					if c := got.Collect(); !sameElements(c, want) {
+						t.Errorf("%s: SortByKey differs from a stable sort:\n got %v\nwant %v", label, c[:10], want[:10])
+					}
+					byKey := sc.Parallelize(pairs, 4).SortBy(func(p rdd.Pair) any { return p.Key }, ascending, parts).Collect()
+					if !sameElements(byKey, want) {
+						t.Errorf("%s: SortBy differs from a stable sort", label)
+					}
 				}
 			}
 		}
