@@ -284,8 +284,9 @@ var joinAggregator = &aggregator{
 
 // joinByKey shuffles left and right by key into the same partitions and,
 // in each, indexes right's keys (unboxed when they are of one common
-// type) and walks left's as its map outputs hold them, merging nothing:
-// visit gets every key of left with its values in one map output and
+// type) and walks left's Pairs as its map outputs hold them, uncombined
+// while they fit the shuffle memory: visit gets every Pair of left (or,
+// beyond the memory, every key with its values in one map output) with
 // right's values (nil when right lacks the key); with keepRight, then
 // every key of right missing from left, with nil for left's values.
 func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int, keepRight bool,
@@ -301,6 +302,9 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 		shuffles[i] = &shuffleDep{method: method, parent: r, numPartitions: parts, agg: joinAggregator}
 		deps[i] = dependency{rdd: r, shuffle: shuffles[i]}
 	}
+	// Left's Pairs are only walked: combining them by key would not
+	// shrink them, unless they do not fit.
+	shuffles[0].buffer = true
 	out := c.newRDD("CoGroupedRDD", method, deps)
 	out.partitions = parts
 	out.partitioner = hashPartitioned
@@ -318,17 +322,21 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 			matched = make([]bool, index.len())
 		}
 		more := true
-		shuffles[0].eachPartial(t, p, func(k, c any) bool {
-			var values []any
+		probe := func(k any, values []any) bool {
+			var others []any
 			if i, found := index.lookup(k); found {
-				values = index.value(i).([]any)
+				others = index.value(i).([]any)
 				if matched != nil {
 					matched[i] = true
 				}
 			}
-			more = visit(k, c.([]any), values, emit)
+			more = visit(k, values, others, emit)
 			return more
-		})
+		}
+		one := []any{nil} // visit keeps no list it is given
+		shuffles[0].eachPartial(t, p,
+			func(k, v any) bool { one[0] = v; return probe(k, one) },
+			func(k, c any) bool { return probe(k, c.([]any)) })
 		for i := range matched {
 			if !more || t.stopped() {
 				return

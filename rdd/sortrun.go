@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/zeebo/xxh3"
 )
 
 // Sorting extracts the keys into a column, unboxed when they are all
@@ -140,6 +142,58 @@ func (c *column) widen() {
 		anys[i] = c.at(i)
 	}
 	*c = column{kind: colAny, anys: anys}
+}
+
+// memory estimates the bytes the column takes.
+func (c *column) memory() int64 {
+	switch c.kind {
+	case colInt64:
+		return 8 * int64(cap(c.i64))
+	case colInt:
+		return 8 * int64(cap(c.ints))
+	case colFloat64:
+		return 8 * int64(cap(c.f64))
+	case colString:
+		return 16*int64(cap(c.strs)) + sampledSum(len(c.strs), func(i int) int64 { return int64(len(c.strs[i])) })
+	}
+	return 16*int64(cap(c.anys)) + sampledSum(len(c.anys), func(i int) int64 { return boxedSize(c.anys[i]) })
+}
+
+// hashAt returns hashKey of element i.
+func (c *column) hashAt(i int) uint64 {
+	switch c.kind {
+	case colInt64:
+		return hashInt64(c.i64[i])
+	case colInt:
+		return hashInt(c.ints[i])
+	case colString:
+		return xxh3.HashString(c.strs[i])
+	}
+	return hashKey(c.at(i))
+}
+
+// byPartition groups the positions of the elements, as keys, by their
+// reduce partition (of n), in order within each: partition p's are
+// order[starts[p]:starts[p+1]].
+func (c *column) byPartition(n int) ([]int32, []int) {
+	size := c.len()
+	starts := make([]int, n+1)
+	parts := make([]int32, size)
+	for i := range size {
+		p := int32(c.hashAt(i) % uint64(n))
+		parts[i] = p
+		starts[p+1]++
+	}
+	for p := range n {
+		starts[p+1] += starts[p]
+	}
+	next := append([]int(nil), starts[:n]...)
+	order := make([]int32, size)
+	for i, p := range parts {
+		order[next[p]] = int32(i)
+		next[p]++
+	}
+	return order, starts
 }
 
 // permute puts the column's elements in the order of perm: element i
