@@ -28,6 +28,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
@@ -248,9 +249,15 @@ func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 // shuffleCell is one measurement: a workload run by one implementation.
 type shuffleCell struct {
 	wall   time.Duration
+	cpu    time.Duration // user and system time of the whole process
 	peakMB float64
 	note   string
 	err    error
+}
+
+// String formats the cell for the table: wall / CPU / memory.
+func (c shuffleCell) String() string {
+	return fmt.Sprintf("%.2f s / %.2f s / %.0f MB", c.wall.Seconds(), c.cpu.Seconds(), c.peakMB)
 }
 
 // measureShuffle runs workload w by impl in a process of its own.
@@ -285,7 +292,9 @@ func measureShuffle(w shuffleWorkload, impl string, scale int64, py pythonSetup)
 	if err := errors.Join(err1, err2); err != nil {
 		return shuffleCell{err: fmt.Errorf("%s %s printed %q: %w", w.name, impl, line, err)}
 	}
-	return shuffleCell{wall: time.Duration(wall * float64(time.Second)), peakMB: peakKB / 1024, note: fields[2]}
+	usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
+	return shuffleCell{wall: time.Duration(wall * float64(time.Second)), cpu: cpu, peakMB: peakKB / 1024, note: fields[2]}
 }
 
 // runShuffles measures every workload by every implementation and
@@ -294,6 +303,8 @@ func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured by `go run ./bench/shuffles -scale %d` on %s, %s/%s, %d CPUs, %s; pysparkling from source, %s.\n\n",
 		scale, time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), py.version())
+	fmt.Fprintf(&b, "Each cell: wall time of the work / CPU time of its whole process (user and system, start-up included) / peak resident memory.\n")
+	fmt.Fprintf(&b, "The ratios are of wall times, and of CPU times in parentheses (the engine runs on every core, the loop and pysparkling on one).\n\n")
 	fmt.Fprintf(&b, "| workload | engine | hand-written Go | pysparkling | engine / Go | pysparkling / engine | engine memory / pysparkling's |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, w := range shuffleWorkloads {
@@ -306,7 +317,7 @@ func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 			if c.err != nil {
 				return "", c.err
 			}
-			fmt.Fprintf(os.Stderr, "shuffles: %s %s: %.2f s, %.0f MB; %s\n", w.name, impl, c.wall.Seconds(), c.peakMB, c.note)
+			fmt.Fprintf(os.Stderr, "shuffles: %s %s: %s; %s\n", w.name, impl, c, c.note)
 			cells[impl] = c
 		}
 		e, g, p := cells["engine"], cells["go"], cells["pysparkling"]
@@ -317,9 +328,9 @@ func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 		if p.note != e.note {
 			what += fmt.Sprintf(" (pysparkling: %s)", p.note)
 		}
-		fmt.Fprintf(&b, "| %s | %.2f s, %.0f MB | %.2f s, %.0f MB | %.2f s, %.0f MB | %.1fx | %.1fx | %.2f |\n", what,
-			e.wall.Seconds(), e.peakMB, g.wall.Seconds(), g.peakMB, p.wall.Seconds(), p.peakMB,
-			e.wall.Seconds()/g.wall.Seconds(), p.wall.Seconds()/e.wall.Seconds(), e.peakMB/p.peakMB)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.1fx (%.1fx) | %.1fx (%.1fx) | %.2f |\n", what, e, g, p,
+			e.wall.Seconds()/g.wall.Seconds(), e.cpu.Seconds()/g.cpu.Seconds(),
+			p.wall.Seconds()/e.wall.Seconds(), p.cpu.Seconds()/e.cpu.Seconds(), e.peakMB/p.peakMB)
 	}
 	return b.String(), nil
 }
