@@ -382,7 +382,9 @@ func (r *RDD) withNilValues(method string) *RDD {
 func (r *RDD) Distinct(numPartitions ...int) *RDD {
 	first := func(a, _ any) any { return a }
 	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: first, mergeCombiners: first}
-	return record(r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions).Keys(), "Distinct", []*RDD{r}, numPartitions)
+	distinct := r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions)
+	distinct.deps[0].shuffle.keys = r
+	return record(distinct.Keys(), "Distinct", []*RDD{r}, numPartitions)
 }
 
 // Intersection returns the distinct elements found in both RDDs.

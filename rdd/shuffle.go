@@ -146,6 +146,10 @@ type shuffleDep struct {
 	agg           *aggregator // combine by key; nil routes records whole
 	route         router      // where records go when agg is nil
 	needsPairs    bool        // records must be Pairs (by-key routing)
+	// keys, when set, is the RDD whose elements are the parent's keys, its
+	// Pairs' values all nil (Distinct): the map side reads its int64s or
+	// strings unboxed when it has them.
+	keys *RDD
 	// buffer says to keep the Pairs uncombined while they fit the shuffle
 	// memory (bufferPartition), combining them by agg only beyond.
 	buffer bool
@@ -295,11 +299,41 @@ const maxMergeWidth = 64
 func (s *shuffleDep) combinePartition(t *task, p, nReduce int) *mapOutput {
 	c := s.newMapCombiner(t, p, nReduce, s.parent.sc.newSpillGuard())
 	defer c.cleanup()
+	if s.keys != nil {
+		if in := typedOf[int64](s.keys); in != nil {
+			in(t, p, func(k int64) bool { addKey(c, k); return true })
+			return c.finish()
+		}
+		if in := typedOf[string](s.keys); in != nil {
+			in(t, p, func(k string) bool { addKey(c, k); return true })
+			return c.finish()
+		}
+	}
 	pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
 		c.add(kv.Key, kv.Value)
 		return true
 	})
 	return c.finish()
+}
+
+// addKey adds key k with a nil value (Distinct's map side), unboxed while
+// the table's keys are Ks and its combiners boxed.
+func addKey[K comparable](c *mapCombiner, k K) {
+	tbl, ok := c.m.t.(*table[K, any])
+	if !ok {
+		c.add(k, nil)
+		return
+	}
+	i, at, found := tbl.find(k)
+	if !found {
+		v, _ := tbl.ops.create(nil)
+		tbl.insert(k, v, at)
+	} else {
+		tbl.vals[i], _ = tbl.ops.mergeValue(tbl.vals[i], nil)
+	}
+	if c.g.tick() && !c.g.fits(tbl.memory(), true) {
+		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
+	}
 }
 
 // mapCombiner is a map task combining by key: its table, the runs it

@@ -125,6 +125,10 @@ func TestShufflesSpillWithinTheirBudgetAndGiveTheSameResults(t *testing.T) {
 			return r.Map(byPointer).ReduceByKey(add, 3).Map(unkeyed)
 		}, false},
 		{"Distinct", func(r *RDD) *RDD { return r.Keys().Distinct(3).Map(func(k any) Pair { return KV(k, nil) }) }, true},
+		{"Distinct of int64s, read unboxed", func(r *RDD) *RDD {
+			return r.sc.Range(0, 4000, 1, 4).Map(func(x int64) int64 { return x % 1500 }).Distinct(3).
+				Map(func(k int64) Pair { return KV(k, nil) })
+		}, true},
 		{"Join", func(r *RDD) *RDD {
 			return r.ReduceByKey(add).Join(r.Filter(func(p Pair) bool { return p.Value.(int) == 3 }), 3)
 		}, true},
