@@ -249,7 +249,7 @@ func (r *RDD) FullOuterJoin(other *RDD, numPartitions ...int) *RDD {
 }
 
 func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numPartitions []int) *RDD {
-	return r.sc.joinByKey(method, r, other, numPartitions, keepRight, func(k any, left, right []any, emit func(any) bool) bool {
+	return r.sc.joinByKey(method, r, other, numPartitions, keepLeft, keepRight, func(k any, left, right []any, emit func(any) bool) bool {
 		if len(right) == 0 && keepLeft {
 			right = []any{nil}
 		}
@@ -265,6 +265,23 @@ func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numParti
 		}
 		return true
 	})
+}
+
+// probeKeys calls record for the keys at positions idx that tbl has,
+// and, with all, for the others too, without boxing the keys it skips.
+func probeKeys[K comparable](tbl *table[K, any], keys []K, idx []int32, all bool, record func(i int32, k K) bool) bool {
+	for _, i := range idx {
+		k := keys[i]
+		if !all {
+			if _, _, found := tbl.find(k); !found {
+				continue
+			}
+		}
+		if !record(i, k) {
+			return false
+		}
+	}
+	return true
 }
 
 // joinAggregator gathers a key's values into a []any, as listAggregator
@@ -287,9 +304,10 @@ var joinAggregator = &aggregator{
 // type) and walks left's Pairs as its map outputs hold them, uncombined
 // while they fit the shuffle memory: visit gets every Pair of left (or,
 // beyond the memory, every key with its values in one map output) with
-// right's values (nil when right lacks the key); with keepRight, then
-// every key of right missing from left, with nil for left's values.
-func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int, keepRight bool,
+// right's values (nil when right lacks the key; only with keepLeft for
+// the Pairs kept uncombined); with keepRight, then every key of right
+// missing from left, with nil for left's values.
+func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int, keepLeft, keepRight bool,
 	visit func(key any, left, right []any, emit func(any) bool) bool) *RDD {
 	rdds := []*RDD{left, right}
 	for _, r := range rdds {
@@ -334,8 +352,29 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 			return more
 		}
 		one := []any{nil} // visit keeps no list it is given
+		record := func(b *bufferedPairs, i int32, k any) bool {
+			one[0] = b.vals.at(int(i))
+			return probe(k, one)
+		}
 		shuffles[0].eachPartial(t, p,
-			func(k, v any) bool { one[0] = v; return probe(k, one) },
+			func(b *bufferedPairs, idx []int32) bool {
+				switch tbl := index.t.(type) {
+				case *table[int64, any]:
+					if b.keys.kind == colInt64 {
+						return probeKeys(tbl, b.keys.i64, idx, keepLeft, func(i int32, k int64) bool { return record(b, i, k) })
+					}
+				case *table[string, any]:
+					if b.keys.kind == colString {
+						return probeKeys(tbl, b.keys.strs, idx, keepLeft, func(i int32, k string) bool { return record(b, i, k) })
+					}
+				}
+				for _, i := range idx {
+					if !record(b, i, b.keys.at(int(i))) {
+						return false
+					}
+				}
+				return true
+			},
 			func(k, c any) bool { return probe(k, c.([]any)) })
 		for i := range matched {
 			if !more || t.stopped() {
@@ -354,7 +393,7 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 // larger of the two RDDs (the contract; Scala Spark keeps this RDD's count).
 func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("SubtractByKey", other)
-	out := r.sc.joinByKey("SubtractByKey", r, other, numPartitions, false, func(k any, left, right []any, emit func(any) bool) bool {
+	out := r.sc.joinByKey("SubtractByKey", r, other, numPartitions, true, false, func(k any, left, right []any, emit func(any) bool) bool {
 		if len(right) > 0 {
 			return true
 		}

@@ -606,8 +606,9 @@ func (s *shuffleDep) eachCombined(t *task, p int, emit func(k, c any) bool) {
 // hold it, output by output, without merging the combiners of a key that
 // several outputs have (such a key comes once per output): the combined
 // outputs' keys and combiners to combined (those on disk merged as
-// eachCombined merges them), the buffered outputs' Pairs to record.
-func (s *shuffleDep) eachPartial(t *task, p int, record func(k, v any) bool, combined func(k, c any) bool) {
+// eachCombined merges them), the buffered outputs' Pairs to records, a
+// bucket at a time: b's Pairs at positions idx.
+func (s *shuffleDep) eachPartial(t *task, p int, records func(b *bufferedPairs, idx []int32) bool, combined func(k, c any) bool) {
 	s.mu.Lock()
 	outputs := s.outputs
 	s.mu.Unlock()
@@ -645,10 +646,8 @@ func (s *shuffleDep) eachPartial(t *task, p int, record func(k, v any) bool, com
 	}
 	for _, o := range outputs {
 		if b := o.buffered; b != nil {
-			for _, i := range o.bucket(p) {
-				if t.stopped() || !record(b.keys.at(int(i)), b.vals.at(int(i))) {
-					return
-				}
+			if t.stopped() || !records(b, o.bucket(p)) {
+				return
 			}
 		}
 	}
