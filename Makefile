@@ -11,8 +11,11 @@ PORT    ?= 8888
 # uploads (every S3 save) complete; with --nometa, parts over 8 MiB fail with InvalidPart.
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := bin/versitygw
+# staticcheck, built from its module, checks every package (the Beam runner's with its tag).
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/staticcheck
 
-.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check clean demo bench bench-shuffles
+.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-shuffles
 
 all: build
 
@@ -46,7 +49,7 @@ demo: build-beam
 	@echo "HTML copies of the executed notebooks are in notebooks/out/."
 
 ## test: install what the tests need, then run every test (the notebooks included).
-test: fmt-check vet generate-check $(VERSITYGW)
+test: fmt-check vet generate-check staticcheck $(VERSITYGW)
 	scripts/install-deps.sh test
 	@# The kernels of the notebook tests keep their functions interpreted (GOSPARKLING_COMPILE=off):
 	@# plugin builds in the background would starve them.
@@ -62,6 +65,14 @@ test: fmt-check vet generate-check $(VERSITYGW)
 	$(GO) test -race -count=1 -tags beam ./beam
 	$(GO) test -race -count=1 -tags beam -run 'Prism|Shipped|Unshippable' ./interp
 	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam|TestCommonCrawlNotebookOnWorkerProcesses' .
+
+## staticcheck: the checks of honnef.co/go/tools, with the project's defaults.
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+	$(STATICCHECK) -tags beam ./beam
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)

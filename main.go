@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -192,10 +193,31 @@ func runKernelInProcess(conn kernel.ConnectionInfo, stderr io.Writer) error {
 	return serveKernel(conn, session, log.New(logOut, "gosparkling kernel: ", log.LstdFlags))
 }
 
+// slogThrough returns a structured logger whose records ("level=WARN
+// msg=... key=value") are lines of logger, with its prefix and time.
+func slogThrough(logger *log.Logger) *slog.Logger {
+	return slog.New(slog.NewTextHandler(logLines{logger}, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{} // logger writes the time
+			}
+			return a
+		},
+	}))
+}
+
+// logLines writes each record a slog handler formats as one line of a
+// *log.Logger.
+type logLines struct{ l *log.Logger }
+
+func (w logLines) Write(p []byte) (int, error) {
+	return len(p), w.l.Output(2, string(p))
+}
+
 // serveKernel serves Jupyter's connection with exec until shutdown or
 // SIGTERM; SIGINT interrupts the running cell.
 func serveKernel(conn kernel.ConnectionInfo, exec kernel.Executor, logger *log.Logger) error {
-	k, err := kernel.New(conn, exec, kernelInfo(), logger)
+	k, err := kernel.New(conn, exec, kernelInfo(), slogThrough(logger))
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ var travelingParquetOptions = map[string]func(args []any) (rdd.ParquetOption, er
 	"Columns": func(args []any) (rdd.ParquetOption, error) {
 		names, ok := args[0].([]string)
 		if !ok {
-			return rdd.ParquetOption{}, fmt.Errorf("Columns of %T", args[0])
+			return rdd.ParquetOption{}, fmt.Errorf("rdd.Columns option of %T", args[0])
 		}
 		return rdd.Columns(names...), nil
 	},
@@ -29,7 +29,7 @@ var travelingParquetOptions = map[string]func(args []any) (rdd.ParquetOption, er
 		column, ok1 := args[0].(string)
 		values, ok2 := args[1].([]any)
 		if !ok1 || !ok2 && args[1] != nil {
-			return rdd.ParquetOption{}, fmt.Errorf("Where of %T, %T", args[0], args[1])
+			return rdd.ParquetOption{}, fmt.Errorf("rdd.Where option of %T, %T", args[0], args[1])
 		}
 		return rdd.Where(column, values...), nil
 	},

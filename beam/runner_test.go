@@ -186,7 +186,7 @@ func TestCancelStopsTheJob(t *testing.T) {
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("the job took %v to stop", d)
 	}
-	sc.SetJobContext(nil)
+	sc.SetJobContext(context.Background())
 	if n := sc.Range(0, 10).Count(); n != 10 {
 		t.Errorf("the next job counts %d, want 10", n)
 	}

@@ -37,7 +37,7 @@ top := counts.Top(20, func(p rdd.Pair) int { return p.Value.(int) })
 fmt.Sprintf("%%d distinct words, the most frequent %%v", counts.Count(), top[0].(rdd.Pair).Key)`
 
 // rangeCell is a Map and a Filter over ten million numbers.
-const rangeCell = `sc.Range(0, 1e7).Map(func(i int64) int64 { return i %% 7 }).Filter(func(i int64) bool { return i == 3 }).Count()`
+const rangeCell = `sc.Range(0, 1e7).Map(func(i int64) int64 { return i % 7 }).Filter(func(i int64) bool { return i == 3 }).Count()`
 
 // tieredRun says how a row runs a cell.
 type tieredRun int
@@ -103,7 +103,7 @@ func naturalRow(run tieredRun) func(inputs) (string, error) {
 
 func rangeRow(run tieredRun) func(inputs) (string, error) {
 	return func(in inputs) (string, error) {
-		n, err := runCell(in, fmt.Sprintf(rangeCell), run)
+		n, err := runCell(in, rangeCell, run)
 		return n + " numbers i%7 == 3", err
 	}
 }

@@ -27,6 +27,65 @@ const (
 // decodeBufferSize is the read-ahead buffer between a file and its decoder.
 const decodeBufferSize = 64 << 10
 
+// A codec is one compression format: its name, the suffix of the files it
+// compresses, and how to start its decoder and its encoder.
+type codec struct {
+	name   string
+	suffix string
+	// decode starts a decompressor over r; close, when not nil, releases it.
+	decode func(r io.Reader) (dec io.Reader, close func() error, err error)
+	encode func(w io.Writer) (io.WriteCloser, error)
+}
+
+// codecs is every codec this package reads and writes: adding one here
+// adds it to CodecFor, CodecSuffix, NewDecoder and NewEncoder.
+var codecs = []codec{
+	{name: Gzip, suffix: ".gz",
+		decode: func(r io.Reader) (io.Reader, func() error, error) {
+			zr, err := gzip.NewReader(r)
+			if err != nil {
+				return nil, nil, err
+			}
+			return zr, zr.Close, nil
+		},
+		encode: func(w io.Writer) (io.WriteCloser, error) { return gzip.NewWriter(w), nil }},
+	{name: Bzip2, suffix: ".bz2",
+		decode: func(r io.Reader) (io.Reader, func() error, error) { return stdbzip2.NewReader(r), nil, nil },
+		encode: func(w io.Writer) (io.WriteCloser, error) {
+			return dsbzip2.NewWriter(w, &dsbzip2.WriterConfig{Level: dsbzip2.DefaultCompression})
+		}},
+	{name: Xz, suffix: ".xz",
+		decode: func(r io.Reader) (io.Reader, func() error, error) {
+			xr, err := xz.NewReader(r)
+			return xr, nil, err
+		},
+		encode: func(w io.Writer) (io.WriteCloser, error) { return xz.NewWriter(w) }},
+	{name: Zstd, suffix: ".zst",
+		decode: func(r io.Reader) (io.Reader, func() error, error) {
+			zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
+			if err != nil {
+				return nil, nil, err
+			}
+			return zr, func() error { zr.Close(); return nil }, nil
+		},
+		encode: func(w io.Writer) (io.WriteCloser, error) { return zstd.NewWriter(w, zstd.WithEncoderConcurrency(1)) }},
+}
+
+// codecNamed returns the codec of a name CodecFor gives or a user passes
+// ("" and "none": no codec, ok).
+func codecNamed(name string) (c *codec, ok bool) {
+	name = normalizeCodec(name)
+	if name == "" {
+		return nil, true
+	}
+	for i := range codecs {
+		if codecs[i].name == name {
+			return &codecs[i], true
+		}
+	}
+	return nil, false
+}
+
 // CodecFor returns the name of the codec a file is compressed with, judged by the suffix of
 // its name (".gz", ".bz2", ".xz", ".zst", as Hadoop does: case matters), or "" for none. The
 // query of an http(s) URL is ignored.
@@ -36,15 +95,10 @@ func CodecFor(path string) string {
 			path = path[:i]
 		}
 	}
-	switch {
-	case strings.HasSuffix(path, ".gz"):
-		return Gzip
-	case strings.HasSuffix(path, ".bz2"):
-		return Bzip2
-	case strings.HasSuffix(path, ".xz"):
-		return Xz
-	case strings.HasSuffix(path, ".zst"):
-		return Zstd
+	for _, c := range codecs {
+		if strings.HasSuffix(path, c.suffix) {
+			return c.name
+		}
 	}
 	return ""
 }
@@ -56,19 +110,14 @@ func Splittable(path string) bool { return CodecFor(path) == "" }
 // CodecSuffix returns the file-name suffix a codec adds (".gz" for "gzip", "" for "" and
 // "none").
 func CodecSuffix(codec string) (string, error) {
-	switch normalizeCodec(codec) {
-	case "":
+	c, ok := codecNamed(codec)
+	switch {
+	case !ok:
+		return "", unknownCodec(codec)
+	case c == nil:
 		return "", nil
-	case Gzip:
-		return ".gz", nil
-	case Bzip2:
-		return ".bz2", nil
-	case Xz:
-		return ".xz", nil
-	case Zstd:
-		return ".zst", nil
 	}
-	return "", unknownCodec(codec)
+	return c.suffix, nil
 }
 
 func normalizeCodec(codec string) string {
@@ -80,7 +129,11 @@ func normalizeCodec(codec string) string {
 }
 
 func unknownCodec(codec string) error {
-	return fmt.Errorf("fileio: unknown codec %q (known: gzip, bzip2, xz, zstd, none)", codec)
+	known := make([]string, 0, len(codecs)+1)
+	for _, c := range codecs {
+		known = append(known, c.name)
+	}
+	return fmt.Errorf("fileio: unknown codec %q (known: %s, none)", codec, strings.Join(known, ", "))
 }
 
 // Open opens a file for reading and decodes it by its suffix (see CodecFor); other files are
@@ -136,19 +189,19 @@ func (f *decodedFile) Close() error {
 // frames) are read one after the other; an empty r reads as empty. Closing the decoder
 // releases its memory but does not close r. Decoding errors start with the codec's name.
 func NewDecoder(r io.Reader, codec string) (io.ReadCloser, error) {
-	codec = normalizeCodec(codec)
-	switch codec {
-	case "":
+	c, ok := codecNamed(codec)
+	switch {
+	case !ok:
+		return nil, unknownCodec(codec)
+	case c == nil:
 		return io.NopCloser(r), nil
-	case Gzip, Bzip2, Xz, Zstd:
-		return &decoder{codec: codec, src: bufio.NewReaderSize(r, decodeBufferSize)}, nil
 	}
-	return nil, unknownCodec(codec)
+	return &decoder{codec: c, src: bufio.NewReaderSize(r, decodeBufferSize)}, nil
 }
 
 // decoder decodes one codec, starting the decompressor at the first Read.
 type decoder struct {
-	codec string
+	codec *codec
 	src   *bufio.Reader
 	dec   io.Reader
 	close func() error
@@ -180,28 +233,11 @@ func (d *decoder) start() error {
 		}
 		return err
 	}
-	switch d.codec {
-	case Gzip:
-		zr, err := gzip.NewReader(d.src)
-		if err != nil {
-			return d.wrap(err)
-		}
-		d.dec, d.close = zr, zr.Close
-	case Bzip2:
-		d.dec = stdbzip2.NewReader(d.src)
-	case Xz:
-		xr, err := xz.NewReader(d.src)
-		if err != nil {
-			return d.wrap(err)
-		}
-		d.dec = xr
-	case Zstd:
-		zr, err := zstd.NewReader(d.src, zstd.WithDecoderConcurrency(1))
-		if err != nil {
-			return d.wrap(err)
-		}
-		d.dec, d.close = zr, func() error { zr.Close(); return nil }
+	dec, closeDec, err := d.codec.decode(d.src)
+	if err != nil {
+		return d.wrap(err)
 	}
+	d.dec, d.close = dec, closeDec
 	return nil
 }
 
@@ -215,10 +251,10 @@ func (d *decoder) wrap(err error) error {
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF // a stream cut off inside its header
 	}
-	if strings.HasPrefix(err.Error(), d.codec) {
+	if strings.HasPrefix(err.Error(), d.codec.name) {
 		return err
 	}
-	return fmt.Errorf("%s: %w", d.codec, err)
+	return fmt.Errorf("%s: %w", d.codec.name, err)
 }
 
 func (d *decoder) Close() error {
@@ -236,23 +272,16 @@ func (d *decoder) Close() error {
 // then closes w; if finishing fails, w is aborted instead when it is a FileWriter. Its Abort
 // aborts w (or just closes it when w is not a FileWriter).
 func NewEncoder(w io.WriteCloser, codec string) (FileWriter, error) {
-	var enc io.WriteCloser
-	var err error
-	switch normalizeCodec(codec) {
-	case "":
-	case Gzip:
-		enc = gzip.NewWriter(w)
-	case Bzip2:
-		enc, err = dsbzip2.NewWriter(w, &dsbzip2.WriterConfig{Level: dsbzip2.DefaultCompression})
-	case Xz:
-		enc, err = xz.NewWriter(w)
-	case Zstd:
-		enc, err = zstd.NewWriter(w, zstd.WithEncoderConcurrency(1))
-	default:
+	c, ok := codecNamed(codec)
+	if !ok {
 		return nil, unknownCodec(codec)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("fileio: start %s encoder: %w", codec, err)
+	var enc io.WriteCloser
+	if c != nil {
+		var err error
+		if enc, err = c.encode(w); err != nil {
+			return nil, fmt.Errorf("fileio: start %s encoder: %w", c.name, err)
+		}
 	}
 	return &encoder{enc: enc, dst: w}, nil
 }

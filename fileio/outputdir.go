@@ -176,7 +176,68 @@ func (Local) stageDir(ctx context.Context, path string) (OutputDir, error) {
 	if err != nil {
 		return nil, wrapErr("create", path, err)
 	}
-	return &localStagedDir{path: path, final: final, staging: staging}, nil
+	return &localStagedDir{path: path, final: final, staging: staging, note: noteStaging(staging)}, nil
+}
+
+// stagingNotesDir is where a process notes the staging directories it is writing
+// (os.TempDir()/gosparkling-saves/<pid>-*, each holding one directory's path), so that
+// RemoveOrphanStagingDirs finds those a killed process left wherever they are.
+func stagingNotesDir() string { return filepath.Join(os.TempDir(), "gosparkling-saves") }
+
+// noteStaging notes staging and returns the note's path, or "" when it could not be
+// written (the next save to the same path still removes the directory).
+func noteStaging(staging string) string {
+	abs, err := filepath.Abs(staging)
+	if err != nil {
+		return ""
+	}
+	dir := stagingNotesDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ""
+	}
+	f, err := os.CreateTemp(dir, strconv.Itoa(os.Getpid())+"-*")
+	if err != nil {
+		return ""
+	}
+	_, err = f.WriteString(abs)
+	if cerr := f.Close(); err != nil || cerr != nil {
+		os.Remove(f.Name())
+		return ""
+	}
+	return f.Name()
+}
+
+// RemoveOrphanStagingDirs removes the hidden staging directories (".out.tmp-<pid>-*",
+// beside an output directory) that local saves of processes no longer running left,
+// wherever they were: a save killed before its commit leaves one. rdd.NewContext calls
+// it. A directory is removed only when its name is a staging directory's of the process
+// that noted it.
+func RemoveOrphanStagingDirs() {
+	dir := stagingNotesDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pidText, _, ok := strings.Cut(e.Name(), "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || processAlive(pid) {
+			continue
+		}
+		note := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(note)
+		if err != nil {
+			continue
+		}
+		staging := string(b)
+		if name := filepath.Base(staging); filepath.IsAbs(staging) && strings.HasPrefix(name, ".") &&
+			strings.Contains(name, ".tmp-"+pidText+"-") {
+			if err := os.RemoveAll(staging); err != nil {
+				continue // keep the note, to try again
+			}
+		}
+		os.Remove(note)
+	}
 }
 
 // cleanupDir removes the staging directories of path whose process is gone.
@@ -228,6 +289,7 @@ func processAlive(pid int) bool {
 // localStagedDir writes into a hidden sibling directory and renames it.
 type localStagedDir struct {
 	path, final, staging string
+	note                 string // the path of its note in stagingNotesDir, "" if none
 }
 
 func (d *localStagedDir) Create(ctx context.Context, name string) (FileWriter, error) {
@@ -261,9 +323,22 @@ func (d *localStagedDir) Commit(ctx context.Context) error {
 	if err := os.Rename(d.staging, d.final); err != nil {
 		return wrapErr("create", d.path, err)
 	}
+	d.forget()
 	return wrapErr("create", d.path, syncDir(filepath.Dir(d.final)))
 }
 
 func (d *localStagedDir) Abort(context.Context) error {
-	return wrapErr("abort", d.path, os.RemoveAll(d.staging))
+	err := os.RemoveAll(d.staging)
+	if err == nil {
+		d.forget()
+	}
+	return wrapErr("abort", d.path, err)
+}
+
+// forget removes the directory's note: it was committed or removed.
+func (d *localStagedDir) forget() {
+	if d.note != "" {
+		os.Remove(d.note)
+		d.note = ""
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -406,10 +405,13 @@ var goroot = sync.OnceValue(func() string {
 	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
 		return strings.TrimSpace(string(out))
 	}
-	return runtime.GOROOT()
+	return "" // no toolchain: completion goes without the standard library's docs
 })
 
 func parseStdlibDocs(path string) map[string]string {
+	if goroot() == "" {
+		return map[string]string{}
+	}
 	docs, err := godoc.Dir(filepath.Join(goroot(), "src", filepath.FromSlash(path)), path)
 	if err != nil {
 		return map[string]string{}

@@ -24,11 +24,10 @@ func init() {
 }
 
 // cellSyntax is what the interpreter needs to know of a cell before
-// evaluating it: the packages it uses without importing them, the names
-// it uses that nothing defines, and the top-level names it defines.
+// evaluating it: the packages it uses without importing them and the
+// top-level names it defines. (Names that nothing defines are an error.)
 type cellSyntax struct {
 	missingPackages []string          // import paths to import automatically
-	undefined       []string          // names neither defined nor importable
 	defined         []string          // top-level names the cell declares
 	types           map[string]string // type name -> its definition, as printed
 }

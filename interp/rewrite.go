@@ -94,8 +94,6 @@ func (r *rewriter) rewriteChunk(c chunk) (string, bool) {
 	return buf.String(), true
 }
 
-// needsRewrite is a cheap test on the text, so that most cells are never
-// parsed twice.
 // parseChunk parses a declaration or statement chunk as a file, the
 // statements as the body of a func _, and returns the length of what
 // precedes the chunk's source in that file, so that offsets map back.
@@ -157,6 +155,8 @@ func replaceStdin(c chunk) string {
 	return src
 }
 
+// needsRewrite is a cheap test on the text, so that most cells are never
+// parsed twice.
 func needsRewrite(src string) bool {
 	return strings.Contains(src, "range") || strings.Contains(src, ".(") || strings.Contains(src, "go ")
 }

@@ -17,12 +17,14 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	_ "unsafe" // for yaegiStop's go:linkname
+	"weak"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -61,7 +63,7 @@ const startedDecl = "var _ = _gosparklingSession.StartedValue();"
 var preamble = []string{
 	`import "github.com/gosparkling/gosparkling/rdd"`,
 	`import _gosparklingSession "` + sessionPkg + `"`,
-	`var sc = _gosparklingSession.SC`,
+	`var sc *rdd.Context // set by NewSession`,
 	`func ` + valueFunc + `(v interface{}) []interface{} { return []interface{}{v} }`,
 	`func ` + valuesFunc + `(v ...interface{}) []interface{} { return v }`,
 	// Built-ins yaegi v0.16 lacks.
@@ -76,8 +78,11 @@ const orderedTypes = "int | int8 | int16 | int32 | int64 | uint | uint8 | uint16
 // Session is one notebook's interpreter: the state of every cell run so
 // far and the Context sc. Execute runs one cell at a time.
 type Session struct {
-	yaegi    *interp.Interpreter
-	sc       *rdd.Context
+	yaegi *interp.Interpreter
+	sc    *rdd.Context
+	// previous holds the Contexts sc held before cells assigned it others, weakly: one
+	// that no cell value uses any more is garbage, which gives its spill directory back.
+	previous []weak.Pointer[rdd.Context]
 	imported map[string]bool         // import specs already evaluated
 	packages map[string]string       // package name -> import path, for auto-imports
 	globals  map[string]bool         // top-level names defined by cells and the preamble
@@ -214,7 +219,8 @@ func NewSession(opts ...Option) (*Session, error) {
 	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr, Stdin: s.stdin})
 	s.packages = packageIndex(stdlib.Symbols, symbols.Symbols)
 	session := map[string]reflect.Value{
-		"SC":           reflect.ValueOf(&s.sc).Elem(),
+		"SC": reflect.ValueOf(func() *rdd.Context { return s.sc }), // a func: a value would stay in the compiled preamble, keeping sc's first Context alive
+
 		"GoStart":      reflect.ValueOf(s.goStart),
 		"GoDone":       reflect.ValueOf(s.goDone),
 		"Clear":        reflect.ValueOf(clearValue),
@@ -250,6 +256,13 @@ func NewSession(opts ...Option) (*Session, error) {
 			return nil, fmt.Errorf("interp: session preamble %q: %w", src, err)
 		}
 	}
+	// sc is set here rather than by the preamble's initializer, whose value yaegi would
+	// keep, and with it the first Context, after a cell assigns sc another.
+	sc, ok := s.globalValues()["sc"]
+	if !ok || !sc.CanSet() {
+		return nil, fmt.Errorf("interp: session preamble: cannot set sc")
+	}
+	sc.Set(reflect.ValueOf(s.sc))
 	s.imported[`"github.com/gosparkling/gosparkling/rdd"`] = true
 	return s, nil
 }
@@ -359,6 +372,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	}
 	s.cellSources[name] = code
 	bundle, err := s.runCell(ctx, code, out)
+	s.adoptContext()
 	var ce *CellError
 	if errors.As(err, &ce) {
 		s.colorTraceback(ce)
@@ -381,7 +395,7 @@ func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBun
 	}()
 	for _, sc := range s.contexts() {
 		sc.SetJobContext(ctx)
-		defer sc.SetJobContext(nil)
+		defer sc.SetJobContext(context.Background())
 	}
 
 	s.setRunning(true)
@@ -1064,12 +1078,43 @@ func (s *Session) waitForJobs(limit time.Duration) bool {
 // interrupt must stop the jobs of both.
 func (s *Session) contexts() []*rdd.Context {
 	out := []*rdd.Context{s.sc}
-	if v, ok := s.globalValues()["sc"]; ok && v.IsValid() && v.CanInterface() {
-		if cur, ok := v.Interface().(*rdd.Context); ok && cur != nil && cur != s.sc {
-			out = append(out, cur)
+	if cur := s.globalContext(); cur != nil && cur != s.sc {
+		out = append(out, cur)
+	}
+	for _, p := range s.previous {
+		if c := p.Value(); c != nil && !slices.Contains(out, c) {
+			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// globalContext returns the Context the global sc holds, or nil.
+func (s *Session) globalContext() *rdd.Context {
+	if v, ok := s.globalValues()["sc"]; ok && v.IsValid() && v.CanInterface() {
+		if cur, ok := v.Interface().(*rdd.Context); ok {
+			return cur
+		}
+	}
+	return nil
+}
+
+// adoptContext makes the Context a cell assigned to sc the session's, and keeps only a
+// weak reference to the one before: a notebook that replaces sc (sc = rdd.NewContext(...))
+// drops the old Context, whose spill directory goes once no RDD of a cell's uses it.
+func (s *Session) adoptContext() {
+	cur := s.globalContext()
+	if cur == nil || cur == s.sc {
+		return
+	}
+	live := s.previous[:0]
+	for _, p := range s.previous {
+		if p.Value() != nil {
+			live = append(live, p)
+		}
+	}
+	s.previous = append(live, weak.Make(s.sc))
+	s.sc = cur
 }
 
 func activeJobs(contexts []*rdd.Context) int {

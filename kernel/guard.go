@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -49,7 +50,7 @@ const (
 // zmtpGuard stands between the kernel's public endpoints and its zmq4
 // sockets.
 type zmtpGuard struct {
-	log    kvLogger
+	log    *slog.Logger
 	limits zmtpLimits
 	dir    string // the private directory of the zmq4 sockets' endpoints
 	// handshakeTimeout is the const handshakeTimeout; tests shorten it.
@@ -70,7 +71,7 @@ type relay struct {
 }
 
 // newZMTPGuard creates the guard and its private directory.
-func newZMTPGuard(log kvLogger) (*zmtpGuard, error) {
+func newZMTPGuard(log *slog.Logger) (*zmtpGuard, error) {
 	dir, err := os.MkdirTemp("", "gosparkling-kernel-")
 	if err != nil {
 		return nil, fmt.Errorf("creating the private directory of the sockets: %w", err)

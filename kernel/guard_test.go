@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -189,7 +189,7 @@ func TestGuardSurvivesHostilePeers(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(p.name+"/"+tt.name, func(t *testing.T) {
 				peer := sendRaw(t, c.IP, p.port, tt.in(p.peerType))
-				tk.waitLog(t, "closing a connection that breaks ZMTP", "socket=\""+p.name, "peer=\""+peer, tt.wantLog)
+				tk.waitLog(t, "closing a connection that breaks ZMTP", "socket="+p.name, "peer="+peer, tt.wantLog)
 				tk.assertServes(t)
 			})
 		}
@@ -267,7 +267,7 @@ func TestGuardClosesSilentPeers(t *testing.T) {
 	if _, err := io.Copy(io.Discard, silent); errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatal("the kernel kept a silent connection open")
 	}
-	tk.waitLog(t, "closing a connection that breaks ZMTP", "peer=\""+silent.LocalAddr().String(), "i/o timeout")
+	tk.waitLog(t, "closing a connection that breaks ZMTP", "peer="+silent.LocalAddr().String(), "i/o timeout")
 	tk.assertServes(t)
 }
 
@@ -278,7 +278,7 @@ func TestGuardClosesSilentPeers(t *testing.T) {
 func BenchmarkKernelInfoRoundTrip(b *testing.B) {
 	const key = "benchmark-key"
 	k, err := New(ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", Key: key}, newFakeExecutor(), Info{},
-		log.New(io.Discard, "", 0))
+		slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestGuardOverIPC(t *testing.T) {
 	logs := &logBuffer{}
 	conn := ConnectionInfo{Transport: "ipc", IP: filepath.Join(t.TempDir(), "kernel"), Key: key,
 		ShellPort: 1, ControlPort: 2, StdinPort: 3, IOPubPort: 4, HBPort: 5}
-	k, err := New(conn, newFakeExecutor(), Info{}, log.New(logs, "", 0))
+	k, err := New(conn, newFakeExecutor(), Info{}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

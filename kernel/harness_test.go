@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -278,7 +278,7 @@ func startKernelWith(t *testing.T, exec Executor, configure func(*Kernel)) *test
 	logs := &logBuffer{}
 	info := Info{Implementation: "gosparkling", ImplementationVersion: "0.1.0", Banner: "Go, sparkling",
 		HelpLinks: []HelpLink{{Text: "Go", URL: "https://go.dev/doc"}}}
-	k, err := New(conn, exec, info, log.New(logs, "", 0))
+	k, err := New(conn, exec, info, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

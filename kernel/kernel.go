@@ -37,7 +37,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"net"
 	"runtime/debug"
 	"sync"
@@ -104,7 +104,7 @@ type Kernel struct {
 	conn    ConnectionInfo // with the ports actually bound
 	exec    Executor
 	info    Info
-	log     kvLogger
+	log     *slog.Logger
 	signer  signer
 	session string
 
@@ -148,8 +148,8 @@ type Kernel struct {
 // New binds the sockets described by conn and returns a kernel that runs
 // cells with exec. A port of 0 binds any free port (tcp only); the
 // ConnectionInfo method tells which. The kernel logs dropped messages and
-// recovered panics to logger (log.Default() when nil), never the key.
-func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Kernel, error) {
+// recovered panics to logger (slog.Default() when nil), never the key.
+func New(conn ConnectionInfo, exec Executor, info Info, logger *slog.Logger) (*Kernel, error) {
 	if exec == nil {
 		return nil, errors.New("kernel: nil Executor")
 	}
@@ -157,13 +157,13 @@ func New(conn ConnectionInfo, exec Executor, info Info, logger *log.Logger) (*Ke
 		return nil, fmt.Errorf("kernel: connection info: %w", err)
 	}
 	if logger == nil {
-		logger = log.Default()
+		logger = slog.Default()
 	}
 	k := &Kernel{
 		conn:    conn,
 		exec:    exec,
 		info:    info,
-		log:     kvLogger{logger},
+		log:     logger,
 		signer:  signer{key: []byte(conn.Key)},
 		session: uuid.NewString(),
 		shellQ:  make(chan *message, shellQueueSize),

@@ -26,6 +26,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"slices"
 	"sync"
@@ -52,7 +53,7 @@ const (
 
 // pubHub publishes IOPub messages to the subscribers the guard hands it.
 type pubHub struct {
-	log    kvLogger
+	log    *slog.Logger
 	limits zmtpLimits
 
 	mu      sync.Mutex
@@ -78,7 +79,7 @@ type subscriber struct {
 	dropped int  // messages dropped since the last warning
 }
 
-func newPubHub(log kvLogger, limits zmtpLimits) *pubHub {
+func newPubHub(log *slog.Logger, limits zmtpLimits) *pubHub {
 	return &pubHub{log: log, limits: limits, changed: make(chan struct{}),
 		joiners: make(map[*subscriber]time.Time), subs: make(map[*subscriber]struct{})}
 }

@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
-	"log"
+	"log/slog"
 	"net"
 	"reflect"
 	"testing"
@@ -15,7 +15,7 @@ import (
 // startPubHub serves a hub behind a guard on a loopback port.
 func startPubHub(t *testing.T) (*pubHub, string) {
 	t.Helper()
-	g, err := newZMTPGuard(kvLogger{log.New(io.Discard, "", 0)})
+	g, err := newZMTPGuard(slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/gosparkling/gosparkling/rdd/internal/elemcodec"
+	"github.com/gosparkling/gosparkling/internal/elemcodec"
 )
 
 // StorageLevel says where a persisted RDD keeps its computed partitions.

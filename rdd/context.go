@@ -117,8 +117,10 @@ func NewContext(opts ...Option) *Context {
 		o(c)
 	}
 	// Spill directories of processes that were killed are removed here,
-	// as well as when this Context first spills.
+	// as well as when this Context first spills, and so are the staging
+	// directories of their local saves.
 	removeOrphanSpillDirs(os.TempDir())
+	fileio.RemoveOrphanStagingDirs()
 	return c
 }
 

@@ -38,7 +38,7 @@ func TestUserPanicNamesTheMethodAndTheElement(t *testing.T) {
 			"Filter", `"a"`, "no a"},
 		{"FlatMap", func() { words.FlatMap(interpreted(func(s string) []string { panic("flat") })).Count() },
 			"FlatMap", `"a"`, "flat"},
-		{"KeyBy", func() { nums.KeyBy(interpreted(func(x int) int { return 10 / (x - x) })).Count() },
+		{"KeyBy", func() { nums.KeyBy(interpreted(func(x int) int { return 10 / (x - 1) })).Count() },
 			"KeyBy", "1", "integer divide by zero"},
 		{"unboxed ReduceByKey", func() {
 			nums.Map(func(x int) rdd.Pair { return rdd.Pair{Key: 0, Value: x} }).

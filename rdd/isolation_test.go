@@ -114,7 +114,7 @@ func TestCancellationStopsEveryPartitionLoop(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			sc.SetJobContext(ctx)
-			defer sc.SetJobContext(nil)
+			defer sc.SetJobContext(context.Background())
 			var seen atomic.Int64
 			je := jobError(t, func() {
 				tt.input.Map(func(x int) int {

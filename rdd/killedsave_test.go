@@ -165,19 +165,25 @@ func TestKilledSaveOnLocalDisk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs helper processes")
 	}
+	t.Setenv("TMPDIR", t.TempDir()) // where the helpers note their staging directories
 	for _, format := range []string{"text", "parquet"} {
 		for _, kp := range killPoints {
 			t.Run(format+"/"+kp.name, func(t *testing.T) {
 				parent := t.TempDir()
 				dest := filepath.Join(parent, "out")
 				finished := runAndKill(t, dest, "", format, kp.partition, kp.after)
-				sc := newContext(t)
+				sc := newContext(t) // its start removes the staging directory the killed save left
+				if entries, _ := os.ReadDir(parent); len(entries) > 1 || len(entries) == 1 && entries[0].Name() != "out" {
+					t.Errorf("after a Context's start, the parent holds %v, want at most out", entries)
+				}
 				checkCompleteOrError(t, sc, dest, format, finished)
 				if finished {
 					return
 				}
-				// The next save removes the staging directory the killed one left.
+				// The next save removes the staging directory a killed one left.
 				os.RemoveAll(dest)
+				os.Mkdir(filepath.Join(parent, ".out.tmp-99999999-1"), 0o755) // of a process that is gone
+				os.WriteFile(filepath.Join(parent, ".out.tmp-99999999-1", "part-00000"), []byte("x"), 0o644)
 				sc.Parallelize([]any{"again"}, 1).SaveAsTextFile(dest)
 				entries, _ := os.ReadDir(parent)
 				if len(entries) != 1 || entries[0].Name() != "out" {

@@ -34,9 +34,10 @@ const DefaultShuffleMemory int64 = 512 << 20
 // once per run, its combiners then merged with mergeCombiners: results
 // are the same when the zero is neutral, as Spark requires. When a
 // shuffle spills, its keys come out in hash order instead of first-seen
-// order. Combiners that encoding/gob cannot encode (no exported fields),
-// and keys holding pointers or channels (equal by identity), stay in
-// memory, over the budget.
+// order. Combiners the element encoding cannot carry faithfully (a
+// struct with unexported fields, channels, funcs), and keys holding
+// pointers or channels (equal by identity), stay in memory, over the
+// budget.
 func WithShuffleMemory(bytes int64) Option {
 	return func(c *Context) {
 		if bytes < 0 {

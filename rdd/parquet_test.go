@@ -639,7 +639,7 @@ func TestParquetFileIsLazyAndCancellable(t *testing.T) {
 	if !errors.Is(je, context.Canceled) {
 		t.Errorf("a cancelled job: %v", je)
 	}
-	sc.SetJobContext(nil)
+	sc.SetJobContext(context.Background())
 	if index.Count() == 0 {
 		t.Error("no rows after the cancelled job")
 	}

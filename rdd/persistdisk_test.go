@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gosparkling/gosparkling/fileio/warc"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -19,14 +20,22 @@ type (
 		secret int
 	}
 	diskHolder struct{ V any }
+	diskLists  struct {
+		Empty, Nil []int
+		M          map[string]int
+	}
 )
 
 func TestPersistedPartitionsLeaveMemoryFaithfullyOrNotAtAll(t *testing.T) {
+	type inFunc struct{ S []string }
 	at := time.Date(2024, 5, 17, 10, 30, 0, 5, time.UTC)
+	zoned := time.Date(2024, 5, 17, 10, 30, 0, 5, time.FixedZone("CEST", 2*3600))
 	n := 3
 	faithful := []any{nil, 1, "two", 3.5, []byte("b"), rdd.KV("k", []any{1, rdd.KV(2, nil)}),
-		diskRec{"a", 1}, &diskRec{"p", 2}, &n, []diskRec{{"x", 1}}, map[string][]int{"m": {1}}, at,
-		diskHolder{diskRec{"h", 3}}, [][]any{{1, "x"}}}
+		diskRec{"a", 1}, &diskRec{"p", 2}, &n, []diskRec{{"x", 1}}, map[string][]int{"m": {1}}, at, zoned,
+		diskHolder{diskRec{"h", 3}}, [][]any{{1, "x"}}, (*diskRec)(nil), diskLists{[]int{}, nil, map[string]int{}},
+		inFunc{[]string{"local"}}, diskHolder{&diskRec{"ptr", 4}}, int8(-1), float32(0.5), map[any]any{1: "a", "b": []any{}},
+		&warc.Record{Version: "WARC/1.1", Headers: []warc.Field{{Name: "WARC-Type", Value: "response"}}, Body: []byte("body"), Offset: 7, Length: 9}}
 	tests := []struct {
 		name    string
 		level   rdd.StorageLevel
@@ -66,7 +75,7 @@ func TestPersistedPartitionsLeaveMemoryFaithfullyOrNotAtAll(t *testing.T) {
 			}
 			for i, want := range tt.elems {
 				if tm, ok := want.(time.Time); ok {
-					if g, ok := got[i].(time.Time); !ok || !g.Equal(tm) {
+					if g, ok := got[i].(time.Time); !ok || !g.Equal(tm) || g.String() != tm.String() {
 						t.Errorf("element %d = %#v, want %v", i, got[i], tm)
 					}
 					continue

@@ -206,7 +206,7 @@ func TestCancelledJobStopsAndReportsCause(t *testing.T) {
 	sc := newContext(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	sc.SetJobContext(ctx)
-	defer sc.SetJobContext(nil)
+	defer sc.SetJobContext(context.Background())
 	var seen atomic.Int64
 	data := make([]int, 1_000_000)
 	je := jobError(t, func() {
@@ -223,7 +223,7 @@ func TestCancelledJobStopsAndReportsCause(t *testing.T) {
 	if seen.Load() > 500_000 {
 		t.Errorf("job went on for %d elements after cancellation", seen.Load())
 	}
-	sc.SetJobContext(nil)
+	sc.SetJobContext(context.Background())
 	if n := sc.Parallelize([]int{1, 2}).Count(); n != 2 {
 		t.Errorf("Count after cancellation = %d", n)
 	}

@@ -51,11 +51,10 @@ var listAggregator = &aggregator{
 
 // checkComparable fails the task when k cannot be a map key.
 func checkComparable(method string, k any) {
-	switch k.(type) {
+	switch p := k.(type) {
 	case string, int, int64, nil, bool, float64, int32, uint64:
 		return
 	case Pair:
-		p := k.(Pair)
 		checkComparable(method, p.Key)
 		checkComparable(method, p.Value)
 		return

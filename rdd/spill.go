@@ -8,7 +8,7 @@ import (
 	"os"
 	"reflect"
 
-	"github.com/gosparkling/gosparkling/rdd/internal/elemcodec"
+	"github.com/gosparkling/gosparkling/internal/elemcodec"
 )
 
 // Shuffle spills. A map task whose combine table outgrows its share of
@@ -22,10 +22,9 @@ import (
 // the entries of one runKey at a time.
 //
 // A record is the key's runKey (4 bytes, little endian), then the key and
-// the combiner in a compact tagged encoding: nil, bools, strings, the
-// integer and float types, []byte, Pair and []any directly, other values
-// by encoding/gob: the element encoding of package elemcodec, which the
-// cache's disk tier uses too, and which refuses what it cannot carry
+// the combiner in the engine's one element encoding (package
+// internal/elemcodec, which the cache's disk tier and Beam's coder use
+// too): a compact tagged encoding that refuses what it cannot carry
 // faithfully (a table holding such values stays in memory).
 
 // spillRun is one sorted run on disk.

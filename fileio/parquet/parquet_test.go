@@ -60,8 +60,8 @@ func TestParquetRoundTrip(t *testing.T) {
 			want:    []map[string]any{{"a": 1, "f": 1.5, "s": "x"}, {"a": 2, "f": 2.0, "s": nil}},
 		},
 		{
-			name:    "structs: tags, static types, lists, bytes, pointers",
-			rows:    []any{person{Name: "Ada", Age: 36, Score: 1.5, Born: day, Skipped: 1, Tags: []string{"a", "b"}, Raw: []byte{0, 1}, Lucky: &seven}, &person{Name: "Bob"}},
+			name:    "structs: tags, static types, lists, bytes, pointers; unexported fields are not columns",
+			rows:    []any{person{Name: "Ada", Age: 36, Score: 1.5, Born: day, Skipped: 1, Tags: []string{"a", "b"}, Raw: []byte{0, 1}, Lucky: &seven, hidden: 3}, &person{Name: "Bob"}},
 			columns: []string{"name", "Age", "Score", "Born", "Tags", "Raw", "Lucky"},
 			types:   []string{"(String)", "int32 field_id=-1 Age (Int(bitWidth=16, isSigned=true))", "float field_id=-1 Score", "timeUnit=microseconds", "group field_id=-1 Tags (List)", "byte_array field_id=-1 Raw;", "int64 field_id=-1 Lucky"},
 			want: []map[string]any{

@@ -5,12 +5,14 @@ package godoc
 
 import (
 	"bytes"
+	"fmt"
 	"go/ast"
 	"go/doc"
 	"go/parser"
 	"go/printer"
 	"go/token"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -20,18 +22,19 @@ import (
 // without its body, a blank line and the doc comment.
 func Dir(dir, importPath string) (map[string]string, error) {
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
+	pkgs, err := parsePackages(fset, dir)
 	if err != nil {
 		return nil, err
 	}
 	docs := map[string]string{}
-	for _, p := range pkgs {
-		if strings.HasSuffix(p.Name, "_test") || p.Name == "main" {
+	for name, files := range pkgs {
+		if strings.HasSuffix(name, "_test") || name == "main" {
 			continue
 		}
-		d := doc.New(p, importPath, 0)
+		d, err := doc.NewFromFiles(fset, files, importPath)
+		if err != nil {
+			return nil, fmt.Errorf("documentation of %s: %w", dir, err)
+		}
 		docs[""] = "package " + d.Name + "\n\n" + strings.TrimSpace(d.Doc)
 		add := func(key string, decl ast.Node, text string) {
 			docs[key] = Signature(fset, decl) + "\n\n" + strings.TrimSpace(text)
@@ -55,6 +58,28 @@ func Dir(dir, importPath string) (map[string]string, error) {
 		}
 	}
 	return docs, nil
+}
+
+// parsePackages parses the Go files of dir that are not tests, with their
+// comments, grouped by package name, in the order of their file names.
+func parsePackages(fset *token.FileSet, dir string) (map[string][]*ast.File, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	pkgs := map[string][]*ast.File{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		pkgs[f.Name.Name] = append(pkgs[f.Name.Name], f)
+	}
+	return pkgs, nil
 }
 
 // Signature prints a declaration without its body or doc comment.

@@ -1,55 +1,32 @@
 package elemcodec
 
 import (
-	"encoding"
-	"encoding/gob"
-	"errors"
 	"fmt"
 	"reflect"
 	"sync"
 )
 
-// ErrNotEncodable marks a value that the encoding cannot carry faithfully. The errors
-// wrapping it say which type and why.
-var ErrNotEncodable = errors.New("value cannot leave memory faithfully")
-
-// typeProblems caches the static verdict on a type: "" when every value of the type can be
-// encoded, else why not; dynamic[t] says that values must be looked at too (the type holds
-// interfaces, whose dynamic values the type does not tell).
-var (
-	typeProblems sync.Map // reflect.Type -> typeVerdict
-)
+// typeVerdicts caches the static verdict on a type.
+var typeVerdicts sync.Map // reflect.Type -> typeVerdict
 
 type typeVerdict struct {
-	problem string // "" if none
-	dynamic bool   // holds interfaces somewhere
-}
-
-var (
-	gobEncoder      = reflect.TypeFor[gob.GobEncoder]()
-	binaryMarshaler = reflect.TypeFor[encoding.BinaryMarshaler]()
-)
-
-// selfEncoding reports whether t encodes itself (time.Time does): gob then uses its
-// GobEncode or MarshalBinary, which carry what its unexported fields hold.
-func selfEncoding(t reflect.Type) bool {
-	return t.Implements(gobEncoder) || reflect.PointerTo(t).Implements(gobEncoder) ||
-		t.Implements(binaryMarshaler) || reflect.PointerTo(t).Implements(binaryMarshaler)
+	problem string // why values of the type cannot be encoded; "" if they can
+	dynamic bool   // the type holds interfaces, whose dynamic values it does not tell, or pointers, which may make a cycle
 }
 
 // verdict returns the static verdict on t.
 func verdict(t reflect.Type) typeVerdict {
-	if v, ok := typeProblems.Load(t); ok {
+	if v, ok := typeVerdicts.Load(t); ok {
 		return v.(typeVerdict)
 	}
-	typeProblems.Store(t, typeVerdict{}) // a recursive type meets itself as "fine" while it is looked at
+	typeVerdicts.Store(t, typeVerdict{dynamic: true}) // a recursive type meets itself as "fine, to walk" while it is looked at
 	v := inspect(t)
-	typeProblems.Store(t, v)
+	typeVerdicts.Store(t, v)
 	return v
 }
 
 func inspect(t reflect.Type) typeVerdict {
-	if selfEncoding(t) {
+	if t == timeType || marshals(t) {
 		return typeVerdict{}
 	}
 	switch t.Kind() {
@@ -62,7 +39,11 @@ func inspect(t reflect.Type) typeVerdict {
 		return typeVerdict{}
 	case reflect.Interface:
 		return typeVerdict{dynamic: true}
-	case reflect.Pointer, reflect.Slice, reflect.Array:
+	case reflect.Pointer:
+		v := within(t, verdict(t.Elem()))
+		v.dynamic = true
+		return v
+	case reflect.Slice, reflect.Array:
 		return within(t, verdict(t.Elem()))
 	case reflect.Map:
 		k, e := verdict(t.Key()), verdict(t.Elem())
@@ -96,22 +77,15 @@ func within(t reflect.Type, v typeVerdict) typeVerdict {
 	return v
 }
 
-// Check returns an error wrapping ErrNotEncodable if Encoder.Value would refuse x: if it
-// holds, anywhere inside, a struct with unexported fields (unless its type encodes itself,
-// as time.Time does), a channel, a func or an unsafe pointer; a nil pointer of a type; a
-// pointer held in an interface inside a value that gob encodes (a struct, map or typed
-// slice). Types that hold interfaces are checked value by value.
+// Check returns the error wrapping ErrNotEncodable that Encoder.Value would return for x,
+// or nil: it tells in advance whether x can leave memory, without encoding it. Types that
+// hold interfaces are checked value by value.
 func Check(x any) error {
 	switch v := x.(type) {
 	case nil, bool, string, int, int64, int32, uint64, float64, []byte:
 		return nil
 	case []any:
-		for _, y := range v {
-			if err := Check(y); err != nil {
-				return err
-			}
-		}
-		return nil
+		return checkValue(reflect.ValueOf(v), 0)
 	}
 	if Pairs.Split != nil {
 		if k, v, ok := Pairs.Split(x); ok {
@@ -121,26 +95,17 @@ func Check(x any) error {
 			return Check(v)
 		}
 	}
-	if v := reflect.ValueOf(x); v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return fmt.Errorf("%w: a nil %T (only an untyped nil can be encoded)", ErrNotEncodable, x)
-		}
-		return Check(v.Elem().Interface())
-	}
 	return checkValue(reflect.ValueOf(x), 0)
 }
 
-// maxDepth bounds the walk of a value (a cyclic structure would not end).
-const maxDepth = 1000
-
 func checkValue(v reflect.Value, depth int) error {
-	if depth > maxDepth {
-		return fmt.Errorf("%w: %s is nested more than %d levels deep (cyclic?)", ErrNotEncodable, v.Type(), maxDepth)
+	if depth > MaxDepth {
+		return notEncodable("a value nested more than %d levels deep (a cycle of pointers?)", MaxDepth)
 	}
 	t := v.Type()
 	vd := verdict(t)
 	if vd.problem != "" {
-		return fmt.Errorf("%w: %s", ErrNotEncodable, vd.problem)
+		return notEncodable("%s", vd.problem)
 	}
 	if !vd.dynamic {
 		return nil
@@ -149,9 +114,6 @@ func checkValue(v reflect.Value, depth int) error {
 	case reflect.Interface:
 		if v.IsNil() {
 			return nil
-		}
-		if v.Elem().Kind() == reflect.Pointer {
-			return fmt.Errorf("%w: a pointer (%s) held in an interface inside a value of gob-encoded type cannot be encoded", ErrNotEncodable, v.Elem().Type())
 		}
 		return checkValue(v.Elem(), depth+1)
 	case reflect.Pointer:

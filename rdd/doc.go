@@ -1,0 +1,54 @@
+// Package rdd is Spark's RDD programming model in Go: a Context makes
+// RDDs from data, files and crawls; transformations describe new RDDs
+// lazily; actions run a job over the partitions, on this process's
+// goroutines or, through a Runner, on another engine.
+//
+//	sc := rdd.NewContext()
+//	defer sc.Stop()
+//	counts := sc.TextFile("corpus/*.txt.gz").
+//		FlatMap(strings.Fields).
+//		Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+//		ReduceByKey(func(a, b int) int { return a + b })
+//	top := counts.Top(10, func(p rdd.Pair) int { return p.Value.(int) })
+//
+// User functions are passed as any and checked against what the method
+// needs when the RDD is made: Map takes a func(T) R, Filter a
+// func(T) bool, ReduceByKey a func(V, V) V. Elements are any; pairs of
+// pair RDDs are [Pair]. As in Spark, actions fail by panicking, with a
+// *[JobError] that names the method, the partition and the element; [Try]
+// turns that panic into an error for programs that prefer one, and
+// [Context.SetJobContext] lets a context stop the jobs.
+//
+// # Where things are
+//
+// The API, by file:
+//   - context.go, resultsize.go, memory.go: the Context and its options
+//     (parallelism, file systems, cache and shuffle memory, result size).
+//   - textfile.go, warcfile.go, warcrecords.go, parquet.go, extras.go:
+//     sources (text, WARC, Common Crawl index rows, Parquet, Range,
+//     Parallelize) and Broadcast, Accumulator and Pipe.
+//   - transform.go, sample.go: narrow transformations (Map, Filter,
+//     FlatMap, MapPartitions, Sample, Zip...).
+//   - pairs.go, combine.go, sort.go: wide ones (ReduceByKey and the other
+//     combiners, GroupByKey, joins and Cogroup, Distinct, SortBy).
+//   - actions.go, reduce.go, ordered.go, stats.go, files.go: actions
+//     (Collect, Count, Reduce, Top, Stats, SaveAsTextFile...).
+//   - cache.go: Cache, Persist and the storage levels.
+//   - errors.go: JobError, Try and the errors actions report.
+//
+// The engine, by file:
+//   - rdd.go: the RDD, its lineage and ToDebugString.
+//   - scheduler.go: jobs and tasks, run partition by partition.
+//   - shuffle.go, spill.go, hash.go, compare.go: shuffles, their spills
+//     to disk under the memory budget, key hashing and element order.
+//   - typed.go: unboxed strings, int64s and Pairs through fused stages.
+//   - funcs.go, guard.go, tier.go: user functions (adapting their types,
+//     guarding interpreted ones, swapping in compiled forms).
+//   - runner.go, enginejobs.go: Runners (another engine, such as Beam)
+//     and the Steps they read.
+//
+// Adding a method: write it beside its kind (a narrow transformation in
+// transform.go, a shuffle in pairs.go), record its Step as its neighbours
+// do, and add it to the conformance tests; ../ARCHITECTURE.md has the
+// rest of the walk.
+package rdd
