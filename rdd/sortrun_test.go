@@ -34,7 +34,7 @@ func TestSortsAreStableForEveryKeyType(t *testing.T) {
 		"int64": func(int) any { return int64(rng.IntN(50) - 25) },
 		"int":   func(int) any { return rng.IntN(50) - 25 },
 		"float64": func(int) any {
-			return []float64{math.NaN(), -0.0, 0, 1.5, -2, math.Inf(1), math.Inf(-1), 3}[rng.IntN(8)]
+			return []float64{math.NaN(), math.Copysign(0, -1), 0, 1.5, -2, math.Inf(1), math.Inf(-1), 3}[rng.IntN(8)]
 		},
 		"string": func(int) any { return fmt.Sprint("k", rng.IntN(40)) },
 		"mixed int and int64 and string": func(i int) any {
@@ -97,10 +97,7 @@ func TestSortByKeepsTypedElements(t *testing.T) {
 	sc := rdd.NewContext()
 	defer sc.Stop()
 	nums := sc.Range(0, 5000, 1, 3).Map(func(x int64) int64 { return x * 7919 % 1000 })
-	var elems []any
-	for _, x := range nums.Collect() {
-		elems = append(elems, x)
-	}
+	elems := nums.Collect()
 	for _, ascending := range []bool{true, false} {
 		want := sortedStably(elems, func(x any) any { return x.(int64) / 10 }, ascending)
 		sorted := nums.SortBy(func(x int64) int64 { return x / 10 }, ascending, 4)
