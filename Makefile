@@ -15,7 +15,7 @@ VERSITYGW := bin/versitygw
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := bin/staticcheck
 
-.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check staticcheck clean demo bench
+.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-shuffles
 
 all: build
 
@@ -99,6 +99,13 @@ bench:
 	test -d notebooks/data-large || $(GO) run ./notebooks/gencrawl -size large
 	$(GO) run ./bench -mb 50 -data bench/data -crawl notebooks/data-large -out bench/RESULTS.md
 	@cat bench/RESULTS.md
+
+## bench-shuffles: print the shuffle table of bench/RESULTS.md (join, GroupByKey, SortBy,
+## Distinct, ReduceByKey against hand-written Go and pysparkling from a source checkout,
+## PYSPARKLING=/path/to/pysparkling, run by Debian's python3 with python3-tz, python3-dateutil).
+PYSPARKLING ?= ../pysparkling
+bench-shuffles:
+	$(GO) run ./bench/shuffles -pysparkling $(PYSPARKLING)
 
 vet:
 	$(GO) vet ./...

@@ -109,7 +109,7 @@ func main() {
 		fmt.Print(table)
 		return
 	}
-	if err := writeAtomically(*out, table); err != nil {
+	if err := writeAtomically(*out, table+keptSections(*out)); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -391,6 +391,20 @@ func writeCorpus(path string, size int) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// keptSections returns the sections of the file at path that other
+// commands write (from "## Shuffles" on: go run ./bench/shuffles), to
+// keep them when the table is written anew.
+func keptSections(path string) string {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	if i := strings.Index(string(old), "\n## Shuffles"); i >= 0 {
+		return string(old[i:])
+	}
+	return ""
 }
 
 // writeAtomically writes a file under a temporary name and renames it.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,28 @@ func TestRenderStatesTheRatioToTheLoop(t *testing.T) {
 	for _, want := range []string{"| 2 | ", "| 1.50x |", "| 1.00x |", "corpus 50 MB"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+}
+
+func TestWritingTheTableKeepsTheShuffleSection(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, old, want string
+	}{
+		{"no file", "", ""},
+		{"no shuffle section", "# Benchmark results\n| row |\n", ""},
+		{"a shuffle section", "# Benchmark results\n| row |\n\n## Shuffles\n| workload |\n", "\n## Shuffles\n| workload |\n"},
+	}
+	for i, tt := range tests {
+		path := filepath.Join(dir, fmt.Sprintf("results-%d.md", i))
+		if tt.old != "" {
+			if err := os.WriteFile(path, []byte(tt.old), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := keptSections(path); got != tt.want {
+			t.Errorf("%s: kept %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
