@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -96,9 +97,17 @@ fmt.Sprintf("%%d words of %%d letters or more, the first %%v", long.Count(), min
 		plain: thresholdPlain,
 	},
 	{
-		name:  "rune",
-		what:  "a rune predicate: FieldsFunc(ToLower(line), !unicode.IsLetter), Filter on utf8.RuneCountInString, ReduceByKey, Top 20",
-		cell:  naturalWordCount,
+		name: "rune",
+		what: "a rune predicate: FieldsFunc(ToLower(line), !unicode.IsLetter), Filter on utf8.RuneCountInString, ReduceByKey, Top 20",
+		cell: `counts := sc.TextFile(%[1]q).
+	FlatMap(func(line string) []string {
+		return strings.FieldsFunc(strings.ToLower(line), func(r rune) bool { return !unicode.IsLetter(r) })
+	}).
+	Filter(func(w string) bool { return utf8.RuneCountInString(w) >= 4 }).
+	Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+	ReduceByKey(func(a, b int) int { return a + b })
+top := counts.Top(20, func(p rdd.Pair) int { return p.Value.(int) })
+fmt.Sprintf("%%d distinct words, the 20 most frequent seen %%v to %%v times", counts.Count(), top[len(top)-1].(rdd.Pair).Value, top[0].(rdd.Pair).Value)`,
 		rdd:   runeRDD,
 		plain: runePlain,
 	},
@@ -260,9 +269,24 @@ func thresholdPlain(input string) (string, error) {
 	return fmt.Sprintf("%d words of %d letters or more, the first %v", n, minLetters, first), err
 }
 
-// runeRDD is the natural word count (rows 7 to 10) in compiled Go.
+// runeRDD is the rune cell in compiled Go: the natural word count of rows
+// 7 to 10, telling the counts of the top 20 rather than a word (many words
+// share the top count).
 func runeRDD(input string) (string, error) {
-	return runNaturalCompiled(inputs{letters: input})
+	sc := rdd.NewContext()
+	defer sc.Stop()
+	counts := sc.TextFile(input).
+		FlatMap(func(line string) []string {
+			return strings.FieldsFunc(strings.ToLower(line), func(r rune) bool { return !unicode.IsLetter(r) })
+		}).
+		Filter(func(w string) bool { return utf8.RuneCountInString(w) >= 4 }).
+		Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+		ReduceByKey(func(a, b int) int { return a + b })
+	top := counts.Top(20, func(p rdd.Pair) int { return p.Value.(int) })
+	if len(top) == 0 {
+		return "", errors.New("no word of four letters")
+	}
+	return fmt.Sprintf("%d distinct words, the 20 most frequent seen %v to %v times", counts.Count(), top[len(top)-1].(rdd.Pair).Value, top[0].(rdd.Pair).Value), nil
 }
 
 func runePlain(input string) (string, error) {
@@ -274,13 +298,17 @@ func runePlain(input string) (string, error) {
 			}
 		}
 	})
-	top, most := "", 0
-	for w, n := range counts {
-		if n > most || n == most && w < top {
-			top, most = w, n
-		}
+	if len(counts) == 0 {
+		return "", errors.Join(err, errors.New("no word of four letters"))
 	}
-	return fmt.Sprintf("%d distinct words, the most frequent %v", len(counts), top), err
+	top := make([]int, 0, len(counts))
+	for _, n := range counts {
+		top = append(top, n)
+	}
+	slices.Sort(top)
+	slices.Reverse(top)
+	top = top[:min(20, len(top))]
+	return fmt.Sprintf("%d distinct words, the 20 most frequent seen %v to %v times", len(counts), top[len(top)-1], top[0]), err
 }
 
 func groupRDD(input string) (string, error) {

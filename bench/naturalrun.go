@@ -216,30 +216,32 @@ func runNaturalMode(cfg naturalConfig, name string, k contender) int {
 	input := cfg.input(c)
 	start := time.Now()
 	var (
+		wall  time.Duration
 		check string
 		notes []string
 		err   error
 	)
 	switch k {
 	case interpreted, firstCold, secondWarm:
-		check, notes, err = runNaturalSession(cfg, c.source(input), k)
+		wall, check, notes, err = runNaturalSession(cfg, c.source(input), k)
 	case goRDD:
 		check, err = c.rdd(input)
+		wall = time.Since(start)
 	case plainGo:
 		if c.plain == nil {
 			err = errors.New("no plain Go version")
 		} else {
 			check, err = c.plain(input)
 		}
+		wall = time.Since(start)
 	default:
 		err = fmt.Errorf("unknown mode %q", k)
 	}
-	wall := time.Since(start)
 	if err == nil && k == firstCold {
 		// A kernel lives on after a cell and finishes the builds it
 		// started; this one ends here, so finish them now, untimed, for
 		// the second run to find.
-		_, _, err = runNaturalSession(cfg, c.source(input), "fill")
+		_, _, _, err = runNaturalSession(cfg, c.source(input), "fill")
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "bench: %s, %s: %v\n", name, k, err)
@@ -256,14 +258,17 @@ func oneLine(s string) string {
 
 // runNaturalSession runs a cell in a new session: interpreted, on a first
 // run (an empty plugin cache), on a second run (the cache as the first
-// run left it), or ("fill") waiting for the builds, to fill the cache.
-func runNaturalSession(cfg naturalConfig, cell string, k contender) (string, []string, error) {
+// run left it), or ("fill") waiting for the builds, to fill the cache. It
+// returns the time the cell took, as a user of a running kernel waits for
+// it (the session's start is not counted), its value and what it wrote on
+// its standard error.
+func runNaturalSession(cfg naturalConfig, cell string, k contender) (time.Duration, string, []string, error) {
 	switch k {
 	case interpreted:
 		os.Setenv("GOSPARKLING_COMPILE", "off")
 	case firstCold:
 		if err := os.RemoveAll(filepath.Join(cfg.cacheRoot, "gosparkling", "plugins")); err != nil {
-			return "", nil, fmt.Errorf("emptying the plugin cache: %w", err)
+			return 0, "", nil, fmt.Errorf("emptying the plugin cache: %w", err)
 		}
 		os.Setenv("GOSPARKLING_COMPILE", "background")
 	case secondWarm:
@@ -274,13 +279,15 @@ func runNaturalSession(cfg naturalConfig, cell string, k contender) (string, []s
 	os.Setenv("XDG_CACHE_HOME", cfg.cacheRoot)
 	s, err := interp.NewSession()
 	if err != nil {
-		return "", nil, err
+		return 0, "", nil, err
 	}
 	defer s.Close()
 	var out collected
+	start := time.Now()
 	bundle, err := s.Execute(context.Background(), cell, &out)
+	wall := time.Since(start)
 	if err != nil {
-		return "", nil, fmt.Errorf("the cell failed: %w (its standard error: %s)", err, out.stderr.String())
+		return 0, "", nil, fmt.Errorf("the cell failed: %w (its standard error: %s)", err, out.stderr.String())
 	}
 	var notes []string
 	for _, line := range strings.Split(out.stderr.String(), "\n") {
@@ -288,7 +295,7 @@ func runNaturalSession(cfg naturalConfig, cell string, k contender) (string, []s
 			notes = append(notes, line)
 		}
 	}
-	return fmt.Sprint(bundle["text/plain"]), notes, nil
+	return wall, fmt.Sprint(bundle["text/plain"]), notes, nil
 }
 
 // runPython runs the cell's pysparkling script once.
@@ -354,7 +361,8 @@ func renderNatural(cfg naturalConfig, results []naturalResult, letterMB int) str
 	fmt.Fprintf(&b, "scripts in bench/pysparkling/natural_*.py) and run in a new session as the kernel runs it: interpreted\n")
 	fmt.Fprintf(&b, "(`GOSPARKLING_COMPILE=off`); first run, with an empty plugin cache (gosparkling's packages\n")
 	fmt.Fprintf(&b, "already in Go's build cache, as after `gosparkling install`); second run, in a new session with\n")
-	fmt.Fprintf(&b, "the plugins of the first in the cache. Times are wall times of the work, the median of %d runs\n", cfg.repeat)
+	fmt.Fprintf(&b, "the plugins of the first in the cache. Times are wall times of the work (of the cell in a session\n")
+	fmt.Fprintf(&b, "already started, of the script after Python's start, of the Go program), the median of %d runs\n", cfg.repeat)
 	fmt.Fprintf(&b, "(%d for the interpreted and first runs). Every contender gives the result in the last column.\n", cfg.repeatSlow)
 	fmt.Fprintf(&b, "Targets: the second run at least 3x faster than pysparkling and within 1.5x of the Go program\n")
 	fmt.Fprintf(&b, "using rdd; a cell that takes over 10 s interpreted runs in under half that on its first run.\n\n")

@@ -15,5 +15,5 @@ counts = (sc.textFile(sys.argv[1])
           .map(lambda w: (w, 1))
           .reduceByKey(lambda a, b: a + b))
 top = counts.top(20, key=lambda p: p[1])
-result = f'{counts.count()} distinct words, the most frequent {top[0][0]}'
+result = f'{counts.count()} distinct words, the 20 most frequent seen {top[-1][1]} to {top[0][1]} times'
 print(f'{time.perf_counter() - start:.3f}\t{result}')
