@@ -94,6 +94,10 @@ func main() {
 		many:    filepath.Join(*data, "many", "*.txt"),
 		wet:     filepath.Join(*crawl, "crawl-data", "*", "segments", "*", "wet", "*.warc.wet.gz"),
 	}
+	if err := keepGoBuildCache(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
 	if *child != 0 {
 		os.Exit(runChild(*child, in))
 	}
