@@ -70,6 +70,12 @@ func TestNaturalCellsAgree(t *testing.T) {
 	cfg.python, cfg.checkout, cfg.why = findPysparkling(defaultPython(), os.Getenv("PYSPARKLING"))
 	_, goErr := exec.LookPath("go")
 	compiled := !testing.Short() && goErr == nil && os.Getenv("GOSPARKLING_COMPILE") != "off"
+	if compiled && os.Getenv("GOCACHE") == "" {
+		// The sessions' XDG_CACHE_HOME would move Go's build cache too.
+		if out, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil {
+			t.Setenv("GOCACHE", strings.TrimSpace(string(out)))
+		}
+	}
 	for _, c := range naturalCells {
 		t.Run(c.name, func(t *testing.T) {
 			t.Setenv("GOSPARKLING_COMPILE", "")
