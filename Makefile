@@ -4,6 +4,9 @@
 GO      ?= go
 PYTHON  ?= /usr/bin/python3
 JUPYTER ?= /usr/bin/jupyter
+# A pysparkling checkout (github.com/svenkreiss/pysparkling, run from source with Debian's
+# python3-tz and python3-dateutil) for the bench to compare with; empty: not run.
+PYSPARKLING ?=
 BIN     := bin/gosparkling
 PORT    ?= 8888
 # A real S3 server for the integration tests, built from its Go module. The tests run it as
@@ -15,7 +18,7 @@ VERSITYGW := bin/versitygw
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := bin/staticcheck
 
-.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-shuffles
+.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles
 
 all: build
 
@@ -92,20 +95,27 @@ $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 ## bench: write bench/RESULTS.md: the word count interpreted, compiled and hand-written,
-## a WET word count, Take(1) over 1,000 files, 10 million distinct keys, and two cells whose
-## functions compile in the background (interpreted, first run, plugins cached, compiled Go).
+## a WET word count, Take(1) over 1,000 files, 10 million distinct keys, two cells whose
+## functions compile in the background (interpreted, first run, plugins cached, compiled Go),
+## and the natural cells (bench-natural). PYSPARKLING=<a pysparkling checkout> adds pysparkling.
 ## The inputs are generated once (bench/data, notebooks/data-large); a run takes minutes.
 bench:
 	test -d notebooks/data-large || $(GO) run ./notebooks/gencrawl -size large
-	$(GO) run ./bench -mb 50 -data bench/data -crawl notebooks/data-large -out bench/RESULTS.md
+	$(GO) run ./bench -mb 50 -data bench/data -crawl notebooks/data-large -python $(PYTHON) -pysparkling "$(PYSPARKLING)" -out bench/RESULTS.md
 	@cat bench/RESULTS.md
+
+## bench-natural: only the natural cells (each run interpreted, first run with an empty
+## plugin cache, second run, pysparkling when PYSPARKLING is set, Go with rdd, plain Go),
+## replacing their section of bench/RESULTS.md. About ten minutes on 2 cores.
+bench-natural:
+	test -d notebooks/data-large || $(GO) run ./notebooks/gencrawl -size large
+	$(GO) run ./bench -only natural -data bench/data -crawl notebooks/data-large -python $(PYTHON) -pysparkling "$(PYSPARKLING)" -out bench/RESULTS.md
 
 ## bench-shuffles: print the shuffle table of bench/RESULTS.md (join, GroupByKey, SortBy,
 ## Distinct, ReduceByKey against hand-written Go and pysparkling from a source checkout,
 ## PYSPARKLING=/path/to/pysparkling, run by Debian's python3 with python3-tz, python3-dateutil).
-PYSPARKLING ?= ../pysparkling
 bench-shuffles:
-	$(GO) run ./bench/shuffles -pysparkling $(PYSPARKLING)
+	$(GO) run ./bench/shuffles $(if $(PYSPARKLING),-pysparkling "$(PYSPARKLING)")
 
 vet:
 	$(GO) vet ./...
