@@ -224,6 +224,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		"Ship":         reflect.ValueOf(s.ship),
 		"ShipAction":   reflect.ValueOf(s.shipAction),
 		"Src":          reflect.ValueOf(s.src),
+		"Tier":         reflect.ValueOf(s.tierArg),
 		"SetValues":    reflect.ValueOf(func(v []any) { s.lastValues = v }),
 		"Value":        reflect.ValueOf(captureValue),
 	}
@@ -383,6 +384,8 @@ func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBun
 		sc.SetJobContext(ctx)
 		defer sc.SetJobContext(nil)
 	}
+	s.tiers.setCell(ctx)
+	defer s.tiers.setCell(nil)
 
 	s.setRunning(true)
 	defer s.setRunning(false)

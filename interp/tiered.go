@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
@@ -76,6 +77,34 @@ type tierCompiler struct {
 
 	mu    sync.Mutex
 	noted map[string]bool // notes already printed
+
+	cell atomic.Pointer[context.Context] // the running cell's
+
+	// handed counts the compiled functions tierArg handed to methods,
+	// or switched to.
+	handed atomic.Int64
+}
+
+// setCell records ctx, the running cell's context (nil when none runs),
+// which ends the waits for builds in wait mode.
+func (c *tierCompiler) setCell(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	if ctx == nil {
+		c.cell.Store(nil)
+		return
+	}
+	c.cell.Store(&ctx)
+}
+
+// cellDone returns the Done channel of the running cell's context, or
+// nil.
+func (c *tierCompiler) cellDone() <-chan struct{} {
+	if p := c.cell.Load(); p != nil {
+		return (*p).Done()
+	}
+	return nil
 }
 
 // newTierCompiler returns the session's compiler, in the mode the
@@ -179,11 +208,99 @@ func (c *tierCompiler) warmUp() {
 	}
 }
 
+// narrowMethods are the methods whose RDD switches to the compiled form
+// of its function itself (rdd.RDD.SetFuncTier): their functions are handed
+// to them as written, and Ship gives the RDD its tier.
+var narrowMethods = map[string]bool{
+	"Map": true, "FlatMap": true, "Filter": true, "MapValues": true, "FlatMapValues": true,
+	"KeyBy": true, "MapPartitions": true, "MapPartitionsWithIndex": true,
+}
+
+// tierArg is the session's Tier, which the rewrite wraps around each
+// function a cell passes to an RDD method: it returns what the method is
+// handed instead of fn, the function of site id, which captures the
+// variables ptrs points to. That is the compiled function when its plugin
+// is built (at once from the cache; after waiting for the build in wait
+// mode); fn itself for the narrow transformations, whose RDDs switch by
+// themselves; and otherwise a switch of fn's type that calls fn until the
+// plugin is loaded and the compiled function from then on.
+func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
+	c := s.tiers
+	if c == nil || c.mode == compileOff || !interpreted(fn) || id < 0 || id >= len(s.shipSites) {
+		return fn
+	}
+	if sc := s.sc; sc != nil && sc.Runner() != nil {
+		return fn // the Runner's workers run the function's source
+	}
+	src := s.src(id, ptrs...)
+	site := src.site
+	tier := s.planTierFunc(src, fn)
+	if tier == nil {
+		return fn
+	}
+	b := tier.build
+	if c.mode == compileWait {
+		select {
+		case <-b.done:
+		case <-c.cellDone():
+		case <-c.ctx.Done():
+		}
+	}
+	if b.finished() {
+		if b.err != nil {
+			tier.noteFailure()
+			return fn
+		}
+		if g := tier.compiled(); g != nil {
+			c.handed.Add(1)
+			return g
+		}
+		return fn
+	}
+	if narrowMethods[site.method] {
+		return fn
+	}
+	sw, set := switchFunc(site.method, fn)
+	go func() {
+		select {
+		case <-b.done:
+			if b.err != nil {
+				tier.noteFailure()
+			} else if g := tier.compiled(); g != nil && set(g) {
+				c.handed.Add(1)
+			}
+		case <-c.ctx.Done():
+		}
+	}()
+	return sw
+}
+
+// planTierFunc returns the tier of src's function fn, its build started,
+// or nil, saying why on the cell's standard error, when it cannot be
+// compiled.
+func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
+	c, site := s.tiers, src.site
+	if err := c.toolchain(); err != nil {
+		c.note(s.stderr, fmt.Sprintf("the functions passed to RDD methods stay interpreted: %v", err))
+		return nil
+	}
+	plan, why := s.planTier(src, fn)
+	if why != "" {
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", site.method, site.origin, why))
+		return nil
+	}
+	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
+	tier.build = startPluginBuild(c.ctx, plan.source, false)
+	return tier
+}
+
 // tierShipped gives the RDD r, which Ship returns, a tier for its
-// function when the function can be compiled, and notes why not otherwise.
+// function when it is a narrow transformation's, and the function can be
+// compiled, and notes why not otherwise. The functions of other methods
+// were handed to them compiled, or as switches (tierArg).
 func (s *Session) tierShipped(r *rdd.RDD, srcs []*shippedSource) {
 	c := s.tiers
-	if c == nil || c.mode == compileOff || r == nil || r.Context().Runner() != nil {
+	if c == nil || c.mode == compileOff || r == nil || r.Context().Runner() != nil || !narrowMethods[r.Step().Method] {
 		return
 	}
 	var src *shippedSource
@@ -201,22 +318,14 @@ func (s *Session) tierShipped(r *rdd.RDD, srcs []*shippedSource) {
 	if src == nil {
 		return
 	}
-	site := src.site
-	if err := c.toolchain(); err != nil {
-		c.note(s.stderr, fmt.Sprintf("the functions passed to RDD methods stay interpreted: %v", err))
+	tier := s.planTierFunc(src, fn)
+	if tier == nil {
 		return
 	}
-	plan, why := s.planTier(src, fn)
-	if why != "" {
-		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", site.method, site.origin, why))
-		return
-	}
-	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
 	if !r.SetFuncTier(tier) {
-		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: only the functions of Map, FlatMap, Filter, MapValues, FlatMapValues, KeyBy and MapPartitions are compiled", site.method, site.origin))
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: its RDD cannot switch to it", src.site.method, src.site.origin))
 		return
 	}
-	tier.build = startPluginBuild(c.ctx, plan.source, false)
 	if tier.build.finished() && tier.build.err != nil {
 		tier.noteFailure()
 	}
@@ -262,6 +371,9 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	if why != "" {
 		return nil, why
 	}
+	// The constructor takes pointers to the captured variables, and the
+	// literal reads them through those, so that the compiled function
+	// sees their current values, as the interpreted one does.
 	var params []string
 	captured := map[string]reflect.Type{}
 	for i, name := range site.vars {
@@ -270,41 +382,87 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		if why != "" {
 			return nil, fmt.Sprintf("it captures %s, whose type uses %s", name, why)
 		}
-		params = append(params, name+" "+typ)
+		params = append(params, name+" *"+typ)
 		captured[name] = t
 	}
+	body := site.expr
 	if lit, ok := expr.(*ast.FuncLit); ok {
 		if name := writtenCapture(lit, captured); name != "" {
 			return nil, fmt.Sprintf("it writes the captured variable %s, which a compiled function would not share", name)
 		}
+		body = derefCaptured(site.expr, lit, captured)
 	}
 	funcType := reflect.TypeOf(fn)
 	result, why := pluginTypeSource(funcType, imports)
 	if why != "" {
 		return nil, fmt.Sprintf("its type uses %s", why)
 	}
-	var body strings.Builder
-	body.WriteString("package main\n\n")
+	var file strings.Builder
+	file.WriteString("package main\n\n")
 	var specs []string
 	for spec := range imports {
 		specs = append(specs, spec)
 	}
 	sort.Strings(specs)
 	for _, spec := range specs {
-		body.WriteString("import " + spec + "\n")
+		file.WriteString("import " + spec + "\n")
 	}
 	for _, d := range decls {
-		body.WriteString("\n" + d + "\n")
+		file.WriteString("\n" + d + "\n")
 	}
 	// The constructor's name depends on all of the rest, so that a
 	// plugin's symbols never clash with those of another.
-	sum := sha256.Sum256([]byte(body.String() + strings.Join(params, ", ") + result + site.expr))
+	sum := sha256.Sum256([]byte(file.String() + strings.Join(params, ", ") + result + body))
 	ctor := "Make_" + hex.EncodeToString(sum[:8])
 	// Where the function was written stays out of the source, so that
 	// running its cell again finds its plugin.
-	fmt.Fprintf(&body, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n\treturn %s\n}\n",
-		ctor, site.method, ctor, strings.Join(params, ", "), result, site.expr)
-	return &tierPlan{source: body.String(), ctor: ctor, funcType: funcType}, ""
+	fmt.Fprintf(&file, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n\treturn %s\n}\n",
+		ctor, site.method, ctor, strings.Join(params, ", "), result, body)
+	return &tierPlan{source: file.String(), ctor: ctor, funcType: funcType}, ""
+}
+
+// derefCaptured returns src, the source of lit, with each use of a
+// captured variable x written (*x): the constructor is handed pointers.
+func derefCaptured(src string, lit *ast.FuncLit, captured map[string]reflect.Type) string {
+	if len(captured) == 0 {
+		return src
+	}
+	// parseResolved parsed src after a prefix: positions are offsets
+	// from lit's start.
+	base := int(lit.Pos())
+	skip := map[*ast.Ident]bool{}
+	ast.Inspect(lit, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.KeyValueExpr:
+			// A field name, or a map key the shipping analysis did not
+			// count as captured either.
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.BranchStmt:
+			if n.Label != nil {
+				skip[n.Label] = true
+			}
+		case *ast.LabeledStmt:
+			skip[n.Label] = true
+		}
+		return true
+	})
+	var edits []textEdit
+	ast.Inspect(lit, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok || id.Obj != nil || skip[id] {
+			return true
+		}
+		if _, ok := captured[id.Name]; ok {
+			at := int(id.Pos()) - base
+			edits = append(edits, textEdit{at, "(*"}, textEdit{at + len(id.Name), ")"})
+		}
+		return true
+	})
+	return applyEdits(src, edits)
 }
 
 // tierDecls returns, in order, the declarations of the session that the
@@ -533,11 +691,14 @@ type tieredFunc struct {
 	plan  *tierPlan
 	ptrs  []any // the captured variables
 	build *pluginBuild
+
+	once sync.Once
+	fn   any // the compiled function, once made
 }
 
-// Bind reads the captured values, after waiting for the build in wait
-// mode, and returns what makes the compiled function with them, and the
-// end of the build.
+// Bind waits for the build in wait mode, and returns what returns the
+// compiled function (which reads the captured variables through pointers,
+// as the interpreted one reads them), and the end of the build.
 func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
 	b := f.build
 	if f.s.tiers.mode == compileWait {
@@ -549,26 +710,31 @@ func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
 			f.noteFailure()
 		}
 	}
-	values := make([]reflect.Value, len(f.ptrs))
-	for i, p := range f.ptrs {
-		v := reflect.ValueOf(p).Elem()
-		values[i] = reflect.New(v.Type()).Elem()
-		values[i].Set(v)
-	}
-	var once sync.Once
-	var fn any
 	return func() any {
 		if !b.finished() {
 			return nil
 		}
-		once.Do(func() { fn = f.make(values) })
-		return fn
+		return f.compiled()
 	}, b.done
 }
 
-// make calls the plugin's constructor with values; nil, noted on the
-// cell's standard error, when it fails.
-func (f *tieredFunc) make(values []reflect.Value) (fn any) {
+// compiled returns the compiled function, made once; nil when the build
+// failed or is not done.
+func (f *tieredFunc) compiled() any {
+	if !f.build.finished() {
+		return nil
+	}
+	f.once.Do(func() { f.fn = f.make() })
+	return f.fn
+}
+
+// make calls the plugin's constructor with the pointers to the captured
+// variables; nil, noted on the cell's standard error, when it fails.
+func (f *tieredFunc) make() (fn any) {
+	values := make([]reflect.Value, len(f.ptrs))
+	for i, p := range f.ptrs {
+		values[i] = reflect.ValueOf(p)
+	}
 	fail := func(why string) {
 		f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", f.site.method, f.site.origin, why))
 		fn = nil
@@ -584,11 +750,19 @@ func (f *tieredFunc) make(values []reflect.Value) (fn any) {
 		return nil
 	}
 	t := ctor.Type()
-	if t.NumIn() != len(values) || t.NumOut() != 1 || t.Out(0) != f.plan.funcType {
+	if t.NumIn() != len(values) || t.NumOut() != 1 || !sameType(t.Out(0), f.plan.funcType) {
 		fail(fmt.Sprintf("its compiled constructor is a %s", t))
 		return nil
 	}
 	return ctor.Call(values)[0].Interface()
+}
+
+// sameType reports whether a and b are the same type: the same, or one
+// a plugin made and one reflect made (yaegi makes the types of its
+// functions with reflect.FuncOf, and a plugin its own, when the kernel's
+// build has none), which reflect assigns to one another.
+func sameType(a, b reflect.Type) bool {
+	return a == b || a.Name() == "" && b.Name() == "" && a.String() == b.String() && a.AssignableTo(b) && b.AssignableTo(a)
 }
 
 // noteFailure says, on the running cell's standard error, that the

@@ -1,0 +1,189 @@
+package interp
+
+import (
+	"reflect"
+	"sync/atomic"
+
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// Function switches. A function handed to an RDD method other than the
+// narrow transformations (ReduceByKey's merge, SortBy's key, Reduce's,
+// Aggregate's, Foreach's...) is handed as a switch: a function of the same
+// type that calls the interpreted function until its compiled form is
+// ready, and the compiled one from then on, between two calls. The engine
+// adapts it as it adapts any function of its type (the common types keep
+// their unboxed paths: a switch of a func(int, int) int is one); one
+// atomic load per call is all it adds. Other types switch through
+// reflection.
+
+// switchFunc returns a function of f's type that calls f until set
+// points it to another function of that type, and set, which reports
+// false, changing nothing, for a function of another type.
+// Until then, a panic in f reads as the engine's guard of interpreted
+// functions makes it, naming method and the element.
+func switchFunc(method string, f any) (sw any, set func(any) bool) {
+	switch g := f.(type) {
+	// Merges, reducers, folds, combiners.
+	case func(int, int) int:
+		return switch2(method, g)
+	case func(int64, int64) int64:
+		return switch2(method, g)
+	case func(float64, float64) float64:
+		return switch2(method, g)
+	case func(string, string) string:
+		return switch2(method, g)
+	case func(any, any) any:
+		return switch2(method, g)
+	case func([]any, any) []any:
+		return switch2(method, g)
+	case func([]string, string) []string:
+		return switch2(method, g)
+	case func(map[string]int, string) map[string]int:
+		return switch2(method, g)
+	// Keys, predicates, combiner makers.
+	case func(string) string:
+		return switch1(method, g)
+	case func(string) int:
+		return switch1(method, g)
+	case func(string) int64:
+		return switch1(method, g)
+	case func(string) float64:
+		return switch1(method, g)
+	case func(string) bool:
+		return switch1(method, g)
+	case func(string) any:
+		return switch1(method, g)
+	case func(int) int:
+		return switch1(method, g)
+	case func(int) any:
+		return switch1(method, g)
+	case func(int) bool:
+		return switch1(method, g)
+	case func(int64) int64:
+		return switch1(method, g)
+	case func(int64) any:
+		return switch1(method, g)
+	case func(int64) bool:
+		return switch1(method, g)
+	case func(float64) float64:
+		return switch1(method, g)
+	case func(float64) any:
+		return switch1(method, g)
+	case func(any) any:
+		return switch1(method, g)
+	case func(any) bool:
+		return switch1(method, g)
+	case func(any) int:
+		return switch1(method, g)
+	case func(any) string:
+		return switch1(method, g)
+	case func(rdd.Pair) any:
+		return switch1(method, g)
+	case func(rdd.Pair) int:
+		return switch1(method, g)
+	case func(rdd.Pair) int64:
+		return switch1(method, g)
+	case func(rdd.Pair) float64:
+		return switch1(method, g)
+	case func(rdd.Pair) string:
+		return switch1(method, g)
+	case func(rdd.Pair) bool:
+		return switch1(method, g)
+	case func(int) []any:
+		return switch1(method, g)
+	case func(string) []string:
+		return switch1(method, g)
+	// Foreach.
+	case func(any):
+		return switch0(method, g)
+	case func(string):
+		return switch0(method, g)
+	case func(rdd.Pair):
+		return switch0(method, g)
+	}
+	return switchReflect(f)
+}
+
+func switch0[T any](method string, f func(T)) (any, func(any) bool) {
+	guarded := func(x T) {
+		defer func() {
+			if r := recover(); r != nil {
+				rdd.GuardPanic(method, r, x)
+			}
+		}()
+		f(x)
+	}
+	var p atomic.Pointer[func(T)]
+	p.Store(&guarded)
+	return func(x T) { (*p.Load())(x) }, func(g any) bool {
+		h, ok := g.(func(T))
+		if ok {
+			p.Store(&h)
+		}
+		return ok
+	}
+}
+
+func switch1[T, R any](method string, f func(T) R) (any, func(any) bool) {
+	guarded := func(x T) R {
+		defer func() {
+			if r := recover(); r != nil {
+				rdd.GuardPanic(method, r, x)
+			}
+		}()
+		return f(x)
+	}
+	var p atomic.Pointer[func(T) R]
+	p.Store(&guarded)
+	return func(x T) R { return (*p.Load())(x) }, func(g any) bool {
+		h, ok := g.(func(T) R)
+		if ok {
+			p.Store(&h)
+		}
+		return ok
+	}
+}
+
+func switch2[A, B, R any](method string, f func(A, B) R) (any, func(any) bool) {
+	guarded := func(a A, b B) R {
+		defer func() {
+			if r := recover(); r != nil {
+				rdd.GuardPanic(method, r, a, b)
+			}
+		}()
+		return f(a, b)
+	}
+	var p atomic.Pointer[func(A, B) R]
+	p.Store(&guarded)
+	return func(a A, b B) R { return (*p.Load())(a, b) }, func(g any) bool {
+		h, ok := g.(func(A, B) R)
+		if ok {
+			p.Store(&h)
+		}
+		return ok
+	}
+}
+
+// switchReflect is switchFunc for any function type, through reflection.
+// The engine guards the switch itself, a function reflect made.
+func switchReflect(f any) (any, func(any) bool) {
+	v := reflect.ValueOf(f)
+	t := v.Type()
+	var p atomic.Pointer[reflect.Value]
+	p.Store(&v)
+	sw := reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		if t.IsVariadic() {
+			return p.Load().CallSlice(args)
+		}
+		return p.Load().Call(args)
+	})
+	return sw.Interface(), func(g any) bool {
+		w := reflect.ValueOf(g)
+		if !w.IsValid() || !sameType(w.Type(), t) {
+			return false
+		}
+		p.Store(&w)
+		return true
+	}
+}
