@@ -347,6 +347,10 @@ type tierPlan struct {
 	source   string       // the plugin's Go file
 	ctor     string       // the name of its constructor
 	funcType reflect.Type // the function's type
+	// extra are the pointers to the session variables the declarations
+	// it calls read, the constructor's parameters after the captured
+	// variables.
+	extra []any
 }
 
 // planTier writes the plugin of src's function fn, or says why it
@@ -367,7 +371,7 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	for _, spec := range site.imports {
 		imports[spec] = true
 	}
-	decls, why := s.tierDecls(site, imports)
+	decls, globals, why := s.tierDecls(site, imports)
 	if why != "" {
 		return nil, why
 	}
@@ -384,6 +388,42 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		}
 		params = append(params, name+" *"+typ)
 		captured[name] = t
+	}
+	// The session variables the declarations it calls read come through
+	// pointers too, and those declarations become closures of the
+	// constructor.
+	var extra []any
+	var closures string
+	if len(globals) > 0 {
+		values := s.globalValues()
+		read := map[string]bool{}
+		for _, name := range globals {
+			read[name] = true
+			if _, ok := captured[name]; ok {
+				continue
+			}
+			v, ok := values[name]
+			if !ok || !v.CanAddr() {
+				return nil, fmt.Sprintf("a function it calls uses %s, a variable of the session the compiled function cannot reach", name)
+			}
+			typ, why := pluginTypeSource(v.Type(), imports)
+			if why != "" {
+				return nil, fmt.Sprintf("a function it calls uses %s, whose type uses %s", name, why)
+			}
+			params = append(params, name+" *"+typ)
+			extra = append(extra, v.Addr().Interface())
+			captured[name] = v.Type()
+		}
+		var tops []string
+		var vars, assigns string
+		for _, d := range decls {
+			top, v, a, why := closureDecls(d, read)
+			if why != "" {
+				return nil, why
+			}
+			tops, vars, assigns = append(tops, top), vars+v, assigns+a
+		}
+		decls, closures = tops, vars+assigns
 	}
 	body := site.expr
 	if lit, ok := expr.(*ast.FuncLit); ok {
@@ -412,26 +452,36 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	}
 	// The constructor's name depends on all of the rest, so that a
 	// plugin's symbols never clash with those of another.
-	sum := sha256.Sum256([]byte(file.String() + strings.Join(params, ", ") + result + body))
+	sum := sha256.Sum256([]byte(file.String() + strings.Join(params, ", ") + result + closures + body))
 	ctor := "Make_" + hex.EncodeToString(sum[:8])
 	// Where the function was written stays out of the source, so that
 	// running its cell again finds its plugin.
-	fmt.Fprintf(&file, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n\treturn %s\n}\n",
-		ctor, site.method, ctor, strings.Join(params, ", "), result, body)
-	return &tierPlan{source: file.String(), ctor: ctor, funcType: funcType}, ""
+	fmt.Fprintf(&file, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n%s\treturn %s\n}\n",
+		ctor, site.method, ctor, strings.Join(params, ", "), result, closures, body)
+	return &tierPlan{source: file.String(), ctor: ctor, funcType: funcType, extra: extra}, ""
 }
 
 // derefCaptured returns src, the source of lit, with each use of a
 // captured variable x written (*x): the constructor is handed pointers.
 func derefCaptured(src string, lit *ast.FuncLit, captured map[string]reflect.Type) string {
-	if len(captured) == 0 {
-		return src
+	names := map[string]bool{}
+	for name := range captured {
+		names[name] = true
 	}
 	// parseResolved parsed src after a prefix: positions are offsets
 	// from lit's start.
-	base := int(lit.Pos())
+	return derefNames(src, lit, int(lit.Pos()), names)
+}
+
+// derefNames returns src, the source of node, which starts at position
+// base, with each use of a variable of names declared outside node
+// written (*x).
+func derefNames(src string, node ast.Node, base int, names map[string]bool) string {
+	if len(names) == 0 {
+		return src
+	}
 	skip := map[*ast.Ident]bool{}
-	ast.Inspect(lit, func(n ast.Node) bool {
+	ast.Inspect(node, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
 			skip[n.Sel] = true
@@ -451,12 +501,12 @@ func derefCaptured(src string, lit *ast.FuncLit, captured map[string]reflect.Typ
 		return true
 	})
 	var edits []textEdit
-	ast.Inspect(lit, func(n ast.Node) bool {
+	ast.Inspect(node, func(n ast.Node) bool {
 		id, ok := n.(*ast.Ident)
 		if !ok || id.Obj != nil || skip[id] {
 			return true
 		}
-		if _, ok := captured[id.Name]; ok {
+		if names[id.Name] {
 			at := int(id.Pos()) - base
 			edits = append(edits, textEdit{at, "(*"}, textEdit{at + len(id.Name), ")"})
 		}
@@ -468,7 +518,8 @@ func derefCaptured(src string, lit *ast.FuncLit, captured map[string]reflect.Typ
 // tierDecls returns, in order, the declarations of the session that the
 // site uses, with those they use, adding their imports; or why they
 // cannot go into a plugin: a declared type, or a variable of the session.
-func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, string) {
+func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, []string, string) {
+	var globals []string
 	used := map[string]bool{}
 	var decls []*sessionDecl
 	var visit func(name, user string) string
@@ -491,7 +542,8 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 		case name == "sc":
 			return fmt.Sprintf("%s uses sc, the notebook's Context", user)
 		case s.globals[name] || d != nil:
-			return fmt.Sprintf("%s uses %s, a variable of the session, which a compiled function would not share", user, name)
+			// The compiled function reads it through a pointer.
+			globals = append(globals, name)
 		default:
 			if spec := packageSpec(s, name); spec != "" {
 				imports[spec] = true
@@ -501,7 +553,7 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 	}
 	for _, name := range site.decls {
 		if why := visit(name, name); why != "" {
-			return nil, why
+			return nil, nil, why
 		}
 	}
 	sort.Slice(decls, func(i, j int) bool { return decls[i].seq < decls[j].seq })
@@ -513,7 +565,43 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 			out = append(out, d.src)
 		}
 	}
-	return out, ""
+	return out, globals, ""
+}
+
+// closureDecls splits the declarations src of a cell, which read the
+// session variables globals, into those that stay at the plugin's top
+// level (constants) and the statements that declare its functions as
+// closures of the constructor, reading globals through the pointers the
+// constructor is handed: vars declares them all first, so that they may
+// call one another, and assigns gives them their bodies.
+func closureDecls(src string, globals map[string]bool) (top, vars, assigns, why string) {
+	const prefix = "package p\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", "", "", fmt.Sprintf("a declaration it uses does not parse alone: %v", err)
+	}
+	text := func(from, to token.Pos) string {
+		return src[fset.Position(from).Offset-len(prefix) : fset.Position(to).Offset-len(prefix)]
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.GenDecl:
+			if d.Tok != token.CONST && d.Tok != token.IMPORT {
+				return "", "", "", "it uses a declaration of a cell other than a function or a constant, with a variable of the session"
+			}
+			top += text(d.Pos(), d.End()) + "\n"
+		case *ast.FuncDecl:
+			if d.Recv != nil || d.Type.TypeParams != nil || d.Body == nil {
+				return "", "", "", fmt.Sprintf("it uses %s, a method or generic function of a cell, with a variable of the session", d.Name.Name)
+			}
+			sig := text(d.Type.Params.Pos(), d.Type.End())
+			vars += fmt.Sprintf("\tvar %s func%s\n", d.Name.Name, sig)
+			body := derefNames(text(d.Type.Params.Pos(), d.Body.End()), d, int(d.Type.Params.Pos()), globals)
+			assigns += fmt.Sprintf("\t%s = func%s\n", d.Name.Name, body)
+		}
+	}
+	return top, vars, assigns, ""
 }
 
 // parseResolved parses the expression src with its names resolved: those
@@ -731,9 +819,9 @@ func (f *tieredFunc) compiled() any {
 // make calls the plugin's constructor with the pointers to the captured
 // variables; nil, noted on the cell's standard error, when it fails.
 func (f *tieredFunc) make() (fn any) {
-	values := make([]reflect.Value, len(f.ptrs))
-	for i, p := range f.ptrs {
-		values[i] = reflect.ValueOf(p)
+	var values []reflect.Value
+	for _, p := range append(f.ptrs[:len(f.ptrs):len(f.ptrs)], f.plan.extra...) {
+		values = append(values, reflect.ValueOf(p))
 	}
 	fail := func(why string) {
 		f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", f.site.method, f.site.origin, why))

@@ -303,6 +303,16 @@ long := words.Filter(func(w string) bool { return len(w) >= min })
 before := long.Count()
 min = 5
 fmt.Sprint(before, long.Count(), words.Map(func(w string) int { return len(w) }).Reduce(func(a, b int) int { if b >= min { return a + b }; return a }))`, "5 3 18", 2},
+		{"declared functions reading session variables", `var stop = map[string]bool{"the": true, "over": true}
+
+func keep(w string) bool { return !stop[w] }
+
+func long(w string) bool { return keep(w) && len(w) > 3 }
+` + words + `
+kept := words.Filter(keep)
+before := kept.Count()
+stop["fox"] = true
+fmt.Sprint(before, kept.Count(), words.Filter(func(w string) bool { return long(w) }).Count())`, "8 6 4", 2},
 		{"Top, TakeOrdered and Max by a key", words + `
 byLen := func(w string) int { return len(w)*100 - int(w[0]) }
 _ = byLen
@@ -325,6 +335,8 @@ fmt.Sprint(words.Top(2, func(w string) int { return len(w)*100 - int(w[0]) }), w
 					t.Errorf("with compiling off, %d functions were handed compiled", handed)
 				case mode == compileWait && handed < tt.compiled:
 					t.Errorf("waiting for the compiled functions, %d were handed compiled, want %d (stderr %q)", handed, tt.compiled, res.stderr)
+				case mode == compileWait && strings.Contains(res.stderr, "stays interpreted"):
+					t.Errorf("a function stayed interpreted: %s", res.stderr)
 				}
 			}
 			if got[0] != tt.want || got[1] != tt.want {
