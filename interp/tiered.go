@@ -371,9 +371,49 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	for _, spec := range site.imports {
 		imports[spec] = true
 	}
-	decls, globals, why := s.tierDecls(site, imports)
+	cellTypes := map[string]bool{}
+	decls, globals, why := s.tierDecls(site, imports, cellTypes)
 	if why != "" {
 		return nil, why
+	}
+	// The unexported fields of cells' structs, which yaegi exports.
+	fields := map[string]bool{}
+	seen := map[reflect.Type]bool{}
+	unexportedFields(reflect.TypeOf(fn), fields, seen)
+	for _, p := range src.ptrs {
+		unexportedFields(reflect.TypeOf(p).Elem(), fields, seen)
+	}
+	for _, d := range decls {
+		if strings.HasPrefix(d, "type ") {
+			declFields(d, fields)
+		}
+	}
+	helpers := false
+	for i, d := range decls {
+		if strings.HasPrefix(d, "type ") {
+			continue
+		}
+		out, used, why := rewriteCellCode(d, "package p\n", fields, cellTypes)
+		if why != "" {
+			return nil, why
+		}
+		decls[i], helpers = out, helpers || used
+	}
+	expr0 := expr
+	if len(fields)+len(cellTypes) > 0 {
+		out, used, why := rewriteCellCode(site.expr, "package p\nvar _ = ", fields, cellTypes)
+		if why != "" {
+			return nil, why
+		}
+		helpers = helpers || used
+		if expr, err = parseResolved(out); err != nil {
+			return nil, fmt.Sprintf("its source does not parse alone: %v", err)
+		}
+		site = &shipSite{method: site.method, origin: site.origin, expr: out, imports: site.imports,
+			decls: site.decls, vars: site.vars}
+	}
+	if helpers {
+		imports[`"reflect"`] = true
 	}
 	// The constructor takes pointers to the captured variables, and the
 	// literal reads them through those, so that the compiled function
@@ -427,7 +467,7 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	}
 	body := site.expr
 	if lit, ok := expr.(*ast.FuncLit); ok {
-		if name := writtenCapture(lit, captured); name != "" {
+		if name := writtenCapture(expr0.(*ast.FuncLit), captured); name != "" {
 			return nil, fmt.Sprintf("it writes the captured variable %s, which a compiled function would not share", name)
 		}
 		body = derefCaptured(site.expr, lit, captured)
@@ -449,6 +489,9 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	}
 	for _, d := range decls {
 		file.WriteString("\n" + d + "\n")
+	}
+	if helpers {
+		file.WriteString("\n" + assertHelpers + "\n")
 	}
 	// The constructor's name depends on all of the rest, so that a
 	// plugin's symbols never clash with those of another.
@@ -518,7 +561,7 @@ func derefNames(src string, node ast.Node, base int, names map[string]bool) stri
 // tierDecls returns, in order, the declarations of the session that the
 // site uses, with those they use, adding their imports; or why they
 // cannot go into a plugin: a declared type, or a variable of the session.
-func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, []string, string) {
+func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes map[string]bool) ([]string, []string, string) {
 	var globals []string
 	used := map[string]bool{}
 	var decls []*sessionDecl
@@ -531,7 +574,19 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 		d := s.decls[name]
 		switch {
 		case d != nil && d.kind == ast.Typ:
-			return fmt.Sprintf("it uses %s, a type declared in a cell (compiled functions use the standard library's and gosparkling's types only)", name)
+			// The plugin names it as an alias of the struct yaegi made,
+			// so that its values pass as they are.
+			alias, why := aliasType(name, d.src)
+			if why != "" {
+				return fmt.Sprintf("it uses %s, a type declared in a cell that %s", name, why)
+			}
+			decls = append(decls, &sessionDecl{seq: d.seq, src: alias, kind: ast.Typ})
+			cellTypes[name] = true
+			for _, n := range d.names {
+				if why := visit(n, name); why != "" {
+					return why
+				}
+			}
 		case d != nil && d.kind != ast.Var:
 			decls = append(decls, d)
 			for _, n := range d.names {
@@ -568,6 +623,284 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 	return out, globals, ""
 }
 
+// aliasType returns the declaration of the cell's struct type name,
+// declared in src, that a plugin makes: an alias of the struct type yaegi
+// made of it, whose unexported fields it exports with an X in front, as
+// in
+//
+//	type line = struct {
+//		Xurl string
+//		Words int
+//	}
+//
+// or why there is none: yaegi's types have no methods, and other kinds of
+// types are left to it.
+func aliasType(name, src string) (string, string) {
+	const prefix = "package p\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", fmt.Sprintf("does not parse alone (%v)", err)
+	}
+	text := func(n ast.Node) string {
+		return src[fset.Position(n.Pos()).Offset-len(prefix) : fset.Position(n.End()).Offset-len(prefix)]
+	}
+	var st *ast.StructType
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil {
+				return "", "has methods (compiled functions take structs without methods)"
+			}
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				ts, ok := spec.(*ast.TypeSpec)
+				if !ok || ts.Name.Name != name {
+					continue
+				}
+				if ts.TypeParams != nil || ts.Assign.IsValid() {
+					return "", "is generic or an alias"
+				}
+				if st, ok = ts.Type.(*ast.StructType); !ok {
+					return "", "is not a struct (compiled functions take the structs of cells)"
+				}
+			}
+		}
+	}
+	if st == nil {
+		return "", "was not found in its cell"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "type %s = struct {\n", name)
+	for _, field := range st.Fields.List {
+		if len(field.Names) == 0 {
+			return "", "embeds a field"
+		}
+		recursive := false
+		ast.Inspect(field.Type, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name {
+				recursive = true
+			}
+			return true
+		})
+		if recursive {
+			return "", "refers to itself"
+		}
+		for _, id := range field.Names {
+			if id.Name == "_" {
+				return "", "has a blank field"
+			}
+			b.WriteString("\t" + exportedField(id.Name) + " " + text(field.Type))
+			if field.Tag != nil {
+				b.WriteString(" " + field.Tag.Value)
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("}\n")
+	return b.String(), ""
+}
+
+// declFields adds to fields the unexported fields of the alias decl (as
+// aliasType writes it).
+func declFields(decl string, fields map[string]bool) {
+	for _, line := range strings.Split(decl, "\n") {
+		name, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if rest, ok := strings.CutPrefix(name, "X"); ok && rest != "" && !ast.IsExported(rest) {
+			fields[rest] = true
+		}
+	}
+}
+
+// assertHelpers are the functions a plugin's type assertions to cells'
+// types go through: a value yaegi made has the struct type yaegi made
+// with reflect, the same type as the plugin's but not the same type
+// descriptor, which Go's assertions compare. They convert such a value.
+const assertHelpers = `func gsAs[T any](x any) T {
+	if v, ok := x.(T); ok {
+		return v
+	}
+	if v, ok := gsConvert[T](x); ok {
+		return v
+	}
+	return x.(T)
+}
+
+func gsAs2[T any](x any) (T, bool) {
+	if v, ok := x.(T); ok {
+		return v, true
+	}
+	return gsConvert[T](x)
+}
+
+func gsConvert[T any](x any) (T, bool) {
+	var zero T
+	if x == nil {
+		return zero, false
+	}
+	v, t := reflect.ValueOf(x), reflect.TypeFor[T]()
+	if t.Kind() == reflect.Interface || v.Type().String() != t.String() || !v.Type().ConvertibleTo(t) {
+		return zero, false
+	}
+	return v.Convert(t).Interface().(T), true
+}`
+
+// rewriteCellCode returns src, code of a cell that parses after prefix,
+// as a plugin compiles it: the unexported fields of cells' structs
+// renamed as yaegi names them, and its type assertions to the cells'
+// types cellTypes through assertHelpers (reporting whether it has any);
+// or why it cannot be compiled.
+func rewriteCellCode(src, prefix string, fields, cellTypes map[string]bool) (string, bool, string) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", false, fmt.Sprintf("its source does not parse alone: %v", err)
+	}
+	base := 1 + len(prefix)
+	src = renameFields(src, f, base, fields)
+	if len(cellTypes) == 0 {
+		return src, false, ""
+	}
+	f, err = parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", false, fmt.Sprintf("its source does not parse alone: %v", err)
+	}
+	base = fset.File(f.Pos()).Base() + len(prefix)
+	text := func(n ast.Node) string { return src[int(n.Pos())-base : int(n.End())-base] }
+	mentions := func(e ast.Expr) bool {
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && cellTypes[id.Name] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	commaOK := map[*ast.TypeAssertExpr]bool{}
+	why := ""
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 2 && len(n.Rhs) == 1 {
+				if ta, ok := n.Rhs[0].(*ast.TypeAssertExpr); ok {
+					commaOK[ta] = true
+				}
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == 2 && len(n.Values) == 1 {
+				if ta, ok := n.Values[0].(*ast.TypeAssertExpr); ok {
+					commaOK[ta] = true
+				}
+			}
+		case *ast.TypeSwitchStmt:
+			for _, c := range n.Body.List {
+				for _, e := range c.(*ast.CaseClause).List {
+					if mentions(e) && why == "" {
+						why = fmt.Sprintf("it switches on types with %s, a type declared in a cell", text(e))
+					}
+				}
+			}
+		}
+		return true
+	})
+	if why != "" {
+		return "", false, why
+	}
+	type replacement struct {
+		from, to int
+		text     string
+	}
+	var reps []replacement
+	ast.Inspect(f, func(n ast.Node) bool {
+		ta, ok := n.(*ast.TypeAssertExpr)
+		if !ok || ta.Type == nil || !mentions(ta.Type) {
+			return true
+		}
+		helper := "gsAs"
+		if commaOK[ta] {
+			helper = "gsAs2"
+		}
+		reps = append(reps, replacement{int(ta.Pos()) - base, int(ta.End()) - base,
+			helper + "[" + text(ta.Type) + "](" + text(ta.X) + ")"})
+		return false // an assertion inside X stays as written
+	})
+	for i := len(reps) - 1; i >= 0; i-- {
+		r := reps[i]
+		src = src[:r.from] + r.text + src[r.to:]
+	}
+	return src, len(reps) > 0, ""
+}
+
+// exportedField is the name yaegi gives a field of a struct it makes.
+func exportedField(name string) string {
+	if ast.IsExported(name) {
+		return name
+	}
+	return "X" + name
+}
+
+// renameFields returns src, the source of node, which starts at position
+// base, with the fields of fields selected or keyed under the names yaegi
+// gives them (exportedField): every unexported name selected in a cell's
+// code is a field of a cell's struct, since the types of packages show
+// their exported names only.
+func renameFields(src string, node ast.Node, base int, fields map[string]bool) string {
+	var edits []textEdit
+	rename := func(id *ast.Ident) {
+		if fields[id.Name] {
+			edits = append(edits, textEdit{int(id.Pos()) - base, "X"})
+		}
+	}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			rename(n.Sel)
+		case *ast.CompositeLit:
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok && id.Obj == nil {
+						rename(id)
+					}
+				}
+			}
+		}
+		return true
+	})
+	return applyEdits(src, edits)
+}
+
+// unexportedFields adds to fields the unexported names of the fields of
+// the structs yaegi made that t uses.
+func unexportedFields(t reflect.Type, fields map[string]bool, seen map[reflect.Type]bool) {
+	if seen[t] || t.Name() != "" {
+		return
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if rest, ok := strings.CutPrefix(f.Name, "X"); ok && rest != "" && !ast.IsExported(rest) {
+				fields[rest] = true
+			}
+			unexportedFields(f.Type, fields, seen)
+		}
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		unexportedFields(t.Elem(), fields, seen)
+	case reflect.Map:
+		unexportedFields(t.Key(), fields, seen)
+		unexportedFields(t.Elem(), fields, seen)
+	case reflect.Func:
+		for i := range t.NumIn() {
+			unexportedFields(t.In(i), fields, seen)
+		}
+		for i := range t.NumOut() {
+			unexportedFields(t.Out(i), fields, seen)
+		}
+	}
+}
+
 // closureDecls splits the declarations src of a cell, which read the
 // session variables globals, into those that stay at the plugin's top
 // level (constants) and the statements that declare its functions as
@@ -587,7 +920,7 @@ func closureDecls(src string, globals map[string]bool) (top, vars, assigns, why 
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.GenDecl:
-			if d.Tok != token.CONST && d.Tok != token.IMPORT {
+			if d.Tok != token.CONST && d.Tok != token.TYPE {
 				return "", "", "", "it uses a declaration of a cell other than a function or a constant, with a variable of the session"
 			}
 			top += text(d.Pos(), d.End()) + "\n"
@@ -672,8 +1005,18 @@ func unnameable(t reflect.Type, seen map[reflect.Type]bool) string {
 	seen[t] = true
 	switch t.Kind() {
 	case reflect.Struct:
-		if t.Name() == "" || t.PkgPath() == "" {
-			return fmt.Sprintf("%s, a struct a cell declared (compiled functions use the standard library's and gosparkling's types only)", t)
+		if t.Name() != "" {
+			return ""
+		}
+		// A struct yaegi made of a cell's type: a plugin writes it out.
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous || !ast.IsExported(f.Name) {
+				return fmt.Sprintf("%s, a struct that embeds a field", t)
+			}
+			if why := unnameable(f.Type, seen); why != "" {
+				return why
+			}
 		}
 	case reflect.Chan, reflect.UnsafePointer:
 		return fmt.Sprintf("%s, a %s, which a compiled function cannot be handed yet", t, t.Kind())
@@ -850,7 +1193,30 @@ func (f *tieredFunc) make() (fn any) {
 // functions with reflect.FuncOf, and a plugin its own, when the kernel's
 // build has none), which reflect assigns to one another.
 func sameType(a, b reflect.Type) bool {
-	return a == b || a.Name() == "" && b.Name() == "" && a.String() == b.String() && a.AssignableTo(b) && b.AssignableTo(a)
+	if a == b {
+		return true
+	}
+	if a.Name() != "" || b.Name() != "" || a.Kind() != b.Kind() || a.String() != b.String() {
+		return false
+	}
+	if a.Kind() != reflect.Func {
+		// Struct types compare field by field, whatever made them.
+		return a.ConvertibleTo(b) && b.ConvertibleTo(a)
+	}
+	if a.NumIn() != b.NumIn() || a.NumOut() != b.NumOut() || a.IsVariadic() != b.IsVariadic() {
+		return false
+	}
+	for i := range a.NumIn() {
+		if !sameType(a.In(i), b.In(i)) {
+			return false
+		}
+	}
+	for i := range a.NumOut() {
+		if !sameType(a.Out(i), b.Out(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 // noteFailure says, on the running cell's standard error, that the

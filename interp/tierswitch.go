@@ -173,10 +173,27 @@ func switchReflect(f any) (any, func(any) bool) {
 	var p atomic.Pointer[reflect.Value]
 	p.Store(&v)
 	sw := reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		if t.IsVariadic() {
-			return p.Load().CallSlice(args)
+		g := p.Load()
+		gt := g.Type()
+		if gt != t {
+			// A plugin's function: its structs are those of the plugin,
+			// the same as yaegi's but not the same descriptors.
+			for i, a := range args {
+				args[i] = convertTo(a, gt.In(i))
+			}
 		}
-		return p.Load().Call(args)
+		var out []reflect.Value
+		if t.IsVariadic() {
+			out = g.CallSlice(args)
+		} else {
+			out = g.Call(args)
+		}
+		if gt != t {
+			for i, o := range out {
+				out[i] = convertTo(o, t.Out(i))
+			}
+		}
+		return out
 	})
 	return sw.Interface(), func(g any) bool {
 		w := reflect.ValueOf(g)
@@ -186,4 +203,13 @@ func switchReflect(f any) (any, func(any) bool) {
 		p.Store(&w)
 		return true
 	}
+}
+
+// convertTo returns v as a value of t: itself when it is assignable, else
+// converted (a struct yaegi made to the plugin's, or back).
+func convertTo(v reflect.Value, t reflect.Type) reflect.Value {
+	if v.Type().AssignableTo(t) || !v.Type().ConvertibleTo(t) {
+		return v
+	}
+	return v.Convert(t)
 }
