@@ -12,7 +12,7 @@ PORT    ?= 8888
 VERSITYGW_VERSION := v1.8.0
 VERSITYGW := bin/versitygw
 
-.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check clean demo bench
+.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check clean demo bench
 
 all: build
 
@@ -62,6 +62,14 @@ test: fmt-check vet generate-check $(VERSITYGW)
 	$(GO) test -race -count=1 -tags beam ./beam
 	$(GO) test -race -count=1 -tags beam -run 'Prism|Shipped|Unshippable' ./interp
 	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam|TestCommonCrawlNotebookOnWorkerProcesses' .
+
+## test-compiled: the notebook tests with every function a cell hands the engine compiled
+## before its job starts (GOSPARKLING_COMPILE=wait), so that the compiled path is seen to give
+## the notebooks' results, and the cells of ./interp compiled and interpreted. Not part of
+## `make test`: its plugin builds take minutes (they are cached for the next run).
+test-compiled:
+	GOSPARKLING_COMPILE=wait GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -run 'Notebook' -skip 'InABrowser|OnWorkerProcesses' .
+	$(GO) test -count=1 -run TestCompileCells ./interp
 
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
