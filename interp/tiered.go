@@ -21,35 +21,41 @@ import (
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
-// Tiered execution. A function literal a cell hands to an RDD method runs
+// Tiered execution. A function a cell hands to an RDD method runs
 // interpreted at first: yaegi costs a microsecond or more per call. For
 // each such function the session also writes a Go plugin, from what the
-// shipping rewrite learned of it (ship.go): a constructor that takes the
-// captured variables as parameters and returns the literal, verbatim,
+// shipping rewrite learned of it (ship.go): a constructor that takes
+// pointers to the variables the function reads and returns the literal,
+// reading them through those,
 //
-//	func Make_3f2a…(n int) func(string) bool {
-//		return func(w string) bool { return len(w) > n }
+//	func Make_3f2a…(n *int) func(string) bool {
+//		return func(w string) bool { return len(w) > (*n) }
 //	}
 //
-// with the declarations the literal uses and their imports. It builds the
-// plugin in the background and hands the RDD a tier (rdd.FuncTier): a job
-// starts with the interpreted function, and switches to the compiled one,
-// made with the captured values as they were when the job started, as
-// soon as the plugin is loaded (between two elements for the common
-// function types, as tasks start for the others). Plugins are kept under
-// os.UserCacheDir()/gosparkling/plugins/, by the kernel's build and the
-// plugin's source, so that running a cell again, or after a restart, finds
-// its functions compiled.
+// with the declarations the literal uses (functions, constants, the struct
+// types of cells as aliases of the structs yaegi made) and their imports.
+// The rewrite wraps each function argument in the session's Tier
+// (tierArg): when the plugin is in the cache, the method is handed the
+// compiled function; otherwise the plugin builds in the background, and
+// the method is handed the function as written (the narrow
+// transformations, whose RDDs switch by themselves through an
+// rdd.FuncTier, between two elements for the common function types, as
+// tasks start for the others) or a switch of its type that turns to the
+// compiled function when the plugin is loaded (tierswitch.go). Plugins are
+// kept under os.UserCacheDir()/gosparkling/plugins/, by the kernel's build
+// and the plugin's source, so that running a cell again, or after a
+// restart, finds its functions compiled.
 //
 // A function stays interpreted, and the session says why once on the
-// cell's standard error, when it uses a type a cell declared, a variable
-// of the session through a declared function, or a captured value of a
-// type the plugin cannot name (structs cells declare, channels...); when it
-// writes a captured variable (the compiled one would write a copy); or
-// when the method is not a narrow transformation of one function.
+// cell's standard error, when it uses sc, a type of a cell other than a
+// struct without methods, or a captured value of a type the plugin cannot
+// name (channels...); when it writes a captured variable (the compiled one
+// would write a copy); or when there is no toolchain of the kernel's
+// version.
 //
-// GOSPARKLING_COMPILE=wait makes jobs wait for the compiled functions,
-// GOSPARKLING_COMPILE=off keeps every function interpreted.
+// GOSPARKLING_COMPILE=wait makes every function wait for its compiled
+// form before its job starts, GOSPARKLING_COMPILE=off keeps every function
+// interpreted.
 
 // compileModeEnv is the environment variable that sets the compile mode.
 const compileModeEnv = "GOSPARKLING_COMPILE"
