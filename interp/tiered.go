@@ -593,6 +593,8 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes m
 					return why
 				}
 			}
+		case d != nil && d.kind != ast.Var && strings.Contains(d.src, "_gosparkling"):
+			return fmt.Sprintf("it uses %s, which the session rewrites (a recursive function, os.Stdin, goroutines)", name)
 		case d != nil && d.kind != ast.Var:
 			decls = append(decls, d)
 			for _, n := range d.names {
