@@ -257,7 +257,7 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 			tier.noteFailure()
 			return fn
 		}
-		if g := tier.compiled(); g != nil {
+		if g := tier.fastest(); g != nil {
 			c.handed.Add(1)
 			return g
 		}
@@ -357,6 +357,9 @@ type tierPlan struct {
 	// it calls read, the constructor's parameters after the captured
 	// variables.
 	extra []any
+	// fastCtor, when not "", names the constructor of the function
+	// wrapped as the engine calls it fastest (fastShape).
+	fastCtor string
 }
 
 // planTier writes the plugin of src's function fn, or says why it
@@ -507,7 +510,30 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	// running its cell again finds its plugin.
 	fmt.Fprintf(&file, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n%s\treturn %s\n}\n",
 		ctor, site.method, ctor, strings.Join(params, ", "), result, closures, body)
-	return &tierPlan{source: file.String(), ctor: ctor, funcType: funcType, extra: extra}, ""
+	plan := &tierPlan{ctor: ctor, funcType: funcType, extra: extra}
+	// A function of a type the engine calls through reflection gets a
+	// form it calls directly.
+	var in, args []string
+	for i := range funcType.NumIn() {
+		typ, _ := pluginTypeSource(funcType.In(i), imports)
+		in = append(in, typ)
+	}
+	for _, p := range params {
+		name, _, _ := strings.Cut(p, " ")
+		args = append(args, name)
+	}
+	if fast := fastShape("Fast"+ctor[len("Make"):], ctor, strings.Join(params, ", "), strings.Join(args, ", "), funcType, site.method, "", in); fast != "" {
+		src := file.String()
+		const rddSpec = `"github.com/gosparkling/gosparkling/rdd"`
+		if !imports[rddSpec] {
+			src = strings.Replace(src, "package main\n\n", "package main\n\nimport "+rddSpec+"\n", 1)
+		}
+		file.Reset()
+		file.WriteString(src + fast)
+		plan.fastCtor = "Fast" + ctor[len("Make"):]
+	}
+	plan.source = file.String()
+	return plan, ""
 }
 
 // derefCaptured returns src, the source of lit, with each use of a
@@ -1133,6 +1159,35 @@ type tieredFunc struct {
 
 	once sync.Once
 	fn   any // the compiled function, once made
+
+	fastOnce sync.Once
+	fast     any // the compiled function as the engine calls it fastest
+}
+
+// fastest returns the compiled function as the engine calls it fastest:
+// wrapped as a func(any) any, func(any) bool or func(any, any) any when
+// the engine would call it through reflection (fastShape); nil when there
+// is none.
+func (f *tieredFunc) fastest() any {
+	fn := f.compiled()
+	if fn == nil || f.plan.fastCtor == "" {
+		return fn
+	}
+	f.fastOnce.Do(func() {
+		f.fast = fn
+		ctor, err := f.build.lookup(f.plan.fastCtor)
+		if err != nil || ctor.Type().NumOut() != 1 {
+			return
+		}
+		var values []reflect.Value
+		for _, p := range append(f.ptrs[:len(f.ptrs):len(f.ptrs)], f.plan.extra...) {
+			values = append(values, reflect.ValueOf(p))
+		}
+		if g := ctor.Call(values)[0].Interface(); g != nil {
+			f.fast = g
+		}
+	})
+	return f.fast
 }
 
 // Bind waits for the build in wait mode, and returns what returns the
@@ -1153,7 +1208,7 @@ func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
 		if !b.finished() {
 			return nil
 		}
-		return f.compiled()
+		return f.fastest()
 	}, b.done
 }
 

@@ -1,9 +1,11 @@
 package interp
 
 import (
+	"fmt"
 	"reflect"
 	"sync/atomic"
 
+	"github.com/gosparkling/gosparkling/fileio/warc"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -212,4 +214,65 @@ func convertTo(v reflect.Value, t reflect.Type) reflect.Value {
 		return v
 	}
 	return v.Convert(t)
+}
+
+// engineFastTypes are the function types the engine calls without
+// reflection (rdd's funcs.go and typed.go): a compiled function of another
+// type is handed to methods as a func(any) any, func(any) bool or
+// func(any, any) any that the plugin makes (fastShape).
+var engineFastTypes = func() map[reflect.Type]bool {
+	m := map[reflect.Type]bool{}
+	for _, f := range []any{
+		(func(any) any)(nil), (func(string) string)(nil), (func(string) any)(nil), (func(string) int)(nil),
+		(func(string) int64)(nil), (func(string) rdd.Pair)(nil), (func(any) rdd.Pair)(nil), (func(rdd.Pair) any)(nil),
+		(func(rdd.Pair) rdd.Pair)(nil), (func(int) int)(nil), (func(int) any)(nil), (func(int) rdd.Pair)(nil),
+		(func(int64) int64)(nil), (func(int64) any)(nil), (func(int64) rdd.Pair)(nil), (func(float64) float64)(nil),
+		(func(any) bool)(nil), (func(string) bool)(nil), (func(int) bool)(nil), (func(int64) bool)(nil),
+		(func(float64) bool)(nil), (func(rdd.Pair) bool)(nil),
+		(func(any, any) any)(nil), (func(int, int) int)(nil), (func(int64, int64) int64)(nil),
+		(func(float64, float64) float64)(nil), (func(string, string) string)(nil),
+		// rdd's switches (tier.go) take these as they are.
+		(func(*warc.Record) bool)(nil), (func(*warc.Record) string)(nil), (func(*warc.Record) rdd.Pair)(nil),
+	} {
+		m[reflect.TypeOf(f)] = true
+	}
+	return m
+}()
+
+// unaryMethods and binaryMethods are the methods that adapt a function of
+// one parameter and one result (a predicate for Filter), or of two
+// parameters and one result, to the engine's shapes.
+var (
+	unaryMethods = map[string]bool{
+		"Map": true, "MapValues": true, "KeyBy": true, "Filter": true, "GroupBy": true, "SortBy": true,
+		"Top": true, "TakeOrdered": true, "Max": true, "Min": true, "PartitionBy": true, "CombineByKey": true,
+	}
+	binaryMethods = map[string]bool{
+		"ReduceByKey": true, "FoldByKey": true, "AggregateByKey": true, "CombineByKey": true,
+		"Reduce": true, "TreeReduce": true, "Fold": true, "Aggregate": true, "TreeAggregate": true,
+		"ReduceByKeyLocally": true,
+	}
+)
+
+// fastShape returns the Go source of a plugin function named name that
+// returns ctor's function, of type t passed to method, wrapped as the
+// engine calls fastest: a func(any) any (func(any) bool for Filter) or
+// func(any, any) any that calls it directly when the elements have its
+// parameters' types and through the engine's adapter otherwise (which
+// converts, as for the function itself). "" when t is one the engine
+// calls fast already, or another shape.
+func fastShape(name, ctor, params, args string, t reflect.Type, method, paramSrc string, in []string) string {
+	if engineFastTypes[t] || t.IsVariadic() || t.NumOut() != 1 {
+		return ""
+	}
+	head := fmt.Sprintf("\n// %s returns %s's function as the engine calls it fastest.\nfunc %s(%s) any {\n\tf := %s(%s)\n", name, ctor, name, params, ctor, args)
+	switch {
+	case t.NumIn() == 1 && method == "Filter" && t.Out(0).Kind() == reflect.Bool:
+		return head + fmt.Sprintf("\tslow := rdd.PredicateFunc(%q, f)\n\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
+	case t.NumIn() == 1 && unaryMethods[method] && method != "Filter":
+		return head + fmt.Sprintf("\tslow := rdd.UnaryFunc(%q, f)\n\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
+	case t.NumIn() == 2 && binaryMethods[method]:
+		return head + fmt.Sprintf("\tslow := rdd.BinaryFunc(%q, f)\n\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n}\n", method, in[0], in[1])
+	}
+	return ""
 }
