@@ -18,7 +18,7 @@ VERSITYGW := bin/versitygw
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := bin/staticcheck
 
-.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles
+.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles
 
 all: build
 
@@ -90,6 +90,14 @@ staticcheck: $(STATICCHECK)
 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+## test-compiled: the notebook tests with every function a cell hands the engine compiled
+## before its job starts (GOSPARKLING_COMPILE=wait), so that the compiled path is seen to give
+## the notebooks' results, and the cells of ./interp compiled and interpreted. Not part of
+## `make test`: its plugin builds take minutes (they are cached for the next run).
+test-compiled:
+	GOSPARKLING_COMPILE=wait GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -run 'Notebook' -skip 'InABrowser|OnWorkerProcesses' .
+	$(GO) test -count=1 -run TestCompileCells ./interp
 
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)

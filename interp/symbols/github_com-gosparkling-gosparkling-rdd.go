@@ -26,6 +26,7 @@ func init() {
 		"DiskOnly":             reflect.ValueOf(rdd.DiskOnly),
 		"ErrEmptyRDD":          reflect.ValueOf(&rdd.ErrEmptyRDD).Elem(),
 		"FlatFunc":             reflect.ValueOf(rdd.FlatFunc),
+		"GuardPanic":           reflect.ValueOf(rdd.GuardPanic),
 		"KV":                   reflect.ValueOf(rdd.KV),
 		"MaxSplitBytes":        reflect.ValueOf(rdd.MaxSplitBytes),
 		"MemoryAndDisk":        reflect.ValueOf(rdd.MemoryAndDisk),
