@@ -131,7 +131,8 @@ vet:
 ## generate-check: fail when the interpreter's symbol tables are older than the API.
 generate-check:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		$(GO) generate ./interp/symbols && git diff --exit-code --stat -- interp/symbols || \
+		$(GO) generate ./interp/symbols && $(GO) generate -tags beam -run genbeam ./interp/symbols && \
+		git diff --exit-code --stat -- interp/symbols || \
 		{ echo "interp/symbols is stale: run make generate and commit it"; exit 1; }; \
 	fi
 
@@ -142,6 +143,7 @@ fmt-check:
 ## generate: regenerate the interpreter's symbol tables after an API change.
 generate:
 	$(GO) generate ./interp/symbols
+	$(GO) generate -tags beam -run genbeam ./interp/symbols
 
 clean:
 	rm -rf bin
