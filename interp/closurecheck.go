@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"slices"
 	"strings"
+
+	"github.com/gosparkling/gosparkling/rdd"
 )
 
 // Writes from worker functions. The functions passed to RDD methods run
@@ -32,17 +34,12 @@ import (
 // that the function calls, directly or through others, are read too: a
 // helper that writes a global map is the same write.
 
-// workerFuncParams are the RDD methods whose function arguments run on
-// the worker goroutines, and the positions of those among the arguments.
-var workerFuncParams = func() map[string][]int {
-	m := map[string][]int{"Foreach": {0}, "ForeachPartition": {0}, "ReduceByKeyLocally": {0}}
-	for _, table := range []map[string][]int{funcParams, actionFuncParams} {
-		for method, positions := range table {
-			m[method] = positions
-		}
-	}
-	return m
-}()
+// workerFuncs returns the positions of the function arguments of an RDD
+// method, which run on the worker goroutines.
+func workerFuncs(method string) []int {
+	m, _ := rdd.MethodOf(method)
+	return m.FuncArgs
+}
 
 // checkWorkerFuncs returns a *CellError when a function the cell passes to
 // an RDD method writes a variable from outside itself.
@@ -59,7 +56,7 @@ func (s *Session) checkWorkerFuncs(chunks []chunk) error {
 		src := parsedChunk{fset: fset, src: c.src, prefix: prefix}
 		var found *workerWrite
 		rdds.inspectRDDCalls(f, c, func(call *ast.CallExpr, method string) bool {
-			positions := workerFuncParams[method]
+			positions := workerFuncs(method)
 			for i, arg := range call.Args {
 				if !slices.Contains(positions, i) {
 					continue

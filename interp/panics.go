@@ -284,7 +284,7 @@ func (s *Session) failedSite(method, lineage, msg string, msgLine int) (*shipSit
 	}
 	fromLineage := len(cells) > 0
 	if !fromLineage {
-		if _, isAction := actionFuncParams[method]; isAction || reportedFuncParams[method] != nil {
+		if m, _ := rdd.MethodOf(method); m.Kind == rdd.KindAction && len(m.FuncArgs) > 0 {
 			cells[s.currentCell()] = true
 		}
 	}

@@ -32,27 +32,26 @@ import (
 // shipping depends on the rewrite, and a cell that the rewrite would keep
 // from compiling is compiled without it.
 
-// funcParams are the transformations that take user functions, and the
-// positions of those among their arguments.
-var funcParams = map[string][]int{
-	"Map": {0}, "FlatMap": {0}, "Filter": {0}, "MapValues": {0}, "FlatMapValues": {0},
-	"KeyBy": {0}, "MapPartitions": {0}, "MapPartitionsWithIndex": {0}, "GroupBy": {0},
-	"ReduceByKey": {0}, "CombineByKey": {0, 1, 2}, "AggregateByKey": {1, 2}, "FoldByKey": {1},
-	"SortBy": {0}, "PartitionBy": {1},
+// The RDD methods that take user functions, and the positions of those
+// among their arguments, as package rdd classifies its methods
+// (rdd.MethodOf): the transformations', the actions' whose functions can
+// run on a Runner's engine, and the actions' whose functions never do
+// (the rewrite records their sites, without wrapping the calls, for the
+// reports of their panics).
+func transformFuncs(method string) ([]int, bool) {
+	m, ok := rdd.MethodOf(method)
+	return m.FuncArgs, ok && len(m.FuncArgs) > 0 && m.Kind != rdd.KindAction
 }
 
-// actionFuncParams are the actions whose functions can run on a Runner's
-// engine, and the positions of those among their arguments.
-var actionFuncParams = map[string][]int{
-	"Reduce": {0}, "TreeReduce": {0}, "Fold": {1}, "Aggregate": {1, 2}, "TreeAggregate": {1, 2},
-	"Top": {1}, "TakeOrdered": {1}, "Max": {0}, "Min": {0},
+func actionFuncs(method string) ([]int, bool) {
+	m, ok := rdd.MethodOf(method)
+	return m.FuncArgs, ok && len(m.FuncArgs) > 0 && m.Kind == rdd.KindAction && !m.LocalFuncs
 }
 
-// reportedFuncParams are the actions whose functions never run on a
-// Runner's engine, and the positions of those among their arguments. The
-// rewrite records their sites, without wrapping the calls, for the
-// reports of their panics.
-var reportedFuncParams = map[string][]int{"Foreach": {0}, "ForeachPartition": {0}, "ReduceByKeyLocally": {0}}
+func localFuncs(method string) ([]int, bool) {
+	m, ok := rdd.MethodOf(method)
+	return m.FuncArgs, ok && m.LocalFuncs
+}
 
 // shipSite is what the rewrite learned of one function argument.
 type shipSite struct {
@@ -200,17 +199,17 @@ func (w *shipRewriter) rewrite(c chunk) string {
 			return true
 		}
 		method := sel.Sel.Name
-		if positions, ok := funcParams[method]; ok {
+		if positions, ok := transformFuncs(method); ok {
 			if srcs := sources(call, method, positions); srcs != nil {
 				edits = append(edits, textEdit{offset(call.Pos()), "_gosparklingSession.Ship("},
 					textEdit{offset(call.End()), ", " + strings.Join(srcs, ", ") + ")"})
 			}
-		} else if positions, ok := actionFuncParams[method]; ok {
+		} else if positions, ok := actionFuncs(method); ok {
 			if srcs := sources(call, method, positions); srcs != nil {
 				edits = append(edits, textEdit{offset(sel.X.Pos()), "_gosparklingSession.ShipAction("})
 				closings = append(closings, textEdit{offset(sel.X.End()), ", " + strings.Join(srcs, ", ") + ")"})
 			}
-		} else if positions, ok := reportedFuncParams[method]; ok {
+		} else if positions, ok := localFuncs(method); ok {
 			sources(call, method, positions)
 		}
 		return true

@@ -214,12 +214,13 @@ func (c *tierCompiler) warmUp() {
 	}
 }
 
-// narrowMethods are the methods whose RDD switches to the compiled form
-// of its function itself (rdd.RDD.SetFuncTier): their functions are handed
-// to them as written, and Ship gives the RDD its tier.
-var narrowMethods = map[string]bool{
-	"Map": true, "FlatMap": true, "Filter": true, "MapValues": true, "FlatMapValues": true,
-	"KeyBy": true, "MapPartitions": true, "MapPartitionsWithIndex": true,
+// switchesItself reports whether the RDD a method makes switches to the
+// compiled form of its function itself (rdd.RDD.SetFuncTier): the narrow
+// transformations taking functions. Their functions are handed to them as
+// written, and Ship gives the RDD its tier.
+func switchesItself(method string) bool {
+	m, _ := rdd.MethodOf(method)
+	return m.Kind == rdd.KindNarrow && len(m.FuncArgs) > 0
 }
 
 // tierArg is the session's Tier, which the rewrite wraps around each
@@ -263,7 +264,7 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 		}
 		return fn
 	}
-	if narrowMethods[site.method] {
+	if switchesItself(site.method) {
 		return fn
 	}
 	sw, set := switchFunc(site.method, fn)
@@ -306,7 +307,7 @@ func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 // were handed to them compiled, or as switches (tierArg).
 func (s *Session) tierShipped(r *rdd.RDD, srcs []*shippedSource) {
 	c := s.tiers
-	if c == nil || c.mode == compileOff || r == nil || r.Context().Runner() != nil || !narrowMethods[r.Step().Method] {
+	if c == nil || c.mode == compileOff || r == nil || r.Context().Runner() != nil || !switchesItself(r.Step().Method) {
 		return
 	}
 	var src *shippedSource

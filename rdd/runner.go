@@ -73,6 +73,8 @@ type Step struct {
 	// Method is the method that made the RDD, such as "TextFile", "Map"
 	// or "ReduceByKey".
 	Method string
+	// Kind is what the method does to the lineage (MethodOf(Method).Kind).
+	Kind StepKind
 	// Parents are the RDDs it derives from: the receiver first, then any
 	// RDD arguments (Join's other, Union's RDDs).
 	Parents []*RDD
@@ -93,14 +95,14 @@ type Step struct {
 // method a user calls, has only its Method.
 func (r *RDD) Step() Step {
 	if r.step == nil {
-		return Step{Method: r.method}
+		return Step{Method: r.method, Kind: methods[r.method].Kind}
 	}
 	return *r.step
 }
 
 // record notes how out was made, for Step, and returns out.
 func record(out *RDD, method string, parents []*RDD, args ...any) *RDD {
-	out.step = &Step{Method: method, Parents: parents, Args: args}
+	out.step = &Step{Method: method, Kind: methods[method].Kind, Parents: parents, Args: args}
 	return out
 }
 
