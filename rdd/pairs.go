@@ -8,7 +8,7 @@ import (
 // GroupByKey groups the values of each key of an RDD of Pairs into
 // Pair{key, []any}. Values keep the RDD's order within each partition.
 func (r *RDD) GroupByKey(numPartitions ...int) *RDD {
-	return record(r.combineByKey("GroupByKey", listAggregator, numPartitions), "GroupByKey", []*RDD{r}, numPartitions)
+	return record(r.groupByKey("GroupByKey", numPartitions), "GroupByKey", []*RDD{r}, numPartitions)
 }
 
 // GroupBy groups the elements by f(element) into Pair{key, []any}. f is a
@@ -16,7 +16,7 @@ func (r *RDD) GroupByKey(numPartitions ...int) *RDD {
 func (r *RDD) GroupBy(f any, numPartitions ...int) *RDD {
 	keyed := r.KeyBy(f)
 	keyed.method = "GroupBy"
-	return record(keyed.combineByKey("GroupBy", listAggregator, numPartitions), "GroupBy", []*RDD{r}, f, numPartitions)
+	return record(keyed.groupByKey("GroupBy", numPartitions), "GroupBy", []*RDD{r}, f, numPartitions)
 }
 
 // CombineByKey combines the values of each key with three funcs, as

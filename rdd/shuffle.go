@@ -652,8 +652,8 @@ func (s *shuffleDep) eachPartial(t *task, p int, records func(b *bufferedPairs, 
 	}
 }
 
-// mergeOutputs merges partition p of every output's runs and table by
-// key hash.
+// mergeOutputs merges partition p of every output's runs and table (or
+// buffered Pairs, combined) by key hash.
 func (s *shuffleDep) mergeOutputs(t *task, outputs []*mapOutput, p int, emit func(k, c any) bool) {
 	var open []func() mergeSource
 	for _, o := range outputs {
@@ -663,6 +663,11 @@ func (s *shuffleDep) mergeOutputs(t *task, outputs []*mapOutput, p int, emit fun
 			}
 		}
 		if b := o.bucket(p); len(b) > 0 {
+			if o.buffered != nil {
+				recs := o.buffered
+				open = append(open, func() mergeSource { return s.bufferedSource(recs, b) })
+				continue
+			}
 			tbl := o.table
 			open = append(open, func() mergeSource { return newTableSource(tbl, b) })
 		}
@@ -699,6 +704,20 @@ func (s *shuffleDep) mergeOutputs(t *task, outputs []*mapOutput, p int, emit fun
 		sources[i] = f()
 	}
 	mergeSources(t, s.agg, sources, func(_ uint32, k, c any) bool { return emit(k, c) })
+}
+
+// bufferedSource combines the Pairs of recs at positions idx by key, to
+// merge them with combined outputs and runs.
+func (s *shuffleDep) bufferedSource(recs *bufferedPairs, idx []int32) mergeSource {
+	m := newCombineMap(s.method, s.agg)
+	for _, i := range idx {
+		m.addValue(recs.keys.at(int(i)), recs.vals.at(int(i)))
+	}
+	all := make([]int32, m.len())
+	for i := range all {
+		all[i] = int32(i)
+	}
+	return newTableSource(m.t, all)
 }
 
 // readRecords pushes the records of bucket p of every map output to emit,

@@ -1,0 +1,171 @@
+package rdd
+
+import "github.com/zeebo/xxh3"
+
+// GroupByKey and GroupBy shuffle as Spark does: no map-side combine (it
+// cannot shrink the data), the map tasks keep their Pairs as they are, in
+// columns (keys and values unboxed where they are of one common type),
+// grouped by reduce partition (shuffleDep.bufferPartition), and combine
+// them into lists only beyond the shuffle memory, to spill them. The
+// reduce side groups a partition's Pairs once into per-key slices cut
+// from one array: it counts each key's values, then places them.
+
+// groupByKey makes the ShuffledRDD of Pair{key, []any of its values} of
+// r's Pairs, hash-partitioned.
+func (r *RDD) groupByKey(method string, numPartitions []int) *RDD {
+	parts := shuffledParts(method, r, numPartitions)
+	dep := &shuffleDep{method: method, parent: r, numPartitions: parts, agg: listAggregator, buffer: true}
+	out := r.sc.newRDD("ShuffledRDD", method, []dependency{{rdd: r, shuffle: dep}})
+	out.partitions = parts
+	out.partitioner = hashPartitioned
+	setSource(out, func(t *task, p int, emit func(Pair) bool) {
+		dep.eachGroup(t, p, func(k any, vs []any) bool { return emit(Pair{Key: k, Value: vs}) })
+	})
+	return out
+}
+
+// groupEntryBytes estimates what the grouping of a reduce task takes per
+// Pair beyond the map outputs: its slot in the values' array, its key's
+// group number, and a share of the keys' table.
+const groupEntryBytes = 16 + 4 + 8
+
+// eachGroup pushes every key of reduce partition p with its values, in
+// the order eachCombined gives them: when everything is in memory and the
+// grouping fits the shuffle memory, keys in first-seen order (map
+// partition by map partition), else in hash order, merged with the runs
+// on disk. Values come in map partition order, each partition's in its
+// order. The lists are the caller's.
+func (s *shuffleDep) eachGroup(t *task, p int, emit func(k any, vs []any) bool) {
+	s.mu.Lock()
+	outputs := s.outputs
+	s.mu.Unlock()
+	sc := s.parent.sc
+	spilled, onlyBuffered := false, true
+	kind, kinds := colEmpty, 0
+	var size int64
+	for _, o := range outputs {
+		spilled = spilled || len(o.runs) > 0
+		b := o.bucket(p)
+		if len(b) == 0 {
+			continue
+		}
+		if o.buffered == nil {
+			onlyBuffered = false
+			size += int64(len(b)) * o.entryBytes
+			continue
+		}
+		size += int64(len(b)) * groupEntryBytes
+		if k := o.buffered.keys.kind; k != kind {
+			kind, kinds = k, kinds+1
+		}
+	}
+	if spilled || !sc.reserveShuffle(size) {
+		s.mergeOutputs(t, outputs, p, func(k, c any) bool { return emit(k, c.([]any)) })
+		return
+	}
+	defer sc.releaseShuffle(size)
+	if onlyBuffered && kinds == 1 {
+		switch kind {
+		case colInt64:
+			groupBuckets(t, outputs, p, hashInt64, func(c *column) []int64 { return c.i64 }, emit)
+			return
+		case colInt:
+			groupBuckets(t, outputs, p, hashInt, func(c *column) []int { return c.ints }, emit)
+			return
+		case colString:
+			groupBuckets(t, outputs, p, xxh3.HashString, func(c *column) []string { return c.strs }, emit)
+			return
+		}
+	}
+	groupBuckets[any](t, outputs, p, hashKey, nil, emit)
+}
+
+// groupBuckets groups bucket p of every output by key: keys of type K,
+// read from the buffered Pairs' key columns by keysOf (nil: boxed, by
+// column.at, and the combined outputs' lists too).
+func groupBuckets[K comparable](t *task, outputs []*mapOutput, p int, hash func(K) uint64, keysOf func(*column) []K,
+	emit func(k any, vs []any) bool) {
+	total := 0
+	for _, o := range outputs {
+		total += len(o.bucket(p))
+	}
+	if total == 0 {
+		return
+	}
+	// The keys' table: each key's group number is its position, the
+	// count of its values its combiner.
+	g := &table[K, int32]{hash: hash}
+	var zero K
+	_, g.anyKeys = any(&zero).(*any)
+	g.makeIndex(0)
+	gids := make([]int32, 0, total)
+	group := func(k K, n int32) {
+		i, at, found := g.find(k)
+		if !found {
+			i = int32(len(g.keys))
+			g.insert(k, 0, at)
+		}
+		g.vals[i] += n
+		gids = append(gids, i)
+	}
+	for _, o := range outputs {
+		b := o.bucket(p)
+		if len(b) == 0 || t.stopped() {
+			continue
+		}
+		switch {
+		case o.buffered == nil: // combined lists (any keys only)
+			for _, i := range b {
+				group(as[K](o.table.key(int(i))), int32(len(o.table.value(int(i)).([]any))))
+			}
+		case keysOf != nil:
+			keys := keysOf(&o.buffered.keys)
+			for _, i := range b {
+				group(keys[i], 1)
+			}
+		default:
+			for _, i := range b {
+				group(as[K](o.buffered.keys.at(int(i))), 1)
+			}
+		}
+	}
+	if t.stopped() {
+		return
+	}
+	// Cut each key's slice from one array, then place the values.
+	next := make([]int, len(g.keys)+1)
+	for i, n := range g.vals {
+		next[i+1] = next[i] + int(n)
+	}
+	values := make([]any, next[len(g.keys)])
+	j := 0
+	for _, o := range outputs {
+		b := o.bucket(p)
+		if len(b) == 0 {
+			continue
+		}
+		if o.buffered == nil {
+			for _, i := range b {
+				gid := gids[j]
+				next[gid] += copy(values[next[gid]:], o.table.value(int(i)).([]any))
+				j++
+			}
+			continue
+		}
+		vals := &o.buffered.vals
+		for _, i := range b {
+			gid := gids[j]
+			values[next[gid]] = vals.at(int(i))
+			next[gid]++
+			j++
+		}
+	}
+	start := 0
+	for i, k := range g.keys {
+		end := next[i]
+		if t.stopped() || !emit(any(k), values[start:end:end]) {
+			return
+		}
+		start = end
+	}
+}
