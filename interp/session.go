@@ -399,7 +399,7 @@ func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBun
 		defer sc.SetJobContext(context.Background())
 	}
 	s.tiers.setCell(ctx)
-	defer s.tiers.setCell(nil)
+	defer s.tiers.cellEnded()
 
 	s.setRunning(true)
 	defer s.setRunning(false)

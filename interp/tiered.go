@@ -91,17 +91,21 @@ type tierCompiler struct {
 	handed atomic.Int64
 }
 
-// setCell records ctx, the running cell's context (nil when none runs),
+// setCell records ctx, the running cell's context (cellEnded forgets it),
 // which ends the waits for builds in wait mode.
 func (c *tierCompiler) setCell(ctx context.Context) {
 	if c == nil {
 		return
 	}
-	if ctx == nil {
-		c.cell.Store(nil)
+	c.cell.Store(&ctx)
+}
+
+// cellEnded forgets the running cell's context: no cell runs.
+func (c *tierCompiler) cellEnded() {
+	if c == nil {
 		return
 	}
-	c.cell.Store(&ctx)
+	c.cell.Store(nil)
 }
 
 // cellDone returns the Done channel of the running cell's context, or
