@@ -192,11 +192,20 @@ func (c *Context) currentJobContext() (context.Context, context.CancelFunc) {
 	return eitherContext(c.jobCtx, shared)
 }
 
-// either is done when a or b is; its values are a's, its Err the first
-// done of a and b's.
+// either is done when a or b is; its values are a's, its deadline the
+// earlier of theirs, its Err the first done of a and b's.
 type either struct {
 	context.Context
 	a, b context.Context
+}
+
+func (e either) Deadline() (time.Time, bool) {
+	da, okA := e.a.Deadline()
+	db, okB := e.b.Deadline()
+	if !okA || (okB && db.Before(da)) {
+		return db, okB
+	}
+	return da, true
 }
 
 func (e either) Err() error {
