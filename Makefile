@@ -4,6 +4,9 @@
 GO      ?= go
 PYTHON  ?= /usr/bin/python3
 JUPYTER ?= /usr/bin/jupyter
+# A pysparkling checkout (github.com/svenkreiss/pysparkling, run from source with Debian's
+# python3-tz and python3-dateutil) for the bench to compare with; empty: not run.
+PYSPARKLING ?=
 BIN     := bin/gosparkling
 PORT    ?= 8888
 # A real S3 server for the integration tests, built from its Go module. The tests run it as
@@ -15,7 +18,7 @@ VERSITYGW := bin/versitygw
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := bin/staticcheck
 
-.PHONY: all build build-beam notebook test vet gotest fmt-check generate generate-check staticcheck clean demo bench
+.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles
 
 all: build
 
@@ -46,6 +49,20 @@ demo: build-beam
 	JUPYTER_PATH=$(DEMO_JUPYTER)/share/jupyter $(PYTHON) -m nbconvert --to html --execute \
 		--ExecutePreprocessor.kernel_name=gosparkling --ExecutePreprocessor.timeout=600 \
 		--output-dir notebooks/out notebooks/*.ipynb
+	@# Screenshots beside the HTML copies, when Debian's chromium is installed: each page whole,
+	@# and from the display tests a 12,000-row table sorted and paged by clicking, and the
+	@# charts, profile and job progress in a light and a dark theme (notebooks/out/display/).
+	@if [ -x /usr/bin/chromium ]; then \
+		for f in notebooks/out/*.html; do \
+			profile=$$(mktemp -d); \
+			/usr/bin/chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
+				--disable-background-networking --user-data-dir=$$profile --window-size=1200,4000 \
+				--screenshot=$(CURDIR)/$${f%.html}.png file://$(CURDIR)/$$f 2>/dev/null; \
+			rm -rf $$profile; \
+		done; \
+		GOSPARKLING_SCREENSHOTS=$(CURDIR)/notebooks/out/display $(GO) test -count=1 -run 'TestBrowser' ./display; \
+		echo "Screenshots: notebooks/out/*.png and notebooks/out/display/*.png."; \
+	else echo "No /usr/bin/chromium: no screenshots (apt-get install chromium)."; fi
 	@echo "HTML copies of the executed notebooks are in notebooks/out/."
 
 ## test: install what the tests need, then run every test (the notebooks included).
@@ -74,17 +91,39 @@ staticcheck: $(STATICCHECK)
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
+## test-compiled: the notebook tests with every function a cell hands the engine compiled
+## before its job starts (GOSPARKLING_COMPILE=wait), so that the compiled path is seen to give
+## the notebooks' results, and the cells of ./interp compiled and interpreted. Not part of
+## `make test`: its plugin builds take minutes (they are cached for the next run).
+test-compiled:
+	GOSPARKLING_COMPILE=wait GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -run 'Notebook' -skip 'InABrowser|OnWorkerProcesses' .
+	$(GO) test -count=1 -run TestCompileCells ./interp
+
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 ## bench: write bench/RESULTS.md: the word count interpreted, compiled and hand-written,
-## a WET word count, Take(1) over 1,000 files, 10 million distinct keys, and two cells whose
-## functions compile in the background (interpreted, first run, plugins cached, compiled Go).
+## a WET word count, Take(1) over 1,000 files, 10 million distinct keys, two cells whose
+## functions compile in the background (interpreted, first run, plugins cached, compiled Go),
+## and the natural cells (bench-natural). PYSPARKLING=<a pysparkling checkout> adds pysparkling.
 ## The inputs are generated once (bench/data, notebooks/data-large); a run takes minutes.
 bench:
 	test -d notebooks/data-large || $(GO) run ./notebooks/gencrawl -size large
-	$(GO) run ./bench -mb 50 -data bench/data -crawl notebooks/data-large -out bench/RESULTS.md
+	$(GO) run ./bench -mb 50 -data bench/data -crawl notebooks/data-large -python $(PYTHON) -pysparkling "$(PYSPARKLING)" -out bench/RESULTS.md
 	@cat bench/RESULTS.md
+
+## bench-natural: only the natural cells (each run interpreted, first run with an empty
+## plugin cache, second run, pysparkling when PYSPARKLING is set, Go with rdd, plain Go),
+## replacing their section of bench/RESULTS.md. About ten minutes on 2 cores.
+bench-natural:
+	test -d notebooks/data-large || $(GO) run ./notebooks/gencrawl -size large
+	$(GO) run ./bench -only natural -data bench/data -crawl notebooks/data-large -python $(PYTHON) -pysparkling "$(PYSPARKLING)" -out bench/RESULTS.md
+
+## bench-shuffles: print the shuffle table of bench/RESULTS.md (join, GroupByKey, SortBy,
+## Distinct, ReduceByKey against hand-written Go and pysparkling from a source checkout,
+## PYSPARKLING=/path/to/pysparkling, run by Debian's python3 with python3-tz, python3-dateutil).
+bench-shuffles:
+	$(GO) run ./bench/shuffles $(if $(PYSPARKLING),-pysparkling "$(PYSPARKLING)")
 
 vet:
 	$(GO) vet ./...
@@ -92,7 +131,8 @@ vet:
 ## generate-check: fail when the interpreter's symbol tables are older than the API.
 generate-check:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		$(GO) generate ./interp/symbols && git diff --exit-code --stat -- interp/symbols || \
+		$(GO) generate ./interp/symbols && $(GO) generate -tags beam -run genbeam ./interp/symbols && \
+		git diff --exit-code --stat -- interp/symbols || \
 		{ echo "interp/symbols is stale: run make generate and commit it"; exit 1; }; \
 	fi
 
@@ -103,6 +143,7 @@ fmt-check:
 ## generate: regenerate the interpreter's symbol tables after an API change.
 generate:
 	$(GO) generate ./interp/symbols
+	$(GO) generate -tags beam -run genbeam ./interp/symbols
 
 clean:
 	rm -rf bin

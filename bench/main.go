@@ -75,6 +75,17 @@ func main() {
 	out := flag.String("out", "bench/RESULTS.md", "file to write the table to (- for standard output)")
 	only := flag.String("rows", "", "comma list of the rows to run (default all)")
 	child := flag.Int("row", 0, "run one row in this process (used by the parent)")
+	onlyWhat := flag.String("only", "", "natural: run only the natural cells, replacing their section of -out")
+	cells := flag.String("cells", "", "comma list of the natural cells to run (default all: "+naturalNames()+")")
+	naturalMB := flag.Int("natural-mb", 3, "size of the natural cells' letters corpus in MB")
+	wetFiles := flag.Int("wet-files", 2, "WET files the natural WET cell reads (0: all of the crawl's)")
+	repeat := flag.Int("repeat", 3, "runs of the natural cells' second run, pysparkling and Go (the median counts)")
+	repeatSlow := flag.Int("repeat-slow", 1, "runs of the natural cells interpreted and on their first run")
+	pyCheckout := flag.String("pysparkling", os.Getenv("PYSPARKLING"), "a pysparkling checkout to compare the natural cells with (default $PYSPARKLING; none: not run)")
+	python := flag.String("python", defaultPython(), "the Python interpreter for pysparkling")
+	scripts := flag.String("scripts", filepath.Join("bench", "pysparkling"), "the directory of the pysparkling scripts of the natural cells")
+	naturalChild := flag.String("natural", "", "run one natural cell in this process (used by the parent)")
+	mode := flag.String("mode", "", "how -natural runs the cell: interp, first, warm, rdd or plain")
 	flag.Parse()
 
 	in := inputs{
@@ -83,16 +94,87 @@ func main() {
 		many:    filepath.Join(*data, "many", "*.txt"),
 		wet:     filepath.Join(*crawl, "crawl-data", "*", "segments", "*", "wet", "*.warc.wet.gz"),
 	}
+	if err := keepGoBuildCache(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
 	if *child != 0 {
 		os.Exit(runChild(*child, in))
 	}
-	if err := prepare(in, *mb); err != nil {
+	if *onlyWhat != "" && *onlyWhat != "natural" {
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the only choice is natural\n", *onlyWhat)
+		os.Exit(2)
+	}
+	var cfg naturalConfig
+	runNaturalCells := *onlyWhat == "natural" || *only == ""
+	if runNaturalCells || *naturalChild != "" {
+		var err error
+		cfg, err = naturalSetup(*data, *naturalMB, in.wet, *wetFiles, *pyCheckout, *python)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		cfg.repeat, cfg.repeatSlow = max(*repeat, 1), max(*repeatSlow, 1)
+		cfg.scripts = *scripts
+	}
+	if *naturalChild != "" {
+		os.Exit(runNaturalMode(cfg, *naturalChild, contender(*mode)))
+	}
+	var table string
+	if *onlyWhat != "natural" {
+		table = runRows(in, *mb, *only)
+	}
+	var natural string
+	var naturalErr error
+	if runNaturalCells {
+		if cfg.python == "" {
+			fmt.Fprintf(os.Stderr, "bench: pysparkling %s\n", cfg.why)
+		}
+		var results []naturalResult
+		var names []string
+		if *cells != "" {
+			names = strings.Split(*cells, ",")
+		}
+		results, naturalErr = runNatural(cfg, names)
+		if len(results) > 0 {
+			natural = renderNatural(cfg, results, *naturalMB)
+		}
+		if naturalErr != nil && len(results) == 0 {
+			fmt.Fprintln(os.Stderr, "bench:", naturalErr)
+			os.Exit(1)
+		}
+	}
+	if *out == "-" {
+		fmt.Print(mergeResults("", table, natural))
+	} else {
+		old, err := os.ReadFile(*out)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		rest, shuffles := splitShuffles(string(old))
+		if err := writeAtomically(*out, mergeResults(rest, table, natural)+shuffles); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "bench: wrote %s\n", *out)
+	}
+	if naturalErr != nil {
+		fmt.Fprintln(os.Stderr, "bench:", naturalErr)
+		os.Exit(1)
+	}
+}
+
+// runRows measures the rows named in only (all when empty) and returns
+// their table.
+func runRows(in inputs, mb int, only string) string {
+	if err := prepare(in, mb); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 	var results []result
 	for _, r := range rows {
-		if *only != "" && !contains(strings.Split(*only, ","), strconv.Itoa(r.id)) {
+		if only != "" && !contains(strings.Split(only, ","), strconv.Itoa(r.id)) {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "bench: row %d: %s\n", r.id, r.what)
@@ -104,16 +186,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bench: row %d: %.2f s wall, %.2f s CPU, %.0f MB peak; %s\n", r.id, res.wall.Seconds(), res.cpu.Seconds(), res.peakMB, res.note)
 		results = append(results, res)
 	}
-	table := render(results, *mb)
-	if *out == "-" {
-		fmt.Print(table)
-		return
-	}
-	if err := writeAtomically(*out, table); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
-	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", *out)
+	return render(results, mb)
 }
 
 func contains(list []string, s string) bool {
@@ -391,6 +464,23 @@ func writeCorpus(path string, size int) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// splitShuffles splits RESULTS.md into what this command writes and the
+// shuffle section, which go run ./bench/shuffles makes (from "## Shuffles"
+// to the natural cells' section or the end), so that it is kept when the
+// rest is written anew.
+func splitShuffles(old string) (rest, shuffles string) {
+	i := strings.Index(old, "\n## Shuffles")
+	if i < 0 {
+		return old, ""
+	}
+	end := len(old)
+	if j := strings.Index(old[i:], naturalBegin); j >= 0 {
+		end = i + j
+	}
+	shuffles = "\n" + strings.TrimSpace(old[i:end]) + "\n"
+	return old[:i] + old[end:], shuffles
 }
 
 // writeAtomically writes a file under a temporary name and renames it.

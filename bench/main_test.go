@@ -59,3 +59,23 @@ func TestRenderStatesTheRatioToTheLoop(t *testing.T) {
 		}
 	}
 }
+
+func TestWritingTheTableKeepsTheShuffleSection(t *testing.T) {
+	tests := []struct {
+		name, old, rest, shuffles string
+	}{
+		{"no file", "", "", ""},
+		{"no shuffle section", "# Benchmark results\n| row |\n", "# Benchmark results\n| row |\n", ""},
+		{"a shuffle section at the end", "# Benchmark results\n| row |\n\n## Shuffles\n| workload |\n",
+			"# Benchmark results\n| row |\n", "\n## Shuffles\n| workload |\n"},
+		{"a shuffle section before the natural cells'",
+			"# Benchmark results\n| row |\n\n## Shuffles\n| workload |\n\n" + naturalBegin + "\n| cell |\n" + naturalEnd + "\n",
+			"# Benchmark results\n| row |\n" + naturalBegin + "\n| cell |\n" + naturalEnd + "\n", "\n## Shuffles\n| workload |\n"},
+	}
+	for _, tt := range tests {
+		rest, shuffles := splitShuffles(tt.old)
+		if rest != tt.rest || shuffles != tt.shuffles {
+			t.Errorf("%s: split into %q and %q, want %q and %q", tt.name, rest, shuffles, tt.rest, tt.shuffles)
+		}
+	}
+}

@@ -114,10 +114,7 @@ func TestBrowserRendersBundles(t *testing.T) {
 	}
 	// GOSPARKLING_SCREENSHOTS names a directory where the pages and
 	// screenshots are kept, to look at them.
-	dir := os.Getenv("GOSPARKLING_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := screenshotDir(t)
 	for _, theme := range []string{"light", "dark"} {
 		t.Run(theme, func(t *testing.T) {
 			page := filepath.Join(dir, theme+".html")
@@ -128,7 +125,7 @@ func TestBrowserRendersBundles(t *testing.T) {
 
 			shot := filepath.Join(dir, theme+".png")
 			runChromium(t, "--hide-scrollbars", "--window-size=1000,1400", "--screenshot="+shot, "file://"+page)
-			checkScreenshot(t, shot, theme)
+			checkScreenshot(t, shot, theme, 1000, 1400, 20_000)
 			t.Logf("screenshot: %s", shot)
 		})
 	}
@@ -195,9 +192,10 @@ func cssRGB(hex string) string {
 	return fmt.Sprintf("rgb(%d, %d, %d)", r, g, b)
 }
 
-// checkScreenshot checks that the screenshot shows the bars in their fill
-// and text in the theme's colour: many pixels of each.
-func checkScreenshot(t *testing.T, path, theme string) {
+// checkScreenshot checks that the screenshot is width by height and shows
+// the charts' blue (at least minFill pixels) and text in the theme's
+// colour.
+func checkScreenshot(t *testing.T, path, theme string, width, height, minFill int) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -208,8 +206,8 @@ func checkScreenshot(t *testing.T, path, theme string) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != 1000 || b.Dy() != 1400 {
-		t.Errorf("screenshot is %v, want 1000×1400", b)
+	if b := img.Bounds(); b.Dx() != width || b.Dy() != height {
+		t.Errorf("screenshot is %v, want %d×%d", b, width, height)
 	}
 	fill, text := countColour(img, 0x4e, 0x79, 0xa7, 12), 0
 	switch theme {
@@ -218,7 +216,7 @@ func checkScreenshot(t *testing.T, path, theme string) {
 	case "dark":
 		text = countLuma(img, func(y int) bool { return y > 170 })
 	}
-	if fill < 20_000 {
+	if fill < minFill {
 		t.Errorf("%s: %d pixels of the bars' blue, want the charts' bars drawn", theme, fill)
 	}
 	if text < 5_000 {

@@ -35,12 +35,13 @@ const (
 	standaloneColour = "#777"
 )
 
-// ChartOption tunes a chart made by Bar.
+// ChartOption tunes a chart made by Bar, Line or Scatter.
 type ChartOption func(*chartOptions)
 
 type chartOptions struct {
 	title   string
 	maxBars int
+	x, y    string // columns of a table, set by XY
 }
 
 // Title sets the title drawn above a chart's bars.
@@ -64,6 +65,10 @@ func MaxBars(n int) ChartOption {
 //     and CountByKey or a map[string]int: one bar per entry, largest value
 //     first (then by key).
 //
+// With XY, data is any table (see Table) and the bars are those of its
+// rows: the x column's values as labels, the y column's numbers as
+// lengths, in the table's order.
+//
 // The first DefaultMaxBars bars are drawn (see MaxBars), 640 pixels wide
 // and 22 per bar, with numbers written with thousands separators. Other
 // data gives a Rendered whose Err says what was expected.
@@ -76,6 +81,13 @@ func Bar(data any, opts ...ChartOption) Rendered {
 	}
 	if o.maxBars <= 0 {
 		o.maxBars = DefaultMaxBars
+	}
+	if o.x != "" || o.y != "" {
+		pairs, err := tablePairs(data, o.x, o.y)
+		if err != nil {
+			return renderedError(fmt.Errorf("display.Bar: %w", err))
+		}
+		data = pairs
 	}
 	bars, total, err := barsOf(data, o.maxBars)
 	if err != nil {

@@ -9,9 +9,12 @@
 //
 // Tabular values (slices, arrays, maps and Arrow record batches) are
 // converted into an Arrow record batch with an inferred schema (see
-// ToRecord) and shown as an HTML table and an aligned text table, both
-// limited to the first rows so that the output stays small whatever the
-// size of the value. A collection of maps with string keys (the
+// ToRecord) and shown as an HTML table and an aligned text table of their
+// first rows, numbers rounded to six significant digits; up to
+// DefaultBrowserRows more travel with the HTML for a small inline script
+// that pages, sorts, searches and summarizes them in the browser (see
+// Options.BrowserRows), the output staying bounded whatever the size of
+// the value. A collection of maps with string keys (the
 // map[string]any rows of rdd's ParquetFile, parsed JSON objects) is a wide
 // table, as pandas shows a DataFrame made from a list of dicts: a column
 // per key, null where a row lacks it; a lone map is rows of its keys and
@@ -28,8 +31,10 @@
 // Show, ShowID and Update publish a value from the middle of a cell. In a
 // compiled program they print its text; the gosparkling interpreter
 // replaces them, in the notebook's symbol table, with functions that send
-// the whole bundle to the running cell's output. ProgressBar renders the
-// progress of a stage of a job for the interpreter to publish.
+// the whole bundle to the running cell's output. JobProgress and
+// ProgressBar render the progress of a job and of one of its stages for
+// the interpreter to publish. Profile summarizes each column of an RDD
+// or a collection; Bar, Line, Scatter and Histogram draw charts.
 package display
 
 import (
@@ -50,6 +55,11 @@ import (
 // set, as in Spark's DataFrame.show.
 const DefaultMaxRows = 20
 
+// DefaultBrowserRows is the number of rows that travel with a table's
+// HTML when Options.BrowserRows is not set, for the browser to page, sort
+// and search.
+const DefaultBrowserRows = 10_000
+
 // DefaultMaxCellWidth is the number of characters after which a cell is
 // shortened when Options.MaxCellWidth is not set.
 const DefaultMaxCellWidth = 100
@@ -58,8 +68,18 @@ const DefaultMaxCellWidth = 100
 // defaults.
 type Options struct {
 	// MaxRows is the number of rows shown; the rest are counted in a
-	// "… N more rows" notice. Zero or less means DefaultMaxRows.
+	// "… N more rows" notice. In a browser running the table's script it
+	// is the size of a page. Zero or less means DefaultMaxRows.
 	MaxRows int
+	// BrowserRows is the number of first rows that travel with the HTML
+	// table, as JSON read by a small inline script, so that in the
+	// browser (the live notebook, nbconvert's HTML export) they can be
+	// paged, sorted by any column and searched without a round trip to
+	// the kernel. Where scripts do not run the table shows its first
+	// MaxRows rows only. Zero means DefaultBrowserRows; a negative number
+	// means none: a static table. At most about 2 MB of rows travel,
+	// whatever the number.
+	BrowserRows int
 	// MaxCellWidth is the number of characters after which a cell is
 	// shortened with an ellipsis (the HTML keeps the full value in the
 	// cell's title for hovering). Zero or less means DefaultMaxCellWidth.
@@ -140,15 +160,17 @@ func (o Options) table(v any, mem memory.Allocator) (map[string]any, error) {
 			return o.table(*x, mem)
 		}
 	}
-	src, ok := sourceOf(v, o.MaxRows)
+	built := max(o.MaxRows, o.BrowserRows)
+	src, ok := sourceOf(v, built)
 	if !ok && isLoneRow(v) {
 		src, ok = source{n: 1, anys: []any{v}, elem: staticType(reflect.TypeOf(v))}, true
 	}
 	if !ok {
 		return nil, fmt.Errorf("a %T is %w", v, errNotTabular)
 	}
-	t := inferTable(src, min(src.n, o.MaxRows))
-	rec := t.build(mem, min(src.n, o.MaxRows), maxTitle)
+	built = min(src.n, built)
+	t := inferTable(src, built)
+	rec := t.build(mem, built, maxTitle)
 	defer rec.Release()
 	return o.render(rec, int64(src.n))
 }
@@ -164,7 +186,9 @@ func (o Options) render(rec arrow.RecordBatch, total int64) (map[string]any, err
 		defer projected.Release()
 		rec = projected
 	}
-	g := newGrid(rec, min(rec.NumRows(), int64(o.MaxRows)), total, o.MaxCellWidth)
+	built := min(rec.NumRows(), int64(max(o.MaxRows, o.BrowserRows)))
+	g := newGrid(rec, min(rec.NumRows(), int64(o.MaxRows)), built, total, o.MaxCellWidth)
+	g.live = o.BrowserRows > 0
 	return map[string]any{
 		"text/plain": g.text(o.MaxCellWidth),
 		"text/html":  g.html(o.MaxCellWidth),
@@ -208,6 +232,12 @@ func Table(v any, opts Options) Rendered {
 func (o Options) withDefaults() Options {
 	if o.MaxRows <= 0 {
 		o.MaxRows = DefaultMaxRows
+	}
+	switch {
+	case o.BrowserRows == 0:
+		o.BrowserRows = DefaultBrowserRows
+	case o.BrowserRows < 0:
+		o.BrowserRows = 0
 	}
 	if o.MaxCellWidth <= 0 {
 		o.MaxCellWidth = DefaultMaxCellWidth

@@ -183,8 +183,8 @@ func TestRDDLineageIsBounded(t *testing.T) {
 func TestStatCounterTable(t *testing.T) {
 	sc := testContext()
 	stats := sc.Parallelize([]float64{2, 4, 4, 4, 5, 5, 7, 9}).Stats()
-	want := "   count  mean  stdev  max  min  sum  variance        sampleStdev     sampleVariance\n" +
-		"0      8     5      2    9    2   40         4  2.138089935299395  4.571428571428571\n" +
+	want := "   count  mean  stdev  max  min  sum  variance  sampleStdev  sampleVariance\n" +
+		"0      8     5      2    9    2   40         4      2.13809         4.57143\n" +
 		"1 row × 9 columns"
 	if got := Bundle(stats)["text/plain"]; got != want {
 		t.Errorf("text =\n%s\nwant\n%s", got, want)

@@ -1,6 +1,7 @@
 package display
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -21,13 +22,17 @@ type grid struct {
 	types   []string
 	numeric []bool     // per column: right-aligned
 	cells   [][]string // cells[col][row], at most maxTitle characters
+	full    [][]string // full[col][row]: the exact value when the cell rounds it (numbers), else ""
 	nulls   [][]bool   // nulls[col][row]
-	rows    int        // rows shown
+	rows    int        // rows shown in the static table
+	built   int        // rows rendered (cells' length): those the browser may page through
 	total   int64      // rows in the whole value
+	live    bool       // the built rows travel with the HTML for the browser's script
 }
 
-// newGrid renders the first rows of rec, a prefix of a value of total rows.
-func newGrid(rec arrow.RecordBatch, rows, total int64, width int) *grid {
+// newGrid renders the first built rows of rec, a prefix of a value of
+// total rows, of which the first rows are shown in the static table.
+func newGrid(rec arrow.RecordBatch, rows, built, total int64, width int) *grid {
 	schema := rec.Schema()
 	ncol := int(rec.NumCols())
 	g := &grid{
@@ -35,8 +40,10 @@ func newGrid(rec arrow.RecordBatch, rows, total int64, width int) *grid {
 		types:   make([]string, ncol),
 		numeric: make([]bool, ncol),
 		cells:   make([][]string, ncol),
+		full:    make([][]string, ncol),
 		nulls:   make([][]bool, ncol),
-		rows:    int(rows),
+		rows:    int(min(rows, built)),
+		built:   int(built),
 		total:   total,
 	}
 	for j := range ncol {
@@ -45,11 +52,19 @@ func newGrid(rec arrow.RecordBatch, rows, total int64, width int) *grid {
 		g.types[j] = f.Type.String()
 		g.numeric[j] = isNumeric(f.Type.ID())
 		arr := rec.Column(j)
-		g.cells[j] = make([]string, rows)
-		g.nulls[j] = make([]bool, rows)
-		for i := range int(rows) {
+		g.cells[j] = make([]string, built)
+		g.full[j] = make([]string, built)
+		g.nulls[j] = make([]bool, built)
+		for i := range int(built) {
 			if isNull(arr, i) {
 				g.cells[j][i], g.nulls[j][i] = "null", true
+				continue
+			}
+			if shown, exact, ok := numberCell(arr, i); ok {
+				g.cells[j][i] = shown
+				if shown != exact {
+					g.full[j][i] = exact
+				}
 				continue
 			}
 			s, _ := cut(cellText(arr, i), maxTitle)
@@ -115,6 +130,72 @@ func cellText(arr arrow.Array, i int) string {
 		return bytesCell(a.Value(i))
 	}
 	return arr.ValueStr(i)
+}
+
+// numberCell renders the valid value i of arr, when it is a number, as
+// people read it (see readableFloat, readableInt) and exactly, as
+// strconv writes it; ok is false for other values.
+func numberCell(arr arrow.Array, i int) (shown, exact string, ok bool) {
+	switch a := arr.(type) {
+	case *array.Float64:
+		f := a.Value(i)
+		return readableFloat(f), strconv.FormatFloat(f, 'g', -1, 64), true
+	case *array.Float32:
+		f := float64(a.Value(i))
+		return readableFloat(f), strconv.FormatFloat(f, 'g', -1, 32), true
+	case *array.Int64, *array.Int32, *array.Int16, *array.Int8,
+		*array.Uint64, *array.Uint32, *array.Uint16, *array.Uint8:
+		exact = cellText(arr, i)
+		return readableInt(exact), exact, true
+	}
+	return "", "", false
+}
+
+// readableDigits is the number of significant digits of a float in a
+// table, as pandas shows about six.
+const readableDigits = 6
+
+// readableFloat writes f for a table cell: rounded to six significant
+// digits, in fixed notation with trailing zeros dropped and thousands
+// separators in integer parts of five digits or more (1888.340909090909
+// is "1888.34", 1234567.891 "1,234,568"); in exponent notation when very
+// small or very large (1.23457e-05, 1e+20); NaN and ±Inf as strconv
+// writes them.
+func readableFloat(f float64) string {
+	a := math.Abs(f)
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	case a == 0:
+		return "0"
+	case a < 1e-4 || a >= 1e15:
+		return strconv.FormatFloat(f, 'g', readableDigits, 64)
+	}
+	decimals := max(0, readableDigits-1-int(math.Floor(math.Log10(a))))
+	s := strconv.FormatFloat(f, 'f', decimals, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	whole = readableInt(whole)
+	if hasFrac {
+		return whole + "." + frac
+	}
+	return whole
+}
+
+// readableInt puts thousands separators in s, an integer in decimal, when
+// it has five digits or more, so that 12345678 reads "12,345,678" while a
+// year (2024) or a port (8080) stays as it is.
+func readableInt(s string) string {
+	digits := len(strings.TrimLeft(s, "-+"))
+	if digits < 5 {
+		return s
+	}
+	return groupDigits(s)
 }
 
 // cut returns s shortened to at most n characters, the last being an

@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,7 +59,12 @@ const (
 	shapePair                // two children: key and value
 	shapeStruct              // one child per exported field
 	shapeMap                 // one child per key of maps with string keys
+	shapeList                // one child per index of rows that are slices or arrays
 )
+
+// maxListColumns bounds the columns that rows which are slices or arrays
+// make; rows longer than that are shown as text in one column.
+const maxListColumns = 100
 
 // node is a column, or a group of columns, of the inferred schema. The root
 // stands for the whole row.
@@ -80,8 +86,13 @@ type node struct {
 	// that rows, and the values of pairs, that are such maps make a column
 	// per key, while maps inside them are text.
 	mapOK bool
-	key   string           // children of shapeMap: the map key of the column
-	byKey map[string]*node // shapeMap: the child of each key
+	// listOK reports that slices and arrays (bytes excepted) make a
+	// column per index here: true at the root only, so that a [][]string
+	// or [][]any of rows is a table of columns "0", "1"..., as pandas
+	// makes a DataFrame from a list of lists.
+	listOK bool
+	key    string           // children of shapeMap: the map key of the column
+	byKey  map[string]*node // shapeMap: the child of each key
 	// elemType (shapeMap) is the static type of the map's values, seeding
 	// each new child; nil if unknown or an interface.
 	elemType reflect.Type
@@ -184,6 +195,10 @@ func (n *node) observeOther(v any) {
 			return
 		}
 	}
+	if n.listOK && v != nil && isListType(reflect.TypeOf(v)) {
+		n.observeList(reflect.ValueOf(v))
+		return
+	}
 	switch k, rv := inspect(v); k {
 	case kNull:
 	case kPair:
@@ -242,6 +257,43 @@ func isKeyedMap(t reflect.Type) bool {
 		t = t.Elem()
 	}
 	return t.Kind() == reflect.Map && t.Key().Kind() == reflect.String
+}
+
+// isListType reports whether values of type t are slices or arrays that
+// make a column per index where a row is expected: not bytes, and with no
+// String or Error method.
+func isListType(t reflect.Type) bool {
+	if t.Implements(stringerType) || t.Implements(errorType) {
+		return false
+	}
+	return (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() != reflect.Uint8
+}
+
+// observeList records rv, a slice or array that is one row: a column per
+// index, as many as the longest row has (at most maxListColumns: longer
+// rows make n one column of text).
+func (n *node) observeList(rv reflect.Value) {
+	switch {
+	case n.shape == shapeNone && n.depth < maxDepth:
+		n.shape = shapeList
+	case n.shape == shapeList:
+	default:
+		n.see(kOther)
+		return
+	}
+	if rv.Len() > maxListColumns {
+		n.see(kOther)
+		return
+	}
+	n.structured = true
+	for i := range rv.Len() {
+		if i == len(n.children) {
+			c := n.child(strconv.Itoa(i))
+			c.seed(n.elemType)
+			n.children = append(n.children, c)
+		}
+		n.children[i].observe(rv.Index(i).Interface())
+	}
 }
 
 // startMap makes n a group of the keys of maps, or reports false, turning
@@ -427,7 +479,7 @@ func (n *node) settled() bool {
 	switch n.shape {
 	case shapeStruct:
 		return n.fixed
-	case shapePair, shapeLeaf, shapeMap:
+	case shapePair, shapeLeaf, shapeMap, shapeList:
 		return false
 	}
 	return n.hint != kNull && n.hint != kUint
@@ -451,6 +503,11 @@ func (n *node) seed(t reflect.Type) {
 		}
 		// Its columns are the keys of its values; with none, it is text.
 		n.shape, n.hint, n.elemType = shapeMap, kOther, staticType(t.Elem())
+		return
+	}
+	if n.listOK && isListType(t) {
+		// Its columns are the indices of its values; with none, it is text.
+		n.shape, n.hint, n.elemType = shapeList, kOther, staticType(t.Elem())
 		return
 	}
 	k := typeKind(t)
@@ -492,7 +549,7 @@ func (n *node) hasMaps() bool {
 // finish turns the groups of map keys without keys under n (only empty
 // maps were seen, or none) into leaves, whose values are text.
 func (n *node) finish() {
-	if n.shape == shapeMap && len(n.children) == 0 {
+	if (n.shape == shapeMap || n.shape == shapeList) && len(n.children) == 0 {
 		n.makeLeaf()
 		return
 	}
@@ -503,7 +560,7 @@ func (n *node) finish() {
 
 // leaves appends the columns under n in order.
 func (n *node) leaves(out []*node) []*node {
-	if n.shape == shapePair || n.shape == shapeStruct || n.shape == shapeMap {
+	if n.shape == shapePair || n.shape == shapeStruct || n.shape == shapeMap || n.shape == shapeList {
 		for _, c := range n.children {
 			out = c.leaves(out)
 		}
@@ -626,7 +683,7 @@ type table struct {
 // maps met after the rows built are text, as any map is in a column that
 // is not made of maps.
 func inferTable(src source, built int) *table {
-	root := &node{mapOK: true}
+	root := &node{mapOK: true, listOK: true}
 	if src.pair != nil {
 		root.makePair()
 		root.children[0].seed(src.pair[0])
@@ -741,6 +798,23 @@ func (n *node) fill(v any) {
 		}
 	case shapeMap:
 		n.fillMap(v)
+	case shapeList:
+		if v == nil || !isListType(reflect.TypeOf(v)) {
+			n.fillNull()
+			return
+		}
+		rv := reflect.ValueOf(v)
+		if rv.Len() > len(n.children) { // never expected: longer rows made text
+			n.fillNull()
+			return
+		}
+		for i, c := range n.children {
+			if i < rv.Len() {
+				c.fill(rv.Index(i).Interface())
+			} else {
+				c.fill(nil)
+			}
+		}
 	}
 }
 

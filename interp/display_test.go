@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // displayRecorder keeps display messages with their ids and update flags.
@@ -88,5 +89,47 @@ func TestSlowJobsShowAProgressBar(t *testing.T) {
 	}
 	if text, _ := last.data["text/plain"].(string); !strings.Contains(text, "4/4") {
 		t.Errorf("final progress %q does not show 4/4 tasks", text)
+	}
+}
+
+// TestJobProgressTicksAndEndsInterrupted checks the live display of a job
+// whose tasks all outlast the delay: its clock ticks before any task
+// ends, and an interrupted job shows as interrupted with no task done,
+// never as complete.
+func TestJobProgressTicksAndEndsInterrupted(t *testing.T) {
+	s := newSession(t)
+	s.progress.delay = 0
+	out := &displayRecorder{}
+	ctx, cancel := context.WithTimeout(context.Background(), 1600*time.Millisecond)
+	defer cancel()
+	_, err := s.Execute(ctx, `sc.Parallelize([]int{1, 2}, 2).Map(func(x int) int { time.Sleep(2500 * time.Millisecond); return x }).Count()`, out)
+	if err == nil {
+		t.Fatal("the interrupted cell did not fail")
+	}
+	out.mu2.Lock()
+	events := append([]displayEvent(nil), out.events...)
+	out.mu2.Unlock()
+	var running []string
+	for _, e := range events {
+		text, _ := e.data["text/plain"].(string)
+		if strings.Contains(text, "running ·") && strings.Contains(text, "0/2 tasks") {
+			running = append(running, text)
+		}
+	}
+	if len(running) < 2 || running[0] == running[len(running)-1] {
+		t.Errorf("want at least two different displays of the running job before a task ended, got %q", running)
+	}
+	if len(events) == 0 {
+		t.Fatal("no progress shown")
+	}
+	last, _ := events[len(events)-1].data["text/plain"].(string)
+	if !strings.Contains(last, "interrupted after") || !strings.Contains(last, "0/2 tasks") || strings.Contains(last, "done") {
+		t.Errorf("final progress of the interrupted job:\n%s", last)
+	}
+	for _, e := range events {
+		if e.id != events[0].id {
+			t.Errorf("display IDs %q and %q: want one display per job", events[0].id, e.id)
+			break
+		}
 	}
 }

@@ -1,7 +1,7 @@
 package interp
 
 import (
-	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -9,77 +9,112 @@ import (
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
-// Progress bars: stages that run longer than progressDelay get a bar in
-// the cell's output, updated in place at most every progressInterval and
-// left in its final state.
+// Progress: a job that runs longer than progressDelay gets a display of
+// its stages (display.JobProgress) in the cell's output, updated in place
+// every progressInterval while it runs, so that its clock ticks and its
+// tasks, records and bytes move before a task ends, and left in its final
+// state: done, failed or interrupted.
 const (
 	progressDelay    = time.Second
-	progressInterval = 250 * time.Millisecond
+	progressInterval = 500 * time.Millisecond
 )
 
 // progressTracker receives the Context's stage reports (on worker
-// goroutines) and publishes bars from a ticker of its own while a cell
-// runs.
+// goroutines) and publishes the jobs' progress from a ticker of its own
+// while a cell runs.
 type progressTracker struct {
-	delay  time.Duration // how long a stage runs before it gets a bar
+	delay  time.Duration // how long a job runs before it gets a display
 	mu     sync.Mutex
 	out    Output
-	stages map[string]*stageState
+	prefix string // of display IDs: unique to the tracker, so that a new session's job 1 updates no older output
+	jobs   map[int]*jobState
 	stop   chan struct{}
 	done   chan struct{}
 }
 
-type stageState struct {
-	last      rdd.StageProgress
-	shown     bool
-	published int // Done count last published
-	finished  bool
+// jobState is what the tracker knows of a job: the last report of each of
+// its stages.
+type jobState struct {
+	stages  map[string]rdd.StageProgress
+	started time.Time // the earliest start of its stages
+	shown   bool      // its display is in the output
+	dirty   bool      // a report came since the last publication
 }
 
-func stageKey(p rdd.StageProgress) string {
-	return fmt.Sprintf("gosparkling-progress-%d-%s", p.JobID, p.Stage)
+// running reports whether a stage of the job has not finished.
+func (js *jobState) running() bool {
+	for _, p := range js.stages {
+		if !p.Finished {
+			return true
+		}
+	}
+	return false
 }
 
-// report records a stage report; it must be quick.
+// list returns the stages' last reports.
+func (js *jobState) list() []rdd.StageProgress {
+	out := make([]rdd.StageProgress, 0, len(js.stages))
+	for _, p := range js.stages {
+		out = append(out, p)
+	}
+	return out
+}
+
+// report records a stage report; it must be quick. Reports of a stage
+// may arrive out of order (tasks end on several goroutines): a report
+// counting fewer tasks done than the last one is dropped, and nothing
+// follows a stage's final report.
 func (pt *progressTracker) report(p rdd.StageProgress) {
 	pt.mu.Lock()
 	defer pt.mu.Unlock()
 	if pt.out == nil {
 		return
 	}
-	st := pt.stages[stageKey(p)]
-	if st == nil {
-		st = &stageState{}
-		pt.stages[stageKey(p)] = st
+	js := pt.jobs[p.JobID]
+	if js == nil {
+		js = &jobState{stages: map[string]rdd.StageProgress{}, started: p.Started}
+		pt.jobs[p.JobID] = js
 	}
-	if p.Done >= st.last.Done || p.Finished {
-		st.last = p
+	last, seen := js.stages[p.Stage]
+	switch {
+	case !seen:
+	case last.Finished:
+		return
+	case !p.Finished && p.Done < last.Done:
+		return
 	}
-	st.finished = st.finished || p.Finished
+	js.stages[p.Stage] = p
+	js.dirty = true
+	if !p.Started.IsZero() && p.Started.Before(js.started) {
+		js.started = p.Started
+	}
 }
 
 // start begins tracking for a cell writing to out.
 func (pt *progressTracker) start(out Output) {
 	pt.mu.Lock()
-	pt.out, pt.stages = out, map[string]*stageState{}
+	if pt.prefix == "" {
+		pt.prefix = "gosparkling-job-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-"
+	}
+	pt.out, pt.jobs = out, map[int]*jobState{}
 	pt.stop, pt.done = make(chan struct{}), make(chan struct{})
 	pt.mu.Unlock()
 	go pt.run()
 }
 
-// finish publishes the final state of shown bars and stops the ticker.
+// finish publishes the final state of shown jobs and stops the ticker.
 func (pt *progressTracker) finish() {
 	close(pt.stop)
 	<-pt.done
 	pt.publish(true)
 	pt.mu.Lock()
-	pt.out, pt.stages = nil, nil
+	pt.out, pt.jobs = nil, nil
 	pt.mu.Unlock()
 }
 
 func (pt *progressTracker) run() {
 	defer close(pt.done)
-	defer func() { recover() }() // a failing bar must not kill the kernel
+	defer func() { recover() }() // a failing display must not kill the kernel
 	ticker := time.NewTicker(progressInterval)
 	defer ticker.Stop()
 	for {
@@ -92,8 +127,11 @@ func (pt *progressTracker) run() {
 	}
 }
 
-// publish shows or updates the bars of stages older than progressDelay.
-// At the cell's end (final) every shown bar gets its last state.
+// publish shows the jobs running for longer than the delay, and updates
+// the shown ones: while they run at every tick, for the clock, else when
+// a report came. At the cell's end (final) every shown job gets its last
+// state, a stage still running then shown as interrupted (the cell
+// stopped without waiting for it).
 func (pt *progressTracker) publish(final bool) {
 	pt.mu.Lock()
 	defer pt.mu.Unlock()
@@ -101,24 +139,28 @@ func (pt *progressTracker) publish(final bool) {
 		return
 	}
 	now := time.Now()
-	for key, st := range pt.stages {
-		old := now.Sub(st.last.Started) >= pt.delay
+	for id, js := range pt.jobs {
+		key := pt.prefix + strconv.Itoa(id)
+		running := js.running()
 		switch {
-		case !st.shown && old && !st.finished:
-			pt.out.Display(MIMEBundle(display.ProgressBar(st.last, now)), nil, key, false)
-			st.shown, st.published = true, st.last.Done
-		case st.shown && (st.finished || st.last.Done != st.published || final):
-			last := st.last
-			if final && !last.Finished {
-				last.Finished, last.Failed = true, true
+		case !js.shown && running && !final && now.Sub(js.started) >= pt.delay:
+			pt.out.Display(MIMEBundle(display.JobProgress(js.list(), now)), nil, key, false)
+			js.shown, js.dirty = true, false
+		case js.shown && (running || js.dirty || final):
+			if final && running {
+				for name, p := range js.stages {
+					if !p.Finished {
+						p.Finished, p.Failed, p.Cancelled, p.Ended, p.Running = true, true, true, now, 0
+						js.stages[name] = p
+					}
+				}
 			}
-			pt.out.Display(MIMEBundle(display.ProgressBar(last, now)), nil, key, true)
-			st.published = last.Done
-			if st.finished || final {
-				delete(pt.stages, key)
-			}
-		case st.finished:
-			delete(pt.stages, key) // fast: never shown
+			pt.out.Display(MIMEBundle(display.JobProgress(js.list(), now)), nil, key, true)
+			js.dirty = false
+		case !js.shown && !running && now.Sub(js.started) >= 2*pt.delay:
+			// Fast, never shown; kept a while in case another stage of
+			// the job starts, so that the job is shown whole.
+			delete(pt.jobs, id)
 		}
 	}
 }

@@ -230,6 +230,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		"Ship":         reflect.ValueOf(s.ship),
 		"ShipAction":   reflect.ValueOf(s.shipAction),
 		"Src":          reflect.ValueOf(s.src),
+		"Tier":         reflect.ValueOf(s.tierArg),
 		"SetValues":    reflect.ValueOf(func(v []any) { s.lastValues = v }),
 		"Value":        reflect.ValueOf(captureValue),
 	}
@@ -397,6 +398,8 @@ func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBun
 		sc.SetJobContext(ctx)
 		defer sc.SetJobContext(context.Background())
 	}
+	s.tiers.setCell(ctx)
+	defer s.tiers.setCell(nil)
 
 	s.setRunning(true)
 	defer s.setRunning(false)

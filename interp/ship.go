@@ -154,8 +154,11 @@ func (w *shipRewriter) rewrite(c chunk) string {
 	}
 	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	text := func(n ast.Node) string { return c.src[offset(n.Pos()):offset(n.End())] }
+	var edits, closings []textEdit
 	// sources returns the Src calls of the function arguments of call at
-	// positions, nil elsewhere; none when it has no function there.
+	// positions, nil elsewhere; none when it has no function there. It
+	// wraps each of those arguments in a Tier call, which hands the
+	// method the function's compiled form when there is one (tiered.go).
 	sources := func(call *ast.CallExpr, method string, positions []int) []string {
 		srcs := make([]string, 0, len(call.Args))
 		found := false
@@ -173,6 +176,8 @@ func (w *shipRewriter) rewrite(c chunk) string {
 				ptrs += ", &" + v
 			}
 			srcs = append(srcs, "_gosparklingSession.Src("+strconv.Itoa(id)+ptrs+")")
+			edits = append(edits, textEdit{offset(arg.Pos()), "_gosparklingSession.Tier("},
+				textEdit{offset(arg.End()), ", " + strconv.Itoa(id) + ptrs + ")"})
 		}
 		if !found {
 			return nil
@@ -182,7 +187,6 @@ func (w *shipRewriter) rewrite(c chunk) string {
 	// An action's receiver is wrapped: ShipAction(r, srcs...).Reduce(f).
 	// Its closing goes after those of the receiver's own Ship calls,
 	// which end at the same offset.
-	var edits, closings []textEdit
 	ast.Inspect(f, func(n ast.Node) bool {
 		if fd, ok := n.(*ast.FuncDecl); ok {
 			return fd.Name.Name == "_" && c.kind == stmtChunk

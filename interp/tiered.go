@@ -15,40 +15,47 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
-// Tiered execution. A function literal a cell hands to an RDD method runs
+// Tiered execution. A function a cell hands to an RDD method runs
 // interpreted at first: yaegi costs a microsecond or more per call. For
 // each such function the session also writes a Go plugin, from what the
-// shipping rewrite learned of it (ship.go): a constructor that takes the
-// captured variables as parameters and returns the literal, verbatim,
+// shipping rewrite learned of it (ship.go): a constructor that takes
+// pointers to the variables the function reads and returns the literal,
+// reading them through those,
 //
-//	func Make_3f2a…(n int) func(string) bool {
-//		return func(w string) bool { return len(w) > n }
+//	func Make_3f2a…(n *int) func(string) bool {
+//		return func(w string) bool { return len(w) > (*n) }
 //	}
 //
-// with the declarations the literal uses and their imports. It builds the
-// plugin in the background and hands the RDD a tier (rdd.FuncTier): a job
-// starts with the interpreted function, and switches to the compiled one,
-// made with the captured values as they were when the job started, as
-// soon as the plugin is loaded (between two elements for the common
-// function types, as tasks start for the others). Plugins are kept under
-// os.UserCacheDir()/gosparkling/plugins/, by the kernel's build and the
-// plugin's source, so that running a cell again, or after a restart, finds
-// its functions compiled.
+// with the declarations the literal uses (functions, constants, the struct
+// types of cells as aliases of the structs yaegi made) and their imports.
+// The rewrite wraps each function argument in the session's Tier
+// (tierArg): when the plugin is in the cache, the method is handed the
+// compiled function; otherwise the plugin builds in the background, and
+// the method is handed the function as written (the narrow
+// transformations, whose RDDs switch by themselves through an
+// rdd.FuncTier, between two elements for the common function types, as
+// tasks start for the others) or a switch of its type that turns to the
+// compiled function when the plugin is loaded (tierswitch.go). Plugins are
+// kept under os.UserCacheDir()/gosparkling/plugins/, by the kernel's build
+// and the plugin's source, so that running a cell again, or after a
+// restart, finds its functions compiled.
 //
 // A function stays interpreted, and the session says why once on the
-// cell's standard error, when it uses a type a cell declared, a variable
-// of the session through a declared function, or a captured value of a
-// type the plugin cannot name (structs cells declare, channels...); when it
-// writes a captured variable (the compiled one would write a copy); or
-// when the method is not a narrow transformation of one function.
+// cell's standard error, when it uses sc, a type of a cell other than a
+// struct without methods, or a captured value of a type the plugin cannot
+// name (channels...); when it writes a captured variable (the compiled one
+// would write a copy); or when there is no toolchain of the kernel's
+// version.
 //
-// GOSPARKLING_COMPILE=wait makes jobs wait for the compiled functions,
-// GOSPARKLING_COMPILE=off keeps every function interpreted.
+// GOSPARKLING_COMPILE=wait makes every function wait for its compiled
+// form before its job starts, GOSPARKLING_COMPILE=off keeps every function
+// interpreted.
 
 // compileModeEnv is the environment variable that sets the compile mode.
 const compileModeEnv = "GOSPARKLING_COMPILE"
@@ -76,6 +83,34 @@ type tierCompiler struct {
 
 	mu    sync.Mutex
 	noted map[string]bool // notes already printed
+
+	cell atomic.Pointer[context.Context] // the running cell's
+
+	// handed counts the compiled functions tierArg handed to methods,
+	// or switched to.
+	handed atomic.Int64
+}
+
+// setCell records ctx, the running cell's context (nil when none runs),
+// which ends the waits for builds in wait mode.
+func (c *tierCompiler) setCell(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	if ctx == nil {
+		c.cell.Store(nil)
+		return
+	}
+	c.cell.Store(&ctx)
+}
+
+// cellDone returns the Done channel of the running cell's context, or
+// nil.
+func (c *tierCompiler) cellDone() <-chan struct{} {
+	if p := c.cell.Load(); p != nil {
+		return (*p).Done()
+	}
+	return nil
 }
 
 // newTierCompiler returns the session's compiler, in the mode the
@@ -179,11 +214,99 @@ func (c *tierCompiler) warmUp() {
 	}
 }
 
+// narrowMethods are the methods whose RDD switches to the compiled form
+// of its function itself (rdd.RDD.SetFuncTier): their functions are handed
+// to them as written, and Ship gives the RDD its tier.
+var narrowMethods = map[string]bool{
+	"Map": true, "FlatMap": true, "Filter": true, "MapValues": true, "FlatMapValues": true,
+	"KeyBy": true, "MapPartitions": true, "MapPartitionsWithIndex": true,
+}
+
+// tierArg is the session's Tier, which the rewrite wraps around each
+// function a cell passes to an RDD method: it returns what the method is
+// handed instead of fn, the function of site id, which captures the
+// variables ptrs points to. That is the compiled function when its plugin
+// is built (at once from the cache; after waiting for the build in wait
+// mode); fn itself for the narrow transformations, whose RDDs switch by
+// themselves; and otherwise a switch of fn's type that calls fn until the
+// plugin is loaded and the compiled function from then on.
+func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
+	c := s.tiers
+	if c == nil || c.mode == compileOff || !interpreted(fn) || id < 0 || id >= len(s.shipSites) {
+		return fn
+	}
+	if sc := s.sc; sc != nil && sc.Runner() != nil {
+		return fn // the Runner's workers run the function's source
+	}
+	src := s.src(id, ptrs...)
+	site := src.site
+	tier := s.planTierFunc(src, fn)
+	if tier == nil {
+		return fn
+	}
+	b := tier.build
+	if c.mode == compileWait {
+		select {
+		case <-b.done:
+		case <-c.cellDone():
+		case <-c.ctx.Done():
+		}
+	}
+	if b.finished() {
+		if b.err != nil {
+			tier.noteFailure()
+			return fn
+		}
+		if g := tier.fastest(); g != nil {
+			c.handed.Add(1)
+			return g
+		}
+		return fn
+	}
+	if narrowMethods[site.method] {
+		return fn
+	}
+	sw, set := switchFunc(site.method, fn)
+	go func() {
+		select {
+		case <-b.done:
+			if b.err != nil {
+				tier.noteFailure()
+			} else if g := tier.compiled(); g != nil && set(g) {
+				c.handed.Add(1)
+			}
+		case <-c.ctx.Done():
+		}
+	}()
+	return sw
+}
+
+// planTierFunc returns the tier of src's function fn, its build started,
+// or nil, saying why on the cell's standard error, when it cannot be
+// compiled.
+func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
+	c, site := s.tiers, src.site
+	if err := c.toolchain(); err != nil {
+		c.note(s.stderr, fmt.Sprintf("the functions passed to RDD methods stay interpreted: %v", err))
+		return nil
+	}
+	plan, why := s.planTier(src, fn)
+	if why != "" {
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", site.method, site.origin, why))
+		return nil
+	}
+	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
+	tier.build = startPluginBuild(c.ctx, plan.source, false)
+	return tier
+}
+
 // tierShipped gives the RDD r, which Ship returns, a tier for its
-// function when the function can be compiled, and notes why not otherwise.
+// function when it is a narrow transformation's, and the function can be
+// compiled, and notes why not otherwise. The functions of other methods
+// were handed to them compiled, or as switches (tierArg).
 func (s *Session) tierShipped(r *rdd.RDD, srcs []*shippedSource) {
 	c := s.tiers
-	if c == nil || c.mode == compileOff || r == nil || r.Context().Runner() != nil {
+	if c == nil || c.mode == compileOff || r == nil || r.Context().Runner() != nil || !narrowMethods[r.Step().Method] {
 		return
 	}
 	var src *shippedSource
@@ -201,22 +324,14 @@ func (s *Session) tierShipped(r *rdd.RDD, srcs []*shippedSource) {
 	if src == nil {
 		return
 	}
-	site := src.site
-	if err := c.toolchain(); err != nil {
-		c.note(s.stderr, fmt.Sprintf("the functions passed to RDD methods stay interpreted: %v", err))
+	tier := s.planTierFunc(src, fn)
+	if tier == nil {
 		return
 	}
-	plan, why := s.planTier(src, fn)
-	if why != "" {
-		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", site.method, site.origin, why))
-		return
-	}
-	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
 	if !r.SetFuncTier(tier) {
-		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: only the functions of Map, FlatMap, Filter, MapValues, FlatMapValues, KeyBy and MapPartitions are compiled", site.method, site.origin))
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: its RDD cannot switch to it", src.site.method, src.site.origin))
 		return
 	}
-	tier.build = startPluginBuild(c.ctx, plan.source, false)
 	if tier.build.finished() && tier.build.err != nil {
 		tier.noteFailure()
 	}
@@ -238,6 +353,13 @@ type tierPlan struct {
 	source   string       // the plugin's Go file
 	ctor     string       // the name of its constructor
 	funcType reflect.Type // the function's type
+	// extra are the pointers to the session variables the declarations
+	// it calls read, the constructor's parameters after the captured
+	// variables.
+	extra []any
+	// fastCtor, when not "", names the constructor of the function
+	// wrapped as the engine calls it fastest (fastShape).
+	fastCtor string
 }
 
 // planTier writes the plugin of src's function fn, or says why it
@@ -258,10 +380,53 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	for _, spec := range site.imports {
 		imports[spec] = true
 	}
-	decls, why := s.tierDecls(site, imports)
+	cellTypes := map[string]bool{}
+	decls, globals, why := s.tierDecls(site, imports, cellTypes)
 	if why != "" {
 		return nil, why
 	}
+	// The unexported fields of cells' structs, which yaegi exports.
+	fields := map[string]bool{}
+	seen := map[reflect.Type]bool{}
+	unexportedFields(reflect.TypeOf(fn), fields, seen)
+	for _, p := range src.ptrs {
+		unexportedFields(reflect.TypeOf(p).Elem(), fields, seen)
+	}
+	for _, d := range decls {
+		if strings.HasPrefix(d, "type ") {
+			declFields(d, fields)
+		}
+	}
+	helpers := false
+	for i, d := range decls {
+		if strings.HasPrefix(d, "type ") {
+			continue
+		}
+		out, used, why := rewriteCellCode(d, "package p\n", fields, cellTypes)
+		if why != "" {
+			return nil, why
+		}
+		decls[i], helpers = out, helpers || used
+	}
+	expr0 := expr
+	if len(fields)+len(cellTypes) > 0 {
+		out, used, why := rewriteCellCode(site.expr, "package p\nvar _ = ", fields, cellTypes)
+		if why != "" {
+			return nil, why
+		}
+		helpers = helpers || used
+		if expr, err = parseResolved(out); err != nil {
+			return nil, fmt.Sprintf("its source does not parse alone: %v", err)
+		}
+		site = &shipSite{method: site.method, origin: site.origin, expr: out, imports: site.imports,
+			decls: site.decls, vars: site.vars}
+	}
+	if helpers {
+		imports[`"reflect"`] = true
+	}
+	// The constructor takes pointers to the captured variables, and the
+	// literal reads them through those, so that the compiled function
+	// sees their current values, as the interpreted one does.
 	var params []string
 	captured := map[string]reflect.Type{}
 	for i, name := range site.vars {
@@ -270,47 +435,166 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		if why != "" {
 			return nil, fmt.Sprintf("it captures %s, whose type uses %s", name, why)
 		}
-		params = append(params, name+" "+typ)
+		params = append(params, name+" *"+typ)
 		captured[name] = t
 	}
+	// The session variables the declarations it calls read come through
+	// pointers too, and those declarations become closures of the
+	// constructor.
+	var extra []any
+	var closures string
+	if len(globals) > 0 {
+		values := s.globalValues()
+		read := map[string]bool{}
+		for _, name := range globals {
+			read[name] = true
+			if _, ok := captured[name]; ok {
+				continue
+			}
+			v, ok := values[name]
+			if !ok || !v.CanAddr() {
+				return nil, fmt.Sprintf("a function it calls uses %s, a variable of the session the compiled function cannot reach", name)
+			}
+			typ, why := pluginTypeSource(v.Type(), imports)
+			if why != "" {
+				return nil, fmt.Sprintf("a function it calls uses %s, whose type uses %s", name, why)
+			}
+			params = append(params, name+" *"+typ)
+			extra = append(extra, v.Addr().Interface())
+			captured[name] = v.Type()
+		}
+		var tops []string
+		var vars, assigns string
+		for _, d := range decls {
+			top, v, a, why := closureDecls(d, read)
+			if why != "" {
+				return nil, why
+			}
+			tops, vars, assigns = append(tops, top), vars+v, assigns+a
+		}
+		decls, closures = tops, vars+assigns
+	}
+	body := site.expr
 	if lit, ok := expr.(*ast.FuncLit); ok {
-		if name := writtenCapture(lit, captured); name != "" {
+		if name := writtenCapture(expr0.(*ast.FuncLit), captured); name != "" {
 			return nil, fmt.Sprintf("it writes the captured variable %s, which a compiled function would not share", name)
 		}
+		body = derefCaptured(site.expr, lit, captured)
 	}
 	funcType := reflect.TypeOf(fn)
 	result, why := pluginTypeSource(funcType, imports)
 	if why != "" {
 		return nil, fmt.Sprintf("its type uses %s", why)
 	}
-	var body strings.Builder
-	body.WriteString("package main\n\n")
+	var file strings.Builder
+	file.WriteString("package main\n\n")
 	var specs []string
 	for spec := range imports {
 		specs = append(specs, spec)
 	}
 	sort.Strings(specs)
 	for _, spec := range specs {
-		body.WriteString("import " + spec + "\n")
+		file.WriteString("import " + spec + "\n")
 	}
 	for _, d := range decls {
-		body.WriteString("\n" + d + "\n")
+		file.WriteString("\n" + d + "\n")
+	}
+	if helpers {
+		file.WriteString("\n" + assertHelpers + "\n")
 	}
 	// The constructor's name depends on all of the rest, so that a
 	// plugin's symbols never clash with those of another.
-	sum := sha256.Sum256([]byte(body.String() + strings.Join(params, ", ") + result + site.expr))
+	sum := sha256.Sum256([]byte(file.String() + strings.Join(params, ", ") + result + closures + body))
 	ctor := "Make_" + hex.EncodeToString(sum[:8])
 	// Where the function was written stays out of the source, so that
 	// running its cell again finds its plugin.
-	fmt.Fprintf(&body, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n\treturn %s\n}\n",
-		ctor, site.method, ctor, strings.Join(params, ", "), result, site.expr)
-	return &tierPlan{source: body.String(), ctor: ctor, funcType: funcType}, ""
+	fmt.Fprintf(&file, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n%s\treturn %s\n}\n",
+		ctor, site.method, ctor, strings.Join(params, ", "), result, closures, body)
+	plan := &tierPlan{ctor: ctor, funcType: funcType, extra: extra}
+	// A function of a type the engine calls through reflection gets a
+	// form it calls directly.
+	var in, args []string
+	for i := range funcType.NumIn() {
+		typ, _ := pluginTypeSource(funcType.In(i), imports)
+		in = append(in, typ)
+	}
+	for _, p := range params {
+		name, _, _ := strings.Cut(p, " ")
+		args = append(args, name)
+	}
+	if fast := fastShape("Fast"+ctor[len("Make"):], ctor, strings.Join(params, ", "), strings.Join(args, ", "), funcType, site.method, "", in); fast != "" {
+		src := file.String()
+		const rddSpec = `"github.com/gosparkling/gosparkling/rdd"`
+		if !imports[rddSpec] {
+			src = strings.Replace(src, "package main\n\n", "package main\n\nimport "+rddSpec+"\n", 1)
+		}
+		file.Reset()
+		file.WriteString(src + fast)
+		plan.fastCtor = "Fast" + ctor[len("Make"):]
+	}
+	plan.source = file.String()
+	return plan, ""
+}
+
+// derefCaptured returns src, the source of lit, with each use of a
+// captured variable x written (*x): the constructor is handed pointers.
+func derefCaptured(src string, lit *ast.FuncLit, captured map[string]reflect.Type) string {
+	names := map[string]bool{}
+	for name := range captured {
+		names[name] = true
+	}
+	// parseResolved parsed src after a prefix: positions are offsets
+	// from lit's start.
+	return derefNames(src, lit, int(lit.Pos()), names)
+}
+
+// derefNames returns src, the source of node, which starts at position
+// base, with each use of a variable of names declared outside node
+// written (*x).
+func derefNames(src string, node ast.Node, base int, names map[string]bool) string {
+	if len(names) == 0 {
+		return src
+	}
+	skip := map[*ast.Ident]bool{}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.KeyValueExpr:
+			// A field name, or a map key the shipping analysis did not
+			// count as captured either.
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.BranchStmt:
+			if n.Label != nil {
+				skip[n.Label] = true
+			}
+		case *ast.LabeledStmt:
+			skip[n.Label] = true
+		}
+		return true
+	})
+	var edits []textEdit
+	ast.Inspect(node, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok || id.Obj != nil || skip[id] {
+			return true
+		}
+		if names[id.Name] {
+			at := int(id.Pos()) - base
+			edits = append(edits, textEdit{at, "(*"}, textEdit{at + len(id.Name), ")"})
+		}
+		return true
+	})
+	return applyEdits(src, edits)
 }
 
 // tierDecls returns, in order, the declarations of the session that the
 // site uses, with those they use, adding their imports; or why they
 // cannot go into a plugin: a declared type, or a variable of the session.
-func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, string) {
+func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes map[string]bool) ([]string, []string, string) {
+	var globals []string
 	used := map[string]bool{}
 	var decls []*sessionDecl
 	var visit func(name, user string) string
@@ -322,7 +606,21 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 		d := s.decls[name]
 		switch {
 		case d != nil && d.kind == ast.Typ:
-			return fmt.Sprintf("it uses %s, a type declared in a cell (compiled functions use the standard library's and gosparkling's types only)", name)
+			// The plugin names it as an alias of the struct yaegi made,
+			// so that its values pass as they are.
+			alias, why := aliasType(name, d.src)
+			if why != "" {
+				return fmt.Sprintf("it uses %s, a type declared in a cell that %s", name, why)
+			}
+			decls = append(decls, &sessionDecl{seq: d.seq, src: alias, kind: ast.Typ})
+			cellTypes[name] = true
+			for _, n := range d.names {
+				if why := visit(n, name); why != "" {
+					return why
+				}
+			}
+		case d != nil && d.kind != ast.Var && strings.Contains(d.src, "_gosparkling"):
+			return fmt.Sprintf("it uses %s, which the session rewrites (a recursive function, os.Stdin, goroutines)", name)
 		case d != nil && d.kind != ast.Var:
 			decls = append(decls, d)
 			for _, n := range d.names {
@@ -333,7 +631,8 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 		case name == "sc":
 			return fmt.Sprintf("%s uses sc, the notebook's Context", user)
 		case s.globals[name] || d != nil:
-			return fmt.Sprintf("%s uses %s, a variable of the session, which a compiled function would not share", user, name)
+			// The compiled function reads it through a pointer.
+			globals = append(globals, name)
 		default:
 			if spec := packageSpec(s, name); spec != "" {
 				imports[spec] = true
@@ -343,7 +642,7 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 	}
 	for _, name := range site.decls {
 		if why := visit(name, name); why != "" {
-			return nil, why
+			return nil, nil, why
 		}
 	}
 	sort.Slice(decls, func(i, j int) bool { return decls[i].seq < decls[j].seq })
@@ -355,7 +654,321 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool) ([]string, 
 			out = append(out, d.src)
 		}
 	}
-	return out, ""
+	return out, globals, ""
+}
+
+// aliasType returns the declaration of the cell's struct type name,
+// declared in src, that a plugin makes: an alias of the struct type yaegi
+// made of it, whose unexported fields it exports with an X in front, as
+// in
+//
+//	type line = struct {
+//		Xurl string
+//		Words int
+//	}
+//
+// or why there is none: yaegi's types have no methods, and other kinds of
+// types are left to it.
+func aliasType(name, src string) (string, string) {
+	const prefix = "package p\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", fmt.Sprintf("does not parse alone (%v)", err)
+	}
+	text := func(n ast.Node) string {
+		return src[fset.Position(n.Pos()).Offset-len(prefix) : fset.Position(n.End()).Offset-len(prefix)]
+	}
+	var st *ast.StructType
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil {
+				return "", "has methods (compiled functions take structs without methods)"
+			}
+		case *ast.GenDecl:
+			for _, spec := range d.Specs {
+				ts, ok := spec.(*ast.TypeSpec)
+				if !ok || ts.Name.Name != name {
+					continue
+				}
+				if ts.TypeParams != nil || ts.Assign.IsValid() {
+					return "", "is generic or an alias"
+				}
+				if st, ok = ts.Type.(*ast.StructType); !ok {
+					return "", "is not a struct (compiled functions take the structs of cells)"
+				}
+			}
+		}
+	}
+	if st == nil {
+		return "", "was not found in its cell"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "type %s = struct {\n", name)
+	for _, field := range st.Fields.List {
+		if len(field.Names) == 0 {
+			return "", "embeds a field"
+		}
+		recursive := false
+		ast.Inspect(field.Type, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name {
+				recursive = true
+			}
+			return true
+		})
+		if recursive {
+			return "", "refers to itself"
+		}
+		for _, id := range field.Names {
+			if id.Name == "_" {
+				return "", "has a blank field"
+			}
+			b.WriteString("\t" + exportedField(id.Name) + " " + text(field.Type))
+			if field.Tag != nil {
+				b.WriteString(" " + field.Tag.Value)
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("}\n")
+	return b.String(), ""
+}
+
+// declFields adds to fields the unexported fields of the alias decl (as
+// aliasType writes it).
+func declFields(decl string, fields map[string]bool) {
+	for _, line := range strings.Split(decl, "\n") {
+		name, _, _ := strings.Cut(strings.TrimSpace(line), " ")
+		if rest, ok := strings.CutPrefix(name, "X"); ok && rest != "" && !ast.IsExported(rest) {
+			fields[rest] = true
+		}
+	}
+}
+
+// assertHelpers are the functions a plugin's type assertions to cells'
+// types go through: a value yaegi made has the struct type yaegi made
+// with reflect, the same type as the plugin's but not the same type
+// descriptor, which Go's assertions compare. They convert such a value.
+const assertHelpers = `func gsAs[T any](x any) T {
+	if v, ok := x.(T); ok {
+		return v
+	}
+	if v, ok := gsConvert[T](x); ok {
+		return v
+	}
+	return x.(T)
+}
+
+func gsAs2[T any](x any) (T, bool) {
+	if v, ok := x.(T); ok {
+		return v, true
+	}
+	return gsConvert[T](x)
+}
+
+func gsConvert[T any](x any) (T, bool) {
+	var zero T
+	if x == nil {
+		return zero, false
+	}
+	v, t := reflect.ValueOf(x), reflect.TypeFor[T]()
+	if t.Kind() == reflect.Interface || v.Type().String() != t.String() || !v.Type().ConvertibleTo(t) {
+		return zero, false
+	}
+	return v.Convert(t).Interface().(T), true
+}`
+
+// rewriteCellCode returns src, code of a cell that parses after prefix,
+// as a plugin compiles it: the unexported fields of cells' structs
+// renamed as yaegi names them, and its type assertions to the cells'
+// types cellTypes through assertHelpers (reporting whether it has any);
+// or why it cannot be compiled.
+func rewriteCellCode(src, prefix string, fields, cellTypes map[string]bool) (string, bool, string) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", false, fmt.Sprintf("its source does not parse alone: %v", err)
+	}
+	base := 1 + len(prefix)
+	src = renameFields(src, f, base, fields)
+	if len(cellTypes) == 0 {
+		return src, false, ""
+	}
+	f, err = parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", false, fmt.Sprintf("its source does not parse alone: %v", err)
+	}
+	base = fset.File(f.Pos()).Base() + len(prefix)
+	text := func(n ast.Node) string { return src[int(n.Pos())-base : int(n.End())-base] }
+	mentions := func(e ast.Expr) bool {
+		found := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && cellTypes[id.Name] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	commaOK := map[*ast.TypeAssertExpr]bool{}
+	why := ""
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) == 2 && len(n.Rhs) == 1 {
+				if ta, ok := n.Rhs[0].(*ast.TypeAssertExpr); ok {
+					commaOK[ta] = true
+				}
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == 2 && len(n.Values) == 1 {
+				if ta, ok := n.Values[0].(*ast.TypeAssertExpr); ok {
+					commaOK[ta] = true
+				}
+			}
+		case *ast.TypeSwitchStmt:
+			for _, c := range n.Body.List {
+				for _, e := range c.(*ast.CaseClause).List {
+					if mentions(e) && why == "" {
+						why = fmt.Sprintf("it switches on types with %s, a type declared in a cell", text(e))
+					}
+				}
+			}
+		}
+		return true
+	})
+	if why != "" {
+		return "", false, why
+	}
+	type replacement struct {
+		from, to int
+		text     string
+	}
+	var reps []replacement
+	ast.Inspect(f, func(n ast.Node) bool {
+		ta, ok := n.(*ast.TypeAssertExpr)
+		if !ok || ta.Type == nil || !mentions(ta.Type) {
+			return true
+		}
+		helper := "gsAs"
+		if commaOK[ta] {
+			helper = "gsAs2"
+		}
+		reps = append(reps, replacement{int(ta.Pos()) - base, int(ta.End()) - base,
+			helper + "[" + text(ta.Type) + "](" + text(ta.X) + ")"})
+		return false // an assertion inside X stays as written
+	})
+	for i := len(reps) - 1; i >= 0; i-- {
+		r := reps[i]
+		src = src[:r.from] + r.text + src[r.to:]
+	}
+	return src, len(reps) > 0, ""
+}
+
+// exportedField is the name yaegi gives a field of a struct it makes.
+func exportedField(name string) string {
+	if ast.IsExported(name) {
+		return name
+	}
+	return "X" + name
+}
+
+// renameFields returns src, the source of node, which starts at position
+// base, with the fields of fields selected or keyed under the names yaegi
+// gives them (exportedField): every unexported name selected in a cell's
+// code is a field of a cell's struct, since the types of packages show
+// their exported names only.
+func renameFields(src string, node ast.Node, base int, fields map[string]bool) string {
+	var edits []textEdit
+	rename := func(id *ast.Ident) {
+		if fields[id.Name] {
+			edits = append(edits, textEdit{int(id.Pos()) - base, "X"})
+		}
+	}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			rename(n.Sel)
+		case *ast.CompositeLit:
+			for _, e := range n.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok && id.Obj == nil {
+						rename(id)
+					}
+				}
+			}
+		}
+		return true
+	})
+	return applyEdits(src, edits)
+}
+
+// unexportedFields adds to fields the unexported names of the fields of
+// the structs yaegi made that t uses.
+func unexportedFields(t reflect.Type, fields map[string]bool, seen map[reflect.Type]bool) {
+	if seen[t] || t.Name() != "" {
+		return
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if rest, ok := strings.CutPrefix(f.Name, "X"); ok && rest != "" && !ast.IsExported(rest) {
+				fields[rest] = true
+			}
+			unexportedFields(f.Type, fields, seen)
+		}
+	case reflect.Slice, reflect.Array, reflect.Pointer:
+		unexportedFields(t.Elem(), fields, seen)
+	case reflect.Map:
+		unexportedFields(t.Key(), fields, seen)
+		unexportedFields(t.Elem(), fields, seen)
+	case reflect.Func:
+		for i := range t.NumIn() {
+			unexportedFields(t.In(i), fields, seen)
+		}
+		for i := range t.NumOut() {
+			unexportedFields(t.Out(i), fields, seen)
+		}
+	}
+}
+
+// closureDecls splits the declarations src of a cell, which read the
+// session variables globals, into those that stay at the plugin's top
+// level (constants) and the statements that declare its functions as
+// closures of the constructor, reading globals through the pointers the
+// constructor is handed: vars declares them all first, so that they may
+// call one another, and assigns gives them their bodies.
+func closureDecls(src string, globals map[string]bool) (top, vars, assigns, why string) {
+	const prefix = "package p\n"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+src, 0)
+	if err != nil {
+		return "", "", "", fmt.Sprintf("a declaration it uses does not parse alone: %v", err)
+	}
+	text := func(from, to token.Pos) string {
+		return src[fset.Position(from).Offset-len(prefix) : fset.Position(to).Offset-len(prefix)]
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.GenDecl:
+			if d.Tok != token.CONST && d.Tok != token.TYPE {
+				return "", "", "", "it uses a declaration of a cell other than a function or a constant, with a variable of the session"
+			}
+			top += text(d.Pos(), d.End()) + "\n"
+		case *ast.FuncDecl:
+			if d.Recv != nil || d.Type.TypeParams != nil || d.Body == nil {
+				return "", "", "", fmt.Sprintf("it uses %s, a method or generic function of a cell, with a variable of the session", d.Name.Name)
+			}
+			sig := text(d.Type.Params.Pos(), d.Type.End())
+			vars += fmt.Sprintf("\tvar %s func%s\n", d.Name.Name, sig)
+			body := derefNames(text(d.Type.Params.Pos(), d.Body.End()), d, int(d.Type.Params.Pos()), globals)
+			assigns += fmt.Sprintf("\t%s = func%s\n", d.Name.Name, body)
+		}
+	}
+	return top, vars, assigns, ""
 }
 
 // parseResolved parses the expression src with its names resolved: those
@@ -426,8 +1039,18 @@ func unnameable(t reflect.Type, seen map[reflect.Type]bool) string {
 	seen[t] = true
 	switch t.Kind() {
 	case reflect.Struct:
-		if t.Name() == "" || t.PkgPath() == "" {
-			return fmt.Sprintf("%s, a struct a cell declared (compiled functions use the standard library's and gosparkling's types only)", t)
+		if t.Name() != "" {
+			return ""
+		}
+		// A struct yaegi made of a cell's type: a plugin writes it out.
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Anonymous || !ast.IsExported(f.Name) {
+				return fmt.Sprintf("%s, a struct that embeds a field", t)
+			}
+			if why := unnameable(f.Type, seen); why != "" {
+				return why
+			}
 		}
 	case reflect.Chan, reflect.UnsafePointer:
 		return fmt.Sprintf("%s, a %s, which a compiled function cannot be handed yet", t, t.Kind())
@@ -533,11 +1156,43 @@ type tieredFunc struct {
 	plan  *tierPlan
 	ptrs  []any // the captured variables
 	build *pluginBuild
+
+	once sync.Once
+	fn   any // the compiled function, once made
+
+	fastOnce sync.Once
+	fast     any // the compiled function as the engine calls it fastest
 }
 
-// Bind reads the captured values, after waiting for the build in wait
-// mode, and returns what makes the compiled function with them, and the
-// end of the build.
+// fastest returns the compiled function as the engine calls it fastest:
+// wrapped as a func(any) any, func(any) bool or func(any, any) any when
+// the engine would call it through reflection (fastShape); nil when there
+// is none.
+func (f *tieredFunc) fastest() any {
+	fn := f.compiled()
+	if fn == nil || f.plan.fastCtor == "" {
+		return fn
+	}
+	f.fastOnce.Do(func() {
+		f.fast = fn
+		ctor, err := f.build.lookup(f.plan.fastCtor)
+		if err != nil || ctor.Type().NumOut() != 1 {
+			return
+		}
+		var values []reflect.Value
+		for _, p := range append(f.ptrs[:len(f.ptrs):len(f.ptrs)], f.plan.extra...) {
+			values = append(values, reflect.ValueOf(p))
+		}
+		if g := ctor.Call(values)[0].Interface(); g != nil {
+			f.fast = g
+		}
+	})
+	return f.fast
+}
+
+// Bind waits for the build in wait mode, and returns what returns the
+// compiled function (which reads the captured variables through pointers,
+// as the interpreted one reads them), and the end of the build.
 func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
 	b := f.build
 	if f.s.tiers.mode == compileWait {
@@ -549,26 +1204,31 @@ func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
 			f.noteFailure()
 		}
 	}
-	values := make([]reflect.Value, len(f.ptrs))
-	for i, p := range f.ptrs {
-		v := reflect.ValueOf(p).Elem()
-		values[i] = reflect.New(v.Type()).Elem()
-		values[i].Set(v)
-	}
-	var once sync.Once
-	var fn any
 	return func() any {
 		if !b.finished() {
 			return nil
 		}
-		once.Do(func() { fn = f.make(values) })
-		return fn
+		return f.fastest()
 	}, b.done
 }
 
-// make calls the plugin's constructor with values; nil, noted on the
-// cell's standard error, when it fails.
-func (f *tieredFunc) make(values []reflect.Value) (fn any) {
+// compiled returns the compiled function, made once; nil when the build
+// failed or is not done.
+func (f *tieredFunc) compiled() any {
+	if !f.build.finished() {
+		return nil
+	}
+	f.once.Do(func() { f.fn = f.make() })
+	return f.fn
+}
+
+// make calls the plugin's constructor with the pointers to the captured
+// variables; nil, noted on the cell's standard error, when it fails.
+func (f *tieredFunc) make() (fn any) {
+	var values []reflect.Value
+	for _, p := range append(f.ptrs[:len(f.ptrs):len(f.ptrs)], f.plan.extra...) {
+		values = append(values, reflect.ValueOf(p))
+	}
 	fail := func(why string) {
 		f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", f.site.method, f.site.origin, why))
 		fn = nil
@@ -584,11 +1244,42 @@ func (f *tieredFunc) make(values []reflect.Value) (fn any) {
 		return nil
 	}
 	t := ctor.Type()
-	if t.NumIn() != len(values) || t.NumOut() != 1 || t.Out(0) != f.plan.funcType {
+	if t.NumIn() != len(values) || t.NumOut() != 1 || !sameType(t.Out(0), f.plan.funcType) {
 		fail(fmt.Sprintf("its compiled constructor is a %s", t))
 		return nil
 	}
 	return ctor.Call(values)[0].Interface()
+}
+
+// sameType reports whether a and b are the same type: the same, or one
+// a plugin made and one reflect made (yaegi makes the types of its
+// functions with reflect.FuncOf, and a plugin its own, when the kernel's
+// build has none), which reflect assigns to one another.
+func sameType(a, b reflect.Type) bool {
+	if a == b {
+		return true
+	}
+	if a.Name() != "" || b.Name() != "" || a.Kind() != b.Kind() || a.String() != b.String() {
+		return false
+	}
+	if a.Kind() != reflect.Func {
+		// Struct types compare field by field, whatever made them.
+		return a.ConvertibleTo(b) && b.ConvertibleTo(a)
+	}
+	if a.NumIn() != b.NumIn() || a.NumOut() != b.NumOut() || a.IsVariadic() != b.IsVariadic() {
+		return false
+	}
+	for i := range a.NumIn() {
+		if !sameType(a.In(i), b.In(i)) {
+			return false
+		}
+	}
+	for i := range a.NumOut() {
+		if !sameType(a.Out(i), b.Out(i)) {
+			return false
+		}
+	}
+	return true
 }
 
 // noteFailure says, on the running cell's standard error, that the

@@ -33,6 +33,16 @@ func rddGlobal(t *testing.T, s *Session, name string) *rdd.RDD {
 	return r
 }
 
+// isInterpreted is interpreted, for tests whose variables shadow it.
+var isInterpreted = interpreted
+
+// useCacheDir points the plugin cache of the process to a new directory.
+func useCacheDir(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	cacheDirOnce = sync.Once{}
+	t.Cleanup(func() { cacheDirOnce = sync.Once{} })
+}
+
 // forgetBuilds makes the process forget the plugins it built or loaded,
 // as a new kernel would; those on disk stay.
 func forgetBuilds() {
@@ -57,7 +67,7 @@ func TestCompileCellsTiered(t *testing.T) {
 	}
 	// One cache for all the subtests, so that what one builds the next
 	// finds.
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	useCacheDir(t)
 	lines := `lines := sc.Parallelize([]string{"The quick brown Fox", "jumps over the lazy dog;", "the DOG sleeps, the fox runs", "Über café naïve"}, 3)`
 	tests := []struct {
 		name  string
@@ -109,12 +119,15 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 					t.Fatalf("%s: %s failed: %v", mode, tt.value, res.err)
 				}
 				got[i] = res.plain
-				compiled, interpreted := rddGlobal(t, s, "out").TieredRuns()
+				// Waiting, the method is handed the compiled function.
+				out := rddGlobal(t, s, "out")
+				fn := out.Step().Args[0]
+				compiled, interpreted := out.TieredRuns()
 				switch {
-				case mode == compileOff && compiled+interpreted != 0:
+				case mode == compileOff && (compiled+interpreted != 0 || s.tiers.handed.Load() != 0):
 					t.Errorf("with compiling off, out has a tier")
-				case mode == compileWait && (compiled == 0 || interpreted != 0):
-					t.Errorf("waiting for the compiled function, out ran %d tasks compiled and %d interpreted (stderr %q)", compiled, interpreted, res.stderr)
+				case mode == compileWait && (compiled+interpreted != 0 || isInterpreted(fn)):
+					t.Errorf("waiting for the compiled function, out was handed %T (interpreted: %t) and ran %d tasks compiled and %d interpreted (stderr %q)", fn, isInterpreted(fn), compiled, interpreted, res.stderr)
 				}
 			}
 			if got[0] != tt.want || got[1] != tt.want {
@@ -191,13 +204,13 @@ out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { mu.Lock(); seen++; m
 out.Collect()`, "stays interpreted: it writes the captured variable seen"},
 			{`type Word struct{ Text string }
 
-out := sc.Parallelize([]string{"a"}).Map(func(s string) Word { return Word{Text: s} })
-out.Count()`, "it uses Word, a type declared in a cell"},
-			{`type Point struct{ X, Y int }
+func (w Word) Upper() string { return strings.ToUpper(w.Text) }
 
-origin := Point{}
-out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { return x > origin.X })
-out.Count()`, "it captures origin, whose type uses struct"},
+out := sc.Parallelize([]string{"a"}).Map(func(s string) Word { return Word{Text: s} })
+out.Count()`, "it uses Word, a type declared in a cell that has methods"},
+			{`ch := make(chan int)
+out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { return x > cap(ch) })
+out.Count()`, "it captures ch, whose type uses chan int, a chan"},
 		}
 		for _, c := range cases {
 			var stderr string
@@ -229,4 +242,148 @@ out.Count()`, "it captures origin, whose type uses struct"},
 			t.Errorf("the cells' stderr are %q and %q, want one note in the first", first.stderr, second.stderr)
 		}
 	})
+}
+
+// TestCompileCellsEveryMethod runs natural cells whose functions go to
+// methods other than the narrow transformations (combiners, keys,
+// reducers, actions) interpreted and compiled, and checks that the
+// results are the same and that the functions were handed compiled.
+func TestCompileCellsEveryMethod(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	if testing.Short() {
+		t.Skip("builds plugins: seconds each, a minute or more the first time")
+	}
+	useCacheDir(t)
+	words := `words := sc.Parallelize([]string{"the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "the", "end", "fox"}, 3)
+pairs := words.Map(func(w string) rdd.Pair { return rdd.KV(w, len(w)) })`
+	tests := []struct {
+		name     string
+		cell     string // ends with an expression
+		want     string
+		compiled int64 // functions handed compiled, at least
+	}{
+		{"ReduceByKey with a max", words + `
+fmt.Sprint(pairs.ReduceByKey(func(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}).SortByKey(true).Collect())`, "[(brown, 5) (dog, 3) (end, 3) (fox, 3) (jumps, 5) (lazy, 4) (over, 4) (quick, 5) (the, 3)]", 1},
+		{"SortBy with a computed key and a captured flag", words + `
+desc := true
+fmt.Sprint(words.Distinct().SortBy(func(w string) string {
+	r := []rune(w)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}, !desc).Collect())`, "[lazy fox jumps over brown quick dog the end]", 1},
+		{"GroupBy the first letter, then MapValues", words + `
+fmt.Sprint(words.GroupBy(func(w string) string { return strings.ToUpper(w[:1]) }).MapValues(func(ws []any) int { return len(ws) }).SortByKey(true).Collect())`,
+			"[(B, 1) (D, 1) (E, 1) (F, 2) (J, 1) (L, 1) (O, 1) (Q, 1) (T, 3)]", 2},
+		{"AggregateByKey, FoldByKey and CombineByKey", words + `
+sum := func(a, b int) int { return a + b }
+_ = sum
+a := pairs.AggregateByKey(0, func(acc, v int) int { return acc + v*v }, func(x, y int) int { return x + y }).CollectAsMap()
+f := pairs.FoldByKey(1, func(x, y int) int { return x * y }).CollectAsMap()
+c := pairs.CombineByKey(func(v int) []int { return []int{v} }, func(c []int, v int) []int { return append(c, v) }, func(x, y []int) []int { return append(x, y...) }).CollectAsMap()
+fmt.Sprint(a["the"], f["the"], len(c["fox"].([]int)))`, "27 27 2", 5},
+		{"Reduce, Fold and Aggregate with a captured threshold", words + `
+min := 4
+lens := words.Map(func(w string) int { return len(w) })
+r := lens.Reduce(func(a, b int) int { if b >= min { return a + b }; return a })
+fo := lens.Fold(0, func(a, b int) int { if b > a { return b }; return a })
+ag := words.Aggregate(0, func(n int, w string) int { return n + strings.Count(w, "o") }, func(x, y int) int { return x + y })
+fmt.Sprint(r, fo, ag)`, "26 5 5", 5},
+		{"a captured threshold changed after the RDD is made", words + `
+min := 4
+long := words.Filter(func(w string) bool { return len(w) >= min })
+before := long.Count()
+min = 5
+fmt.Sprint(before, long.Count(), words.Map(func(w string) int { return len(w) }).Reduce(func(a, b int) int { if b >= min { return a + b }; return a }))`, "5 3 18", 2},
+		{"declared functions reading session variables", `var stop = map[string]bool{"the": true, "over": true}
+
+func keep(w string) bool { return !stop[w] }
+
+func long(w string) bool { return keep(w) && len(w) > 3 }
+` + words + `
+kept := words.Filter(keep)
+before := kept.Count()
+stop["fox"] = true
+fmt.Sprint(before, kept.Count(), words.Filter(func(w string) bool { return long(w) }).Count())`, "8 6 4", 2},
+		{"a struct of a cell through Map, Filter and ReduceByKey", `type page struct {
+	url   string
+	Words int
+}
+` + `pages := sc.Parallelize([]string{"a.com/x the cat", "b.org/y a dog runs", "a.com/z hi there you"}, 2).Map(func(line string) page {
+	f := strings.Fields(line)
+	return page{url: f[0], Words: len(f) - 1}
+})
+big := pages.Filter(func(p page) bool { return p.Words >= 2 })
+byHost := big.Map(func(p page) rdd.Pair { return rdd.KV(strings.Split(p.url, "/")[0], p) }).ReduceByKey(func(a, b page) page {
+	if a.Words >= b.Words {
+		return a
+	}
+	return b
+})
+counts := big.Map(func(p page) rdd.Pair { return rdd.KV(p.url[:1], p) }).GroupByKey().MapValues(func(ps []any) int {
+	n := 0
+	for _, p := range ps {
+		n += p.(page).Words
+	}
+	return n
+}).CollectAsMap()
+first := pages.Collect()[0].(page)
+fmt.Sprint(byHost.SortByKey(true).Collect(), " ", counts["a"], " ", counts["b"], " ", first.url, " ", first.Words)`, "[(a.com, {a.com/z 3}) (b.org, {b.org/y 3})] 5 3 a.com/x 2", 5},
+		{"structs the interpreter made reach compiled assertions", `type rec struct {
+	name string
+	n    int
+}
+` + `var mu sync.Mutex
+made := 0
+recs := sc.Parallelize([]string{"a", "bb", "a"}, 2).Map(func(s string) rdd.Pair { mu.Lock(); made++; mu.Unlock(); return rdd.KV(s, rec{name: s, n: len(s)}) })
+sums := recs.GroupByKey().MapValues(func(rs []any) int {
+	t := 0
+	for _, r := range rs {
+		if x, ok := r.(rec); ok && x.name != "" {
+			t += x.n
+		}
+	}
+	return t
+}).CollectAsMap()
+one := recs.Map(func(p rdd.Pair) rec { return p.Value.(rec) }).First().(rec)
+fmt.Sprint(sums["a"], " ", sums["bb"], " ", one.name, " ", made > 0)`, "2 2 a true", 2},
+		{"Top, TakeOrdered and Max by a key", words + `
+byLen := func(w string) int { return len(w)*100 - int(w[0]) }
+_ = byLen
+fmt.Sprint(words.Top(2, func(w string) int { return len(w)*100 - int(w[0]) }), words.TakeOrdered(2, func(w string) int { return len(w)*100 - int(w[0]) }), words.Max(func(w string) int { return len(w)*100 - int(w[0]) }))`,
+			"[brown jumps] [the the]brown", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got [2]string
+			for i, mode := range []compileMode{compileOff, compileWait} {
+				s := tieredSession(t, mode)
+				res := execute(t, s, tt.cell)
+				if res.err != nil {
+					t.Fatalf("%s: the cell failed: %v", mode, res.err)
+				}
+				got[i] = strings.Trim(res.plain, `"`)
+				handed := s.tiers.handed.Load()
+				switch {
+				case mode == compileOff && handed != 0:
+					t.Errorf("with compiling off, %d functions were handed compiled", handed)
+				case mode == compileWait && handed < tt.compiled:
+					t.Errorf("waiting for the compiled functions, %d were handed compiled, want %d (stderr %q)", handed, tt.compiled, res.stderr)
+				case mode == compileWait && strings.Count(res.stderr, "stays interpreted") > strings.Count(res.stderr, "it writes the captured variable made"):
+					t.Errorf("a function stayed interpreted: %s", res.stderr)
+				}
+			}
+			if got[0] != tt.want || got[1] != tt.want {
+				t.Errorf("interpreted the cell shows %q, compiled %q, want %q", got[0], got[1], tt.want)
+			}
+		})
+	}
 }

@@ -76,9 +76,9 @@ func (k *Kernel) handleComplete(sock zmq4.Socket, req *message) {
 			}
 		}()
 	}
-	k.reply(sock, req, "complete_reply", map[string]any{
-		"status": "ok", "matches": matches,
-		"cursor_start": start, "cursor_end": end, "metadata": metadata,
+	k.reply(sock, req, "complete_reply", completeReply{
+		Status: statusOK, Matches: matches,
+		CursorStart: start, CursorEnd: end, Metadata: metadata,
 	})
 }
 
@@ -111,7 +111,7 @@ func (k *Kernel) handleInspect(sock zmq4.Socket, req *message) {
 			}
 		}()
 	}
-	k.reply(sock, req, "inspect_reply", map[string]any{
-		"status": "ok", "found": found, "data": data, "metadata": map[string]any{},
+	k.reply(sock, req, "inspect_reply", inspectReply{
+		Status: statusOK, Found: found, Data: data, Metadata: map[string]any{},
 	})
 }

@@ -44,7 +44,7 @@ func (k *Kernel) handleShell(ctx context.Context, sock zmq4.Socket, req *message
 		k.handleHistory(sock, req)
 	case "comm_info_request":
 		// No comm targets are registered, so no comm is ever open.
-		k.reply(sock, req, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
+		k.reply(sock, req, "comm_info_reply", commInfoReply{Status: statusOK, Comms: map[string]map[string]any{}})
 	case "comm_open":
 		k.handleCommOpen(req)
 	case "comm_msg", "comm_close":
@@ -63,7 +63,7 @@ func (k *Kernel) handleControl(_ context.Context, sock zmq4.Socket, req *message
 	switch req.header.MsgType {
 	case "interrupt_request":
 		k.Interrupt()
-		k.reply(sock, req, "interrupt_reply", map[string]any{"status": "ok"})
+		k.reply(sock, req, "interrupt_reply", statusReply{Status: statusOK})
 	case "shutdown_request":
 		return k.handleShutdown(sock, req)
 	case "kernel_info_request":
@@ -75,28 +75,28 @@ func (k *Kernel) handleControl(_ context.Context, sock zmq4.Socket, req *message
 }
 
 // kernelInfo is the content of kernel_info_reply.
-func (k *Kernel) kernelInfo() map[string]any {
+func (k *Kernel) kernelInfo() kernelInfoReply {
 	links := k.info.HelpLinks
 	if links == nil {
 		links = []HelpLink{}
 	}
-	return map[string]any{
-		"status":                 "ok",
-		"protocol_version":       protocolVersion,
-		"implementation":         k.info.Implementation,
-		"implementation_version": k.info.ImplementationVersion,
-		"language_info": map[string]any{
-			"name":            "go",
-			"version":         strings.TrimPrefix(runtime.Version(), "go"),
-			"mimetype":        "text/x-go",
-			"file_extension":  ".go",
-			"pygments_lexer":  "go",
-			"codemirror_mode": "go",
+	return kernelInfoReply{
+		Status:                statusOK,
+		ProtocolVersion:       protocolVersion,
+		Implementation:        k.info.Implementation,
+		ImplementationVersion: k.info.ImplementationVersion,
+		LanguageInfo: languageInfo{
+			Name:           "go",
+			Version:        strings.TrimPrefix(runtime.Version(), "go"),
+			MIMEType:       "text/x-go",
+			FileExtension:  ".go",
+			PygmentsLexer:  "go",
+			CodeMirrorMode: "go",
 			// nbconvert's script exporter writes a .go file (file_extension).
-			"nbconvert_exporter": "script",
+			NbconvertExporter: "script",
 		},
-		"banner":     k.info.Banner,
-		"help_links": links,
+		Banner:    k.info.Banner,
+		HelpLinks: links,
 	}
 }
 
@@ -110,7 +110,7 @@ func (k *Kernel) handleShutdown(sock zmq4.Socket, req *message) bool {
 	// With restart, Jupyter starts a new kernel process once this one
 	// has exited: either way the kernel only has to stop.
 	k.interrupt(false)
-	k.reply(sock, req, "shutdown_reply", map[string]any{"status": "ok", "restart": content.Restart})
+	k.reply(sock, req, "shutdown_reply", shutdownReply{Status: statusOK, Restart: content.Restart})
 	return true
 }
 
@@ -127,7 +127,7 @@ func (k *Kernel) handleCommOpen(req *message) {
 		return
 	}
 	k.log.Info("kernel: closing comm: no such comm target", "target_name", content.TargetName, "comm_id", content.CommID)
-	k.publish(req, "comm_close", map[string]any{"comm_id": content.CommID, "data": map[string]any{}})
+	k.publish(req, "comm_close", commClose{CommID: content.CommID, Data: map[string]any{}})
 }
 
 func (k *Kernel) handleIsComplete(sock zmq4.Socket, req *message) {
@@ -150,9 +150,9 @@ func (k *Kernel) handleIsComplete(sock zmq4.Socket, req *message) {
 			status, indent = c.IsComplete(content.Code)
 		}()
 	}
-	reply := map[string]any{"status": status}
+	reply := isCompleteReply{Status: status}
 	if status == "incomplete" {
-		reply["indent"] = indent
+		reply.Indent = &indent
 	}
 	k.reply(sock, req, "is_complete_reply", reply)
 }
@@ -161,8 +161,8 @@ func (k *Kernel) handleIsComplete(sock zmq4.Socket, req *message) {
 func (k *Kernel) replyBadRequest(sock zmq4.Socket, req *message, replyType string, err error) {
 	evalue := fmt.Sprintf("%s content: %v", req.header.MsgType, err)
 	k.log.Warn("kernel: bad request", "msg_type", req.header.MsgType, "err", err)
-	k.reply(sock, req, replyType, map[string]any{
-		"status": "error", "ename": "BadRequest", "evalue": evalue, "traceback": []string{evalue},
+	k.reply(sock, req, replyType, errorReply{
+		Status: statusError, Ename: "BadRequest", Evalue: evalue, Traceback: []string{evalue},
 	})
 }
 
@@ -190,7 +190,7 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 	count := k.execCount
 
 	if !er.Silent {
-		k.publish(req, "execute_input", map[string]any{"code": er.Code, "execution_count": count})
+		k.publish(req, "execute_input", executeInput{Code: er.Code, ExecutionCount: count})
 	}
 	cellCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -219,13 +219,11 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 
 	if err != nil {
 		ename, evalue, traceback := describeError(err)
-		k.publish(req, "error", map[string]any{"ename": ename, "evalue": evalue, "traceback": traceback})
-		reply := map[string]any{
-			"status": "error", "execution_count": count,
-			"ename": ename, "evalue": evalue, "traceback": traceback,
-		}
-		if len(payload) > 0 { // as ipykernel: what the cell paged before it failed
-			reply["payload"] = payload
+		k.publish(req, "error", errorContent{Ename: ename, Evalue: evalue, Traceback: traceback})
+		// As ipykernel, with what the cell paged before it failed.
+		reply := executeErrorReply{
+			Status: statusError, ExecutionCount: count,
+			Ename: ename, Evalue: evalue, Traceback: traceback, Payload: payload,
 		}
 		if stopOnError && !er.Silent { // as ipykernel: a silent request aborts nothing
 			// Those queued before the reply; the frontend sends the
@@ -236,16 +234,16 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 		return
 	}
 	if len(bundle) > 0 && !er.Silent {
-		k.publish(req, "execute_result", map[string]any{
-			"execution_count": count, "data": bundle, "metadata": map[string]any{},
+		k.publish(req, "execute_result", executeResult{
+			ExecutionCount: count, Data: bundle, Metadata: map[string]any{},
 		})
 		if text, ok := bundle["text/plain"].(string); ok && storeHistory {
 			k.history[len(k.history)-1].output = &text
 		}
 	}
-	k.reply(sock, req, "execute_reply", map[string]any{
-		"status": "ok", "execution_count": count,
-		"user_expressions": map[string]any{}, "payload": payload,
+	k.reply(sock, req, "execute_reply", executeReply{
+		Status: statusOK, ExecutionCount: count,
+		UserExpressions: map[string]any{}, Payload: payload,
 	})
 }
 
@@ -303,6 +301,6 @@ func (k *Kernel) abortQueued(ctx context.Context, n int) (shutdown bool) {
 // earlier cell failed.
 func (k *Kernel) handleAborted(_ context.Context, sock zmq4.Socket, req *message) bool {
 	k.log.Info("kernel: aborting queued execute_request after an error")
-	k.reply(sock, req, "execute_reply", map[string]any{"status": "aborted"})
+	k.reply(sock, req, "execute_reply", statusReply{Status: statusAborted})
 	return false
 }

@@ -63,7 +63,7 @@ func (k *Kernel) handleHistory(sock zmq4.Socket, req *message) {
 		}
 		history = append(history, []any{historySession, e.line, item})
 	}
-	k.reply(sock, req, "history_reply", map[string]any{"status": "ok", "history": history})
+	k.reply(sock, req, "history_reply", historyReply{Status: statusOK, History: history})
 }
 
 // selectHistory returns the entries of hist that hr asks for, oldest

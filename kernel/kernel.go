@@ -586,6 +586,6 @@ func (k *Kernel) reply(sock zmq4.Socket, req *message, msgType string, content a
 	}
 }
 
-func statusContent(state string) map[string]any {
-	return map[string]any{"execution_state": state}
+func statusContent(state string) kernelStatus {
+	return kernelStatus{ExecutionState: state}
 }

@@ -63,8 +63,8 @@ type cellOutput struct {
 	pending  []byte
 	lastSent time.Time
 	timer    *time.Timer
-	timerGen int              // identifies the live timer; stale firings are ignored
-	payload  []map[string]any // of the execute_reply
+	timerGen int           // identifies the live timer; stale firings are ignored
+	payload  []pagePayload // of the execute_reply
 }
 
 var (
@@ -111,9 +111,9 @@ func (o *cellOutput) Display(data cell.MIMEBundle, metadata map[string]any, disp
 	if metadata == nil {
 		metadata = map[string]any{}
 	}
-	content := map[string]any{"data": data, "metadata": metadata}
+	content := displayData{Data: data, Metadata: metadata}
 	if displayID != "" {
-		content["transient"] = map[string]any{"display_id": displayID}
+		content.Transient = &transient{DisplayID: displayID}
 	}
 	msgType := "display_data"
 	if update && displayID != "" {
@@ -147,7 +147,7 @@ func (o *cellOutput) Page(data cell.MIMEBundle, start int) {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.payload = append(o.payload, map[string]any{"source": "page", "data": data, "start": start})
+	o.payload = append(o.payload, pagePayload{Source: "page", Data: data, Start: start})
 }
 
 // ClearOutput publishes clear_output, after the pending stream text
@@ -156,18 +156,18 @@ func (o *cellOutput) ClearOutput(wait bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.flushLocked(true)
-	o.publish("clear_output", map[string]any{"wait": wait})
+	o.publish("clear_output", clearOutput{Wait: wait})
 }
 
 // takePayload returns the payloads of the execute_reply (never nil) and
 // forgets them.
-func (o *cellOutput) takePayload() []map[string]any {
+func (o *cellOutput) takePayload() []pagePayload {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	p := o.payload
 	o.payload = nil
 	if p == nil {
-		p = []map[string]any{}
+		p = []pagePayload{}
 	}
 	return p
 }
@@ -218,7 +218,7 @@ func (o *cellOutput) flushLocked(all bool) {
 	if n == 0 {
 		return
 	}
-	o.publish("stream", map[string]any{"name": o.name, "text": string(o.pending[:n])})
+	o.publish("stream", stream{Name: o.name, Text: string(o.pending[:n])})
 	o.pending = append(o.pending[:0], o.pending[n:]...)
 	o.lastSent = time.Now()
 }

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -27,9 +28,14 @@ type recorder struct {
 
 func newRecorder() *recorder { return &recorder{note: make(chan struct{}, 1<<16)} }
 
+// publish records content as it travels: as JSON, decoded.
 func (r *recorder) publish(msgType string, content any) {
+	var decoded map[string]any
+	if b, err := json.Marshal(content); err != nil || json.Unmarshal(b, &decoded) != nil {
+		panic(fmt.Sprintf("%s content %#v does not travel as a JSON object", msgType, content))
+	}
 	r.mu.Lock()
-	r.msgs = append(r.msgs, published{msgType, content.(map[string]any)})
+	r.msgs = append(r.msgs, published{msgType, decoded})
 	r.mu.Unlock()
 	r.note <- struct{}{}
 }

@@ -36,7 +36,7 @@ func (k *Kernel) readInput(ctx context.Context, req *message, prompt string, pas
 
 	h := newHeader(k.session, "input_request")
 	frames, err := k.signer.encodeHeader(req.identities, h, req.rawHeader,
-		map[string]any{"prompt": prompt, "password": password})
+		inputRequest{Prompt: prompt, Password: password})
 	if err != nil {
 		return "", fmt.Errorf("kernel: input: %w", err)
 	}

@@ -140,6 +140,9 @@ type combineTable interface {
 	// addCombiner merges combiner c of key k in; owned says c is the
 	// caller's to keep or change, else it is copied as agg.copy says.
 	addCombiner(k, c any, owned bool) misfit
+	// lookup returns the position of key k, if the table has it (its
+	// index is not dropped).
+	lookup(k any) (int, bool)
 	// mergeFrom merges entries idx of src in, when src has the same types,
 	// and reports whether it did.
 	mergeFrom(src combineTable, idx []int32, owned bool) bool
@@ -447,6 +450,15 @@ func (t *table[K, V]) combine(k K, c V, owned bool) {
 	t.vals[i] = t.ops.mergeComb(t.vals[i], c)
 }
 
+func (t *table[K, V]) lookup(k any) (int, bool) {
+	kk, ok := typedAs[K](k)
+	if !ok {
+		return 0, false
+	}
+	i, _, found := t.find(kk)
+	return int(i), found
+}
+
 func (t *table[K, V]) mergeFrom(src combineTable, idx []int32, owned bool) bool {
 	s, ok := src.(*table[K, V])
 	if !ok {
@@ -667,7 +679,16 @@ func (m *combineMap) len() int {
 	return m.t.len()
 }
 
-func (m *combineMap) key(i int) any   { return m.t.key(i) }
+func (m *combineMap) key(i int) any { return m.t.key(i) }
+
+// lookup returns the position of key k, if the map has it.
+func (m *combineMap) lookup(k any) (int, bool) {
+	if m.t == nil {
+		return 0, false
+	}
+	return m.t.lookup(k)
+}
+
 func (m *combineMap) value(i int) any { return m.t.value(i) }
 
 // addValue folds value v of key k in (map side).

@@ -82,16 +82,29 @@ func WithCallSite(f func() string) Option {
 
 // StageProgress reports on a stage of a running job: when it starts, after
 // each task and when it ends. A notebook shows it as a progress bar.
+//
+// While the stage runs it is also reported about every
+// ProgressInterval, so that its running tasks and the records and bytes
+// they read can be watched before a task ends.
 type StageProgress struct {
-	JobID    int       // the job, unique within the Context
-	Stage    string    // the action ("Count") or shuffle ("ReduceByKey (shuffle write)")
-	RDD      string    // the RDD whose partitions the stage computes
-	Done     int       // tasks finished
-	Total    int       // tasks in the stage
-	Started  time.Time // when the stage started
-	Finished bool      // the stage has ended
-	Failed   bool      // it ended early: a task failed or the job was cancelled
+	JobID     int       // the job, unique within the Context
+	Stage     string    // the action ("Count") or shuffle ("ReduceByKey (shuffle write)")
+	RDD       string    // the RDD whose partitions the stage computes
+	Done      int       // tasks finished
+	Running   int       // tasks running
+	Total     int       // tasks in the stage
+	Records   int64     // about the records its tasks' sources have read (elements, lines, files, shuffled records...): the times they checked for cancellation, once per record and a few more
+	Bytes     int64     // bytes of text files its tasks have read; 0 when it reads none
+	Started   time.Time // when the stage started
+	Ended     time.Time // when the stage ended; zero while it runs
+	Finished  bool      // the stage has ended
+	Failed    bool      // it ended early: a task failed or the job was cancelled
+	Cancelled bool      // it ended early because the job was cancelled (interrupted), not because a task failed
 }
+
+// ProgressInterval is how often a running stage is reported to the func
+// given to WithProgress between the reports of its tasks' ends.
+const ProgressInterval = 250 * time.Millisecond
 
 // WithProgress makes the Context report every stage's progress to f. f
 // runs on worker goroutines, concurrently: it must be quick and safe for

@@ -144,6 +144,12 @@ func (c *Context) cogroup(method string, rdds []*RDD, numPartitions []int,
 	for _, r := range rdds {
 		mustBeRDD(method, r)
 	}
+	return c.cogroupInto(method, rdds, cogroupParts(method, rdds, numPartitions), visit)
+}
+
+// cogroupParts returns the partition count of a shuffle of rdds by key:
+// numPartitions[0] when given, else that of the largest.
+func cogroupParts(method string, rdds []*RDD, numPartitions []int) func() (int, error) {
 	parts := func() (int, error) {
 		n := 0
 		for _, r := range rdds {
@@ -158,7 +164,7 @@ func (c *Context) cogroup(method string, rdds []*RDD, numPartitions []int,
 	if len(numPartitions) > 0 {
 		parts = shuffledParts(method, rdds[0], numPartitions)
 	}
-	return c.cogroupInto(method, rdds, parts, visit)
+	return parts
 }
 
 // cogroupInto is cogroup with the partition count given as a func.
@@ -243,8 +249,7 @@ func (r *RDD) FullOuterJoin(other *RDD, numPartitions ...int) *RDD {
 }
 
 func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numPartitions []int) *RDD {
-	return r.sc.cogroup(method, []*RDD{r, other}, numPartitions, func(k any, g [][]any, emit func(any) bool) bool {
-		left, right := g[0], g[1]
+	return r.sc.joinByKey(method, r, other, numPartitions, keepLeft, keepRight, func(k any, left, right []any, emit func(any) bool) bool {
 		if len(right) == 0 && keepLeft {
 			right = []any{nil}
 		}
@@ -262,16 +267,137 @@ func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numParti
 	})
 }
 
+// probeKeys calls record for the keys at positions idx that tbl has,
+// and, with all, for the others too, without boxing the keys it skips.
+func probeKeys[K comparable](tbl *table[K, any], keys []K, idx []int32, all bool, record func(i int32, k K) bool) bool {
+	for _, i := range idx {
+		k := keys[i]
+		if !all {
+			if _, _, found := tbl.find(k); !found {
+				continue
+			}
+		}
+		if !record(i, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// joinAggregator gathers a key's values into a []any, as listAggregator
+// does, but never changes a list the map side has made: merging two
+// makes a new one. So the reduce side of a join reads the shuffle's lists
+// without copying them (it hands on their elements, never the lists).
+var joinAggregator = &aggregator{
+	createCombiner: listAggregator.createCombiner,
+	mergeValue:     listAggregator.mergeValue,
+	mergeCombiners: func(c1, c2 any) any {
+		a := c1.([]any)
+		return append(a[:len(a):len(a)], c2.([]any)...)
+	},
+	copyCombiner: func(c any) any { return c },
+	safeMerge:    true,
+}
+
+// joinByKey shuffles left and right by key into the same partitions and,
+// in each, indexes right's keys (unboxed when they are of one common
+// type) and walks left's Pairs as its map outputs hold them, uncombined
+// while they fit the shuffle memory: visit gets every Pair of left (or,
+// beyond the memory, every key with its values in one map output) with
+// right's values (nil when right lacks the key; only with keepLeft for
+// the Pairs kept uncombined); with keepRight, then every key of right
+// missing from left, with nil for left's values.
+func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int, keepLeft, keepRight bool,
+	visit func(key any, left, right []any, emit func(any) bool) bool) *RDD {
+	rdds := []*RDD{left, right}
+	for _, r := range rdds {
+		mustBeRDD(method, r)
+	}
+	parts := cogroupParts(method, rdds, numPartitions)
+	deps := make([]dependency, len(rdds))
+	shuffles := make([]*shuffleDep, len(rdds))
+	for i, r := range rdds {
+		shuffles[i] = &shuffleDep{method: method, parent: r, numPartitions: parts, agg: joinAggregator}
+		deps[i] = dependency{rdd: r, shuffle: shuffles[i]}
+	}
+	// Left's Pairs are only walked: combining them by key would not
+	// shrink them, unless they do not fit.
+	shuffles[0].buffer = true
+	out := c.newRDD("CoGroupedRDD", method, deps)
+	out.partitions = parts
+	out.partitioner = hashPartitioned
+	out.compute = func(t *task, p int, emit func(any) bool) {
+		index := newCombineMap(method, joinAggregator)
+		shuffles[1].eachCombined(t, p, func(k, c any) bool {
+			index.addCombiner(k, c, true)
+			return true
+		})
+		if t.stopped() {
+			return
+		}
+		var matched []bool
+		if keepRight {
+			matched = make([]bool, index.len())
+		}
+		more := true
+		probe := func(k any, values []any) bool {
+			var others []any
+			if i, found := index.lookup(k); found {
+				others = index.value(i).([]any)
+				if matched != nil {
+					matched[i] = true
+				}
+			}
+			more = visit(k, values, others, emit)
+			return more
+		}
+		one := []any{nil} // visit keeps no list it is given
+		record := func(b *bufferedPairs, i int32, k any) bool {
+			one[0] = b.vals.at(int(i))
+			return probe(k, one)
+		}
+		shuffles[0].eachPartial(t, p,
+			func(b *bufferedPairs, idx []int32) bool {
+				switch tbl := index.t.(type) {
+				case *table[int64, any]:
+					if b.keys.kind == colInt64 {
+						return probeKeys(tbl, b.keys.i64, idx, keepLeft, func(i int32, k int64) bool { return record(b, i, k) })
+					}
+				case *table[string, any]:
+					if b.keys.kind == colString {
+						return probeKeys(tbl, b.keys.strs, idx, keepLeft, func(i int32, k string) bool { return record(b, i, k) })
+					}
+				}
+				for _, i := range idx {
+					if !record(b, i, b.keys.at(int(i))) {
+						return false
+					}
+				}
+				return true
+			},
+			func(k, c any) bool { return probe(k, c.([]any)) })
+		for i := range matched {
+			if !more || t.stopped() {
+				return
+			}
+			if !matched[i] {
+				more = visit(index.key(i), nil, index.value(i).([]any), emit)
+			}
+		}
+	}
+	return out
+}
+
 // SubtractByKey keeps the Pairs of this RDD whose key is not in other.
 // Like every shuffle, it has numPartitions partitions, else as many as the
 // larger of the two RDDs (the contract; Scala Spark keeps this RDD's count).
 func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("SubtractByKey", other)
-	out := r.sc.cogroup("SubtractByKey", []*RDD{r, other}, numPartitions, func(k any, g [][]any, emit func(any) bool) bool {
-		if len(g[1]) > 0 {
+	out := r.sc.joinByKey("SubtractByKey", r, other, numPartitions, true, false, func(k any, left, right []any, emit func(any) bool) bool {
+		if len(right) > 0 {
 			return true
 		}
-		for _, v := range g[0] {
+		for _, v := range left {
 			if !emit(Pair{Key: k, Value: v}) {
 				return false
 			}
@@ -295,7 +421,9 @@ func (r *RDD) withNilValues(method string) *RDD {
 func (r *RDD) Distinct(numPartitions ...int) *RDD {
 	first := func(a, _ any) any { return a }
 	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: first, mergeCombiners: first}
-	return record(r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions).Keys(), "Distinct", []*RDD{r}, numPartitions)
+	distinct := r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions)
+	distinct.deps[0].shuffle.keys = r
+	return record(distinct.Keys(), "Distinct", []*RDD{r}, numPartitions)
 }
 
 // Intersection returns the distinct elements found in both RDDs.

@@ -28,6 +28,29 @@ type task struct {
 	job       *job
 	partition int
 	checks    uint32
+	stage     *stageCounters // where the records and bytes read are counted; nil when no progress is reported
+	bytes     int64          // bytes read not yet added to stage
+}
+
+// stageCounters count what a stage's tasks have read, for its progress
+// reports.
+type stageCounters struct {
+	running, records, bytes atomic.Int64
+}
+
+// flush adds to the stage's counters what the task read since the last
+// flush: 1024 records at every 1024th check, the rest at its end (last).
+func (t *task) flush(last bool) {
+	if t.stage == nil {
+		return
+	}
+	n := int64(1024)
+	if last {
+		n = int64(t.checks & 1023)
+	}
+	t.stage.records.Add(n)
+	t.stage.bytes.Add(t.bytes)
+	t.bytes = 0
 }
 
 // stopped reports whether the task should end early: the job failed
@@ -36,8 +59,11 @@ type task struct {
 // within a bounded number of elements whatever the scheduler does.
 func (t *task) stopped() bool {
 	t.checks++
-	if t.checks&1023 == 0 && t.job.ctx.Err() != nil {
-		t.job.stop.Store(true)
+	if t.checks&1023 == 0 {
+		if t.job.ctx.Err() != nil {
+			t.job.stop.Store(true)
+		}
+		t.flush(false)
 	}
 	return t.job.stop.Load()
 }
@@ -139,13 +165,50 @@ func (j *job) runStage(r *RDD, name string, parts []int, process func(t *task, p
 	sp := StageProgress{JobID: j.id, Stage: name, RDD: r.String(), Total: len(parts), Started: time.Now()}
 	report(sp)
 	var done atomic.Int64
-	j.runTasks(parts, func(t *task, p int) {
-		process(t, p)
+	counters := &stageCounters{}
+	snapshot := func() StageProgress {
 		next := sp
-		next.Done = int(done.Add(1))
-		report(next)
+		next.Done, next.Running = int(done.Load()), int(counters.running.Load())
+		next.Records, next.Bytes = counters.records.Load(), counters.bytes.Load()
+		return next
+	}
+	ended := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() { // reports between tasks' ends
+		defer close(ticked)
+		ticker := time.NewTicker(ProgressInterval)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ended:
+				return
+			case <-ticker.C:
+				report(snapshot())
+			}
+		}
+	}()
+	j.runTasks(parts, func(t *task, p int) {
+		t.stage = counters
+		counters.running.Add(1)
+		completed := false
+		defer func() {
+			t.flush(true)
+			counters.running.Add(-1)
+			if completed {
+				done.Add(1)
+			}
+			report(snapshot())
+		}()
+		process(t, p)
+		// A task that returns after the job stopped may have stopped
+		// early: it does not count as done.
+		completed = !j.stop.Load()
 	})
-	sp.Done, sp.Finished, sp.Failed = int(done.Load()), true, j.stop.Load()
+	close(ended)
+	<-ticked
+	sp = snapshot()
+	sp.Ended = time.Now()
+	sp.Finished, sp.Failed, sp.Cancelled = true, j.stop.Load(), j.stop.Load() && j.ctx.Err() != nil
 	report(sp)
 }
 

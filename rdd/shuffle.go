@@ -145,6 +145,16 @@ type shuffleDep struct {
 	agg           *aggregator // combine by key; nil routes records whole
 	route         router      // where records go when agg is nil
 	needsPairs    bool        // records must be Pairs (by-key routing)
+	// keys, when set, is the RDD whose elements are the parent's keys, its
+	// Pairs' values all nil (Distinct): the map side reads its int64s or
+	// strings unboxed when it has them.
+	keys *RDD
+	// buffer says to keep the Pairs uncombined while they fit the shuffle
+	// memory (bufferPartition), combining them by agg only beyond.
+	buffer bool
+	// sorter, when set, sorts the records into ranges (SortBy, SortByKey)
+	// instead of combining or routing them.
+	sorter *rangeSorter
 	// prepare, when set, runs before the map stage (SortBy's sampling).
 	prepare func(j *job) error
 
@@ -168,12 +178,18 @@ type mapOutput struct {
 	// merged into, index included.
 	entryBytes int64
 
-	records [][]any // a routing shuffle's records, by reduce partition
+	records [][]any    // a routing shuffle's records, by reduce partition
+	sorted  *sortedRun // a sorting shuffle's records
+	// buffered are the Pairs of a shuffle that keeps them uncombined,
+	// grouped by reduce partition as a table's entries are (order and
+	// starts).
+	buffered *bufferedPairs
 }
 
-// bucket returns the entries of table for reduce partition p.
+// bucket returns the entries of table (or of buffered) for reduce
+// partition p.
 func (o *mapOutput) bucket(p int) []int32 {
-	if o.table == nil {
+	if o.starts == nil {
 		return nil
 	}
 	return o.order[o.starts[p]:o.starts[p+1]]
@@ -229,9 +245,14 @@ func (s *shuffleDep) materialize(j *job) error {
 	}
 	outputs := make([]*mapOutput, nMap)
 	j.runStage(s.parent, fmt.Sprintf("%s (shuffle write)", s.method), allPartitions(nMap), func(t *task, p int) {
-		if s.agg != nil {
+		switch {
+		case s.sorter != nil:
+			outputs[p] = s.sorter.sortPartition(t, p, nMap, nReduce)
+		case s.agg != nil && s.buffer:
+			outputs[p] = s.bufferPartition(t, p, nReduce)
+		case s.agg != nil:
 			outputs[p] = s.combinePartition(t, p, nReduce)
-		} else {
+		default:
 			outputs[p] = s.routePartition(t, p, nReduce)
 		}
 	})
@@ -246,6 +267,9 @@ func (s *shuffleDep) materialize(j *job) error {
 			return errStopped
 		}
 		return j.err
+	}
+	if s.sorter != nil {
+		s.sorter.setBounds(outputs, nReduce)
 	}
 	hold := &shuffleHold{sc: sc}
 	for _, o := range outputs {
@@ -272,48 +296,175 @@ const maxMergeWidth = 64
 // table outgrows what the task may hold of the shuffle memory, it spills
 // the table as a sorted run and goes on with an empty one.
 func (s *shuffleDep) combinePartition(t *task, p, nReduce int) *mapOutput {
-	sc := s.parent.sc
-	out := &mapOutput{}
-	m := newCombineMap(s.method, s.agg)
-	g := sc.newSpillGuard()
-	name := fmt.Sprintf("shuffle-%d-map-%05d", s.parent.id, p)
-	done := false
-	defer func() {
-		if !done { // failed or stopped
-			g.release()
-			out.release(sc)
+	c := s.newMapCombiner(t, p, nReduce, s.parent.sc.newSpillGuard())
+	defer c.cleanup()
+	if s.keys != nil {
+		if in := typedOf[int64](s.keys); in != nil {
+			in(t, p, func(k int64) bool { addKey(c, k); return true })
+			return c.finish()
 		}
-	}()
+		if in := typedOf[string](s.keys); in != nil {
+			in(t, p, func(k string) bool { addKey(c, k); return true })
+			return c.finish()
+		}
+	}
 	pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
-		m.addValue(kv.Key, kv.Value)
-		if g.tick() && !g.fits(m.t.memory(), m.t.boxedValues()) {
-			s.spill(t, m, out, g, name, nReduce)
-		}
+		c.add(kv.Key, kv.Value)
 		return true
 	})
+	return c.finish()
+}
+
+// addKey adds key k with a nil value (Distinct's map side), unboxed while
+// the table's keys are Ks and its combiners boxed.
+func addKey[K comparable](c *mapCombiner, k K) {
+	tbl, ok := c.m.t.(*table[K, any])
+	if !ok {
+		c.add(k, nil)
+		return
+	}
+	i, at, found := tbl.find(k)
+	if !found {
+		v, _ := tbl.ops.create(nil)
+		tbl.insert(k, v, at)
+	} else {
+		tbl.vals[i], _ = tbl.ops.mergeValue(tbl.vals[i], nil)
+	}
+	if c.g.tick() && !c.g.fits(tbl.memory(), true) {
+		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
+	}
+}
+
+// mapCombiner is a map task combining by key: its table, the runs it
+// spilled, and what it holds of the shuffle memory.
+type mapCombiner struct {
+	s       *shuffleDep
+	t       *task
+	out     *mapOutput
+	m       *combineMap
+	g       *spillGuard
+	name    string
+	nReduce int
+	done    bool
+}
+
+func (s *shuffleDep) newMapCombiner(t *task, p, nReduce int, g *spillGuard) *mapCombiner {
+	return &mapCombiner{s: s, t: t, out: &mapOutput{}, m: newCombineMap(s.method, s.agg), g: g,
+		name: fmt.Sprintf("shuffle-%d-map-%05d", s.parent.id, p), nReduce: nReduce}
+}
+
+// add folds value v of key k in, spilling the table when it outgrows
+// the memory the task may hold.
+func (c *mapCombiner) add(k, v any) {
+	c.m.addValue(k, v)
+	if c.g.tick() && !c.g.fits(c.m.t.memory(), c.m.t.boxedValues()) {
+		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
+	}
+}
+
+// cleanup drops the output of a task that failed or stopped.
+func (c *mapCombiner) cleanup() {
+	if !c.done {
+		c.g.release()
+		c.out.release(c.s.parent.sc)
+	}
+}
+
+// finish returns the task's output: its runs, and its table when that
+// may stay in memory.
+func (c *mapCombiner) finish() *mapOutput {
+	s, t, m, g, out := c.s, c.t, c.m, c.g, c.out
 	if t.stopped() {
 		return out // the deferred cleanup drops it
 	}
 	if m.len() > 0 && len(out.runs) > 0 && !g.disabled {
-		s.spill(t, m, out, g, name, nReduce) // all on disk, then
+		s.spill(t, m, out, g, c.name, c.nReduce) // all on disk, then
 	}
 	var size int64
 	if m.len() > 0 {
 		m.t.seal()
 		size = m.t.memory()
 		if !g.hold(size+4*int64(m.len())) && !g.disabled {
-			s.spill(t, m, out, g, name, nReduce) // no room to keep it
+			s.spill(t, m, out, g, c.name, c.nReduce) // no room to keep it
 		}
 	}
 	if m.len() > 0 {
 		out.table = m.t
-		out.order, out.starts = m.t.byPartition(nReduce)
+		out.order, out.starts = m.t.byPartition(c.nReduce)
 		out.reserved, g.reserved = g.reserved, 0
 		out.entryBytes = size/int64(m.len()) + m.t.indexBytes()
 	}
 	g.release()
+	c.done = true
+	return out
+}
+
+// bufferPartition keeps the Pairs of partition p as they are, keys and
+// values in columns (unboxed where they are of one common type), grouped
+// by reduce partition: a join's side that combining would not shrink.
+// When they outgrow what the task may hold of the shuffle memory, it
+// combines them and the rest by key instead, spilling as combinePartition
+// does.
+func (s *shuffleDep) bufferPartition(t *task, p, nReduce int) *mapOutput {
+	g := s.parent.sc.newSpillGuard()
+	var c *mapCombiner
+	done := false
+	defer func() {
+		if c != nil {
+			c.cleanup()
+		} else if !done {
+			g.release()
+		}
+	}()
+	recs := &bufferedPairs{}
+	overflow := func() {
+		c = s.newMapCombiner(t, p, nReduce, g)
+		for i := range recs.keys.len() {
+			c.add(recs.keys.at(i), recs.vals.at(i))
+		}
+		recs = nil
+	}
+	pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
+		if c != nil {
+			c.add(kv.Key, kv.Value)
+			return true
+		}
+		checkComparable(s.method, kv.Key)
+		recs.keys.add(kv.Key)
+		recs.vals.add(kv.Value)
+		if g.tick() && !g.fits(recs.memory(), true) {
+			overflow()
+		}
+		return true
+	})
+	if c == nil && !t.stopped() && !g.hold(recs.memory()+4*int64(recs.keys.len())) {
+		overflow()
+	}
+	if c != nil {
+		return c.finish()
+	}
+	out := &mapOutput{}
+	if t.stopped() {
+		return out
+	}
+	if recs.keys.len() > 0 {
+		out.buffered = recs
+		out.order, out.starts = recs.keys.byPartition(nReduce)
+		out.reserved, g.reserved = g.reserved, 0
+	}
+	g.release()
 	done = true
 	return out
+}
+
+// bufferedPairs are the Pairs of a map partition, key i with value i.
+type bufferedPairs struct {
+	keys, vals column
+}
+
+// memory estimates the bytes the Pairs take.
+func (b *bufferedPairs) memory() int64 {
+	return b.keys.memory() + b.vals.memory()
 }
 
 // spill writes m's table as a run of out and empties it. A table that
@@ -447,6 +598,57 @@ func (s *shuffleDep) eachCombined(t *task, p int, emit func(k, c any) bool) {
 		}
 	default:
 		s.mergeOutputs(t, outputs, p, emit)
+	}
+}
+
+// eachPartial pushes the data of reduce partition p as the map outputs
+// hold it, output by output, without merging the combiners of a key that
+// several outputs have (such a key comes once per output): the combined
+// outputs' keys and combiners to combined (those on disk merged as
+// eachCombined merges them), the buffered outputs' Pairs to records, a
+// bucket at a time: b's Pairs at positions idx.
+func (s *shuffleDep) eachPartial(t *task, p int, records func(b *bufferedPairs, idx []int32) bool, combined func(k, c any) bool) {
+	s.mu.Lock()
+	outputs := s.outputs
+	s.mu.Unlock()
+	var tables []*mapOutput
+	spilled := false
+	for _, o := range outputs {
+		if o.buffered == nil {
+			tables = append(tables, o)
+			spilled = spilled || len(o.runs) > 0
+		}
+	}
+	if spilled {
+		more := true
+		s.mergeOutputs(t, tables, p, func(k, c any) bool { more = combined(k, c); return more })
+		if !more {
+			return
+		}
+	} else {
+		for _, o := range tables {
+			tbl := o.table
+			if tbl == nil {
+				continue
+			}
+			copies := tbl.boxedValues()
+			for _, i := range o.bucket(p) {
+				c := tbl.value(int(i))
+				if copies {
+					c = s.agg.copy(c)
+				}
+				if t.stopped() || !combined(tbl.key(int(i)), c) {
+					return
+				}
+			}
+		}
+	}
+	for _, o := range outputs {
+		if b := o.buffered; b != nil {
+			if t.stopped() || !records(b, o.bucket(p)) {
+				return
+			}
+		}
 	}
 }
 

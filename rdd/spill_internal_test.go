@@ -47,6 +47,9 @@ type hiddenKey struct {
 	b int
 }
 
+// wholePair keys a Pair by itself.
+func wholePair(p Pair) Pair { return KV(p, nil) }
+
 // sortedByKey sorts Pairs by key, so that results of different key orders
 // compare.
 func sortedByKey(xs []any) []any {
@@ -122,8 +125,20 @@ func TestShufflesSpillWithinTheirBudgetAndGiveTheSameResults(t *testing.T) {
 			return r.Map(byPointer).ReduceByKey(add, 3).Map(unkeyed)
 		}, false},
 		{"Distinct", func(r *RDD) *RDD { return r.Keys().Distinct(3).Map(func(k any) Pair { return KV(k, nil) }) }, true},
+		{"Distinct of int64s, read unboxed", func(r *RDD) *RDD {
+			return r.sc.Range(0, 4000, 1, 4).Map(func(x int64) int64 { return x % 1500 }).Distinct(3).
+				Map(func(k int64) Pair { return KV(k, nil) })
+		}, true},
 		{"Join", func(r *RDD) *RDD {
 			return r.ReduceByKey(add).Join(r.Filter(func(p Pair) bool { return p.Value.(int) == 3 }), 3)
+		}, true},
+		// The values of a key come in no set order: results are keyed
+		// by whole Pairs to compare.
+		{"FullOuterJoin of duplicate keys", func(r *RDD) *RDD {
+			return r.FullOuterJoin(r.Filter(func(p Pair) bool { return p.Value.(int)%5 == 3 }), 3).Map(wholePair)
+		}, true},
+		{"SubtractByKey", func(r *RDD) *RDD {
+			return r.SubtractByKey(r.Filter(func(p Pair) bool { return p.Value.(int)%7 == 3 }), 3).Map(wholePair)
 		}, true},
 	}
 	budgets := []struct {

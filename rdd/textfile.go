@@ -112,7 +112,9 @@ func readLines(ctx context.Context, fs fileio.FileSystems, s fileSplit, t *task,
 	}
 	defer lines.Close()
 	for lines.Next() {
-		if t.stopped() || !emit(lines.Text()) {
+		line := lines.Text()
+		t.bytes += int64(len(line)) + 1
+		if t.stopped() || !emit(line) {
 			return
 		}
 	}

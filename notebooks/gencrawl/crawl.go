@@ -71,7 +71,16 @@ func generate(out string, cfg config) error {
 			listings[kind] = append(listings[kind], p)
 		}
 	}
-	for _, kind := range []string{"warc", "wet", "wat"} {
+	var segments []string
+	for n := 0; n < cfg.Segments; n++ {
+		segments = append(segments, path.Join("crawl-data", crawlName, "segments", fmt.Sprintf("1715971057216.%d", 39+n)))
+	}
+	robots, err := writeRobots(out, cfg, sites, segments)
+	if err != nil {
+		return err
+	}
+	listings["robotstxt"] = robots
+	for _, kind := range []string{"warc", "wet", "wat", "robotstxt"} {
 		if err := writeListing(filepath.Join(out, "crawl-data", crawlName, kind+".paths.gz"), listings[kind]); err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosparkling/gosparkling/commoncrawl"
 	"github.com/gosparkling/gosparkling/fileio"
 	"github.com/gosparkling/gosparkling/fileio/parquet"
 	"github.com/gosparkling/gosparkling/fileio/warc"
@@ -140,10 +141,14 @@ func TestTheCrawlIsLaidOutAndLinkedAsCommonCrawls(t *testing.T) {
 	dir, all := generated(t, tiny)
 	base := "crawl-data/CC-MAIN-2024-22/"
 	lists := map[string][]string{}
-	for _, kind := range []string{"warc", "wet", "wat"} {
+	for _, kind := range []string{"warc", "wet", "wat", "robotstxt"} {
 		lists[kind] = listing(t, all[base+kind+".paths.gz"])
-		if len(lists[kind]) != tiny.Segments*tiny.FilesPerSegment {
-			t.Fatalf("%s.paths.gz lists %d files, want %d", kind, len(lists[kind]), tiny.Segments*tiny.FilesPerSegment)
+		want := tiny.Segments * tiny.FilesPerSegment
+		if kind == "robotstxt" {
+			want = tiny.Segments
+		}
+		if len(lists[kind]) != want {
+			t.Fatalf("%s.paths.gz lists %d files, want %d", kind, len(lists[kind]), want)
 		}
 	}
 	var listed []string
@@ -312,5 +317,62 @@ func TestTheIndexPointsAtTheResponses(t *testing.T) {
 	}
 	if rows != responses || subsets["warc"] == 0 || subsets["crawldiagnostics"] == 0 {
 		t.Errorf("the index has %d rows (%v) for %d responses", rows, subsets, responses)
+	}
+}
+
+// TestRobotsTxtFetches reads the robotstxt/ files: a warcinfo record, then a request and
+// a response per host of the crawl, most of them robots.txt files with rules and Sitemap
+// lines, some 404s.
+func TestRobotsTxtFetches(t *testing.T) {
+	dir, all := generated(t, tiny)
+	hosts, statuses, sitemaps, offSite := map[string]bool{}, map[int]int{}, 0, 0
+	for _, name := range listing(t, all["crawl-data/CC-MAIN-2024-22/robotstxt.paths.gz"]) {
+		if !strings.Contains(name, "/robotstxt/") || !strings.HasSuffix(name, ".warc.gz") {
+			t.Errorf("robots.txt file %s is not segments/<id>/robotstxt/<name>.warc.gz", name)
+		}
+		recs := readRecords(t, filepath.Join(dir, name))
+		if recs[0].Type() != warc.TypeWarcinfo || len(recs)%2 != 1 {
+			t.Fatalf("%s: %d records starting with %s", name, len(recs), recs[0].Type())
+		}
+		for i := 1; i < len(recs); i += 2 {
+			req, resp := recs[i], recs[i+1]
+			u, err := url.Parse(resp.TargetURI())
+			if err != nil || req.Type() != warc.TypeRequest || resp.Type() != warc.TypeResponse || u.Path != "/robots.txt" ||
+				resp.Header("WARC-Concurrent-To") != req.RecordID() || hosts[u.Host] {
+				t.Fatalf("records %d, %d of %s: %s %s of %s (err %v)", i, i+1, name, req.Type(), resp.Type(), resp.TargetURI(), err)
+			}
+			hosts[u.Host] = true
+			statuses[resp.HTTPStatus()]++
+			if resp.HTTPStatus() != 200 {
+				continue
+			}
+			rb := commoncrawl.ParseRobots(string(resp.Payload()))
+			if len(rb.Groups) == 0 || rb.Groups[0].UserAgents[0] != "*" || len(rb.Groups[0].Rules) == 0 {
+				t.Errorf("robots.txt of %s has no rules for *:\n%s", u.Host, resp.Payload())
+			}
+			for _, sm := range rb.Sitemaps {
+				sitemaps++
+				if commoncrawl.RegisteredDomain(sm) != commoncrawl.RegisteredDomain(u.Host) {
+					offSite++
+				}
+			}
+		}
+	}
+	crawled := map[string]bool{}
+	for _, name := range listing(t, all["crawl-data/CC-MAIN-2024-22/warc.paths.gz"]) {
+		for _, r := range readRecords(t, filepath.Join(dir, name)) {
+			if r.Type() == warc.TypeResponse {
+				u, _ := url.Parse(r.TargetURI())
+				crawled[u.Host] = true
+			}
+		}
+	}
+	for h := range crawled {
+		if !hosts[h] && !hosts["www."+h] && !hosts[strings.TrimPrefix(h, "www.")] {
+			t.Errorf("no robots.txt fetch for host %s", h)
+		}
+	}
+	if statuses[200] < len(hosts)*3/4 || statuses[404] == 0 || sitemaps < statuses[200]/2 || offSite == 0 {
+		t.Errorf("robots.txt statuses %v, %d sitemaps (%d off the site) for %d hosts", statuses, sitemaps, offSite, len(hosts))
 	}
 }

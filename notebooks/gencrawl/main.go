@@ -4,8 +4,8 @@
 //
 //	go run ./notebooks/gencrawl -out notebooks/data -size small
 //
-// writes notebooks/data/crawl-data/CC-MAIN-2024-22/segments/<segment>/{warc,wet,wat}/...,
-// notebooks/data/crawl-data/CC-MAIN-2024-22/{warc,wet,wat}.paths.gz and the URL index of the
+// writes notebooks/data/crawl-data/CC-MAIN-2024-22/segments/<segment>/{warc,wet,wat,robotstxt}/...,
+// notebooks/data/crawl-data/CC-MAIN-2024-22/{warc,wet,wat,robotstxt}.paths.gz and the URL index of the
 // responses, notebooks/data/cc-index/table/cc-main/warc/crawl=CC-MAIN-2024-22/subset={warc,
 // crawldiagnostics}/part-*.c000.gz.parquet, replacing what was there. The same seed always gives byte-identical files. "small" (5 MB) is the sample
 // the notebooks read; "large" (about 300 MB, written to notebooks/data-large unless -out
@@ -14,7 +14,10 @@
 // The records follow the formats of Common Crawl's own samples (Apache-2.0): a warcinfo
 // record first in each file; request, response and metadata records per capture in the
 // WARC files; conversion records with the extracted text and its identified languages in
-// the WET files; metadata records with Common Crawl's JSON envelope in the WAT files.
+// the WET files; metadata records with Common Crawl's JSON envelope in the WAT files; a
+// request and a response per host of the crawl for its /robots.txt in the robotstxt files
+// (one per segment; drawn from a random source of their own, so that the other files stay
+// byte for byte what they were before robotstxt files were added).
 package main
 
 import (

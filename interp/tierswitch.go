@@ -1,0 +1,278 @@
+package interp
+
+import (
+	"fmt"
+	"reflect"
+	"sync/atomic"
+
+	"github.com/gosparkling/gosparkling/fileio/warc"
+	"github.com/gosparkling/gosparkling/rdd"
+)
+
+// Function switches. A function handed to an RDD method other than the
+// narrow transformations (ReduceByKey's merge, SortBy's key, Reduce's,
+// Aggregate's, Foreach's...) is handed as a switch: a function of the same
+// type that calls the interpreted function until its compiled form is
+// ready, and the compiled one from then on, between two calls. The engine
+// adapts it as it adapts any function of its type (the common types keep
+// their unboxed paths: a switch of a func(int, int) int is one); one
+// atomic load per call is all it adds. Other types switch through
+// reflection.
+
+// switchFunc returns a function of f's type that calls f until set
+// points it to another function of that type, and set, which reports
+// false, changing nothing, for a function of another type.
+// Until then, a panic in f reads as the engine's guard of interpreted
+// functions makes it, naming method and the element.
+func switchFunc(method string, f any) (sw any, set func(any) bool) {
+	switch g := f.(type) {
+	// Merges, reducers, folds, combiners.
+	case func(int, int) int:
+		return switch2(method, g)
+	case func(int64, int64) int64:
+		return switch2(method, g)
+	case func(float64, float64) float64:
+		return switch2(method, g)
+	case func(string, string) string:
+		return switch2(method, g)
+	case func(any, any) any:
+		return switch2(method, g)
+	case func([]any, any) []any:
+		return switch2(method, g)
+	case func([]string, string) []string:
+		return switch2(method, g)
+	case func(map[string]int, string) map[string]int:
+		return switch2(method, g)
+	// Keys, predicates, combiner makers.
+	case func(string) string:
+		return switch1(method, g)
+	case func(string) int:
+		return switch1(method, g)
+	case func(string) int64:
+		return switch1(method, g)
+	case func(string) float64:
+		return switch1(method, g)
+	case func(string) bool:
+		return switch1(method, g)
+	case func(string) any:
+		return switch1(method, g)
+	case func(int) int:
+		return switch1(method, g)
+	case func(int) any:
+		return switch1(method, g)
+	case func(int) bool:
+		return switch1(method, g)
+	case func(int64) int64:
+		return switch1(method, g)
+	case func(int64) any:
+		return switch1(method, g)
+	case func(int64) bool:
+		return switch1(method, g)
+	case func(float64) float64:
+		return switch1(method, g)
+	case func(float64) any:
+		return switch1(method, g)
+	case func(any) any:
+		return switch1(method, g)
+	case func(any) bool:
+		return switch1(method, g)
+	case func(any) int:
+		return switch1(method, g)
+	case func(any) string:
+		return switch1(method, g)
+	case func(rdd.Pair) any:
+		return switch1(method, g)
+	case func(rdd.Pair) int:
+		return switch1(method, g)
+	case func(rdd.Pair) int64:
+		return switch1(method, g)
+	case func(rdd.Pair) float64:
+		return switch1(method, g)
+	case func(rdd.Pair) string:
+		return switch1(method, g)
+	case func(rdd.Pair) bool:
+		return switch1(method, g)
+	case func(int) []any:
+		return switch1(method, g)
+	case func(string) []string:
+		return switch1(method, g)
+	// Foreach.
+	case func(any):
+		return switch0(method, g)
+	case func(string):
+		return switch0(method, g)
+	case func(rdd.Pair):
+		return switch0(method, g)
+	}
+	return switchReflect(f)
+}
+
+func switch0[T any](method string, f func(T)) (any, func(any) bool) {
+	guarded := func(x T) {
+		defer func() {
+			if r := recover(); r != nil {
+				rdd.GuardPanic(method, r, x)
+			}
+		}()
+		f(x)
+	}
+	var p atomic.Pointer[func(T)]
+	p.Store(&guarded)
+	return func(x T) { (*p.Load())(x) }, func(g any) bool {
+		h, ok := g.(func(T))
+		if ok {
+			p.Store(&h)
+		}
+		return ok
+	}
+}
+
+func switch1[T, R any](method string, f func(T) R) (any, func(any) bool) {
+	guarded := func(x T) R {
+		defer func() {
+			if r := recover(); r != nil {
+				rdd.GuardPanic(method, r, x)
+			}
+		}()
+		return f(x)
+	}
+	var p atomic.Pointer[func(T) R]
+	p.Store(&guarded)
+	return func(x T) R { return (*p.Load())(x) }, func(g any) bool {
+		h, ok := g.(func(T) R)
+		if ok {
+			p.Store(&h)
+		}
+		return ok
+	}
+}
+
+func switch2[A, B, R any](method string, f func(A, B) R) (any, func(any) bool) {
+	guarded := func(a A, b B) R {
+		defer func() {
+			if r := recover(); r != nil {
+				rdd.GuardPanic(method, r, a, b)
+			}
+		}()
+		return f(a, b)
+	}
+	var p atomic.Pointer[func(A, B) R]
+	p.Store(&guarded)
+	return func(a A, b B) R { return (*p.Load())(a, b) }, func(g any) bool {
+		h, ok := g.(func(A, B) R)
+		if ok {
+			p.Store(&h)
+		}
+		return ok
+	}
+}
+
+// switchReflect is switchFunc for any function type, through reflection.
+// The engine guards the switch itself, a function reflect made.
+func switchReflect(f any) (any, func(any) bool) {
+	v := reflect.ValueOf(f)
+	t := v.Type()
+	var p atomic.Pointer[reflect.Value]
+	p.Store(&v)
+	sw := reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		g := p.Load()
+		gt := g.Type()
+		if gt != t {
+			// A plugin's function: its structs are those of the plugin,
+			// the same as yaegi's but not the same descriptors.
+			for i, a := range args {
+				args[i] = convertTo(a, gt.In(i))
+			}
+		}
+		var out []reflect.Value
+		if t.IsVariadic() {
+			out = g.CallSlice(args)
+		} else {
+			out = g.Call(args)
+		}
+		if gt != t {
+			for i, o := range out {
+				out[i] = convertTo(o, t.Out(i))
+			}
+		}
+		return out
+	})
+	return sw.Interface(), func(g any) bool {
+		w := reflect.ValueOf(g)
+		if !w.IsValid() || !sameType(w.Type(), t) {
+			return false
+		}
+		p.Store(&w)
+		return true
+	}
+}
+
+// convertTo returns v as a value of t: itself when it is assignable, else
+// converted (a struct yaegi made to the plugin's, or back).
+func convertTo(v reflect.Value, t reflect.Type) reflect.Value {
+	if v.Type().AssignableTo(t) || !v.Type().ConvertibleTo(t) {
+		return v
+	}
+	return v.Convert(t)
+}
+
+// engineFastTypes are the function types the engine calls without
+// reflection (rdd's funcs.go and typed.go): a compiled function of another
+// type is handed to methods as a func(any) any, func(any) bool or
+// func(any, any) any that the plugin makes (fastShape).
+var engineFastTypes = func() map[reflect.Type]bool {
+	m := map[reflect.Type]bool{}
+	for _, f := range []any{
+		(func(any) any)(nil), (func(string) string)(nil), (func(string) any)(nil), (func(string) int)(nil),
+		(func(string) int64)(nil), (func(string) rdd.Pair)(nil), (func(any) rdd.Pair)(nil), (func(rdd.Pair) any)(nil),
+		(func(rdd.Pair) rdd.Pair)(nil), (func(int) int)(nil), (func(int) any)(nil), (func(int) rdd.Pair)(nil),
+		(func(int64) int64)(nil), (func(int64) any)(nil), (func(int64) rdd.Pair)(nil), (func(float64) float64)(nil),
+		(func(any) bool)(nil), (func(string) bool)(nil), (func(int) bool)(nil), (func(int64) bool)(nil),
+		(func(float64) bool)(nil), (func(rdd.Pair) bool)(nil),
+		(func(any, any) any)(nil), (func(int, int) int)(nil), (func(int64, int64) int64)(nil),
+		(func(float64, float64) float64)(nil), (func(string, string) string)(nil),
+		// rdd's switches (tier.go) take these as they are.
+		(func(*warc.Record) bool)(nil), (func(*warc.Record) string)(nil), (func(*warc.Record) rdd.Pair)(nil),
+	} {
+		m[reflect.TypeOf(f)] = true
+	}
+	return m
+}()
+
+// unaryMethods and binaryMethods are the methods that adapt a function of
+// one parameter and one result (a predicate for Filter), or of two
+// parameters and one result, to the engine's shapes.
+var (
+	unaryMethods = map[string]bool{
+		"Map": true, "MapValues": true, "KeyBy": true, "Filter": true, "GroupBy": true, "SortBy": true,
+		"Top": true, "TakeOrdered": true, "Max": true, "Min": true, "PartitionBy": true, "CombineByKey": true,
+	}
+	binaryMethods = map[string]bool{
+		"ReduceByKey": true, "FoldByKey": true, "AggregateByKey": true, "CombineByKey": true,
+		"Reduce": true, "TreeReduce": true, "Fold": true, "Aggregate": true, "TreeAggregate": true,
+		"ReduceByKeyLocally": true,
+	}
+)
+
+// fastShape returns the Go source of a plugin function named name that
+// returns ctor's function, of type t passed to method, wrapped as the
+// engine calls fastest: a func(any) any (func(any) bool for Filter) or
+// func(any, any) any that calls it directly when the elements have its
+// parameters' types and through the engine's adapter otherwise (which
+// converts, as for the function itself). "" when t is one the engine
+// calls fast already, or another shape.
+func fastShape(name, ctor, params, args string, t reflect.Type, method, paramSrc string, in []string) string {
+	if engineFastTypes[t] || t.IsVariadic() || t.NumOut() != 1 {
+		return ""
+	}
+	head := fmt.Sprintf("\n// %s returns %s's function as the engine calls it fastest.\nfunc %s(%s) any {\n\tf := %s(%s)\n", name, ctor, name, params, ctor, args)
+	switch {
+	case t.NumIn() == 1 && method == "Filter" && t.Out(0).Kind() == reflect.Bool:
+		return head + fmt.Sprintf("\tslow := rdd.PredicateFunc(%q, f)\n\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
+	case t.NumIn() == 1 && unaryMethods[method] && method != "Filter":
+		return head + fmt.Sprintf("\tslow := rdd.UnaryFunc(%q, f)\n\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
+	case t.NumIn() == 2 && binaryMethods[method]:
+		return head + fmt.Sprintf("\tslow := rdd.BinaryFunc(%q, f)\n\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n}\n", method, in[0], in[1])
+	}
+	return ""
+}
