@@ -15,16 +15,28 @@ import (
 // Context is the entry point of the engine, like Spark's SparkContext: it
 // creates RDDs from data and files and runs their jobs on a pool of
 // goroutines. A Context is safe for use by several goroutines.
+//
+// WithJobContext returns views of a Context: they share its state (file
+// systems, caches, memory budgets, counters) and differ only in the
+// context their RDDs' jobs stop with.
 type Context struct {
+	*contextState
 	parallelism int
-	nextRDDID   atomic.Int64
-	jobContext  atomic.Pointer[context.Context]
-	callSite    atomic.Pointer[func() string]
-	nextJobID   atomic.Int64
-	activeJobs  atomic.Int64
-	progress    func(StageProgress)
-	spillDir    string // for DiskOnly and spilled MemoryAndDisk partitions and shuffle runs; made on first use
-	fs          fileio.FileSystems
+	// jobCtx, when set, stops the jobs of the RDDs made from this view
+	// (WithJobContext), besides the Context-wide job context.
+	jobCtx context.Context
+}
+
+// contextState is what a Context and its views (WithJobContext) share.
+type contextState struct {
+	nextRDDID  atomic.Int64
+	jobContext atomic.Pointer[context.Context]
+	callSite   atomic.Pointer[func() string]
+	nextJobID  atomic.Int64
+	activeJobs atomic.Int64
+	progress   func(StageProgress)
+	spillDir   string // for DiskOnly and spilled MemoryAndDisk partitions and shuffle runs; made on first use
+	fs         fileio.FileSystems
 	// cacheMemory is the budget, in estimated bytes, of partitions
 	// persisted in memory; cacheUsed is what they take now.
 	cacheMemory int64
@@ -123,8 +135,8 @@ func WithCacheMemory(bytes int64) Option {
 
 // NewContext returns a Context configured by opts.
 func NewContext(opts ...Option) *Context {
-	c := &Context{parallelism: runtime.GOMAXPROCS(0), fs: fileio.Default(), cacheMemory: defaultCacheMemory(),
-		shuffleMemory: defaultShuffleMemory(), opts: opts}
+	c := &Context{parallelism: runtime.GOMAXPROCS(0), contextState: &contextState{fs: fileio.Default(),
+		cacheMemory: defaultCacheMemory(), shuffleMemory: defaultShuffleMemory(), opts: opts}}
 	c.maxResultSize.Store(DefaultMaxResultSize)
 	for _, o := range opts {
 		o(c)
@@ -145,7 +157,9 @@ func (c *Context) DefaultParallelism() int { return c.parallelism }
 // SetJobContext makes every job started from now on stop when ctx is done;
 // the action then panics with a *JobError whose cause is ctx.Err(). A
 // notebook kernel sets the running cell's context here so that an
-// interrupt stops its jobs. A nil ctx restores context.Background().
+// interrupt stops its jobs. A nil ctx restores context.Background(). The
+// setting is the Context's: called on a view (WithJobContext), it applies
+// to the Context and all its views.
 func (c *Context) SetJobContext(ctx context.Context) {
 	if ctx == nil {
 		c.jobContext.Store(nil)
@@ -154,11 +168,75 @@ func (c *Context) SetJobContext(ctx context.Context) {
 	c.jobContext.Store(&ctx)
 }
 
-func (c *Context) currentJobContext() context.Context {
-	if p := c.jobContext.Load(); p != nil {
-		return *p
+// WithJobContext returns a view of c whose RDDs' jobs stop when ctx is
+// done, as a program serving requests needs: the action then fails with a
+// *JobError whose cause is ctx.Err(). The view shares everything else with
+// c (parallelism, file systems, caches, memory budgets, runner, job
+// counters); Stop on it stops c. RDDs made from the view, and those
+// derived from them, run their jobs under ctx and under c's job context
+// (SetJobContext) both: a job stops when either is done. An RDD made from
+// RDDs of several views (Union, Join) runs under the view of the RDD it
+// was called on. WithJobContext on a view replaces the view's ctx, as
+// net/http's Request.WithContext does; a nil ctx panics.
+//
+//	job := sc.WithJobContext(r.Context())
+//	n, err := rdd.Catch(job.TextFile(path).Count)
+func (c *Context) WithJobContext(ctx context.Context) *Context {
+	if ctx == nil {
+		panic("rdd.WithJobContext: nil context")
 	}
-	return context.Background()
+	return &Context{contextState: c.contextState, parallelism: c.parallelism, jobCtx: ctx}
+}
+
+// currentJobContext returns the context a job started now stops with,
+// and what releases it when the job has ended: the Context-wide one, the
+// view's, or one done when either is.
+func (c *Context) currentJobContext() (context.Context, context.CancelFunc) {
+	shared := context.Background()
+	if p := c.jobContext.Load(); p != nil {
+		shared = *p
+	}
+	switch {
+	case c.jobCtx == nil:
+		return shared, func() {}
+	case shared.Done() == nil:
+		return c.jobCtx, func() {}
+	}
+	return eitherContext(c.jobCtx, shared)
+}
+
+// either is done when a or b is; its values are a's, its deadline the
+// earlier of theirs, its Err the first done of a and b's.
+type either struct {
+	context.Context
+	a, b context.Context
+}
+
+func (e either) Deadline() (time.Time, bool) {
+	da, okA := e.a.Deadline()
+	db, okB := e.b.Deadline()
+	if !okA || (okB && db.Before(da)) {
+		return db, okB
+	}
+	return da, true
+}
+
+func (e either) Err() error {
+	if e.Context.Err() == nil {
+		return nil
+	}
+	if err := e.a.Err(); err != nil {
+		return err
+	}
+	return e.b.Err()
+}
+
+// eitherContext returns a context done when a or b is, and what releases
+// it.
+func eitherContext(a, b context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(a)
+	stop := context.AfterFunc(b, cancel)
+	return either{ctx, a, b}, func() { stop(); cancel() }
 }
 
 // ActiveJobs returns the number of jobs running now. After cancelling the
@@ -166,8 +244,8 @@ func (c *Context) currentJobContext() context.Context {
 func (c *Context) ActiveJobs() int { return int(c.activeJobs.Load()) }
 
 // Stop releases the Context's resources, removing the files of DiskOnly
-// and spilled MemoryAndDisk partitions and of spilled shuffles. RDDs of a stopped Context cannot
-// run jobs.
+// and spilled MemoryAndDisk partitions and of spilled shuffles. RDDs of a
+// stopped Context, and of its views (WithJobContext), cannot run jobs.
 func (c *Context) Stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -15,9 +15,11 @@
 // needs when the RDD is made: Map takes a func(T) R, Filter a
 // func(T) bool, ReduceByKey a func(V, V) V. Elements are any; pairs of
 // pair RDDs are [Pair]. As in Spark, actions fail by panicking, with a
-// *[JobError] that names the method, the partition and the element; [Try]
-// turns that panic into an error for programs that prefer one, and
-// [Context.SetJobContext] lets a context stop the jobs.
+// *[JobError] that names the method, the partition and the element.
+// Programs that prefer errors call actions through [Catch] (or [Try]):
+// n, err := rdd.Catch(words.Count). [Context.WithJobContext] gives a view
+// of the Context whose jobs stop with a context, such as a request's;
+// [Context.SetJobContext] stops the jobs of the whole Context.
 //
 // # Where things are
 //

@@ -46,6 +46,21 @@ func Try(f func()) (err error) {
 	return nil
 }
 
+// Catch calls action and returns its result, or the *JobError it panicked
+// with as an error, for programs that handle failed jobs as errors; other
+// panics propagate unchanged, as with Try. A method value is the action:
+//
+//	n, err := rdd.Catch(words.Count)
+//	lines, err := rdd.Catch(func() []any { return words.Take(10) })
+//
+// Catch is generic, so notebook cells, whose interpreter imports no
+// generic functions, cannot call it: they use the panicking actions, or
+// Try.
+func Catch[T any](action func() T) (result T, err error) {
+	err = Try(func() { result = action() })
+	return result, err
+}
+
 // taskFailure is the panic value used inside tasks to abort with an error
 // that needs no stack: a file that cannot be opened, an element of the
 // wrong type. Any other panic in a task is a user function's and keeps its

@@ -1,6 +1,8 @@
 package rdd_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -146,4 +148,52 @@ func ExampleTry() {
 	})
 	fmt.Println(sum, err != nil)
 	// Output: 0 true
+}
+
+// WithJobContext gives a view of the Context whose jobs stop when a
+// context is done, such as an HTTP request's; the Context and its other
+// views go on.
+func ExampleContext_WithJobContext() {
+	sc := rdd.NewContext()
+	defer sc.Stop()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the client went away
+	request := sc.WithJobContext(ctx)
+	_, err := rdd.Catch(request.Parallelize([]int{1, 2, 3}).Count)
+	fmt.Println(errors.Is(err, context.Canceled))
+
+	n, err := rdd.Catch(sc.Parallelize([]int{1, 2, 3}).Count)
+	fmt.Println(n, err)
+	// Output:
+	// true
+	// 3 <nil>
+}
+
+// Catch calls an action, a method value or a closure, and returns its
+// result or its job's error.
+func ExampleCatch() {
+	sc := rdd.NewContext()
+	defer sc.Stop()
+
+	words := sc.Parallelize([]string{"to", "be", "or", "not", "to", "be"})
+	n, err := rdd.Catch(words.Count)
+	fmt.Println(n, err)
+
+	first, err := rdd.Catch(func() []any { return words.Take(2) })
+	fmt.Println(first, err)
+
+	lengths := words.Map(func(w string) int {
+		if w == "not" {
+			panic("no negation here")
+		}
+		return len(w)
+	})
+	_, err = rdd.Catch(lengths.Count)
+	var je *rdd.JobError
+	fmt.Println(errors.As(err, &je))
+	// Output:
+	// 6 <nil>
+	// [to be] <nil>
+	// true
 }

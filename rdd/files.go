@@ -33,7 +33,8 @@ func (r *RDD) SaveAsTextFile(path string, codec ...string) {
 		})
 		return
 	}
-	ctx := r.sc.currentJobContext()
+	ctx, release := r.sc.currentJobContext()
+	defer release()
 	n := r.GetNumPartitions()
 	dir, err := r.sc.fs.CreateDir(ctx, path)
 	if err != nil {
@@ -134,7 +135,9 @@ func (c *Context) wholeFiles(method, paths string, minPartitions []int, read fun
 	var groups [][]fileio.FileInfo
 	r := c.newRDD("WholeFileRDD", method, nil)
 	r.partitions = func() (int, error) {
-		files, err := c.fs.Expand(c.currentJobContext(), paths)
+		ctx, release := c.currentJobContext()
+		files, err := c.fs.Expand(ctx, paths)
+		release()
 		if err != nil {
 			return 0, fmt.Errorf("rdd.%s(%q): %w", method, paths, err)
 		}
@@ -204,7 +207,9 @@ func (c *Context) BinaryRecords(paths string, recordLength int) *RDD {
 	r := c.newRDD("BinaryRecordsRDD", "BinaryRecords", nil)
 	r.partitions = func() (int, error) {
 		var err error
-		files, err = c.fs.Expand(c.currentJobContext(), paths)
+		ctx, release := c.currentJobContext()
+		files, err = c.fs.Expand(ctx, paths)
+		release()
 		if err != nil {
 			return 0, fmt.Errorf("rdd.BinaryRecords(%q): %w", paths, err)
 		}

@@ -158,7 +158,9 @@ func (c *Context) readParquet(method, paths string, opts []ParquetOption) *RDD {
 	var splits []parquetSplit
 	r := c.newRDD("ParquetRDD", method, nil)
 	r.partitions = func() (int, error) {
-		files, err := c.fs.ExpandPruned(c.currentJobContext(), paths, cfg.keepDir)
+		ctx, release := c.currentJobContext()
+		files, err := c.fs.ExpandPruned(ctx, paths, cfg.keepDir)
+		release()
 		if err != nil {
 			return 0, fmt.Errorf("rdd.%s(%q): %w", method, paths, err)
 		}
@@ -405,7 +407,8 @@ func (r *RDD) SaveAsParquet(path string) {
 		l.SaveAsParquet(path)
 		return
 	}
-	ctx := r.sc.currentJobContext()
+	ctx, release := r.sc.currentJobContext()
+	defer release()
 	n := r.GetNumPartitions()
 	suffix, _ := parquet.CompressionSuffix(parquet.DefaultCompression)
 	dir, err := r.sc.fs.CreateDir(ctx, path)

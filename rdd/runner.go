@@ -42,9 +42,14 @@ func WithRunner(runner Runner) Option {
 //	sc = sc.WithRunner(beam.Prism())
 //
 // switches the session's sc to Beam, keeping its lineage names and
-// progress bars.
+// progress bars. The new Context keeps the job context of c when c is a
+// view (WithJobContext).
 func (c *Context) WithRunner(runner Runner) *Context {
-	return NewContext(append(append([]Option(nil), c.opts...), WithRunner(runner))...)
+	n := NewContext(append(append([]Option(nil), c.opts...), WithRunner(runner))...)
+	if c.jobCtx != nil {
+		n = n.WithJobContext(c.jobCtx)
+	}
+	return n
 }
 
 // Runner returns the Runner the Context's jobs run with, or nil when they
@@ -53,7 +58,8 @@ func (c *Context) Runner() Runner { return c.runner }
 
 // Local returns a Context of this process with c's options but no Runner:
 // c itself when c has none. A Runner finishes its work on it, and actions
-// run there on the elements the Runner brought back.
+// run there on the elements the Runner brought back. For a view
+// (WithJobContext), it is a view with the same job context.
 func (c *Context) Local() *Context {
 	if c.runner == nil {
 		return c
@@ -65,6 +71,9 @@ func (c *Context) Local() *Context {
 	}
 	// Actions finished on the twin keep the bound set on c since.
 	c.local.maxResultSize.Store(c.maxResultSize.Load())
+	if c.jobCtx != nil {
+		return c.local.WithJobContext(c.jobCtx)
+	}
 	return c.local
 }
 
@@ -218,7 +227,8 @@ func (c *Context) onEngine(r *RDD, action string, do func(ctx context.Context) e
 	}
 	c.activeJobs.Add(1)
 	defer c.activeJobs.Add(-1)
-	ctx := c.currentJobContext()
+	ctx, release := c.currentJobContext()
+	defer release()
 	if err := do(ctx); err != nil {
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			err = fmt.Errorf("%w: %v", ctx.Err(), err)

@@ -81,7 +81,9 @@ func (j *job) fail(partition int, err error) {
 // process on a worker goroutine for each. Shuffle stages r depends on run
 // first. A failure panics with a *JobError on the caller's goroutine.
 func (c *Context) runJob(r *RDD, action string, parts []int, process func(t *task, p int)) {
-	c.runJobWith(c.currentJobContext(), r, action, parts, process)
+	ctx, release := c.currentJobContext()
+	defer release()
+	c.runJobWith(ctx, r, action, parts, process)
 }
 
 // runJobWith is runJob stopping when ctx is done.

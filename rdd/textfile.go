@@ -49,8 +49,9 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 	var splits []fileSplit
 	r := c.newRDD("MapPartitionsRDD", "TextFile", nil)
 	r.partitions = func() (int, error) {
-		ctx := c.currentJobContext()
+		ctx, release := c.currentJobContext()
 		files, err := c.fs.Expand(ctx, paths)
+		release()
 		if err != nil {
 			return 0, fmt.Errorf("rdd.TextFile(%q): %w", paths, err)
 		}

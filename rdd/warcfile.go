@@ -19,7 +19,9 @@ func (c *Context) WarcFile(paths string, minPartitions ...int) *RDD {
 	r := c.newRDD("WarcRDD", "WarcFile", nil)
 	r.partitions = func() (int, error) {
 		var err error
-		files, err = c.fs.Expand(c.currentJobContext(), paths)
+		ctx, release := c.currentJobContext()
+		files, err = c.fs.Expand(ctx, paths)
+		release()
 		if err != nil {
 			return 0, fmt.Errorf("rdd.WarcFile(%q): %w", paths, err)
 		}

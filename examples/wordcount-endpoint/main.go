@@ -16,6 +16,11 @@
 //		Top(10, func(p rdd.Pair) int { return p.Value.(int) })
 //
 // becomes TopWords(sc.Parallelize(lines), 10).
+//
+// Each request runs its job on a view of the server's Context made with
+// sc.WithJobContext(r.Context()), so a client that goes away stops its
+// job, and calls the pipeline through rdd.Catch, so a failed job answers
+// 500 Internal Server Error instead of panicking in the handler.
 package main
 
 import (
@@ -57,9 +62,10 @@ func TopWords(lines *rdd.RDD, n int) []rdd.Pair {
 // maxDocument is the largest request body the endpoint reads.
 const maxDocument = 32 << 20
 
-// handler answers POST /top-words?n=N with the top N words of the body,
-// as JSON [{"word": ..., "count": ...}, ...].
-func handler(sc *rdd.Context) http.Handler {
+// handler answers POST /top-words?n=N with topWords(lines, N) of the
+// body's lines, as JSON [{"word": ..., "count": ...}, ...], or 500 when its
+// job fails or the client goes away.
+func handler(sc *rdd.Context, topWords func(lines *rdd.RDD, n int) []rdd.Pair) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /top-words", func(w http.ResponseWriter, r *http.Request) {
 		n := 10
@@ -85,8 +91,17 @@ func handler(sc *rdd.Context) http.Handler {
 			Word  string `json:"word"`
 			Count int    `json:"count"`
 		}
+		// The job stops when the request's context is done: the client
+		// went away or the server is shutting down.
+		job := sc.WithJobContext(r.Context())
+		top, err := rdd.Catch(func() []rdd.Pair { return topWords(job.Parallelize(lines), n) })
+		if err != nil {
+			log.Printf("POST /top-words: %v", err)
+			http.Error(w, "counting the words failed", http.StatusInternalServerError)
+			return
+		}
 		out := []wordCount{}
-		for _, p := range TopWords(sc.Parallelize(lines), n) {
+		for _, p := range top {
 			out = append(out, wordCount{p.Key.(string), p.Value.(int)})
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -101,5 +116,5 @@ func main() {
 	sc := rdd.NewContext()
 	defer sc.Stop()
 	log.Printf("serving POST http://%s/top-words?n=10", *addr)
-	log.Fatal(http.ListenAndServe(*addr, handler(sc)))
+	log.Fatal(http.ListenAndServe(*addr, handler(sc, TopWords)))
 }
