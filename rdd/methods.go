@@ -66,7 +66,7 @@ var methods = map[string]MethodInfo{
 	// Context: the rest.
 	"Accumulator": {Kind: KindInfo}, "Broadcast": {Kind: KindInfo}, "ActiveJobs": {Kind: KindInfo},
 	"DefaultParallelism": {Kind: KindInfo}, "MaxResultSize": {Kind: KindInfo}, "SetMaxResultSize": {Kind: KindInfo},
-	"SetJobContext": {Kind: KindInfo}, "Stop": {Kind: KindInfo},
+	"SetJobContext": {Kind: KindInfo}, "WithJobContext": {Kind: KindInfo}, "Stop": {Kind: KindInfo},
 	"Local": {Kind: KindEngine}, "Runner": {Kind: KindEngine}, "WithRunner": {Kind: KindEngine},
 
 	// Narrow transformations.

@@ -67,11 +67,6 @@ type dependency struct {
 }
 
 func (c *Context) newRDD(kind, method string, deps []dependency) *RDD {
-	if c.contextState == nil {
-		// A Context made as a literal, such as a tier's mirror of an
-		// RDD, gets state of its own with its first RDD.
-		c.contextState = &contextState{}
-	}
 	return &RDD{
 		sc:       c,
 		id:       int(c.nextRDDID.Add(1) - 1),

@@ -183,7 +183,7 @@ func (s *tierSlot) twinOf(f any) (twin *RDD) {
 // it makes what it made on r. It belongs to a Context of its own, so that
 // what is made from it takes no id of r's Context.
 func mirrorOf(r *RDD) *RDD {
-	m := &RDD{sc: &Context{parallelism: r.sc.parallelism}, id: r.id, kind: r.kind, method: r.method,
+	m := &RDD{sc: &Context{contextState: &contextState{}, parallelism: r.sc.parallelism}, id: r.id, kind: r.kind, method: r.method,
 		partitions: r.numPartitions, partitioner: r.partitioner, sizes: r.partitionSizes}
 	m.compute = r.iterate
 	if r.strs != nil {
