@@ -22,13 +22,13 @@ import (
 
 // eachRecord calls f with every record of the sample crawl's files matching glob (under
 // segments/).
-func eachRecord(t *testing.T, glob string, f func(*warc.Record)) {
+func eachRecord(t *testing.T, glob string, f func(*warc.Record)) (files int) {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("notebooks", "data", "crawl-data", "CC-MAIN-2024-22", "segments", glob))
-	if err != nil || len(files) == 0 {
+	names, err := filepath.Glob(filepath.Join("notebooks", "data", "crawl-data", "CC-MAIN-2024-22", "segments", glob))
+	if err != nil || len(names) == 0 {
 		t.Fatalf("no sample crawl files %s (%v): run go run ./notebooks/gencrawl", glob, err)
 	}
-	for _, name := range files {
+	for _, name := range names {
 		r, err := warc.Open(context.Background(), name)
 		if err != nil {
 			t.Fatal(err)
@@ -45,6 +45,7 @@ func eachRecord(t *testing.T, glob string, f func(*warc.Record)) {
 		}
 		r.Close()
 	}
+	return len(names)
 }
 
 func reversedHost(h string) string {

@@ -8,9 +8,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -196,34 +194,9 @@ type sampleCrawl struct {
 
 func readSampleCrawl(t *testing.T) sampleCrawl {
 	t.Helper()
-	base := filepath.Join("notebooks", "data", "crawl-data", "CC-MAIN-2024-22", "segments")
 	s := sampleCrawl{types: map[string]int{}, statuses: map[int]int{}, pagesPerDomain: map[string]int{},
 		mainLanguages: map[string]int{}, words: map[string]int{}, pageLanguages: map[string]int{}, detectedTypes: map[string]int{}}
-	each := func(glob string, f func(*warc.Record)) int {
-		files, err := filepath.Glob(filepath.Join(base, glob))
-		if err != nil || len(files) == 0 {
-			t.Fatalf("no sample crawl files %s (%v): run go run ./notebooks/gencrawl", glob, err)
-		}
-		for _, name := range files {
-			r, err := warc.Open(context.Background(), name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for {
-				rec, err := r.Next()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				f(rec)
-			}
-			r.Close()
-		}
-		return len(files)
-	}
-	s.warcFiles = each("*/warc/*.warc.gz", func(r *warc.Record) {
+	s.warcFiles = eachRecord(t, "*/warc/*.warc.gz", func(r *warc.Record) {
 		s.types[r.Type()]++
 		if r.Type() == warc.TypeResponse {
 			s.statuses[r.HTTPStatus()]++
@@ -257,7 +230,7 @@ func readSampleCrawl(t *testing.T) sampleCrawl {
 			s.pageLanguages[detected.Languages[0].Code]++
 		}
 	})
-	s.wetFiles = each("*/wet/*.warc.wet.gz", func(r *warc.Record) {
+	s.wetFiles = eachRecord(t, "*/wet/*.warc.wet.gz", func(r *warc.Record) {
 		if r.Type() != warc.TypeConversion {
 			return
 		}
