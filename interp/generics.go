@@ -154,11 +154,7 @@ var genericPreamble = []string{
 	}
 	return lo, lo < len(x) && cmp(x[lo], target) == 0
 }`,
-	`func _slices_Reverse[E any](s []E) {
-	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
-		s[i], s[j] = s[j], s[i]
-	}
-}`,
+	`func _slices_Reverse[E any](s []E) { _gosparklingSession.ReverseSlice(s) }`,
 	`func _slices_Compact[E comparable](s []E) []E {
 	if len(s) < 2 {
 		return s
@@ -325,6 +321,14 @@ var genericHelpers = map[string]reflect.Value{
 	"SortOrdered": reflect.ValueOf(sortOrdered),
 	"SortSlice":   reflect.ValueOf(func(x any, less func(i, j int) bool) { sort.Slice(x, less) }),
 	"SortStable":  reflect.ValueOf(func(x any, less func(i, j int) bool) { sort.SliceStable(x, less) }),
+	// An interpreted swap of two elements of a []any fails in yaegi
+	// (reflect.Set of an interface into its valueInterface).
+	"ReverseSlice": reflect.ValueOf(func(x any) {
+		swap := reflect.Swapper(x)
+		for i, j := 0, reflect.ValueOf(x).Len()-1; i < j; i, j = i+1, j-1 {
+			swap(i, j)
+		}
+	}),
 }
 
 // rewriteGenericCalls replaces, in a chunk, the selectors of the generic

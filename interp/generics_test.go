@@ -40,6 +40,7 @@ ages := map[string]int{"bo": 41, "al": 30}`
 		{"BinarySearchFunc by a field", "fmt.Sprint(slices.BinarySearchFunc([]person{{\"al\", 30}, {\"bo\", 41}}, \"bo\", func(p person, name string) int { return cmp.Compare(p.Name, name) }))", "1 true"},
 		{"BinarySearchFunc missing", "fmt.Sprint(slices.BinarySearchFunc([]int{10, 30}, 20, func(a, b int) int { return a - b }))", "1 false"},
 		{"Reverse", "r := slices.Clone(strs)\nslices.Reverse(r)\nfmt.Sprint(r)", "[fig apple pear]"},
+		{"Reverse of a []any in a cell's func", "func backwards(xs []any) []any {\n\tslices.Reverse(xs)\n\treturn xs\n}\nfmt.Sprint(backwards([]any{1, \"b\", 3.5}))", "[3.5 b 1]"},
 		{"Compact", "d := slices.Compact([]int{1, 1, 2, 2, 1})\nfmt.Sprint(d)", "[1 2 1]"},
 		{"Compact floats", "fmt.Sprint(slices.Compact([]float64{0.5, 0.5}))", "[0.5]"},
 		{"Index", "fmt.Sprint(slices.Index(strs, \"fig\"), slices.Index(ints, 9))", "2 -1"},
