@@ -6,7 +6,10 @@ package symbols
 
 import "reflect"
 
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/rdd
+// rdd's vocabulary of methods (StepKind, its Kind constants, MethodOf) is
+// for interpreters and Runners, not for cells: it stays out of their
+// completion.
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude ^Kind[A-Z],^StepKind$,^MethodOf$,^MethodInfo$ github.com/gosparkling/gosparkling/rdd
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/display
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio/warc
