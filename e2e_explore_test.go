@@ -45,22 +45,7 @@ document.getElementById("gsp-probe").textContent=JSON.stringify(steps);
 // GOSPARKLING_SCREENSHOTS set, the page and its screenshots are kept
 // there.
 func TestExploreNotebookInABrowser(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("GOSPARKLING_E2E") != "" {
-			t.Fatalf("GOSPARKLING_E2E is set but there is no browser: %v (scripts/install-deps.sh test installs chromium)", err)
-		}
-		t.Skip("no chromium")
-	}
-	py := python(t)
-	outDir := t.TempDir()
-	cmd := exec.Command(py, "-m", "nbconvert", "--to", "html", "--execute",
-		"--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=gosparkling",
-		"--output-dir", outDir, "--output", "explore.html", "explore.ipynb")
-	cmd.Dir, cmd.Env = "notebooks", jupyterEnv(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("nbconvert --to html: %v\n%s", err, out)
-	}
+	chromium, outDir := exportToHTML(t, "explore")
 	exported, err := os.ReadFile(filepath.Join(outDir, "explore.html"))
 	if err != nil {
 		t.Fatal(err)

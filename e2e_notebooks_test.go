@@ -378,12 +378,13 @@ func TestTourNotebook(t *testing.T) {
 	}
 }
 
-// TestCommoncrawlNotebookInABrowser executes commoncrawl.ipynb into the
-// HTML page Jupyter makes of a notebook and loads it in headless Chromium
-// (Debian's chromium): the tables and the bar charts are in the page the
-// browser built, and it draws them.
-func TestCommoncrawlNotebookInABrowser(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
+// exportToHTML executes notebooks/name.ipynb into the HTML page nbconvert
+// makes of it, name.html in the directory it returns, with the path of the
+// browser that is to load it (the test is skipped without one, or fails
+// under GOSPARKLING_E2E, where scripts/install-deps.sh installed it).
+func exportToHTML(t *testing.T, name string) (chromium, outDir string) {
+	t.Helper()
+	chromium = "/usr/bin/chromium"
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("GOSPARKLING_E2E") != "" {
 			t.Fatalf("GOSPARKLING_E2E is set but there is no browser: %v (scripts/install-deps.sh test installs chromium)", err)
@@ -391,14 +392,23 @@ func TestCommoncrawlNotebookInABrowser(t *testing.T) {
 		t.Skip("no chromium")
 	}
 	py := python(t)
-	outDir := t.TempDir()
+	outDir = t.TempDir()
 	cmd := exec.Command(py, "-m", "nbconvert", "--to", "html", "--execute",
 		"--ExecutePreprocessor.timeout=300", "--ExecutePreprocessor.kernel_name=gosparkling",
-		"--output-dir", outDir, "--output", "commoncrawl.html", "commoncrawl.ipynb")
+		"--output-dir", outDir, "--output", name+".html", name+".ipynb")
 	cmd.Dir, cmd.Env = "notebooks", jupyterEnv(t)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("nbconvert --to html: %v\n%s", err, out)
 	}
+	return chromium, outDir
+}
+
+// TestCommoncrawlNotebookInABrowser executes commoncrawl.ipynb into the
+// HTML page Jupyter makes of a notebook and loads it in headless Chromium
+// (Debian's chromium): the tables and the bar charts are in the page the
+// browser built, and it draws them.
+func TestCommoncrawlNotebookInABrowser(t *testing.T) {
+	chromium, outDir := exportToHTML(t, "commoncrawl")
 	page := "file://" + filepath.Join(outDir, "commoncrawl.html")
 	browse := func(args ...string) []byte {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
