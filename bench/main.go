@@ -30,6 +30,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gosparkling/gosparkling/bench/internal/procstat"
 	"github.com/gosparkling/gosparkling/fileio"
 	"github.com/gosparkling/gosparkling/fileio/warc"
 	"github.com/gosparkling/gosparkling/interp"
@@ -236,21 +237,6 @@ func measure(r row, args []string) (result, error) {
 		peakMB: peakKB / 1024, note: fields[2]}, nil
 }
 
-// peakRSSKB is the process's peak resident memory (VmHWM), which, unlike
-// the rusage of a child, starts anew at exec.
-func peakRSSKB() (float64, error) {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc/self/status")
-}
-
 // runChild runs one row and prints its wall time and note.
 func runChild(id int, in inputs) int {
 	for _, r := range rows {
@@ -264,7 +250,7 @@ func runChild(id int, in inputs) int {
 			return 1
 		}
 		wall := time.Since(start).Seconds()
-		peak, err := peakRSSKB()
+		peak, err := procstat.PeakRSSKB()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "bench: row %d: %v\n", id, err)
 			return 1

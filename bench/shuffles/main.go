@@ -31,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gosparkling/gosparkling/bench/internal/procstat"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -66,21 +67,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// peakRSSKB is the process's peak resident memory (VmHWM), which starts
-// anew at exec.
-func peakRSSKB() (float64, error) {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			return strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc/self/status")
 }
 
 // shuffleWorkload is one row of the shuffle table.
@@ -234,7 +220,7 @@ func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 			return 2
 		}
 		wall := time.Since(start).Seconds()
-		peak, err := peakRSSKB()
+		peak, err := procstat.PeakRSSKB()
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "shuffles: %s: %v\n", spec, err)
 			return 1
