@@ -87,3 +87,38 @@ func TestAVariableNamedLikeAPackageIsNotRewritten(t *testing.T) {
 		})
 	}
 }
+
+// yaegi infers no type parameter from a compiled value (what strings.Fields
+// or an RDD's Collect returns): the session converts such arguments to
+// their own types (bintypes.go), so these read as they do in Go.
+func TestGenericFunctionsTakeCompiledValues(t *testing.T) {
+	s := newSession(t)
+	if got := execute(t, s, "import (\n\t\"fmt\"\n\t\"maps\"\n\t\"net/url\"\n\t\"os\"\n\t\"slices\"\n\t\"strings\"\n)\nglobalWords := strings.Fields(\"b c a\")"); got.err != nil {
+		t.Fatal(got.err)
+	}
+	tests := []struct{ name, code, plain string }{
+		{"Sort a package function's result", "ws := strings.Fields(\"pear apple fig\")\nslices.Sort(ws)\nfmt.Sprint(ws)", "[apple fig pear]"},
+		{"Sort a global of an earlier cell", "slices.Sort(globalWords)\nfmt.Sprint(globalWords)", "[a b c]"},
+		{"SortFunc of Collect", "top := sc.Parallelize([]any{3, 1, 2}).Collect()\nslices.SortFunc(top, func(a, b any) int { return a.(int) - b.(int) })\nfmt.Sprint(top)", "[1 2 3]"},
+		{"MaxFunc of a chain's result", "slices.MaxFunc(sc.Parallelize([]any{\"x\", \"z\", \"y\"}).Map(func(v any) any { return v }).Collect(), func(a, b any) int { return strings.Compare(a.(string), b.(string)) }) == \"z\"", "true"},
+		{"a compiled global in || inside a func", "func() bool { return slices.Contains(globalWords, \"a\") || false }()", "true"},
+		{"inside a cell's func", "func sortedWords(s string) []string {\n\tws := strings.Fields(s)\n\tslices.Sort(ws)\n\treturn ws\n}\nfmt.Sprint(sortedWords(\"b a\"))", "[a b]"},
+		{"inside a func literal, through a range", "count := 0\nfor _, line := range []string{\"b a\", \"d c\"} {\n\tfunc() {\n\t\tparts := strings.Split(line, \" \")\n\t\tif slices.Contains(parts, \"a\") || slices.Index(parts, \"c\") == 1 {\n\t\t\tcount++\n\t\t}\n\t}()\n}\ncount", "2"},
+		{"in an RDD function", "sc.Parallelize([]any{\"b a\", \"d c\"}).Map(func(v any) any {\n\tws := strings.Fields(v.(string))\n\tslices.Sort(ws)\n\treturn strings.Join(ws, \"+\")\n}).Collect()[1]", "c+d"},
+		{"maps.Keys of a compiled named map", "query, _ := url.ParseQuery(\"b=1&a=2\")\nfmt.Sprint(slices.Sorted(maps.Keys(query)))", "[a b]"},
+		{"a cell's generic function", "func first[T any](xs []T) T { return xs[0] }\nfirst(strings.Fields(\"x y\"))", "x"},
+		{"a named compiled element type", "entries, _ := os.ReadDir(\".\")\nslices.SortFunc(entries, func(a, b os.DirEntry) int { return strings.Compare(b.Name(), a.Name()) })\nlen(entries) > 0 && entries[0].Name() >= entries[len(entries)-1].Name()", "true"},
+		{"a shadowing parameter keeps its own type", "func n(ws []int) int { slices.Sort(ws); return ws[0] }\nws := strings.Fields(\"q\")\nfmt.Sprint(n([]int{2, 1}), ws)", "1 [q]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := execute(t, s, tt.code)
+			if got.err != nil {
+				t.Fatalf("cell failed: %v", got.err)
+			}
+			if got.plain != tt.plain {
+				t.Errorf("value %q, want %q", got.plain, tt.plain)
+			}
+		})
+	}
+}

@@ -566,11 +566,14 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	// The shipping rewrite of a chunk follows its fast rewrite, which
 	// knows the RDDs the cell assigned up to that chunk.
 	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
+	isVariable := func(name string) bool { return s.globals[name] || cellVars[name] }
+	binArgs := s.newBinaryArgs(isVariable)
 	for _, c := range chunks {
 		if c.kind != importChunk {
 			c.src = s.guardCallbacks(c)
-			c = rewriteGenericCalls(c, func(name string) bool { return s.globals[name] || cellVars[name] })
+			c = rewriteGenericCalls(c, isVariable)
 			c = minMax.rewrite(c)
+			c = binArgs.rewrite(c)
 			c.src, _ = rw.rewriteChunk(c)
 			c.src = fast.rewrite(c)
 			rest = append(rest, c)
@@ -579,6 +582,12 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			shipped = append(shipped, withShips)
 			continue
 		}
+		if err := s.importChunk(ctx, c); err != nil {
+			saved.restore(s)
+			return nil, err
+		}
+	}
+	for _, c := range binArgs.importSources() {
 		if err := s.importChunk(ctx, c); err != nil {
 			saved.restore(s)
 			return nil, err
