@@ -196,6 +196,9 @@ func buildPluginModule(ctx context.Context, goTool, root, dir, module string, fi
 		all[name] = text
 	}
 	for name, text := range all {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
+			return nil, err
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			return nil, err
 		}

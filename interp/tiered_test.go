@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -49,6 +50,19 @@ func forgetBuilds() {
 	buildsMu.Lock()
 	defer buildsMu.Unlock()
 	builds = map[string]*pluginBuild{}
+}
+
+// allBuildsFinished reports whether every build the process started
+// ended.
+func allBuildsFinished() bool {
+	buildsMu.Lock()
+	defer buildsMu.Unlock()
+	for _, b := range builds {
+		if !b.finished() {
+			return false
+		}
+	}
+	return true
 }
 
 // setBuildStarting sets the hook called as each build starts.
@@ -385,5 +399,89 @@ fmt.Sprint(words.Top(2, func(w string) int { return len(w)*100 - int(w[0]) }), w
 				t.Errorf("interpreted the cell shows %q, compiled %q, want %q", got[0], got[1], tt.want)
 			}
 		})
+	}
+}
+
+// The functions a cell passes to its RDDs build as one plugin, linked
+// once, each found in the cache by its own source; a later session loads
+// them from there.
+func TestCompileCellsBuildOnePluginPerCell(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	if testing.Short() {
+		t.Skip("builds a plugin")
+	}
+	useCacheDir(t)
+	forgetBuilds()
+	var mu sync.Mutex
+	var started []string
+	setBuildStarting(func(source string) {
+		if source == warmUpSource {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		started = append(started, source)
+	})
+	defer setBuildStarting(nil)
+	// Functions of no shape the session knows (fastfuncs.go).
+	cell := `out := sc.Range(0, 1000, 1, 4).
+	Map(func(i int64) int64 { tripled := i * 3; return tripled }).
+	Filter(func(i int64) bool { even := i%2 == 0; return even })
+out.Reduce(func(a, b int64) int64 { sum := a + b; return sum })`
+	// In the background mode, the cell runs on while its functions build
+	// (in wait mode, each waits for its own).
+	s := tieredSession(t, compileBackground)
+	if res := execute(t, s, cell); res.err != nil || res.plain != "748500" {
+		t.Fatalf("got %+v, want 748500", res)
+	}
+	for deadline := time.Now().Add(5 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		mu.Lock()
+		n := len(started)
+		mu.Unlock()
+		if n == 3 && allBuildsFinished() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d builds started, want 3, all finished", n)
+		}
+	}
+	dir, err := pluginCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batches, links := 0, 0
+	for _, e := range entries {
+		switch {
+		case strings.HasPrefix(e.Name(), "batch-"):
+			batches++
+		case e.Type()&os.ModeSymlink != 0:
+			links++
+		}
+	}
+	if batches != 1 || links != 3 {
+		t.Errorf("cache holds %d batch plugins and %d links to them, want 1 and 3 (one per function): %v", batches, links, entries)
+	}
+
+	forgetBuilds()
+	mu.Lock()
+	started = nil
+	mu.Unlock()
+	again := tieredSession(t, compileWait)
+	if res := execute(t, again, cell); res.err != nil || res.plain != "748500" {
+		t.Fatalf("in a new session: got %+v, want 748500", res)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(started) != 0 {
+		t.Errorf("a new session built %d plugins again, want them from the cache", len(started))
+	}
+	if got := again.tiers.handed.Load(); got != 3 {
+		t.Errorf("in a new session, %d compiled functions handed to the engine, want 3", got)
 	}
 }

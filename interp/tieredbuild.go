@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,6 +62,9 @@ func (b *pluginBuild) lookup(name string) (reflect.Value, error) {
 		return reflect.Value{}, err
 	}
 	v := reflect.ValueOf(sym)
+	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Func {
+		v = v.Elem() // a variable of a batch's plugin (batchMain)
+	}
 	if v.Kind() != reflect.Func {
 		return reflect.Value{}, fmt.Errorf("the plugin's %s is a %s", name, v.Kind())
 	}
@@ -86,6 +92,10 @@ var (
 // wait for the end of those it cancelled.
 var runningBuilds atomic.Int64
 
+// The functions of a cell are asked for within microseconds of one
+// another, as the cell builds its RDDs: those asked for within
+// batchWindow build together, as one plugin (buildBatch), since linking
+// is most of a build's time.
 func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBuild {
 	buildsMu.Lock()
 	defer buildsMu.Unlock()
@@ -96,6 +106,18 @@ func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBui
 	builds[source] = b
 	hook := buildStarting
 	runningBuilds.Add(1)
+	if !lowly {
+		p := pending[ctx]
+		if p == nil {
+			p = &pendingBatch{first: time.Now()}
+			pending[ctx] = p
+			p.timer = time.AfterFunc(batchWindow, func() { startBatch(ctx, hook) })
+		} else if time.Since(p.first) < batchMaxWait {
+			p.timer.Reset(batchWindow)
+		}
+		p.builds = append(p.builds, b)
+		return b
+	}
 	go func() {
 		defer runningBuilds.Add(-1)
 		defer close(b.done)
@@ -105,30 +127,118 @@ func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBui
 		start := time.Now()
 		b.path, b.cached, b.err = buildCachedPlugin(ctx, source, lowly)
 		b.took = time.Since(start)
-		if b.err != nil && ctx.Err() != nil {
-			// A build the session's end cut short is tried again by
-			// the next session that needs it.
-			buildsMu.Lock()
-			delete(builds, source)
-			buildsMu.Unlock()
-		}
+		b.forgetIfCut(ctx)
 	}()
 	return b
 }
 
-// buildCachedPlugin returns the path of source's plugin in the cache,
-// building it there when it is not.
-func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path string, cached bool, err error) {
+// A batch starts building batchWindow after its last function was asked
+// for, or batchMaxWait after its first.
+const (
+	batchWindow  = 150 * time.Millisecond
+	batchMaxWait = time.Second
+)
+
+// pendingBatch is the builds asked for, not yet started.
+type pendingBatch struct {
+	builds []*pluginBuild
+	first  time.Time
+	timer  *time.Timer
+}
+
+// pending are the batches being gathered, by the context of the session
+// that asked.
+var pending = map[context.Context]*pendingBatch{}
+
+// forgetIfCut forgets a build the session's end cut short: the next
+// session that needs it tries again.
+func (b *pluginBuild) forgetIfCut(ctx context.Context) {
+	if b.err != nil && ctx.Err() != nil {
+		buildsMu.Lock()
+		delete(builds, b.source)
+		buildsMu.Unlock()
+	}
+}
+
+// startBatch builds the pending builds of a session, in the background.
+func startBatch(ctx context.Context, hook func(source string)) {
+	buildsMu.Lock()
+	var bs []*pluginBuild
+	if p := pending[ctx]; p != nil {
+		bs = p.builds
+	}
+	delete(pending, ctx)
+	buildsMu.Unlock()
+	go func() {
+		defer runningBuilds.Add(-int64(len(bs)))
+		buildBatch(ctx, bs, hook)
+	}()
+}
+
+// buildBatch builds the plugins of bs: those in the cache at once, the
+// others as one plugin, and each on its own when that fails, so that one
+// function that does not compile keeps no other interpreted.
+func buildBatch(ctx context.Context, bs []*pluginBuild, hook func(source string)) {
+	finish := func(b *pluginBuild, start time.Time) {
+		b.took = time.Since(start)
+		b.forgetIfCut(ctx)
+		close(b.done)
+	}
+	var todo []*pluginBuild
+	for _, b := range bs {
+		if path, ok := cachedPlugin(b.source); ok {
+			b.path, b.cached = path, true
+			finish(b, time.Now())
+			continue
+		}
+		todo = append(todo, b)
+	}
+	if hook != nil {
+		for _, b := range todo {
+			hook(b.source)
+		}
+	}
+	start := time.Now()
+	if len(todo) > 1 {
+		sources := make([]string, len(todo))
+		for i, b := range todo {
+			sources[i] = b.source
+		}
+		paths, err := buildCombinedPlugin(ctx, sources)
+		if err == nil {
+			for i, b := range todo {
+				b.path = paths[i]
+				finish(b, start)
+			}
+			return
+		}
+	}
+	for _, b := range todo {
+		b.path, b.cached, b.err = buildCachedPlugin(ctx, b.source, false)
+		finish(b, start)
+	}
+}
+
+// pluginKey names the plugin of a source in the cache.
+func pluginKey(source string) string {
+	sum := sha256.Sum256([]byte(source))
+	return hex.EncodeToString(sum[:12])
+}
+
+// cachedPlugin returns the path of source's plugin when the cache has it.
+func cachedPlugin(source string) (string, bool) {
 	dir, err := pluginCacheDir()
 	if err != nil {
-		return "", false, err
+		return "", false
 	}
-	sum := sha256.Sum256([]byte(source))
-	key := hex.EncodeToString(sum[:12])
-	path = filepath.Join(dir, key+".so")
-	if _, err := os.Stat(path); err == nil {
-		return path, true, nil
-	}
+	path := filepath.Join(dir, pluginKey(source)+".so")
+	_, err = os.Stat(path)
+	return path, err == nil
+}
+
+// takeBuildSlot waits for the build slot, cancelling the warm-up build
+// unless lowly; release gives it back.
+func takeBuildSlot(ctx context.Context, lowly bool) (release func(), err error) {
 	if !lowly {
 		// A function to compile goes first: the packages the warm-up
 		// compiled stay in the go command's cache, and it goes on after.
@@ -141,10 +251,116 @@ func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path str
 	}
 	select {
 	case buildSlot <- struct{}{}:
-		defer func() { <-buildSlot }()
+		return func() { <-buildSlot }, nil
 	case <-ctx.Done():
-		return "", false, ctx.Err()
+		return nil, ctx.Err()
 	}
+}
+
+// buildCombinedPlugin builds the sources as one plugin, each source its
+// own package, and returns, for each, its path in the cache: a symbolic
+// link to the one plugin, which the process loads once, whichever path
+// opens it.
+func buildCombinedPlugin(ctx context.Context, sources []string) ([]string, error) {
+	dir, err := pluginCacheDir()
+	if err != nil {
+		return nil, err
+	}
+	release, err := takeBuildSlot(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	goTool, root, err := pluginToolchain(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(sources))
+	for i, src := range sources {
+		keys[i] = pluginKey(src)
+	}
+	batchKey := pluginKey(strings.Join(keys, "\n"))
+	module := "gosparkling_batch_" + batchKey
+	files, err := batchFiles(module, keys, sources)
+	if err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp(dir, "build-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	tmp := filepath.Join(work, "batch.so")
+	if output, err := buildPluginModule(ctx, goTool, root, work, module, files, tmp, false); err != nil {
+		return nil, fmt.Errorf("building %d functions as one plugin: %s", len(sources), strings.TrimSpace(string(output)))
+	}
+	batchName := "batch-" + batchKey + ".so"
+	if err := os.Rename(tmp, filepath.Join(dir, batchName)); err != nil {
+		return nil, err
+	}
+	paths := make([]string, len(keys))
+	for i, key := range keys {
+		paths[i] = filepath.Join(dir, key+".so")
+		link := filepath.Join(work, key+".so")
+		if err := os.Symlink(batchName, link); err != nil {
+			return nil, err
+		}
+		if err := os.Rename(link, paths[i]); err != nil {
+			return nil, err
+		}
+	}
+	return paths, nil
+}
+
+// batchFiles returns the files of a batch's module: each source in a
+// package of its own, and a main package whose variables are their
+// exported functions (the constructors the sessions look up).
+func batchFiles(module string, keys, sources []string) (map[string]string, error) {
+	files := map[string]string{}
+	var main strings.Builder
+	main.WriteString("package main\n\nimport (\n")
+	var vars strings.Builder
+	for i, src := range sources {
+		pkg := "f" + keys[i]
+		body, ok := strings.CutPrefix(src, "package main\n")
+		if !ok {
+			return nil, fmt.Errorf("a plugin source that is not package main")
+		}
+		files[pkg+"/fn.go"] = "package " + pkg + "\n" + body
+		fmt.Fprintf(&main, "\t%s %q\n", pkg, module+"/"+pkg)
+		f, err := parser.ParseFile(token.NewFileSet(), "fn.go", src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
+				fmt.Fprintf(&vars, "var %s = %s.%s\n", fd.Name.Name, pkg, fd.Name.Name)
+			}
+		}
+	}
+	main.WriteString(")\n\n")
+	main.WriteString(vars.String())
+	files["main.go"] = main.String()
+	return files, nil
+}
+
+// buildCachedPlugin returns the path of source's plugin in the cache,
+// building it there when it is not.
+func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path string, cached bool, err error) {
+	dir, err := pluginCacheDir()
+	if err != nil {
+		return "", false, err
+	}
+	key := pluginKey(source)
+	path = filepath.Join(dir, key+".so")
+	if _, err := os.Stat(path); err == nil {
+		return path, true, nil
+	}
+	release, err := takeBuildSlot(ctx, lowly)
+	if err != nil {
+		return "", false, err
+	}
+	defer release()
 	if _, err := os.Stat(path); err == nil {
 		return path, true, nil
 	}
