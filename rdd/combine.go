@@ -214,6 +214,14 @@ func stringBytes(k string) int64 {
 // newTableFor returns an empty table for agg's combiners whose key type
 // is that of k.
 func newTableFor(method string, agg *aggregator, k any, sizeHint int) combineTable {
+	if agg.keysOnly {
+		switch k.(type) {
+		case int64:
+			return newIntSet[int64](method, agg, sizeHint)
+		case int:
+			return newIntSet[int](method, agg, sizeHint)
+		}
+	}
 	switch agg.unboxed.(type) {
 	case *valueOps[int]:
 		return newTableOf[int](method, agg, k, sizeHint)

@@ -27,6 +27,9 @@ type aggregator struct {
 	// safeMerge says that mergeCombiners neither changes nor keeps its
 	// second argument, which then needs no copy.
 	safeMerge bool
+	// keysOnly says that every value and combiner is nil (Distinct's):
+	// tables of int64 or int keys are then intSets, which keep none.
+	keysOnly bool
 }
 
 // copy returns a copy of combiner c that the reduce side may change and
@@ -300,7 +303,7 @@ func (s *shuffleDep) combinePartition(t *task, p, nReduce int) *mapOutput {
 	defer c.cleanup()
 	if s.keys != nil {
 		if in := typedOf[int64](s.keys); in != nil {
-			in(t, p, func(k int64) bool { addKey(c, k); return true })
+			in(t, p, func(k int64) bool { addIntKey(c, k); return true })
 			return c.finish()
 		}
 		if in := typedOf[string](s.keys); in != nil {
@@ -331,6 +334,20 @@ func addKey[K comparable](c *mapCombiner, k K) {
 		tbl.vals[i], _ = tbl.ops.mergeValue(tbl.vals[i], nil)
 	}
 	if c.g.tick() && !c.g.fits(tbl.memory(), true) {
+		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
+	}
+}
+
+// addIntKey adds key k with a nil value (Distinct's map side), straight
+// into the table while it is an intSet of Ks.
+func addIntKey[K int | int64](c *mapCombiner, k K) {
+	set, ok := c.m.t.(*intSet[K])
+	if !ok {
+		c.add(k, nil)
+		return
+	}
+	set.addKey(k)
+	if c.g.tick() && !c.g.fits(set.memory(), false) {
 		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
 	}
 }
