@@ -24,10 +24,11 @@ func TestUnmix64UndoesMix64(t *testing.T) {
 	}
 }
 
-func TestDistinctOfIntegersGivesEachOnceUnderEveryBudget(t *testing.T) {
+func TestDistinctOfCommonTypesGivesEachOnceUnderEveryBudget(t *testing.T) {
 	// Distinct keeps int64 and int elements in an intSet, which stores
-	// their hashes only; what comes out is every element once, of its
-	// own type, whether the sets stay in memory, spill, or widen to
+	// their hashes only, and strings and float64s unboxed in a table
+	// without combiners; what comes out is every element once, of its
+	// own type, whether the tables stay in memory, spill, or widen to
 	// boxed keys when another type comes.
 	inputs := []struct {
 		name string
@@ -44,6 +45,19 @@ func TestDistinctOfIntegersGivesEachOnceUnderEveryBudget(t *testing.T) {
 			}
 			return sc.Parallelize(xs, 4)
 		}, intsFrom(0, 1203)},
+		{"strings, read unboxed", func(sc *Context) *RDD {
+			return sc.Range(0, 6000, 1, 4).Map(func(x int64) string { return fmt.Sprint(x % 901) })
+		}, func() []any {
+			out := make([]any, 901)
+			for i := range out {
+				out[i] = fmt.Sprint(i)
+			}
+			return out
+		}()},
+		{"float64s, 0 and -0 one element", func(sc *Context) *RDD {
+			xs := []float64{0.5, math.Copysign(0, -1), 0, 1e300, math.Inf(-1), 0.5, -2.25, math.Inf(-1), 0}
+			return sc.Parallelize(append(append(xs, xs...), xs...), 3)
+		}, []any{math.Inf(-1), -2.25, 0.0, 0.5, 1e300}},
 		{"the extreme int64s", func(sc *Context) *RDD {
 			return sc.Parallelize([]int64{math.MinInt64, 0, math.MaxInt64, -1, 0, math.MinInt64, 1, math.MaxInt64}, 3)
 		}, []any{int64(math.MinInt64), int64(-1), int64(0), int64(1), int64(math.MaxInt64)}},

@@ -28,7 +28,8 @@ type aggregator struct {
 	// second argument, which then needs no copy.
 	safeMerge bool
 	// keysOnly says that every value and combiner is nil (Distinct's):
-	// tables of int64 or int keys are then intSets, which keep none.
+	// tables of int64 or int keys are then intSets, others keep their
+	// combiners in a []struct{} (unboxed is noValues), so none.
 	keysOnly bool
 }
 
@@ -319,9 +320,9 @@ func (s *shuffleDep) combinePartition(t *task, p, nReduce int) *mapOutput {
 }
 
 // addKey adds key k with a nil value (Distinct's map side), unboxed while
-// the table's keys are Ks and its combiners boxed.
+// the table's keys are Ks (and it keeps no combiners, as keysOnly says).
 func addKey[K comparable](c *mapCombiner, k K) {
-	tbl, ok := c.m.t.(*table[K, any])
+	tbl, ok := c.m.t.(*table[K, struct{}])
 	if !ok {
 		c.add(k, nil)
 		return
@@ -333,7 +334,7 @@ func addKey[K comparable](c *mapCombiner, k K) {
 	} else {
 		tbl.vals[i], _ = tbl.ops.mergeValue(tbl.vals[i], nil)
 	}
-	if c.g.tick() && !c.g.fits(tbl.memory(), true) {
+	if c.g.tick() && !c.g.fits(tbl.memory(), false) {
 		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
 	}
 }
