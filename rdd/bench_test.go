@@ -294,3 +294,31 @@ func BenchmarkDistinct(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkJoin joins 2 million Pairs with 200,000 on int64 keys (all
+// 200,000 match), the large side on the left and then on the right: each
+// reduce task builds its table on the side with fewer Pairs.
+func BenchmarkJoin(b *testing.B) {
+	const big, small = 2_000_000, 200_000
+	for _, bc := range []struct {
+		name      string
+		smallLeft bool
+	}{{"large-left", false}, {"small-left", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			sc := rdd.NewContext()
+			defer sc.Stop()
+			b.ReportAllocs()
+			for range b.N {
+				large := sc.Range(0, big, 1, 2).Map(func(x int64) rdd.Pair { return rdd.KV(x, x) })
+				few := sc.Range(0, small, 1, 2).Map(func(x int64) rdd.Pair { return rdd.KV(10*x, x) })
+				left, right := large, few
+				if bc.smallLeft {
+					left, right = few, large
+				}
+				if got := left.Join(right).Count(); got != small {
+					b.Fatalf("Count = %d, want %d", got, small)
+				}
+			}
+		})
+	}
+}

@@ -670,6 +670,32 @@ func (s *shuffleDep) eachPartial(t *task, p int, records func(b *bufferedPairs, 
 	}
 }
 
+// smallerThan reports whether reduce partition p holds fewer records of
+// s than of o (a key and its combiner counting as one record), an output
+// spilled to disk counting as larger than any in memory.
+func (s *shuffleDep) smallerThan(o *shuffleDep, p int) bool {
+	a, aSpilled := s.recordsIn(p)
+	b, bSpilled := o.recordsIn(p)
+	if aSpilled != bSpilled {
+		return bSpilled
+	}
+	return a < b
+}
+
+// recordsIn returns how many records (or keys, for combined outputs) the
+// map outputs hold for reduce partition p in memory, and whether some
+// are on disk.
+func (s *shuffleDep) recordsIn(p int) (n int, spilled bool) {
+	s.mu.Lock()
+	outputs := s.outputs
+	s.mu.Unlock()
+	for _, o := range outputs {
+		n += len(o.bucket(p))
+		spilled = spilled || len(o.runs) > 0
+	}
+	return n, spilled
+}
+
 // mergeOutputs merges partition p of every output's runs and table (or
 // buffered Pairs, combined) by key hash.
 func (s *shuffleDep) mergeOutputs(t *task, outputs []*mapOutput, p int, emit func(k, c any) bool) {
