@@ -42,6 +42,7 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3", "the Python that runs pysparkling (it needs pytz and dateutil)")
 	script := flag.String("script", filepath.Join("bench", "shuffles", "shuffles.py"), "the pysparkling script of the workloads")
 	cpuProfile := flag.String("cpuprofile", "", "with -shuffle: write a CPU profile of the workload to this file")
+	runs := flag.Int("runs", 3, "how many times each cell runs; the table gives the median of each measure")
 	child := flag.String("shuffle", "", "run one workload/implementation (engine or go) in this process (used by the parent)")
 	flag.Parse()
 
@@ -52,7 +53,11 @@ func main() {
 	if *only != "" {
 		names = strings.Split(*only, ",")
 	}
-	table, err := runShuffles(*scale, pythonSetup{python: *python, source: *pysparkling, script: *script}, names)
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "shuffles: -runs must be at least 1")
+		os.Exit(2)
+	}
+	table, err := runShuffles(*scale, *runs, pythonSetup{python: *python, source: *pysparkling, script: *script}, names)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "shuffles:", err)
 		os.Exit(1)
@@ -283,13 +288,34 @@ func measureShuffle(w shuffleWorkload, impl string, scale int64, py pythonSetup)
 	return shuffleCell{wall: time.Duration(wall * float64(time.Second)), cpu: cpu, peakMB: peakKB / 1024, note: fields[2]}
 }
 
-// runShuffles measures every workload by every implementation and
-// returns the Markdown table.
-func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
+// medianCell returns the cell of the median of each measure of cells
+// (the upper median of an even count); the note is the first cell's.
+func medianCell(cells []shuffleCell) shuffleCell {
+	median := func(measure func(shuffleCell) float64) float64 {
+		xs := make([]float64, len(cells))
+		for i, c := range cells {
+			xs[i] = measure(c)
+		}
+		sort.Float64s(xs)
+		return xs[len(xs)/2]
+	}
+	return shuffleCell{
+		wall:   time.Duration(median(func(c shuffleCell) float64 { return float64(c.wall) })),
+		cpu:    time.Duration(median(func(c shuffleCell) float64 { return float64(c.cpu) })),
+		peakMB: median(func(c shuffleCell) float64 { return c.peakMB }),
+		note:   cells[0].note,
+	}
+}
+
+// runShuffles measures every workload by every implementation, runs
+// times each (the implementations taking turns, so that they share the
+// machine's moments alike), and returns the Markdown table of the
+// medians.
+func runShuffles(scale int64, runs int, py pythonSetup, only []string) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured by `go run ./bench/shuffles -scale %d` on %s, %s/%s, %d CPUs, %s; pysparkling from source, %s.\n\n",
-		scale, time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), py.version())
-	fmt.Fprintf(&b, "Each cell: wall time of the work / CPU time of its whole process (user and system, start-up included) / peak resident memory.\n")
+	fmt.Fprintf(&b, "Measured by `go run ./bench/shuffles -scale %d -runs %d` on %s, %s/%s, %d CPUs, %s; pysparkling from source, %s.\n\n",
+		scale, runs, time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), py.version())
+	fmt.Fprintf(&b, "Each cell, the median of %d runs of each measure: wall time of the work / CPU time of its whole process (user and system, start-up included) / peak resident memory.\n", runs)
 	fmt.Fprintf(&b, "The ratios are of wall times, and of CPU times in parentheses (the engine runs on every core, the loop and pysparkling on one).\n\n")
 	fmt.Fprintf(&b, "| workload | engine | hand-written Go | pysparkling | engine / Go | pysparkling / engine | engine memory / pysparkling's |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|\n")
@@ -297,14 +323,20 @@ func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 		if len(only) > 0 && !contains(only, w.name) {
 			continue
 		}
-		cells := map[string]shuffleCell{}
-		for _, impl := range shuffleImpls {
-			c := measureShuffle(w, impl, scale, py)
-			if c.err != nil {
-				return "", c.err
+		all := map[string][]shuffleCell{}
+		for range runs {
+			for _, impl := range shuffleImpls {
+				c := measureShuffle(w, impl, scale, py)
+				if c.err != nil {
+					return "", c.err
+				}
+				fmt.Fprintf(os.Stderr, "shuffles: %s %s: %s; %s\n", w.name, impl, c, c.note)
+				all[impl] = append(all[impl], c)
 			}
-			fmt.Fprintf(os.Stderr, "shuffles: %s %s: %s; %s\n", w.name, impl, c, c.note)
-			cells[impl] = c
+		}
+		cells := map[string]shuffleCell{}
+		for impl, cs := range all {
+			cells[impl] = medianCell(cs)
 		}
 		e, g, p := cells["engine"], cells["go"], cells["pysparkling"]
 		if e.note != g.note {
