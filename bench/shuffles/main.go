@@ -43,6 +43,7 @@ func main() {
 	script := flag.String("script", filepath.Join("bench", "shuffles", "shuffles.py"), "the pysparkling script of the workloads")
 	cpuProfile := flag.String("cpuprofile", "", "with -shuffle: write a CPU profile of the workload to this file")
 	runs := flag.Int("runs", 3, "how many times each cell runs; the table gives the median of each measure")
+	spill := flag.Int64("spill", 0, "instead of the shuffle table, the spill table: the shuffles of spillWorkloads under this GOMEMLIMIT in MiB; fails when one does not spill or goes over its bound")
 	child := flag.String("shuffle", "", "run one workload/implementation (engine or go) in this process (used by the parent)")
 	flag.Parse()
 
@@ -52,6 +53,15 @@ func main() {
 	var names []string
 	if *only != "" {
 		names = strings.Split(*only, ",")
+	}
+	if *spill > 0 {
+		table, err := runSpills(*scale, *spill)
+		fmt.Print(table)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "shuffles:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *runs < 1 {
 		fmt.Fprintln(os.Stderr, "shuffles: -runs must be at least 1")
@@ -194,6 +204,20 @@ var shuffleImpls = []string{"engine", "go", "pysparkling"}
 // prints "<wall seconds>\t<peak kB>\t<note>", as runChild does.
 func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 	name, impl, _ := strings.Cut(spec, "/")
+	for _, w := range append([]spillWorkload{spillBase}, spillWorkloads...) {
+		if w.name == name {
+			start := time.Now()
+			_, note := runSpillChild(w, scale)
+			wall := time.Since(start).Seconds()
+			peak, err := procstat.PeakRSSKB()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "shuffles: %s: %v\n", spec, err)
+				return 1
+			}
+			fmt.Printf("%.3f\t%.0f\t%s\n", wall, peak, note)
+			return 0
+		}
+	}
 	for _, w := range shuffleWorkloads {
 		if w.name != name {
 			continue
@@ -268,20 +292,26 @@ func measureShuffle(w shuffleWorkload, impl string, scale int64, py pythonSetup)
 		}
 		cmd = exec.Command(exe, "-scale", strconv.FormatInt(scale, 10), "-shuffle", w.name+"/"+impl)
 	}
+	return runCell(cmd, w.name+" "+impl)
+}
+
+// runCell runs cmd, a child printing "<wall seconds>\t<peak kB>\t<note>",
+// and returns its measures; name names it in errors.
+func runCell(cmd *exec.Cmd, name string) shuffleCell {
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return shuffleCell{err: fmt.Errorf("%s %s: %w", w.name, impl, err)}
+		return shuffleCell{err: fmt.Errorf("%s: %w", name, err)}
 	}
 	line := strings.TrimSpace(string(out))
 	fields := strings.SplitN(line, "\t", 3)
 	if len(fields) != 3 {
-		return shuffleCell{err: fmt.Errorf("%s %s printed %q", w.name, impl, line)}
+		return shuffleCell{err: fmt.Errorf("%s printed %q", name, line)}
 	}
 	wall, err1 := strconv.ParseFloat(fields[0], 64)
 	peakKB, err2 := strconv.ParseFloat(fields[1], 64)
 	if err := errors.Join(err1, err2); err != nil {
-		return shuffleCell{err: fmt.Errorf("%s %s printed %q: %w", w.name, impl, line, err)}
+		return shuffleCell{err: fmt.Errorf("%s printed %q: %w", name, line, err)}
 	}
 	usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
