@@ -91,9 +91,9 @@ func runSpills(scale, limitMB int64) (string, error) {
 	}
 	bound := float64(limitMB) + base.peakMB
 	var b strings.Builder
-	fmt.Fprintf(&b, "GOMEMLIMIT %d MiB, so a shuffle memory of %d MiB (its default quarter); bound: the limit plus the %.0f MB of the input alone (%s).\n\n",
-		limitMB, limitMB/4, base.peakMB, base)
-	fmt.Fprintf(&b, "| workload | wall / CPU / peak memory | runs spilled | peak within %.0f MB |\n|---|---:|---:|---|\n", bound)
+	fmt.Fprintf(&b, "Measured by `go run ./bench/shuffles -spill %d -scale %d` (the sizes below are of scale 10, the counts of this scale): GOMEMLIMIT %d MiB, so a shuffle memory of %d MiB (its default quarter); bound: the limit plus the %.0f MB of the input alone (%s).\n\n",
+		limitMB, scale, limitMB, limitMB/4, base.peakMB, base)
+	fmt.Fprintf(&b, "| workload | wall / CPU / peak memory | count | runs spilled | peak within %.0f MB |\n|---|---:|---:|---:|---|\n", bound)
 	var failed []string
 	for _, w := range spillWorkloads {
 		c, runs, err := measure(w)
@@ -102,7 +102,8 @@ func runSpills(scale, limitMB int64) (string, error) {
 		}
 		fmt.Fprintf(os.Stderr, "shuffles: %s: %s; %s\n", w.name, c, c.note)
 		within := c.peakMB <= bound
-		fmt.Fprintf(&b, "| %s | %s | %d | %v |\n", w.what, c, runs, within)
+		count, _, _ := strings.Cut(c.note, ",")
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %v |\n", w.what, c, count, runs, within)
 		if runs == 0 {
 			failed = append(failed, w.name+" did not spill")
 		}
