@@ -204,6 +204,19 @@ var shuffleImpls = []string{"engine", "go", "pysparkling"}
 // prints "<wall seconds>\t<peak kB>\t<note>", as runChild does.
 func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 	name, impl, _ := strings.Cut(spec, "/")
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, w := range append([]spillWorkload{spillBase}, spillWorkloads...) {
 		if w.name == name {
 			start := time.Now()
@@ -223,19 +236,6 @@ func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 			continue
 		}
 		var n int64
-		if cpuProfile != "" {
-			f, err := os.Create(cpuProfile)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
-				return 1
-			}
-			defer f.Close()
-			if err := pprof.StartCPUProfile(f); err != nil {
-				fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
-				return 1
-			}
-			defer pprof.StopCPUProfile()
-		}
 		start := time.Now()
 		switch impl {
 		case "engine":
