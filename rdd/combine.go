@@ -673,6 +673,8 @@ func boxedSize(x any) int64 {
 		return 0
 	case string:
 		return 16 + int64(len(v))
+	case []byte:
+		return 24 + int64(cap(v))
 	case int, int64, float64, uint64:
 		return 8
 	case []any:
