@@ -219,12 +219,51 @@ func (s *intSet[K]) byPartition(n int) ([]int32, []int) {
 	return partitionHashes(s.hashes(), n)
 }
 
+// sortedForSpill's positions, which encode takes, are those of the slots
+// while the set has them (key 0 at len(slots)), so that spilling makes
+// no dense copy of the hashes; those of dense once sealed.
 func (s *intSet[K]) sortedForSpill(n int) ([]uint64, []int) {
-	return sortHashesForSpill(s.hashes(), n)
+	if s.slots == nil {
+		return sortHashesForSpill(s.hashes(), n)
+	}
+	hs := s.slots
+	if s.zero {
+		hs = append(hs[:len(hs):len(hs)], 0)
+	}
+	ents, starts := sortHashesForSpill(hs, n)
+	// Drop the empty slots, which sortHashesForSpill put first in
+	// partition 0 (their hash, 0, is partition 0's and the least runKey),
+	// but not key 0's, at position len(slots).
+	empty := len(s.slots) - s.n
+	j := 0
+	for _, e := range ents[:starts[1]] {
+		if entryKey(e) == 0 && entryPos(e) < len(s.slots) && s.slots[entryPos(e)] == 0 && empty > 0 {
+			empty--
+			continue
+		}
+		ents[j] = e
+		j++
+	}
+	cut := starts[1] - j
+	ents = append(ents[:j], ents[starts[1]:]...)
+	for p := 1; p <= n; p++ {
+		starts[p] -= cut
+	}
+	return ents, starts
 }
 
+// full reports whether adding a key would grow the slots.
+func (s *intSet[K]) full() bool { return (s.n+1)*4 > len(s.slots)*3 }
+
 func (s *intSet[K]) encode(e *encoder, i int) error {
-	if err := encoderFor[K]()(e, K(unmix64(s.hashes()[i]))); err != nil {
+	var h uint64
+	switch {
+	case s.slots == nil:
+		h = s.hashes()[i]
+	case i < len(s.slots):
+		h = s.slots[i]
+	}
+	if err := encoderFor[K]()(e, K(unmix64(h))); err != nil {
 		return err
 	}
 	return e.value(nil)

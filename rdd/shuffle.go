@@ -347,6 +347,12 @@ func addIntKey[K int | int64](c *mapCombiner, k K) {
 		c.add(k, nil)
 		return
 	}
+	// Spill before the slots double rather than after, when the doubled
+	// set would not fit.
+	if set.full() && !c.g.fits(2*set.memory(), false) {
+		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
+		set = c.m.t.(*intSet[K]) // empty (or, when it could not spill, the same)
+	}
 	set.addKey(k)
 	if c.g.tick() && !c.g.fits(set.memory(), false) {
 		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
