@@ -192,7 +192,8 @@ func entryKey(e uint64) uint32 { return uint32(e >> 32) }
 func entryPos(e uint64) int    { return int(e & slotPosition) }
 
 // table is a combineTable with keys of type K (string, int, int64,
-// float64 or any) and combiners of type V (int, int64, float64 or any).
+// float64 or any) and combiners of type V (int, int64, float64, any, or
+// struct{} for a keysOnly aggregator's nil combiners).
 type table[K comparable, V any] struct {
 	method  string
 	agg     *aggregator
@@ -203,8 +204,8 @@ type table[K comparable, V any] struct {
 	encV    func(*encoder, V) error
 	hash    func(K) uint64
 	extra   func(K) int64 // bytes a key refers to, or nil
-	// The index of the keys' positions: open for string, int, int64 and float64
-	// keys, index for others; both nil once sealed.
+	// The index of the keys' positions: open for string, int, int64 and
+	// float64 keys, index for others; both nil once sealed.
 	open  *keyIndex
 	index map[K]int32
 	keys  []K
@@ -304,7 +305,7 @@ func (t *table[K, V]) init() {
 func (t *table[K, V]) len() int      { return len(t.keys) }
 func (t *table[K, V]) key(i int) any { return t.keys[i] }
 func (t *table[K, V]) value(i int) any {
-	if t.agg.keysOnly {
+	if t.agg != nil && t.agg.keysOnly { // its []struct{} reads back nil
 		return nil
 	}
 	return t.vals[i]

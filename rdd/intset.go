@@ -162,6 +162,9 @@ func (s *intSet[K]) addValue(k, _ any) misfit {
 
 func (s *intSet[K]) addCombiner(k, _ any, _ bool) misfit { return s.addValue(k, nil) }
 
+// lookup finds k's position by walking the hashes: Distinct, the only
+// user of intSets, never looks a key up; joins index their keys in
+// tables.
 func (s *intSet[K]) lookup(k any) (int, bool) {
 	kk, ok := k.(K)
 	if !ok || !s.has(s.hashOf(kk)) {
