@@ -18,7 +18,7 @@ VERSITYGW := bin/versitygw
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := bin/staticcheck
 
-.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles
+.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles bench-spill
 
 all: build
 
@@ -124,6 +124,12 @@ bench-natural:
 ## PYSPARKLING=/path/to/pysparkling, run by Debian's python3 with python3-tz, python3-dateutil).
 bench-shuffles:
 	$(GO) run ./bench/shuffles $(if $(PYSPARKLING),-pysparkling "$(PYSPARKLING)")
+
+## bench-spill: shuffles several times their memory (ReduceByKey, GroupByKey, Distinct of 10M
+## elements) under GOMEMLIMIT=256MiB: fails unless each spills and peaks within the limit plus
+## its input's memory.
+bench-spill:
+	$(GO) run ./bench/shuffles -spill 256
 
 vet:
 	$(GO) vet ./...

@@ -265,3 +265,60 @@ func BenchmarkCollectResultSize(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDistinct is Distinct of 2 million elements into 400,000, made
+// from Range in 2 partitions, for each common element type: int64s (read
+// unboxed from Map's typed source), ints, float64s and strings.
+func BenchmarkDistinct(b *testing.B) {
+	const n, keys = 2_000_000, 400_000
+	for _, bc := range []struct {
+		name string
+		elem func(r *rdd.RDD) *rdd.RDD
+	}{
+		{"int64", func(r *rdd.RDD) *rdd.RDD { return r.Map(func(x int64) int64 { return x * 7919 % keys }) }},
+		{"int", func(r *rdd.RDD) *rdd.RDD { return r.Map(func(x int64) any { return int(x * 7919 % keys) }) }},
+		{"float64", func(r *rdd.RDD) *rdd.RDD { return r.Map(func(x int64) any { return float64(x*7919%keys) / 4 }) }},
+		{"string", func(r *rdd.RDD) *rdd.RDD {
+			return r.Map(func(x int64) string { return "k" + strconv.FormatInt(x*7919%keys, 10) })
+		}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			sc := rdd.NewContext()
+			defer sc.Stop()
+			b.ReportAllocs()
+			for range b.N {
+				if got := bc.elem(sc.Range(0, n, 1, 2)).Distinct().Count(); got != keys {
+					b.Fatalf("Count = %d, want %d", got, keys)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkJoin joins 2 million Pairs with 200,000 on int64 keys (all
+// 200,000 match), the large side on the left and then on the right: each
+// reduce task builds its table on the side with fewer Pairs.
+func BenchmarkJoin(b *testing.B) {
+	const big, small = 2_000_000, 200_000
+	for _, bc := range []struct {
+		name      string
+		smallLeft bool
+	}{{"large-left", false}, {"small-left", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			sc := rdd.NewContext()
+			defer sc.Stop()
+			b.ReportAllocs()
+			for range b.N {
+				large := sc.Range(0, big, 1, 2).Map(func(x int64) rdd.Pair { return rdd.KV(x, x) })
+				few := sc.Range(0, small, 1, 2).Map(func(x int64) rdd.Pair { return rdd.KV(10*x, x) })
+				left, right := large, few
+				if bc.smallLeft {
+					left, right = few, large
+				}
+				if got := left.Join(right).Count(); got != small {
+					b.Fatalf("Count = %d, want %d", got, small)
+				}
+			}
+		})
+	}
+}

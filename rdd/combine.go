@@ -14,7 +14,7 @@ import (
 // first-seen order so that shuffle output is deterministic.
 //
 // Keys and combiners are kept unboxed where their types allow: a table of
-// string, int or int64 keys keeps them in a []string, []int or []int64
+// string, int, int64 or float64 keys keeps them in a []string, []int, ...
 // indexed by a keyIndex (which hashes and compares much faster than a
 // map[any]int, finds or inserts a key in one probe and keeps no interface
 // box per key), and the combiners of a ReduceByKey, AggregateByKey or
@@ -108,6 +108,15 @@ func foldOpsOf[V any](zero V, seq, comb any) any {
 	return foldOps(zero, s, c)
 }
 
+// noValues are the ops of an aggregator whose values and combiners are
+// all nil (keysOnly): a table keeps none, in a []struct{}, and reads
+// back nil.
+var noValues = &valueOps[struct{}]{
+	create:     func(any) (struct{}, bool) { return struct{}{}, true },
+	mergeValue: func(struct{}, any) (struct{}, bool) { return struct{}{}, true },
+	mergeComb:  func(struct{}, struct{}) struct{} { return struct{}{} },
+}
+
 // boxedOps are the ops of any aggregator, on boxed combiners.
 func boxedOps(agg *aggregator) *valueOps[any] {
 	return &valueOps[any]{
@@ -182,8 +191,9 @@ func runEntry(h uint64, i int) uint64 { return h&^slotPosition | uint64(i) }
 func entryKey(e uint64) uint32 { return uint32(e >> 32) }
 func entryPos(e uint64) int    { return int(e & slotPosition) }
 
-// table is a combineTable with keys of type K (string, int, int64 or
-// any) and combiners of type V (int, int64, float64 or any).
+// table is a combineTable with keys of type K (string, int, int64,
+// float64 or any) and combiners of type V (int, int64, float64, any, or
+// struct{} for a keysOnly aggregator's nil combiners).
 type table[K comparable, V any] struct {
 	method  string
 	agg     *aggregator
@@ -194,8 +204,8 @@ type table[K comparable, V any] struct {
 	encV    func(*encoder, V) error
 	hash    func(K) uint64
 	extra   func(K) int64 // bytes a key refers to, or nil
-	// The index of the keys' positions: open for string, int and int64
-	// keys, index for others; both nil once sealed.
+	// The index of the keys' positions: open for string, int, int64 and
+	// float64 keys, index for others; both nil once sealed.
 	open  *keyIndex
 	index map[K]int32
 	keys  []K
@@ -207,6 +217,9 @@ type table[K comparable, V any] struct {
 
 func hashInt(k int) uint64     { return mix64(uint64(k)) }
 func hashInt64(k int64) uint64 { return mix64(uint64(k)) }
+func hashFloat64(k float64) uint64 {
+	return mix64(floatBits(k))
+}
 func stringBytes(k string) int64 {
 	return int64(len(k))
 }
@@ -214,6 +227,14 @@ func stringBytes(k string) int64 {
 // newTableFor returns an empty table for agg's combiners whose key type
 // is that of k.
 func newTableFor(method string, agg *aggregator, k any, sizeHint int) combineTable {
+	if agg.keysOnly {
+		switch k.(type) {
+		case int64:
+			return newIntSet[int64](method, agg, sizeHint)
+		case int:
+			return newIntSet[int](method, agg, sizeHint)
+		}
+	}
 	switch agg.unboxed.(type) {
 	case *valueOps[int]:
 		return newTableOf[int](method, agg, k, sizeHint)
@@ -221,6 +242,8 @@ func newTableFor(method string, agg *aggregator, k any, sizeHint int) combineTab
 		return newTableOf[int64](method, agg, k, sizeHint)
 	case *valueOps[float64]:
 		return newTableOf[float64](method, agg, k, sizeHint)
+	case *valueOps[struct{}]:
+		return newTableOf[struct{}](method, agg, k, sizeHint)
 	}
 	return newTableOf[any](method, agg, k, sizeHint)
 }
@@ -233,6 +256,8 @@ func newTableOf[V any](method string, agg *aggregator, k any, sizeHint int) comb
 		return newTable[int, V](method, agg, sizeHint, hashInt, nil)
 	case int64:
 		return newTable[int64, V](method, agg, sizeHint, hashInt64, nil)
+	case float64:
+		return newTable[float64, V](method, agg, sizeHint, hashFloat64, nil)
 	}
 	return newTable[any, V](method, agg, sizeHint, hashKey, boxedSize)
 }
@@ -277,9 +302,14 @@ func (t *table[K, V]) init() {
 	}
 }
 
-func (t *table[K, V]) len() int            { return len(t.keys) }
-func (t *table[K, V]) key(i int) any       { return t.keys[i] }
-func (t *table[K, V]) value(i int) any     { return t.vals[i] }
+func (t *table[K, V]) len() int      { return len(t.keys) }
+func (t *table[K, V]) key(i int) any { return t.keys[i] }
+func (t *table[K, V]) value(i int) any {
+	if t.agg != nil && t.agg.keysOnly { // its []struct{} reads back nil
+		return nil
+	}
+	return t.vals[i]
+}
 func (t *table[K, V]) hashAt(i int) uint64 { return t.hash(t.keys[i]) }
 func (t *table[K, V]) boxedValues() bool   { return t.boxed }
 func (t *table[K, V]) seal()               { t.open, t.index = nil, nil }
@@ -427,7 +457,7 @@ func (t *table[K, V]) addCombiner(k, c any, owned bool) misfit {
 		return keyMisfit
 	}
 	cc, ok := typedAs[V](c)
-	if !ok {
+	if !ok && !t.agg.keysOnly { // a keysOnly table takes any nil combiner
 		return valueMisfit
 	}
 	t.combine(kk, cc, owned)
@@ -644,6 +674,8 @@ func boxedSize(x any) int64 {
 		return 0
 	case string:
 		return 16 + int64(len(v))
+	case []byte:
+		return 24 + int64(cap(v))
 	case int, int64, float64, uint64:
 		return 8
 	case []any:

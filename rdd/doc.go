@@ -41,8 +41,11 @@
 // The engine, by file:
 //   - rdd.go: the RDD, its lineage and ToDebugString.
 //   - scheduler.go: jobs and tasks, run partition by partition.
-//   - shuffle.go, spill.go, hash.go, compare.go: shuffles, their spills
-//     to disk under the memory budget, key hashing and element order.
+//   - shuffle.go, combine.go, intset.go, group.go, spill.go, hash.go,
+//     compare.go: shuffles, the tables they combine into (unboxed for
+//     common key and value types; Distinct's sets of int64s and ints),
+//     their spills to disk under the memory budget, key hashing and
+//     element order.
 //   - typed.go: unboxed strings, int64s and Pairs through fused stages.
 //   - funcs.go, guard.go, tier.go: user functions (adapting their types,
 //     guarding interpreted ones, swapping in compiled forms).

@@ -299,14 +299,19 @@ var joinAggregator = &aggregator{
 	safeMerge:    true,
 }
 
-// joinByKey shuffles left and right by key into the same partitions and,
-// in each, indexes right's keys (unboxed when they are of one common
-// type) and walks left's Pairs as its map outputs hold them, uncombined
-// while they fit the shuffle memory: visit gets every Pair of left (or,
+// joinByKey shuffles left and right by key into the same partitions,
+// both sides' Pairs kept uncombined in columns while they fit the shuffle
+// memory (combining them would not shrink them). In each partition it
+// builds a hash table on the side with fewer Pairs there (right when they
+// tie), each key with its values (eachGroup), as Spark's shuffled hash
+// join builds on the smaller side, and walks the other side's Pairs as
+// its map outputs hold them, probing the table with their keys (unboxed
+// when both are of one common type): visit gets every walked Pair (or,
 // beyond the memory, every key with its values in one map output) with
-// right's values (nil when right lacks the key; only with keepLeft for
-// the Pairs kept uncombined); with keepRight, then every key of right
-// missing from left, with nil for left's values.
+// the table's values for its key (nil when the table lacks it; only
+// when the walked side's unmatched keys are kept), left's values first;
+// then, when the table's side's unmatched keys are kept, every key of
+// the table that no Pair matched, with nil for the other side.
 func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int, keepLeft, keepRight bool,
 	visit func(key any, left, right []any, emit func(any) bool) bool) *RDD {
 	rdds := []*RDD{left, right}
@@ -317,26 +322,36 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 	deps := make([]dependency, len(rdds))
 	shuffles := make([]*shuffleDep, len(rdds))
 	for i, r := range rdds {
-		shuffles[i] = &shuffleDep{method: method, parent: r, numPartitions: parts, agg: joinAggregator}
+		shuffles[i] = &shuffleDep{method: method, parent: r, numPartitions: parts, agg: joinAggregator, buffer: true}
 		deps[i] = dependency{rdd: r, shuffle: shuffles[i]}
 	}
-	// Left's Pairs are only walked: combining them by key would not
-	// shrink them, unless they do not fit.
-	shuffles[0].buffer = true
+	keep := [2]bool{keepLeft, keepRight}
 	out := c.newRDD("CoGroupedRDD", method, deps)
 	out.partitions = parts
 	out.partitioner = hashPartitioned
 	out.compute = func(t *task, p int, emit func(any) bool) {
+		built, walked := 1, 0
+		if shuffles[0].smallerThan(shuffles[1], p) {
+			built, walked = 0, 1
+		}
+		// visitAs calls visit with the walked side's values and the
+		// table's in their places.
+		visitAs := func(k any, walkedVals, builtVals []any) bool {
+			if built == 1 {
+				return visit(k, walkedVals, builtVals, emit)
+			}
+			return visit(k, builtVals, walkedVals, emit)
+		}
 		index := newCombineMap(method, joinAggregator)
-		shuffles[1].eachCombined(t, p, func(k, c any) bool {
-			index.addCombiner(k, c, true)
+		shuffles[built].eachGroup(t, p, func(k any, vs []any) bool {
+			index.addCombiner(k, vs, true)
 			return true
 		})
 		if t.stopped() {
 			return
 		}
 		var matched []bool
-		if keepRight {
+		if keep[built] {
 			matched = make([]bool, index.len())
 		}
 		more := true
@@ -348,7 +363,7 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 					matched[i] = true
 				}
 			}
-			more = visit(k, values, others, emit)
+			more = visitAs(k, values, others)
 			return more
 		}
 		one := []any{nil} // visit keeps no list it is given
@@ -356,16 +371,17 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 			one[0] = b.vals.at(int(i))
 			return probe(k, one)
 		}
-		shuffles[0].eachPartial(t, p,
+		all := keep[walked]
+		shuffles[walked].eachPartial(t, p,
 			func(b *bufferedPairs, idx []int32) bool {
 				switch tbl := index.t.(type) {
 				case *table[int64, any]:
 					if b.keys.kind == colInt64 {
-						return probeKeys(tbl, b.keys.i64, idx, keepLeft, func(i int32, k int64) bool { return record(b, i, k) })
+						return probeKeys(tbl, b.keys.i64, idx, all, func(i int32, k int64) bool { return record(b, i, k) })
 					}
 				case *table[string, any]:
 					if b.keys.kind == colString {
-						return probeKeys(tbl, b.keys.strs, idx, keepLeft, func(i int32, k string) bool { return record(b, i, k) })
+						return probeKeys(tbl, b.keys.strs, idx, all, func(i int32, k string) bool { return record(b, i, k) })
 					}
 				}
 				for _, i := range idx {
@@ -381,7 +397,7 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 				return
 			}
 			if !matched[i] {
-				more = visit(index.key(i), nil, index.value(i).([]any), emit)
+				more = visitAs(index.key(i), nil, index.value(i).([]any))
 			}
 		}
 	}
@@ -420,7 +436,8 @@ func (r *RDD) withNilValues(method string) *RDD {
 // comparable.
 func (r *RDD) Distinct(numPartitions ...int) *RDD {
 	first := func(a, _ any) any { return a }
-	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: first, mergeCombiners: first}
+	agg := &aggregator{createCombiner: func(v any) any { return v }, mergeValue: first, mergeCombiners: first,
+		safeMerge: true, keysOnly: true, unboxed: noValues}
 	distinct := r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions)
 	distinct.deps[0].shuffle.keys = r
 	return record(distinct.Keys(), "Distinct", []*RDD{r}, numPartitions)

@@ -27,6 +27,10 @@ type aggregator struct {
 	// safeMerge says that mergeCombiners neither changes nor keeps its
 	// second argument, which then needs no copy.
 	safeMerge bool
+	// keysOnly says that every value and combiner is nil (Distinct's):
+	// tables of int64 or int keys are then intSets, others keep their
+	// combiners in a []struct{} (unboxed is noValues), so none.
+	keysOnly bool
 }
 
 // copy returns a copy of combiner c that the reduce side may change and
@@ -300,7 +304,7 @@ func (s *shuffleDep) combinePartition(t *task, p, nReduce int) *mapOutput {
 	defer c.cleanup()
 	if s.keys != nil {
 		if in := typedOf[int64](s.keys); in != nil {
-			in(t, p, func(k int64) bool { addKey(c, k); return true })
+			in(t, p, func(k int64) bool { addIntKey(c, k); return true })
 			return c.finish()
 		}
 		if in := typedOf[string](s.keys); in != nil {
@@ -316,9 +320,9 @@ func (s *shuffleDep) combinePartition(t *task, p, nReduce int) *mapOutput {
 }
 
 // addKey adds key k with a nil value (Distinct's map side), unboxed while
-// the table's keys are Ks and its combiners boxed.
+// the table's keys are Ks (and it keeps no combiners, as keysOnly says).
 func addKey[K comparable](c *mapCombiner, k K) {
-	tbl, ok := c.m.t.(*table[K, any])
+	tbl, ok := c.m.t.(*table[K, struct{}])
 	if !ok {
 		c.add(k, nil)
 		return
@@ -330,7 +334,27 @@ func addKey[K comparable](c *mapCombiner, k K) {
 	} else {
 		tbl.vals[i], _ = tbl.ops.mergeValue(tbl.vals[i], nil)
 	}
-	if c.g.tick() && !c.g.fits(tbl.memory(), true) {
+	if c.g.tick() && !c.g.fits(tbl.memory(), false) {
+		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
+	}
+}
+
+// addIntKey adds key k with a nil value (Distinct's map side), straight
+// into the table while it is an intSet of Ks.
+func addIntKey[K int | int64](c *mapCombiner, k K) {
+	set, ok := c.m.t.(*intSet[K])
+	if !ok {
+		c.add(k, nil)
+		return
+	}
+	// Spill before the slots double rather than after, when the doubled
+	// set would not fit.
+	if set.full() && !c.g.fits(2*set.memory(), false) {
+		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
+		set = c.m.t.(*intSet[K]) // empty (or, when it could not spill, the same)
+	}
+	set.addKey(k)
+	if c.g.tick() && !c.g.fits(set.memory(), false) {
 		c.s.spill(c.t, c.m, c.out, c.g, c.name, c.nReduce)
 	}
 }
@@ -650,6 +674,32 @@ func (s *shuffleDep) eachPartial(t *task, p int, records func(b *bufferedPairs, 
 			}
 		}
 	}
+}
+
+// smallerThan reports whether reduce partition p holds fewer records of
+// s than of o (a key and its combiner counting as one record), an output
+// spilled to disk counting as larger than any in memory.
+func (s *shuffleDep) smallerThan(o *shuffleDep, p int) bool {
+	a, aSpilled := s.recordsIn(p)
+	b, bSpilled := o.recordsIn(p)
+	if aSpilled != bSpilled {
+		return bSpilled
+	}
+	return a < b
+}
+
+// recordsIn returns how many records (or keys, for combined outputs) the
+// map outputs hold for reduce partition p in memory, and whether some
+// are on disk.
+func (s *shuffleDep) recordsIn(p int) (n int, spilled bool) {
+	s.mu.Lock()
+	outputs := s.outputs
+	s.mu.Unlock()
+	for _, o := range outputs {
+		n += len(o.bucket(p))
+		spilled = spilled || len(o.runs) > 0
+	}
+	return n, spilled
 }
 
 // mergeOutputs merges partition p of every output's runs and table (or

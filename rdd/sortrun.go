@@ -10,7 +10,7 @@ import (
 )
 
 // Sorting extracts the keys into a column, unboxed when they are all
-// int64s, ints, float64s or strings (the first key decides; a key of
+// int64s, ints, float64s, strings or []bytes (the first key decides; a key of
 // another type turns the column into a []any), and sorts positions by key:
 // numbers by an LSD radix sort of their order-preserving bits, which is
 // stable by construction, strings and other keys by a comparison sort
@@ -26,6 +26,7 @@ const (
 	colInt
 	colFloat64
 	colString
+	colBytes
 	colAny
 )
 
@@ -38,6 +39,7 @@ type column struct {
 	ints []int
 	f64  []float64
 	strs []string
+	byts [][]byte
 	anys []any
 }
 
@@ -51,6 +53,8 @@ func (c *column) len() int {
 		return len(c.f64)
 	case colString:
 		return len(c.strs)
+	case colBytes:
+		return len(c.byts)
 	}
 	return len(c.anys)
 }
@@ -66,6 +70,8 @@ func (c *column) at(i int) any {
 		return c.f64[i]
 	case colString:
 		return c.strs[i]
+	case colBytes:
+		return c.byts[i]
 	}
 	return c.anys[i]
 }
@@ -93,6 +99,11 @@ func (c *column) add(x any) {
 			c.strs = append(c.strs, v)
 			return
 		}
+	case colBytes:
+		if v, ok := x.([]byte); ok {
+			c.byts = append(c.byts, v)
+			return
+		}
 	case colAny:
 		c.anys = append(c.anys, x)
 		return
@@ -107,6 +118,8 @@ func (c *column) add(x any) {
 			c.kind, c.f64 = colFloat64, append(make([]float64, 0, n), v)
 		case string:
 			c.kind, c.strs = colString, append(make([]string, 0, n), v)
+		case []byte:
+			c.kind, c.byts = colBytes, append(make([][]byte, 0, n), v)
 		default:
 			c.kind, c.anys = colAny, append(make([]any, 0, n), x)
 		}
@@ -155,6 +168,8 @@ func (c *column) memory() int64 {
 		return 8 * int64(cap(c.f64))
 	case colString:
 		return 16*int64(cap(c.strs)) + sampledSum(len(c.strs), func(i int) int64 { return int64(len(c.strs[i])) })
+	case colBytes:
+		return 24*int64(cap(c.byts)) + sampledSum(len(c.byts), func(i int) int64 { return int64(cap(c.byts[i])) })
 	}
 	return 16*int64(cap(c.anys)) + sampledSum(len(c.anys), func(i int) int64 { return boxedSize(c.anys[i]) })
 }
@@ -209,6 +224,8 @@ func (c *column) permute(perm []int32) {
 		c.f64 = permuted(c.f64, perm)
 	case colString:
 		c.strs = permuted(c.strs, perm)
+	case colBytes:
+		c.byts = permuted(c.byts, perm)
 	default:
 		c.anys = permuted(c.anys, perm)
 	}
@@ -234,6 +251,8 @@ func (c *column) sortedOrder(ascending bool) []int32 {
 		return radixOrder(len(c.f64), func(i int) uint64 { return floatOrderBits(c.f64[i]) }, ascending)
 	case colString:
 		return compareOrder(c.strs, strings.Compare, ascending)
+	case colBytes:
+		return compareOrder(c.byts, func(a, b []byte) int { return Compare(a, b) }, ascending)
 	}
 	return compareOrder(c.anys, Compare, ascending)
 }
@@ -315,6 +334,8 @@ func sortInt64Keys(keys []int64, vals *column, ascending bool) []int64 {
 		keys, vals.f64 = radixSortWith(keys, vals.f64, ascending)
 	case colString:
 		keys, vals.strs = radixSortWith(keys, vals.strs, ascending)
+	case colBytes:
+		keys, vals.byts = radixSortWith(keys, vals.byts, ascending)
 	default:
 		keys, vals.anys = radixSortWith(keys, vals.anys, ascending)
 	}

@@ -70,6 +70,8 @@ func encoderFor[T any]() func(*encoder, T) error {
 		f = func(e *encoder, x int64) error { e.Varint(elemcodec.TagInt64, x); return nil }
 	case float64:
 		f = func(e *encoder, x float64) error { e.Float64(x); return nil }
+	case struct{}: // a keysOnly table's combiners, which are nil
+		f = func(e *encoder, _ struct{}) error { return e.value(nil) }
 	default:
 		return func(e *encoder, x T) error { return e.value(any(x)) }
 	}

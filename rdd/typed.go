@@ -110,6 +110,12 @@ func typedMap(out, r *RDD, f any, slow unaryFn) bool {
 		setSource(out, mapSource(r, g, slow))
 	case func(int64) any:
 		setSource(out, mapSource(r, g, slow))
+	case func(int64) string:
+		setSource(out, mapSource(r, g, slow))
+	case func(int64) int:
+		setSource(out, mapSource(r, g, slow))
+	case func(int64) float64:
+		setSource(out, mapSource(r, g, slow))
 	case func(Pair) Pair:
 		setSource(out, mapSource(r, g, slow))
 	case func(Pair) any:

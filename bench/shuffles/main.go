@@ -42,6 +42,8 @@ func main() {
 	python := flag.String("python", "/usr/bin/python3", "the Python that runs pysparkling (it needs pytz and dateutil)")
 	script := flag.String("script", filepath.Join("bench", "shuffles", "shuffles.py"), "the pysparkling script of the workloads")
 	cpuProfile := flag.String("cpuprofile", "", "with -shuffle: write a CPU profile of the workload to this file")
+	runs := flag.Int("runs", 3, "how many times each cell runs; the table gives the median of each measure")
+	spill := flag.Int64("spill", 0, "instead of the shuffle table, the spill table: the shuffles of spillWorkloads under this GOMEMLIMIT in MiB; fails when one does not spill or goes over its bound")
 	child := flag.String("shuffle", "", "run one workload/implementation (engine or go) in this process (used by the parent)")
 	flag.Parse()
 
@@ -52,7 +54,20 @@ func main() {
 	if *only != "" {
 		names = strings.Split(*only, ",")
 	}
-	table, err := runShuffles(*scale, pythonSetup{python: *python, source: *pysparkling, script: *script}, names)
+	if *spill > 0 {
+		table, err := runSpills(*scale, *spill)
+		fmt.Print(table)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "shuffles:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "shuffles: -runs must be at least 1")
+		os.Exit(2)
+	}
+	table, err := runShuffles(*scale, *runs, pythonSetup{python: *python, source: *pysparkling, script: *script}, names)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "shuffles:", err)
 		os.Exit(1)
@@ -189,24 +204,38 @@ var shuffleImpls = []string{"engine", "go", "pysparkling"}
 // prints "<wall seconds>\t<peak kB>\t<note>", as runChild does.
 func runShuffleChild(spec string, scale int64, cpuProfile string) int {
 	name, impl, _ := strings.Cut(spec, "/")
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	for _, w := range append([]spillWorkload{spillBase}, spillWorkloads...) {
+		if w.name == name {
+			start := time.Now()
+			_, note := runSpillChild(w, scale)
+			wall := time.Since(start).Seconds()
+			peak, err := procstat.PeakRSSKB()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "shuffles: %s: %v\n", spec, err)
+				return 1
+			}
+			fmt.Printf("%.3f\t%.0f\t%s\n", wall, peak, note)
+			return 0
+		}
+	}
 	for _, w := range shuffleWorkloads {
 		if w.name != name {
 			continue
 		}
 		var n int64
-		if cpuProfile != "" {
-			f, err := os.Create(cpuProfile)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
-				return 1
-			}
-			defer f.Close()
-			if err := pprof.StartCPUProfile(f); err != nil {
-				fmt.Fprintf(os.Stderr, "shuffles: %v\n", err)
-				return 1
-			}
-			defer pprof.StopCPUProfile()
-		}
 		start := time.Now()
 		switch impl {
 		case "engine":
@@ -263,33 +292,60 @@ func measureShuffle(w shuffleWorkload, impl string, scale int64, py pythonSetup)
 		}
 		cmd = exec.Command(exe, "-scale", strconv.FormatInt(scale, 10), "-shuffle", w.name+"/"+impl)
 	}
+	return runCell(cmd, w.name+" "+impl)
+}
+
+// runCell runs cmd, a child printing "<wall seconds>\t<peak kB>\t<note>",
+// and returns its measures; name names it in errors.
+func runCell(cmd *exec.Cmd, name string) shuffleCell {
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return shuffleCell{err: fmt.Errorf("%s %s: %w", w.name, impl, err)}
+		return shuffleCell{err: fmt.Errorf("%s: %w", name, err)}
 	}
 	line := strings.TrimSpace(string(out))
 	fields := strings.SplitN(line, "\t", 3)
 	if len(fields) != 3 {
-		return shuffleCell{err: fmt.Errorf("%s %s printed %q", w.name, impl, line)}
+		return shuffleCell{err: fmt.Errorf("%s printed %q", name, line)}
 	}
 	wall, err1 := strconv.ParseFloat(fields[0], 64)
 	peakKB, err2 := strconv.ParseFloat(fields[1], 64)
 	if err := errors.Join(err1, err2); err != nil {
-		return shuffleCell{err: fmt.Errorf("%s %s printed %q: %w", w.name, impl, line, err)}
+		return shuffleCell{err: fmt.Errorf("%s printed %q: %w", name, line, err)}
 	}
 	usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	cpu := time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 	return shuffleCell{wall: time.Duration(wall * float64(time.Second)), cpu: cpu, peakMB: peakKB / 1024, note: fields[2]}
 }
 
-// runShuffles measures every workload by every implementation and
-// returns the Markdown table.
-func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
+// medianCell returns the cell of the median of each measure of cells
+// (the upper median of an even count); the note is the first cell's.
+func medianCell(cells []shuffleCell) shuffleCell {
+	median := func(measure func(shuffleCell) float64) float64 {
+		xs := make([]float64, len(cells))
+		for i, c := range cells {
+			xs[i] = measure(c)
+		}
+		sort.Float64s(xs)
+		return xs[len(xs)/2]
+	}
+	return shuffleCell{
+		wall:   time.Duration(median(func(c shuffleCell) float64 { return float64(c.wall) })),
+		cpu:    time.Duration(median(func(c shuffleCell) float64 { return float64(c.cpu) })),
+		peakMB: median(func(c shuffleCell) float64 { return c.peakMB }),
+		note:   cells[0].note,
+	}
+}
+
+// runShuffles measures every workload by every implementation, runs
+// times each (the implementations taking turns, so that they share the
+// machine's moments alike), and returns the Markdown table of the
+// medians.
+func runShuffles(scale int64, runs int, py pythonSetup, only []string) (string, error) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured by `go run ./bench/shuffles -scale %d` on %s, %s/%s, %d CPUs, %s; pysparkling from source, %s.\n\n",
-		scale, time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), py.version())
-	fmt.Fprintf(&b, "Each cell: wall time of the work / CPU time of its whole process (user and system, start-up included) / peak resident memory.\n")
+	fmt.Fprintf(&b, "Measured by `go run ./bench/shuffles -scale %d -runs %d` on %s, %s/%s, %d CPUs, %s; pysparkling from source, %s.\n\n",
+		scale, runs, time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), py.version())
+	fmt.Fprintf(&b, "Each cell, the median of %d runs of each measure: wall time of the work / CPU time of its whole process (user and system, start-up included) / peak resident memory.\n", runs)
 	fmt.Fprintf(&b, "The ratios are of wall times, and of CPU times in parentheses (the engine runs on every core, the loop and pysparkling on one).\n\n")
 	fmt.Fprintf(&b, "| workload | engine | hand-written Go | pysparkling | engine / Go | pysparkling / engine | engine memory / pysparkling's |\n")
 	fmt.Fprintf(&b, "|---|---:|---:|---:|---:|---:|---:|\n")
@@ -297,14 +353,20 @@ func runShuffles(scale int64, py pythonSetup, only []string) (string, error) {
 		if len(only) > 0 && !contains(only, w.name) {
 			continue
 		}
-		cells := map[string]shuffleCell{}
-		for _, impl := range shuffleImpls {
-			c := measureShuffle(w, impl, scale, py)
-			if c.err != nil {
-				return "", c.err
+		all := map[string][]shuffleCell{}
+		for range runs {
+			for _, impl := range shuffleImpls {
+				c := measureShuffle(w, impl, scale, py)
+				if c.err != nil {
+					return "", c.err
+				}
+				fmt.Fprintf(os.Stderr, "shuffles: %s %s: %s; %s\n", w.name, impl, c, c.note)
+				all[impl] = append(all[impl], c)
 			}
-			fmt.Fprintf(os.Stderr, "shuffles: %s %s: %s; %s\n", w.name, impl, c, c.note)
-			cells[impl] = c
+		}
+		cells := map[string]shuffleCell{}
+		for impl, cs := range all {
+			cells[impl] = medianCell(cs)
 		}
 		e, g, p := cells["engine"], cells["go"], cells["pysparkling"]
 		if e.note != g.note {
