@@ -415,6 +415,23 @@ func TestRealClient(t *testing.T) {
 	t.Logf("%s", out)
 }
 
+// TestJobProgressWidgetsWithARealClient runs kernel/testdata/widget_client.py:
+// a job's progress as jupyter_client sees it for a frontend without a
+// widget manager, one of ipywidgets 7 or 8 and one of ipywidgets 6.
+func TestJobProgressWidgetsWithARealClient(t *testing.T) {
+	py := python(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "widget_client.py")
+	cmd.Dir, cmd.Env = filepath.Join("kernel", "testdata"), jupyterEnv(t)
+	killGroupOnCancel(cmd)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("widget_client.py: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
 // TestHostileCellsKeepTheKernel runs kernel/testdata/hostile_cells.py:
 // cells that crash Go's runtime (concurrent map writes, a stack overflow,
 // panics in callbacks), pass the memory limit or collect too much each
