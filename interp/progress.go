@@ -155,7 +155,7 @@ func (pt *progressTracker) publish(final bool) {
 			bundle := display.JobProgress(js.list(), now)
 			html, _ := bundle["text/html"].(string)
 			text, _ := bundle["text/plain"].(string)
-			if js.widget = widget.Show(pt.out, key, html, text); js.widget == nil {
+			if js.widget = widget.Show(pt.out, key, widgetHTML(html), text); js.widget == nil {
 				pt.out.Display(MIMEBundle(bundle), nil, key, false)
 			}
 			js.shown, js.dirty = true, false
@@ -177,7 +177,7 @@ func (pt *progressTracker) publish(final bool) {
 				js.widget = nil
 			default:
 				html, _ := bundle["text/html"].(string)
-				js.widget.Set(html)
+				js.widget.Set(widgetHTML(html))
 			}
 			js.dirty = false
 		case !js.shown && !running && now.Sub(js.started) >= 2*pt.delay:
@@ -186,4 +186,10 @@ func (pt *progressTracker) publish(final bool) {
 			delete(pt.jobs, id)
 		}
 	}
+}
+
+// widgetHTML gives the HTML of a job's progress the width of its plain
+// display in a widget, which would otherwise shrink to its text.
+func widgetHTML(html string) string {
+	return `<div style="width:720px;max-width:100%">` + html + `</div>`
 }
