@@ -61,7 +61,9 @@ demo: build-beam
 			rm -rf $$profile; \
 		done; \
 		GOSPARKLING_SCREENSHOTS=$(CURDIR)/notebooks/out/display $(GO) test -count=1 -run 'TestBrowser' ./display; \
-		echo "Screenshots: notebooks/out/*.png and notebooks/out/display/*.png."; \
+		mkdir -p notebooks/out/live; \
+		GOSPARKLING_SCREENSHOTS=$(CURDIR)/notebooks/out/live $(GO) test -count=1 -run 'TestLiveNotebookShowsJobProgressAsAWidget' .; \
+		echo "Screenshots: notebooks/out/*.png, notebooks/out/display/*.png and notebooks/out/live/*.png."; \
 	else echo "No /usr/bin/chromium: no screenshots (apt-get install chromium)."; fi
 	@echo "HTML copies of the executed notebooks are in notebooks/out/."
 

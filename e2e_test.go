@@ -415,6 +415,56 @@ func TestRealClient(t *testing.T) {
 	t.Logf("%s", out)
 }
 
+// TestJobProgressWidgetsWithARealClient runs kernel/testdata/widget_client.py:
+// a job's progress as jupyter_client sees it for a frontend without a
+// widget manager, one of ipywidgets 7 or 8 and one of ipywidgets 6.
+func TestJobProgressWidgetsWithARealClient(t *testing.T) {
+	py := python(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "widget_client.py")
+	cmd.Dir, cmd.Env = filepath.Join("kernel", "testdata"), jupyterEnv(t)
+	killGroupOnCancel(cmd)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("widget_client.py: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// TestLiveNotebookShowsJobProgressAsAWidget runs
+// kernel/testdata/live_notebook.py: a slow job in the live classic
+// Notebook with ipywidgets 6 (Debian's python3-ipywidgets), in headless
+// Chromium. Its progress is a widget updated in place, and a display of
+// the finished job takes its place. With GOSPARKLING_SCREENSHOTS set, the
+// screenshots of the running and the finished job are saved there.
+func TestLiveNotebookShowsJobProgressAsAWidget(t *testing.T) {
+	py := python(t)
+	const chromium = "/usr/bin/chromium"
+	for _, need := range []string{"/usr/share/jupyter/nbextensions/jupyter-js-widgets/extension.js", chromium} {
+		if _, err := os.Stat(need); err != nil {
+			if os.Getenv("GOSPARKLING_E2E") != "" {
+				t.Fatalf("GOSPARKLING_E2E is set but %s is missing (scripts/install-deps.sh test installs it)", need)
+			}
+			t.Skipf("%s is missing", need)
+		}
+	}
+	if err := exec.Command(py, "-c", "import notebook, tornado").Run(); err != nil {
+		t.Skipf("%s lacks the classic notebook: %v", py, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "live_notebook.py")
+	cmd.Dir = filepath.Join("kernel", "testdata")
+	cmd.Env = append(jupyterEnv(t), "CHROMIUM="+chromium, "SCREENSHOTS="+os.Getenv("GOSPARKLING_SCREENSHOTS"))
+	killGroupOnCancel(cmd)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("live_notebook.py: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
 // TestHostileCellsKeepTheKernel runs kernel/testdata/hostile_cells.py:
 // cells that crash Go's runtime (concurrent map writes, a stack overflow,
 // panics in callbacks), pass the memory limit or collect too much each

@@ -59,3 +59,39 @@ func Name(ctx context.Context) string {
 	name, _ := ctx.Value(nameKey{}).(string)
 	return name
 }
+
+// Widget protocols: the major versions of the jupyter.widget comm protocol
+// a frontend's widget manager speaks, as Comms.WidgetProtocol reports them.
+const (
+	// NoWidgets: the frontend shows no widgets (nbconvert, a console), or
+	// has not said that it does.
+	NoWidgets = 0
+	// Widgets6 is the protocol of ipywidgets 6 (jupyter-js-widgets 2, the
+	// classic Notebook's extension in Debian 12): a model's state is the
+	// comm_open's data, and a view is shown by a "display" comm message.
+	Widgets6 = 1
+	// Widgets7 is protocol version 2 of ipywidgets 7 and 8: the state
+	// travels as {"state", "buffer_paths"}, and a view is shown by a
+	// display_data of application/vnd.jupyter.widget-view+json.
+	Widgets7 = 2
+)
+
+// WidgetTarget is the comm target of Jupyter widgets' models.
+const WidgetTarget = "jupyter.widget"
+
+// Comms is implemented by Outputs that can talk to the frontend over
+// Jupyter comms, as widgets do: the kernel publishes what a cell sends
+// as comm_open, comm_msg and comm_close messages on IOPub, parented to
+// the cell's execute_request.
+type Comms interface {
+	// WidgetProtocol is the widget protocol the frontend speaks:
+	// NoWidgets, Widgets6 or Widgets7. It is the same for the whole run
+	// of a cell.
+	WidgetProtocol() int
+	// CommOpen opens comm id to target with data and metadata.
+	CommOpen(id, target string, data, metadata map[string]any)
+	// CommMsg sends data on comm id.
+	CommMsg(id string, data map[string]any)
+	// CommClose closes comm id, sending data.
+	CommClose(id string, data map[string]any)
+}

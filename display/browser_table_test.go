@@ -19,8 +19,9 @@ import (
 // headers and buttons and typing in its search box, and writes what it
 // saw after each step as JSON into <pre id="probe">. With ?shot it stops
 // after sorting by count, largest first, and turning to the second page,
-// with ?summary after showing the summary, so that a screenshot shows
-// that state.
+// with ?summary after showing the summary, with ?profile after opening
+// the profile of all rows with the Profile button, so that a screenshot
+// shows that state.
 const clickScript = `<script>
 (function(){
 var root=document.querySelector("#table .gsp-table"),steps=[];
@@ -34,6 +35,7 @@ function click(sel){root.querySelector(sel).click();}
 function search(text){var s=root.querySelector(".gsp-search");s.value=text;s.dispatchEvent(new Event("input"));}
 state("loaded");
 if(location.search==="?summary"){click(".gsp-summary");return;}
+if(location.search==="?profile"){click(".gsp-profile-button");return;}
 click('th[data-col="1"]');state("count ascending");
 click('th[data-col="1"]');state("count descending");
 click(".gsp-next");state("page 2");
@@ -46,6 +48,11 @@ if(location.search!=="?shot"){
   var sum=root.querySelector(".gsp-summary-table"),cells=sum?sum.tBodies[0].rows[1].cells:[];
   steps.push({name:"summary",info:sum?sum.caption.textContent:"",rows:sum?sum.tBodies[0].rows.length:0,
     first:Array.prototype.map.call(cells,function(c){return c.textContent;})});
+  click(".gsp-summary");
+  var det=document.querySelector("#table details.gsp-profile-link");
+  click(".gsp-profile-button");
+  steps.push({name:"profile",info:det&&det.open?det.querySelector(".gsp-profile div").textContent:"closed",
+    rows:det?det.querySelectorAll(".gsp-profile tbody tr").length:0});
 }
 document.getElementById("probe").textContent=JSON.stringify(steps);
 })();
@@ -112,6 +119,7 @@ func TestBrowserTablePagesSortsSearches(t *testing.T) {
 		{"search", "rows 1–1 of 1 matching (of 10,000) · the first 10,000 of 12,000 rows are here", 1, []string{"42", "word0042", "8599", "2866.33"}, third(8599)},
 		{"original order", "rows 1–20 of 10,000 · the first 10,000 of 12,000 rows are here", 20, []string{"0", "word0000", "1", "0.333333"}, third(1)},
 		{"summary", "Summary of the 10,000 rows here", 3, summaryOfCounts(10_000), ""},
+		{"profile", "Profile of 12,000 rows × 3 columns", 3, nil, ""},
 	}
 	if len(steps) != len(want) {
 		t.Fatalf("%d steps, want %d: %+v", len(steps), len(want), steps)
@@ -134,16 +142,20 @@ func TestBrowserTablePagesSortsSearches(t *testing.T) {
 	}
 	static := string(runChromium(t, "--dump-dom", "file://"+sanitized))
 	// The header row starts as the rows do, with the row numbers' column.
+	// The profile of all rows is there, folded, under its link.
 	bar, rows, notice := strings.Contains(static, `class="gsp-bar"`), strings.Count(static, "<tr><th>")-1, strings.Contains(static, "… 11,980 more rows")
-	if bar || rows != 20 || !notice {
-		t.Errorf("without scripts: a live bar %v, %d static rows, the notice of the other rows %v; want no bar, 20 rows, the notice", bar, rows, notice)
+	profile := strings.Contains(static, `<details class="gsp-profile-link"`) && strings.Contains(static, "Profile of all 12,000 rows")
+	if bar || rows != 20 || !notice || !profile {
+		t.Errorf("without scripts: a live bar %v, %d static rows, the notice of the other rows %v, the profile's link %v; want no bar, 20 rows, the notice, the link",
+			bar, rows, notice, profile)
 	}
 	runChromium(t, "--hide-scrollbars", "--window-size=900,700", "--screenshot="+filepath.Join(dir, "table-static.png"), "file://"+sanitized)
 
 	shot := filepath.Join(dir, "table-sorted-page2.png")
 	runChromium(t, "--hide-scrollbars", "--window-size=900,900", "--screenshot="+shot, "file://"+page+"?shot")
 	runChromium(t, "--hide-scrollbars", "--window-size=900,300", "--screenshot="+filepath.Join(dir, "table-summary.png"), "file://"+page+"?summary")
-	t.Logf("screenshots: %s, table-summary.png and table-static.png beside it", shot)
+	runChromium(t, "--hide-scrollbars", "--window-size=900,1100", "--screenshot="+filepath.Join(dir, "table-profile.png"), "file://"+page+"?profile")
+	t.Logf("screenshots: %s, table-summary.png, table-profile.png and table-static.png beside it", shot)
 }
 
 // summaryOfCounts is the Summary line of the Count column of the first n

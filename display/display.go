@@ -107,7 +107,11 @@ func Bundle(v any) map[string]any {
 //   - an rdd.StatCounter shows a one-row table of its statistics;
 //   - tabular values (slices, arrays, maps and Arrow record batches) show
 //     an HTML table and a text table of their first rows, a column per key
-//     when the rows are maps with string keys (see ToRecord);
+//     when the rows are maps with string keys (see ToRecord); the HTML
+//     table of a slice, array or map of more rows than it shows is
+//     followed by the Profile of all of them (up to 200,000 rows; a hint
+//     of Profile beyond), folded under a link that the live table's
+//     Profile button opens too;
 //   - a TableRower, a *warc.Record, and a struct or pointer to one with
 //     exported fields and no String or Error method show a one-row table;
 //   - a string is shown as it is, bytes as their quoted beginning and
@@ -150,11 +154,11 @@ func (o Options) table(v any, mem memory.Allocator) (map[string]any, error) {
 	o = o.withDefaults()
 	switch x := v.(type) {
 	case arrow.RecordBatch:
-		return o.render(x, x.NumRows())
+		return o.render(x, x.NumRows(), nil, false)
 	case rdd.StatCounter:
 		rec := statsRecord(mem, x)
 		defer rec.Release()
-		return o.render(rec, 1)
+		return o.render(rec, 1, nil, false)
 	case *rdd.StatCounter:
 		if x != nil {
 			return o.table(*x, mem)
@@ -172,12 +176,43 @@ func (o Options) table(v any, mem memory.Allocator) (map[string]any, error) {
 	t := inferTable(src, built)
 	rec := t.build(mem, built, maxTitle)
 	defer rec.Release()
-	return o.render(rec, int64(src.n))
+	// A table of more rows than it shows offers their profile.
+	var p *profile
+	if src.n > o.MaxRows && src.n <= maxProfiledRows {
+		p = profileRows(src)
+	}
+	return o.render(rec, int64(src.n), p, true)
+}
+
+// maxProfiledRows bounds the rows of a table whose profile travels with
+// it: profiling 200,000 rows of three columns takes about 0.3 s, a
+// million 3 s, which would delay the table (display.Profile still
+// profiles them).
+const maxProfiledRows = 200_000
+
+// profileHint is what a table too large to profile at once says instead
+// of its profile.
+func profileHint(rows int64) string {
+	return `<div class="gsp-profile-link" style="margin:.25em 0;font-size:13px;opacity:.85">display.Profile(…) profiles all ` +
+		plural(rows, "row") + ": each column's type, nulls, distinct values, range and histogram, or most frequent values</div>\n"
+}
+
+// profileLink is the HTML of p, the profile of a table's value, folded
+// under a "Profile" link that opens it: a details element, so that it
+// opens with or without scripts (in the live notebook, nbconvert's HTML,
+// GitHub's renderer). The live table's Profile button opens it too.
+func profileLink(p *profile) string {
+	return `<details class="gsp-profile-link" style="margin:.25em 0;font-size:13px">` +
+		`<summary style="cursor:pointer;opacity:.85">Profile of all ` + plural(p.rows, "row") + `: each column's type, nulls, distinct values, range and histogram, or most frequent values</summary>` + "\n" +
+		p.bundle()["text/html"].(string) + "</details>\n"
 }
 
 // render shows the first rows of rec, a prefix of a value of total rows,
-// keeping only o.Columns if set.
-func (o Options) render(rec arrow.RecordBatch, total int64) (map[string]any, error) {
+// keeping only o.Columns if set. A table of more rows than it shows is
+// followed by p, the profile of all of them, folded under a link; one of
+// a value display.Profile takes (profilable) whose rows are too many to
+// profile at once (p nil), by a hint of display.Profile.
+func (o Options) render(rec arrow.RecordBatch, total int64, p *profile, profilable bool) (map[string]any, error) {
 	if len(o.Columns) > 0 {
 		projected, err := project(rec, o.Columns)
 		if err != nil {
@@ -189,6 +224,12 @@ func (o Options) render(rec arrow.RecordBatch, total int64) (map[string]any, err
 	built := min(rec.NumRows(), int64(max(o.MaxRows, o.BrowserRows)))
 	g := newGrid(rec, min(rec.NumRows(), int64(o.MaxRows)), built, total, o.MaxCellWidth)
 	g.live = o.BrowserRows > 0
+	switch {
+	case p != nil:
+		g.after, g.profiled = profileLink(p), true
+	case profilable && total > maxProfiledRows && total > int64(o.MaxRows):
+		g.after = profileHint(total)
+	}
 	return map[string]any{
 		"text/plain": g.text(o.MaxCellWidth),
 		"text/html":  g.html(o.MaxCellWidth),

@@ -217,9 +217,25 @@ func checkSelfContained(t *testing.T, h string) {
 			t.Errorf("HTML contains %q", bad)
 		}
 	}
-	if !strings.HasSuffix(h, "</div>\n") {
+	table, profile := splitProfile(h)
+	if !strings.HasSuffix(table, "</div>\n") {
 		t.Errorf("HTML does not end with its div")
 	}
+	if profile != "" && !strings.HasSuffix(profile, "</details>\n") && !strings.HasSuffix(profile, "</div>\n") {
+		t.Errorf("the profile after the table does not end with its element:\n%s", profile)
+	}
+}
+
+// splitProfile splits a table's HTML into the table's element and the
+// profile (or the hint of Profile) that follows it, if any.
+func splitProfile(h string) (table, profile string) {
+	for _, start := range []string{`<details class="gsp-profile-link"`, `<div class="gsp-profile-link"`} {
+		if i := strings.Index(h, "</div>\n"+start); i >= 0 {
+			i += len("</div>\n")
+			return h[:i], h[i:]
+		}
+	}
+	return h, ""
 }
 
 func TestBundleClassDependsOnContent(t *testing.T) {
@@ -289,9 +305,17 @@ func TestBundleSizeDoesNotGrowWithRows(t *testing.T) {
 	static := Options{BrowserRows: -1}
 	few, many := static.Bundle(rows(1_000)), static.Bundle(rows(100_000))
 	for _, mime := range []string{"text/html", "text/plain"} {
+		a, b := few[mime].(string), many[mime].(string)
+		var profiles [2]string
+		a, profiles[0] = splitProfile(a)
+		b, profiles[1] = splitProfile(b)
 		// Only the counts differ: "980 more rows" and "99,980 more rows" etc.
-		if a, b := len(few[mime].(string)), len(many[mime].(string)); b-a > 10 {
-			t.Errorf("%s of 1,000 rows is %d bytes, of 100,000 rows %d bytes", mime, a, b)
+		if len(b)-len(a) > 10 {
+			t.Errorf("%s of 1,000 rows is %d bytes, of 100,000 rows %d bytes", mime, len(a), len(b))
+		}
+		// The profile of all rows has a row per column, whatever their number.
+		if len(profiles[1])-len(profiles[0]) > 200 {
+			t.Errorf("%s: the profile of 1,000 rows is %d bytes, of 100,000 rows %d bytes", mime, len(profiles[0]), len(profiles[1]))
 		}
 	}
 	// The rows that travel for the browser stop at maxTableData bytes.

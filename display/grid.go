@@ -18,16 +18,18 @@ const maxTitle = 4000
 // grid is the rendered text of the shown rows of a record batch, ready to
 // lay out as HTML or plain text.
 type grid struct {
-	names   []string
-	types   []string
-	numeric []bool     // per column: right-aligned
-	cells   [][]string // cells[col][row], at most maxTitle characters
-	full    [][]string // full[col][row]: the exact value when the cell rounds it (numbers), else ""
-	nulls   [][]bool   // nulls[col][row]
-	rows    int        // rows shown in the static table
-	built   int        // rows rendered (cells' length): those the browser may page through
-	total   int64      // rows in the whole value
-	live    bool       // the built rows travel with the HTML for the browser's script
+	names    []string
+	types    []string
+	numeric  []bool     // per column: right-aligned
+	cells    [][]string // cells[col][row], at most maxTitle characters
+	full     [][]string // full[col][row]: the exact value when the cell rounds it (numbers), else ""
+	nulls    [][]bool   // nulls[col][row]
+	rows     int        // rows shown in the static table
+	built    int        // rows rendered (cells' length): those the browser may page through
+	total    int64      // rows in the whole value
+	live     bool       // the built rows travel with the HTML for the browser's script
+	after    string     // HTML after the table's element: its profile (profileLink) or a hint of it
+	profiled bool       // after is the profile
 }
 
 // newGrid renders the first built rows of rec, a prefix of a value of

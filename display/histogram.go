@@ -49,7 +49,7 @@ func Histogram(edges []float64, counts []int64) Rendered {
 
 	rec := histogramRecord(memory.DefaultAllocator, labels, counts)
 	defer rec.Release()
-	table, err := Options{BrowserRows: -1}.withDefaults().render(rec, rec.NumRows())
+	table, err := Options{BrowserRows: -1}.withDefaults().render(rec, rec.NumRows(), nil, false)
 	if err != nil {
 		return renderedError(fmt.Errorf("display.Histogram: %w", err))
 	}

@@ -90,7 +90,7 @@ func (g *grid) html(width int) string {
 	h := fnv.New32a()
 	h.Write([]byte(body))
 	class := fmt.Sprintf("gsp-table-%08x", h.Sum32())
-	return `<div class="gsp-table ` + class + "\">\n<style>\n" + fmt.Sprintf(tableStyle, class) + "</style>\n" + body + "</div>\n"
+	return `<div class="gsp-table ` + class + "\">\n<style>\n" + fmt.Sprintf(tableStyle, class) + "</style>\n" + body + "</div>\n" + g.after
 }
 
 // maxTableData bounds, in bytes, the JSON of the rows that travel with a
@@ -110,6 +110,9 @@ type tableData struct {
 	Rows  [][]any       `json:"rows"`
 	Page  int           `json:"page"`
 	Total int64         `json:"total"`
+	// Profile says that the profile of the whole value follows the
+	// table (see profileLink), for the script's Profile button.
+	Profile bool `json:"profile,omitempty"`
 }
 
 type tableColumn struct {
@@ -121,7 +124,8 @@ type tableColumn struct {
 // maxTableData. encoding/json escapes <, > and &, so the text cannot
 // close the script element it is in.
 func (g *grid) rowsJSON(width int) []byte {
-	d := tableData{Cols: make([]tableColumn, len(g.names)), Page: g.rows, Total: g.total}
+	d := tableData{Cols: make([]tableColumn, len(g.names)), Page: g.rows, Total: g.total,
+		Profile: g.profiled}
 	for j, name := range g.names {
 		d.Cols[j] = tableColumn{Name: name, Numeric: g.numeric[j]}
 	}

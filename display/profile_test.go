@@ -111,3 +111,59 @@ func TestProfileErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestLargeTablesOfferTheirProfile checks what follows a table: nothing
+// when it shows all its rows, the profile of all of them folded under a
+// link (and a Profile button in the live table's data) when it shows
+// some, and a hint of display.Profile when they are too many to profile
+// while the table is shown.
+func TestLargeTablesOfferTheirProfile(t *testing.T) {
+	ints := func(n int) []int {
+		v := make([]int, n)
+		for i := range v {
+			v[i] = i % 97
+		}
+		return v
+	}
+	tests := []struct {
+		name      string
+		v         any
+		opts      Options
+		link      string // "" for none
+		profiling bool   // the data asks the script for a Profile button
+	}{
+		{"all rows shown", ints(DefaultMaxRows), Options{}, "", false},
+		{"more rows than shown", ints(DefaultMaxRows + 1), Options{}, "Profile of all 21 rows", true},
+		{"a static table", ints(50), Options{BrowserRows: -1, MaxRows: 10}, "Profile of all 50 rows", false},
+		{"too many rows to profile at once", ints(maxProfiledRows + 1), Options{}, "display.Profile(…) profiles all 200,001 rows", false},
+		{"an Arrow record, which Profile does not take", nil, Options{}, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := tt.v
+			if v == nil {
+				rec, err := ToRecord(ints(100), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rec.Release()
+				v = rec
+			}
+			page := tt.opts.Bundle(v)["text/html"].(string)
+			link := strings.Index(page, `class="gsp-profile-link"`)
+			if tt.link == "" {
+				if link >= 0 {
+					t.Errorf("the table offers a profile:\n%.3000s", page[link:])
+				}
+				return
+			}
+			// The table's element ends before the link.
+			if end := strings.Index(page, "</table>\n"); link < end || !strings.Contains(page[link:], tt.link) {
+				t.Errorf("no %q after the table:\n%.3000s", tt.link, page)
+			}
+			if got := strings.Contains(page, `"profile":true`); got != tt.profiling {
+				t.Errorf("the live table's Profile button: %v, want %v", got, tt.profiling)
+			}
+		})
+	}
+}

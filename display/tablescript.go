@@ -12,13 +12,15 @@ import "strings"
 // nulls last), and a Summary button that shows instead, for each column,
 // the count, nulls and distinct values of the rows here, the minimum,
 // maximum and mean of numbers and the most frequent texts (again for the
-// rows). It needs no network and no library. It finds its
+// rows), and, when the profile of the whole value follows the table's
+// element (a details element of class gsp-profile-link, see profileLink;
+// the data's "profile" says so), a Profile button that opens and closes it. It needs no network and no library. It finds its
 // table as the parent of the running script, or, where the notebook
 // evaluates scripts elsewhere (jQuery in the classic Notebook), every
 // table of class gsp-table not made live yet; each is made live once
 // (data-live). The markers that tests and users can rely on are the
 // classes gsp-search, gsp-first, gsp-prev, gsp-next, gsp-last, gsp-size,
-// gsp-summary, gsp-info, gsp-sort and gsp-summary-table and the data-col
+// gsp-summary, gsp-profile-button, gsp-info, gsp-sort and gsp-summary-table and the data-col
 // attribute of the headers.
 var tableScript = strings.Join(strings.Fields(`
 (function(){
@@ -44,6 +46,8 @@ bar.innerHTML='<input class="gsp-search" type="search" placeholder="Search" aria
 '<select class="gsp-size" aria-label="Rows per page"></select>'+
 '<button class="gsp-summary" title="A summary of each column of the rows here">Summary</button>';
 table.parentNode.insertBefore(bar,table);
+if(d.profile){var pb=document.createElement("button");pb.className="gsp-profile-button";pb.title="The profile of every row of the value";pb.textContent="Profile";bar.appendChild(pb);
+pb.addEventListener("click",function(){var prof=root.nextElementSibling;if(!prof||prof.tagName!=="DETAILS")return;prof.open=!prof.open;if(prof.open&&prof.scrollIntoView)prof.scrollIntoView({block:"nearest"});});}
 var sel=bar.querySelector(".gsp-size"),sizes=[10,20,50,100,500];
 if(sizes.indexOf(size)<0){sizes.push(size);sizes.sort(function(a,b){return a-b;});}
 for(var s=0;s<sizes.length;s++){var o=document.createElement("option");o.value=sizes[s];o.textContent=sizes[s]+" rows";if(sizes[s]===size)o.selected=true;sel.appendChild(o);}

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -131,5 +132,129 @@ func TestJobProgressTicksAndEndsInterrupted(t *testing.T) {
 			t.Errorf("display IDs %q and %q: want one display per job", events[0].id, e.id)
 			break
 		}
+	}
+}
+
+// commsRecorder is a displayRecorder whose frontend shows widgets of a
+// protocol; it keeps the comm messages, in order with the displays.
+type commsRecorder struct {
+	displayRecorder
+	protocol int
+	comms    []commEvent
+}
+
+// commEvent is a comm message, or a display ("display", with its update
+// flag) in the order of both.
+type commEvent struct {
+	kind   string // "open", "msg", "close" or "display"
+	id     string
+	data   map[string]any
+	update bool
+}
+
+func (r *commsRecorder) WidgetProtocol() int { return r.protocol }
+
+func (r *commsRecorder) CommOpen(id, target string, data, _ map[string]any) {
+	r.add(commEvent{kind: "open", id: id, data: data})
+}
+
+func (r *commsRecorder) CommMsg(id string, data map[string]any) {
+	r.add(commEvent{kind: "msg", id: id, data: data})
+}
+
+func (r *commsRecorder) CommClose(id string, data map[string]any) {
+	r.add(commEvent{kind: "close", id: id, data: data})
+}
+
+func (r *commsRecorder) Display(data MIMEBundle, md map[string]any, id string, update bool) {
+	r.displayRecorder.Display(data, md, id, update)
+	r.add(commEvent{kind: "display", id: id, data: data, update: update})
+}
+
+func (r *commsRecorder) add(e commEvent) {
+	r.mu2.Lock()
+	defer r.mu2.Unlock()
+	r.comms = append(r.comms, e)
+}
+
+// TestJobProgressIsAWidgetWhereTheFrontendShowsWidgets runs a slow job
+// for frontends of both widget protocols: its progress is an HTML widget
+// whose value the session updates while it runs, with no display update,
+// and that the job's final state replaces in a plain display.
+func TestJobProgressIsAWidgetWhereTheFrontendShowsWidgets(t *testing.T) {
+	tests := []struct {
+		name     string
+		protocol int
+		// kinds is the order of the messages, updates collapsed.
+		kinds []string
+	}{
+		{"ipywidgets 7 and 8", 2, []string{"open", "open", "open", "display", "msg:update", "display(update)", "close", "close", "close"}},
+		{"ipywidgets 6", 1, []string{"open", "msg:display", "msg:update", "close", "display"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSession(t)
+			s.progress.delay = 0
+			out := &commsRecorder{protocol: tt.protocol}
+			_, err := s.Execute(context.Background(), `sc.Parallelize([]int{1, 2}, 2).Map(func(x int) int { time.Sleep(1600 * time.Millisecond); return x }).Count()`, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds, running []string
+			var widgetID string
+			for _, e := range out.comms {
+				kind := e.kind
+				switch {
+				case e.update:
+					kind += "(update)"
+				case e.kind == "msg":
+					kind += ":" + e.data["method"].(string)
+				}
+				if kind == "msg:update" {
+					state, _ := e.data["state"].(map[string]any)
+					value, _ := state["value"].(string)
+					running = append(running, value)
+					widgetID = e.id
+					if kinds[len(kinds)-1] == kind {
+						continue
+					}
+				}
+				kinds = append(kinds, kind)
+			}
+			if !reflect.DeepEqual(kinds, tt.kinds) {
+				t.Errorf("messages %v, want %v", kinds, tt.kinds)
+			}
+			if len(running) == 0 || !strings.Contains(running[0], "running") {
+				t.Errorf("updates of the widget's value: %q", running)
+			}
+			var last commEvent
+			for _, e := range out.comms {
+				if e.kind == "display" {
+					last = e
+				}
+			}
+			if html, _ := last.data["text/html"].(string); last.kind != "display" || !strings.Contains(html, "2/2") {
+				t.Errorf("final display %+v does not show 2/2 tasks", last)
+			}
+			if _, ok := last.data["application/vnd.jupyter.widget-view+json"]; ok {
+				t.Errorf("the final display shows the widget: %v", last.data)
+			}
+			if first := out.comms[3]; tt.protocol == 2 {
+				view, _ := first.data["application/vnd.jupyter.widget-view+json"].(map[string]any)
+				if first.kind != "display" || view["model_id"] != widgetID || view["version_major"] != 2 {
+					t.Errorf("the widget's view is shown as %+v", first)
+				}
+			}
+			for _, e := range out.comms {
+				if e.kind == "open" && e.id == widgetID {
+					if tt.protocol == 2 {
+						e.data, _ = e.data["state"].(map[string]any)
+					}
+					if e.data["_model_name"] != "HTMLModel" || e.data["value"] == "" {
+						t.Errorf("the widget's model %v", e.data)
+					}
+				}
+			}
+		})
 	}
 }

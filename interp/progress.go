@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gosparkling/gosparkling/display"
+	"github.com/gosparkling/gosparkling/interp/internal/widget"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -13,7 +14,11 @@ import (
 // its stages (display.JobProgress) in the cell's output, updated in place
 // every progressInterval while it runs, so that its clock ticks and its
 // tasks, records and bytes move before a task ends, and left in its final
-// state: done, failed or interrupted.
+// state: done, failed or interrupted. Where the frontend shows Jupyter
+// widgets (cell.Comms), the display is a widget the frontend updates in
+// place, replaced by a plain display of the final state when the cell
+// ends; elsewhere (nbconvert, consoles) updates replace the display
+// (update_display_data).
 const (
 	progressDelay    = time.Second
 	progressInterval = 500 * time.Millisecond
@@ -39,6 +44,9 @@ type jobState struct {
 	started time.Time // the earliest start of its stages
 	shown   bool      // its display is in the output
 	dirty   bool      // a report came since the last publication
+	// widget shows the job where the frontend shows widgets; nil when
+	// the display is plain, or after the job's final state.
+	widget *widget.HTML
 }
 
 // running reports whether a stage of the job has not finished.
@@ -144,7 +152,12 @@ func (pt *progressTracker) publish(final bool) {
 		running := js.running()
 		switch {
 		case !js.shown && running && !final && now.Sub(js.started) >= pt.delay:
-			pt.out.Display(MIMEBundle(display.JobProgress(js.list(), now)), nil, key, false)
+			bundle := display.JobProgress(js.list(), now)
+			html, _ := bundle["text/html"].(string)
+			text, _ := bundle["text/plain"].(string)
+			if js.widget = widget.Show(pt.out, key, widgetHTML(html), text); js.widget == nil {
+				pt.out.Display(MIMEBundle(bundle), nil, key, false)
+			}
 			js.shown, js.dirty = true, false
 		case js.shown && (running || js.dirty || final):
 			if final && running {
@@ -155,7 +168,17 @@ func (pt *progressTracker) publish(final bool) {
 					}
 				}
 			}
-			pt.out.Display(MIMEBundle(display.JobProgress(js.list(), now)), nil, key, true)
+			bundle := MIMEBundle(display.JobProgress(js.list(), now))
+			switch {
+			case js.widget == nil:
+				pt.out.Display(bundle, nil, key, true)
+			case final:
+				js.widget.Close(bundle)
+				js.widget = nil
+			default:
+				html, _ := bundle["text/html"].(string)
+				js.widget.Set(widgetHTML(html))
+			}
 			js.dirty = false
 		case !js.shown && !running && now.Sub(js.started) >= 2*pt.delay:
 			// Fast, never shown; kept a while in case another stage of
@@ -163,4 +186,10 @@ func (pt *progressTracker) publish(final bool) {
 			delete(pt.jobs, id)
 		}
 	}
+}
+
+// widgetHTML gives the HTML of a job's progress the width of its plain
+// display in a widget, which would otherwise shrink to its text.
+func widgetHTML(html string) string {
+	return `<div style="width:720px;max-width:100%">` + html + `</div>`
 }

@@ -43,13 +43,13 @@ func (k *Kernel) handleShell(ctx context.Context, sock zmq4.Socket, req *message
 	case "history_request":
 		k.handleHistory(sock, req)
 	case "comm_info_request":
-		// No comm targets are registered, so no comm is ever open.
-		k.reply(sock, req, "comm_info_reply", commInfoReply{Status: statusOK, Comms: map[string]map[string]any{}})
+		k.reply(sock, req, "comm_info_reply", k.commInfo(req))
 	case "comm_open":
 		k.handleCommOpen(req)
-	case "comm_msg", "comm_close":
-		// Every comm a frontend opens is closed at once (handleCommOpen).
-		k.log.Info("kernel: ignoring message for a comm that is not open", "msg_type", req.header.MsgType)
+	case "comm_msg":
+		k.handleCommMsg(req)
+	case "comm_close":
+		k.handleCommClose(req)
 	case "shutdown_request":
 		return k.handleShutdown(sock, req)
 	default:
@@ -112,22 +112,6 @@ func (k *Kernel) handleShutdown(sock zmq4.Socket, req *message) bool {
 	k.interrupt(false)
 	k.reply(sock, req, "shutdown_reply", shutdownReply{Status: statusOK, Restart: content.Restart})
 	return true
-}
-
-// handleCommOpen closes the comm a frontend opens: the kernel registers
-// no comm targets. Like ipykernel, it says so with a comm_close on IOPub
-// rather than staying silent, so the frontend does not wait for the comm.
-func (k *Kernel) handleCommOpen(req *message) {
-	var content struct {
-		CommID     string `json:"comm_id"`
-		TargetName string `json:"target_name"`
-	}
-	if err := json.Unmarshal(req.content, &content); err != nil || content.CommID == "" {
-		k.log.Warn("kernel: comm_open without a comm_id", "err", err)
-		return
-	}
-	k.log.Info("kernel: closing comm: no such comm target", "target_name", content.TargetName, "comm_id", content.CommID)
-	k.publish(req, "comm_close", commClose{CommID: content.CommID, Data: map[string]any{}})
 }
 
 func (k *Kernel) handleIsComplete(sock zmq4.Socket, req *message) {
@@ -199,6 +183,7 @@ func (k *Kernel) handleExecute(ctx context.Context, sock zmq4.Socket, req *messa
 	}, func(r any) {
 		k.log.Error("kernel: recovered from panic", "in", "stream flush", "panic", fmt.Sprint(r))
 	})
+	out.comms, out.widgets = &k.comms, k.comms.widgetProtocol()
 	if er.AllowStdin {
 		out.input = func(prompt string, password bool) (string, error) {
 			return k.readInput(cellCtx, req, prompt, password)

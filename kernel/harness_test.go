@@ -42,6 +42,9 @@ const waitTimeout = 20 * time.Second
 //	stuck         ignores cancellation: runs until the test ends
 //	page X        pages text/plain X
 //	clear         prints "before", clears the output, prints "after"
+//	widgets       returns the frontend's widget protocol (cell.Comms) as its value
+//	comm          opens widget comm "w1" with value "a", sets it to "b" and leaves it open
+//	commclose     closes comm "w1"
 type fakeExecutor struct {
 	started chan string   // receives each cell's code as it starts
 	release chan error    // ends a "wait" cell
@@ -130,6 +133,23 @@ func (f *fakeExecutor) Execute(ctx context.Context, code string, out cell.Output
 		return nil, &cell.Error{Name: "Interrupted", Value: "at last"}
 	case "page":
 		out.(Pager).Page(cell.MIMEBundle{"text/plain": arg}, 0)
+		return nil, nil
+	case "widgets", "comm", "commclose":
+		comms, ok := out.(cell.Comms)
+		if !ok {
+			return nil, errors.New("fake executor: the Output has no comms")
+		}
+		switch cmd {
+		case "widgets":
+			return cell.MIMEBundle{"text/plain": fmt.Sprint(comms.WidgetProtocol())}, nil
+		case "comm":
+			comms.CommOpen("w1", cell.WidgetTarget,
+				map[string]any{"state": map[string]any{"_model_name": "HTMLModel", "value": "a"}, "buffer_paths": []any{}},
+				map[string]any{"version": "2.0.0"})
+			comms.CommMsg("w1", map[string]any{"method": "update", "state": map[string]any{"value": "b"}, "buffer_paths": []any{}})
+		default:
+			comms.CommClose("w1", nil)
+		}
 		return nil, nil
 	case "clear":
 		out.Stream("stdout", "before\n")

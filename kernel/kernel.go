@@ -26,11 +26,15 @@
 //     the frontend's pager (a "page" payload of the execute_reply).
 //   - ClearOutput(wait bool), see OutputClearer: clears the cell's output
 //     (clear_output).
+//   - cell.Comms: opens comms to the frontend, sends on them and closes
+//     them (comm_open, comm_msg, comm_close), and says which widget
+//     protocol the frontend speaks, if any (see comms.go), so that a cell
+//     shows a widget where the frontend can show one.
 //
 // The kernel keeps the history of the cells run with store_history for
-// history_request (tail, range and search), answers comm_info_request
-// with no comms and closes every comm a frontend opens, since it
-// registers no comm targets.
+// history_request (tail, range and search). It registers no comm targets
+// of its own: it closes the comms a frontend opens, except ipywidgets 6's
+// version comm, and lists in comm_info_reply the comms cells opened.
 package kernel
 
 import (
@@ -130,6 +134,10 @@ type Kernel struct {
 
 	cellMu sync.Mutex
 	cell   *runningCell // nil when idle
+
+	// comms knows whether the frontend shows widgets, and the widget
+	// comms cells have open (comms.go).
+	comms commTable
 
 	// interruptGrace and shutdownGrace are defaultInterruptGrace and
 	// defaultShutdownGrace; tests shorten them before Run.

@@ -57,6 +57,11 @@ type cellOutput struct {
 	// input reads from the frontend; nil when it does not allow stdin.
 	// It is set before the cell starts.
 	input inputFunc
+	// comms records the comms the cell opens; widgets is the frontend's
+	// widget protocol, fixed when the cell starts. Both are set before
+	// the cell starts; comms may be nil (tests).
+	comms   *commTable
+	widgets int
 
 	mu       sync.Mutex
 	name     string // stream the pending text belongs to
@@ -72,6 +77,7 @@ var (
 	_ cell.InputReader = (*cellOutput)(nil)
 	_ Pager            = (*cellOutput)(nil)
 	_ OutputClearer    = (*cellOutput)(nil)
+	_ cell.Comms       = (*cellOutput)(nil)
 )
 
 func newCellOutput(publish publishFunc, onPanic func(recovered any)) *cellOutput {
@@ -157,6 +163,56 @@ func (o *cellOutput) ClearOutput(wait bool) {
 	defer o.mu.Unlock()
 	o.flushLocked(true)
 	o.publish("clear_output", clearOutput{Wait: wait})
+}
+
+// WidgetProtocol returns the widget protocol of the frontend when the
+// cell started: cell.NoWidgets, cell.Widgets6 or cell.Widgets7.
+func (o *cellOutput) WidgetProtocol() int { return o.widgets }
+
+// CommOpen publishes comm_open, after the pending stream text. The
+// metadata is the message's (where widgets say their protocol version).
+func (o *cellOutput) CommOpen(id, target string, data, metadata map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.flushLocked(true)
+	if o.comms != nil {
+		o.comms.opened(id, target, data)
+	}
+	o.publish("comm_open", withMetadata{
+		content:  commOpenContent{CommID: id, TargetName: target, Data: data},
+		metadata: metadata,
+	})
+}
+
+// CommMsg publishes comm_msg, after the pending stream text.
+func (o *cellOutput) CommMsg(id string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.flushLocked(true)
+	if o.comms != nil {
+		o.comms.sent(id, data)
+	}
+	o.publish("comm_msg", commMsgContent{CommID: id, Data: data})
+}
+
+// CommClose publishes comm_close, after the pending stream text.
+func (o *cellOutput) CommClose(id string, data map[string]any) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.flushLocked(true)
+	if o.comms != nil {
+		o.comms.closed(id)
+	}
+	o.publish("comm_close", commClose{CommID: id, Data: data})
 }
 
 // takePayload returns the payloads of the execute_reply (never nil) and

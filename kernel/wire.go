@@ -164,8 +164,16 @@ func (s signer) encode(identities [][]byte, session, msgType string, parent json
 	return s.encodeHeader(identities, newHeader(session, msgType), parent, content)
 }
 
+// withMetadata is the content of a message that has metadata (as a
+// widget's comm_open has its protocol version), for encode.
+type withMetadata struct {
+	content  any
+	metadata map[string]any
+}
+
 // encodeHeader is encode for a message whose header the caller made,
-// to know its msg_id.
+// to know its msg_id. A content of type withMetadata gives the message
+// its metadata too; other messages have none.
 func (s signer) encodeHeader(identities [][]byte, hdr header, parent json.RawMessage, content any) ([][]byte, error) {
 	h, err := json.Marshal(hdr)
 	if err != nil {
@@ -174,11 +182,19 @@ func (s signer) encodeHeader(identities [][]byte, hdr header, parent json.RawMes
 	if len(parent) == 0 {
 		parent = json.RawMessage("{}")
 	}
+	metadata := []byte("{}")
+	if wm, ok := content.(withMetadata); ok {
+		content = wm.content
+		if len(wm.metadata) > 0 {
+			if metadata, err = json.Marshal(wm.metadata); err != nil {
+				return nil, fmt.Errorf("encoding %s metadata: %w", hdr.MsgType, err)
+			}
+		}
+	}
 	c, err := json.Marshal(content)
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s content: %w", hdr.MsgType, err)
 	}
-	metadata := []byte("{}")
 	frames := make([][]byte, 0, len(identities)+6)
 	frames = append(frames, identities...)
 	frames = append(frames, delimiter, s.sign(h, parent, metadata, c), h, parent, metadata, c)

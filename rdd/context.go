@@ -94,7 +94,7 @@ type StageProgress struct {
 	Running   int       // tasks running
 	Total     int       // tasks in the stage
 	Records   int64     // about the records its tasks' sources have read (elements, lines, files, shuffled records...): the times they checked for cancellation, once per record and a few more
-	Bytes     int64     // bytes of text files its tasks have read; 0 when it reads none
+	Bytes     int64     // bytes its tasks have read: text files' lines, WARC and Parquet files' bytes as stored, their shuffle data (spilled exactly, in memory as estimated); 0 when it reads none
 	Started   time.Time // when the stage started
 	Ended     time.Time // when the stage ended; zero while it runs
 	Finished  bool      // the stage has ended

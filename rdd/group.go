@@ -39,6 +39,7 @@ func (s *shuffleDep) eachGroup(t *task, p int, emit func(k any, vs []any) bool) 
 	s.mu.Lock()
 	outputs := s.outputs
 	s.mu.Unlock()
+	t.addBytes(shuffleReadBytes(outputs, p))
 	sc := s.parent.sc
 	spilled, onlyBuffered := false, true
 	kind, kinds := colEmpty, 0

@@ -277,6 +277,15 @@ func (c *Context) readParquetSplit(t *task, method string, cfg *parquetConfig, s
 		failTask(err)
 	}
 	defer f.Close()
+	// The bytes its ranged reads fetched count as the task's.
+	var counted int64
+	fetched := func() {
+		if _, n := f.Stats(); n > counted {
+			t.addBytes(n - counted)
+			counted = n
+		}
+	}
+	defer fetched()
 
 	// The columns of the rows, and where each value comes from: the file or the path.
 	var names []string
@@ -319,15 +328,16 @@ func (c *Context) readParquetSplit(t *task, method string, cfg *parquetConfig, s
 		if !ok {
 			continue
 		}
-		if !c.emitRowGroup(t, f, g, proj, cfg.binder, names, partitionNames, s.partitions, emit) {
+		if !c.emitRowGroup(t, f, g, proj, cfg.binder, names, partitionNames, s.partitions, fetched, emit) {
 			return
 		}
 	}
 }
 
-// emitRowGroup pushes the rows of row group g to emit, reporting false when it should stop.
+// emitRowGroup pushes the rows of row group g to emit, reporting false when it should stop;
+// it calls fetched every 1024 rows, to count the bytes read.
 func (c *Context) emitRowGroup(t *task, f *parquet.File, g int, proj parquet.Projection, binder *parquet.StructBinder,
-	names, partitionNames []string, partitions map[string]string, emit func(any) bool) bool {
+	names, partitionNames []string, partitions map[string]string, fetched func(), emit func(any) bool) bool {
 	rows, err := f.Rows(g, proj)
 	if err != nil {
 		failTask(err)
@@ -352,7 +362,10 @@ func (c *Context) emitRowGroup(t *task, f *parquet.File, g int, proj parquet.Pro
 		all[len(cols)+i] = partitions[name]
 	}
 	fields := make([]any, len(order))
-	for rows.Next() {
+	for n := 1; rows.Next(); n++ {
+		if n&1023 == 0 {
+			fetched()
+		}
 		if t.stopped() {
 			return false
 		}

@@ -2,6 +2,7 @@ package rdd_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -103,4 +104,71 @@ func TestProgressWhileTasksRun(t *testing.T) {
 	if running < 2 {
 		t.Errorf("%d reports of 2 running tasks before any ended, want some: %+v", running, log.reports)
 	}
+}
+
+// TestProgressCountsTheBytesRead checks the bytes a stage reports read,
+// by source: a WARC file's bytes as stored, the ranged reads of
+// WarcRecords, those of a Parquet file's footer and column chunks, and a
+// reduce stage's shuffle data.
+func TestProgressCountsTheBytesRead(t *testing.T) {
+	warcPath := filepath.Join("..", "fileio", "warc", "testdata", "commoncrawl", "whirlwind.warc.gz")
+	indexFiles, err := filepath.Glob(filepath.Join(sampleIndex, "*", "*", "*.parquet"))
+	if err != nil || len(indexFiles) == 0 {
+		t.Fatalf("no Parquet files under %s (%v)", sampleIndex, err)
+	}
+	var indexSize int64
+	for _, f := range indexFiles {
+		indexSize += fileSize(t, f)
+	}
+	// The rows WarcRecords reads, and the bytes of their records.
+	var rows []any
+	var recordBytes int64
+	for _, r := range rdd.NewContext().ParquetFile(sampleIndex, "warc_filename", "warc_record_offset", "warc_record_length", "fetch_status").
+		Filter(func(r map[string]any) bool { return r["fetch_status"] == 404 }).Collect() {
+		rows = append(rows, r)
+		recordBytes += int64(r.(map[string]any)["warc_record_length"].(int))
+	}
+	if recordBytes == 0 {
+		t.Fatal("the sample index has no row of status 404")
+	}
+	tests := []struct {
+		name  string
+		run   func(sc *rdd.Context)
+		stage string
+		bytes [2]int64 // at least, at most
+	}{
+		{"a WARC file's bytes as stored", func(sc *rdd.Context) { sc.WarcFile(warcPath).Count() },
+			"Count", [2]int64{fileSize(t, warcPath), fileSize(t, warcPath)}},
+		{"the records WarcRecords fetches", func(sc *rdd.Context) { sc.WarcRecords(sc.Parallelize(rows, 2), sampleRoot).Count() },
+			"Count", [2]int64{recordBytes, recordBytes}},
+		{"the parts of Parquet files read", func(sc *rdd.Context) { sc.ParquetFile(sampleIndex, "url").Count() },
+			"Count", [2]int64{1, indexSize}},
+		{"a reduce stage's shuffle data", func(sc *rdd.Context) {
+			sc.Parallelize(strings.Fields(strings.Repeat("a b c d ", 1000)), 4).Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+				ReduceByKey(func(a, b int) int { return a + b }, 2).Collect()
+		}, "Collect", [2]int64{1, 1 << 20}},
+		{"a grouping's shuffle data", func(sc *rdd.Context) {
+			sc.Parallelize(strings.Fields(strings.Repeat("a b c d ", 1000)), 4).Map(func(w string) rdd.Pair { return rdd.KV(w, 1) }).
+				GroupByKey(2).Collect()
+		}, "Collect", [2]int64{1, 1 << 20}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			log := &progressLog{}
+			sc := rdd.NewContext(rdd.WithProgress(log.report), rdd.WithParallelism(2))
+			tt.run(sc)
+			if p := log.final(t, tt.stage); p.Bytes < tt.bytes[0] || p.Bytes > tt.bytes[1] {
+				t.Errorf("%d bytes read, want %d to %d", p.Bytes, tt.bytes[0], tt.bytes[1])
+			}
+		})
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Size()
 }

@@ -53,6 +53,21 @@ func (t *task) flush(last bool) {
 	t.bytes = 0
 }
 
+// bytesFlush is how many bytes a task reads before they are added to its
+// stage's counters, if its records do not flush them sooner: a WARC or
+// Parquet file's 1024 records may be megabytes.
+const bytesFlush = 1 << 20
+
+// addBytes counts n bytes the task read, for its stage's progress. Only
+// the task's goroutine may call it.
+func (t *task) addBytes(n int64) {
+	t.bytes += n
+	if t.stage != nil && t.bytes >= bytesFlush {
+		t.stage.bytes.Add(t.bytes)
+		t.bytes = 0
+	}
+}
+
 // stopped reports whether the task should end early: the job failed
 // elsewhere or its context is done. Sources check it between elements; it
 // looks at the context itself every 1024 calls, so a cancelled job stops

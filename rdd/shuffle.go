@@ -574,6 +574,7 @@ func (s *shuffleDep) eachCombined(t *task, p int, emit func(k, c any) bool) {
 	s.mu.Lock()
 	outputs := s.outputs
 	s.mu.Unlock()
+	t.addBytes(shuffleReadBytes(outputs, p))
 	sc := s.parent.sc
 	spilled, filled, total, longest := false, 0, 0, 0
 	var only *mapOutput
@@ -635,6 +636,7 @@ func (s *shuffleDep) eachPartial(t *task, p int, records func(b *bufferedPairs, 
 	s.mu.Lock()
 	outputs := s.outputs
 	s.mu.Unlock()
+	t.addBytes(shuffleReadBytes(outputs, p))
 	var tables []*mapOutput
 	spilled := false
 	for _, o := range outputs {
@@ -783,6 +785,29 @@ func (s *shuffleDep) readRecords(t *task, p int, emit func(any) bool) {
 			}
 		}
 	}
+}
+
+// shuffleReadBytes is about the bytes of reduce partition p in outputs,
+// which a reduce task counts as read: those of its runs on disk exactly,
+// those of its combined or buffered entries in memory as the shuffle
+// memory estimates them. The records a routing or sorting shuffle keeps
+// as they are count none.
+func shuffleReadBytes(outputs []*mapOutput, p int) int64 {
+	var n int64
+	for _, o := range outputs {
+		for _, r := range o.runs {
+			n += r.offsets[p+1] - r.offsets[p]
+		}
+		entries := int64(len(o.bucket(p)))
+		if b := o.buffered; b != nil {
+			if k := int64(b.keys.len()); k > 0 {
+				n += entries * b.memory() / k
+			}
+			continue
+		}
+		n += entries * o.entryBytes
+	}
+	return n
 }
 
 // shuffledParts returns the partition count of a shuffle: numPartitions[0]

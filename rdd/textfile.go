@@ -113,7 +113,7 @@ func readLines(ctx context.Context, fs fileio.FileSystems, s fileSplit, t *task,
 	defer lines.Close()
 	for lines.Next() {
 		line := lines.Text()
-		t.bytes += int64(len(line)) + 1
+		t.addBytes(int64(len(line)) + 1)
 		if t.stopped() || !emit(line) {
 			return
 		}

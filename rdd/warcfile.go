@@ -33,7 +33,7 @@ func (c *Context) WarcFile(paths string, minPartitions ...int) *RDD {
 			failTask(err)
 		}
 		defer raw.Close()
-		rd := warc.NewReader(raw)
+		rd := warc.NewReader(taskReader{raw, t})
 		rd.Path = files[p].Path
 		for !t.stopped() {
 			rec, err := rd.Next()
@@ -59,4 +59,17 @@ func (c *Context) WarcFile(paths string, minPartitions ...int) *RDD {
 		return w, false, nil
 	}
 	return record(r, "WarcFile", nil, paths, minPartitions)
+}
+
+// taskReader counts the bytes read through it as its task's, for the
+// stage's progress; only the task's goroutine may read.
+type taskReader struct {
+	r io.Reader
+	t *task
+}
+
+func (r taskReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.t.addBytes(int64(n))
+	return n, err
 }

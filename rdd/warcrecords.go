@@ -55,9 +55,10 @@ type warcLocation struct {
 
 // pendingRecord is a record being fetched.
 type pendingRecord struct {
-	done chan struct{}
-	rec  *warc.Record
-	err  error
+	done   chan struct{}
+	rec    *warc.Record
+	err    error
+	length int64 // the bytes its ranged read fetches
 }
 
 // fetchWarcRecords fetches the records of partition p of index, several at once, and pushes
@@ -80,6 +81,7 @@ func (c *Context) fetchWarcRecords(t *task, index *RDD, p int, base string, emit
 			if head.err != nil {
 				failTask(head.err)
 			}
+			t.addBytes(head.length)
 			if t.stopped() || !emit(head.rec) {
 				return false
 			}
@@ -92,7 +94,7 @@ func (c *Context) fetchWarcRecords(t *task, index *RDD, p int, base string, emit
 		if err != nil {
 			failTask(err)
 		}
-		pr := &pendingRecord{done: make(chan struct{})}
+		pr := &pendingRecord{done: make(chan struct{}), length: loc.length}
 		queue = append(queue, pr)
 		wg.Add(1)
 		go func() {

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 notebook_pkgs=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client python3-ipykernel)
-test_pkgs=("${notebook_pkgs[@]}" python3-jupyter-kernel-test jupyter-console chromium)
+test_pkgs=("${notebook_pkgs[@]}" python3-jupyter-kernel-test jupyter-console chromium
+  python3-ipywidgets jupyter-nbextension-jupyter-js-widgets)
 
 case "${1:-}" in
   notebook) pkgs=("${notebook_pkgs[@]}") ;;

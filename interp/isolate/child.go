@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gosparkling/gosparkling/cell"
 	"github.com/gosparkling/gosparkling/interp"
 	"github.com/gosparkling/gosparkling/interp/internal/syncpipe"
 )
@@ -205,7 +206,7 @@ func (c *childServer) startExecute(m *message) {
 	c.running = &runningExecute{id: m.ID, cancel: cancel, heapAtStart: heapObjects()}
 	c.mu.Unlock()
 	go func() {
-		out := &childOutput{c: c, id: m.ID, ctx: ctx}
+		out := &childOutput{c: c, id: m.ID, ctx: ctx, widgets: m.Widgets}
 		bundle, err := c.session.Execute(ctx, m.Code, out)
 		c.mu.Lock()
 		c.running = nil
@@ -314,17 +315,40 @@ func heapObjects() uint64 {
 }
 
 // childOutput is the interp.Output of a cell run in the child: streams go
-// to the output pipes, displays and input requests to the kernel.
+// to the output pipes, displays, comms and input requests to the kernel.
 type childOutput struct {
-	c   *childServer
-	id  uint64
-	ctx context.Context
+	c       *childServer
+	id      uint64
+	ctx     context.Context
+	widgets int // the frontend's widget protocol
 }
 
 var (
 	_ interp.Output      = (*childOutput)(nil)
 	_ interp.InputReader = (*childOutput)(nil)
+	_ cell.Comms         = (*childOutput)(nil)
 )
+
+// WidgetProtocol returns the frontend's widget protocol, as the kernel
+// said when the cell started.
+func (o *childOutput) WidgetProtocol() int { return o.widgets }
+
+// CommOpen asks the kernel to open a comm, after the text written so far.
+func (o *childOutput) CommOpen(id, target string, data, metadata map[string]any) {
+	o.c.sendSynced(&message{Type: msgCommOpen, ID: o.id, CommID: id, Target: target, CommData: data, Metadata: metadata})
+}
+
+// CommMsg asks the kernel to send data on a comm, after the text written
+// so far.
+func (o *childOutput) CommMsg(id string, data map[string]any) {
+	o.c.sendSynced(&message{Type: msgCommMsg, ID: o.id, CommID: id, CommData: data})
+}
+
+// CommClose asks the kernel to close a comm, after the text written so
+// far.
+func (o *childOutput) CommClose(id string, data map[string]any) {
+	o.c.sendSynced(&message{Type: msgCommClose, ID: o.id, CommID: id, CommData: data})
+}
 
 // Stream writes text to the child's stdout or stderr pipe.
 func (o *childOutput) Stream(name, text string) {

@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gosparkling/gosparkling/cell"
 	"github.com/gosparkling/gosparkling/interp"
 	"github.com/gosparkling/gosparkling/interp/internal/syncpipe"
 )
@@ -325,6 +326,19 @@ func (e *Executor) receive(c *child) {
 				out.Display(m.Data, m.Metadata, m.DisplayID, m.Update)
 			}
 			c.markHandled(m.Sync)
+		case msgCommOpen, msgCommMsg, msgCommClose:
+			e.waitSync(c, m.Sync)
+			if out, ok := e.currentOut().(cell.Comms); ok {
+				switch m.Type {
+				case msgCommOpen:
+					out.CommOpen(m.CommID, m.Target, m.CommData, m.Metadata)
+				case msgCommMsg:
+					out.CommMsg(m.CommID, m.CommData)
+				default:
+					out.CommClose(m.CommID, m.CommData)
+				}
+			}
+			c.markHandled(m.Sync)
 		case msgInputRequest:
 			e.waitSync(c, m.Sync)
 			go e.answerInput(c, m)
@@ -456,11 +470,15 @@ func (e *Executor) Execute(ctx context.Context, code string, out interp.Output) 
 		e.out = nil
 		e.mu.Unlock()
 	}()
-	cell := interp.CellName(ctx)
+	cellName := interp.CellName(ctx)
 	id := e.nextID.Add(1)
 	replies := c.expect(id)
 	defer c.forget(id)
-	if err := c.conn.send(&message{Type: msgExecute, ID: id, Code: code, CellName: cell}); err != nil {
+	widgets := cell.NoWidgets
+	if comms, ok := out.(cell.Comms); ok {
+		widgets = comms.WidgetProtocol()
+	}
+	if err := c.conn.send(&message{Type: msgExecute, ID: id, Code: code, CellName: cellName, Widgets: widgets}); err != nil {
 		e.log.Print(err)
 	}
 	interrupt := ctx.Done()
@@ -483,7 +501,7 @@ func (e *Executor) Execute(ctx context.Context, code string, out interp.Output) 
 				return replyResult(r)
 			default:
 			}
-			err := e.diedError(c, cell)
+			err := e.diedError(c, cellName)
 			e.replace(c)
 			return nil, err
 		}

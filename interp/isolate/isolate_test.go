@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gosparkling/gosparkling/cell"
 	"github.com/gosparkling/gosparkling/interp"
 )
 
@@ -436,5 +437,73 @@ func TestCellsCannotSignalTheKernel(t *testing.T) {
 	if got := mustRun(t, e, "In [2]", `p, err := os.FindProcess(os.Getpid())
 p != nil && err == nil && os.Getenv("HOME") == os.Getenv("HOME")`); got != "true" {
 		t.Errorf("FindProcess of the session itself: %q", got)
+	}
+}
+
+// commsRecorder is a recorder whose frontend shows widgets of protocol 2.
+type commsRecorder struct {
+	recorder
+}
+
+func (r *commsRecorder) WidgetProtocol() int { return cell.Widgets7 }
+
+func (r *commsRecorder) CommOpen(id, target string, data, metadata map[string]any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	state, _ := data["state"].(map[string]any)
+	r.events = append(r.events, fmt.Sprintf("open:%s:%v:%v", target, state["_model_name"], metadata["version"]))
+}
+
+func (r *commsRecorder) CommMsg(id string, data map[string]any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, fmt.Sprintf("msg:%v", data["method"]))
+}
+
+func (r *commsRecorder) CommClose(id string, _ map[string]any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, "close")
+}
+
+func (r *commsRecorder) Display(data interp.MIMEBundle, md map[string]any, id string, update bool) {
+	if _, ok := data["application/vnd.jupyter.widget-view+json"]; ok {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.events = append(r.events, "display:widget view")
+		return
+	}
+	r.recorder.Display(data, md, id, update)
+}
+
+// TestWidgetCommsTravelFromTheSession runs a job long enough to show its
+// progress, for a frontend that shows widgets: the session hears of the
+// frontend's widgets, and the widget's comms reach the kernel's Output in
+// order with the displays.
+func TestWidgetCommsTravelFromTheSession(t *testing.T) {
+	e := start(t, -1)
+	rec := &commsRecorder{}
+	ctx := interp.WithCellName(context.Background(), "In [1]")
+	_, err := e.Execute(ctx, `sc.Parallelize([]int{1, 2}, 2).Map(func(x int) int { time.Sleep(2500 * time.Millisecond); return x }).Count()`, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, ev := range rec.events {
+		kind, _, _ := strings.Cut(ev, "\n")
+		if n := len(kinds); n > 0 && kind == "msg:update" && kinds[n-1] == kind {
+			continue // as many as ticks
+		}
+		kinds = append(kinds, kind)
+	}
+	got := strings.Join(kinds, "|")
+	for _, want := range []string{
+		"open:jupyter.widget:LayoutModel:2.0.0|open:jupyter.widget:DescriptionStyleModel:2.0.0|open:jupyter.widget:HTMLModel:2.0.0|display:widget view|msg:update|display:Job ",
+		" · done in ",
+		"|close|close|close",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("events %s\nwant them to contain %s", got, want)
+		}
 	}
 }

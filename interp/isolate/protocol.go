@@ -26,6 +26,9 @@ const (
 	msgDisplay      = "display"
 	msgInputRequest = "input_request"
 	msgExecuteReply = "execute_reply"
+	msgCommOpen     = "comm_open"
+	msgCommMsg      = "comm_msg"
+	msgCommClose    = "comm_close"
 	msgReply        = "reply" // of complete, inspect and is_complete
 )
 
@@ -44,12 +47,19 @@ type message struct {
 	CellName string `json:"cell,omitempty"`
 	Cursor   int    `json:"cursor,omitempty"`
 	Detail   int    `json:"detail,omitempty"`
+	// Widgets is the frontend's widget protocol (cell.Comms), on execute.
+	Widgets int `json:"widgets,omitempty"`
 
 	// Display
 	Data      interp.MIMEBundle `json:"data,omitempty"`
 	Metadata  map[string]any    `json:"metadata,omitempty"`
 	DisplayID string            `json:"display_id,omitempty"`
 	Update    bool              `json:"update,omitempty"`
+
+	// Comms; a comm's message has Metadata too.
+	CommID   string         `json:"comm_id,omitempty"`
+	Target   string         `json:"target,omitempty"`
+	CommData map[string]any `json:"comm_data,omitempty"`
 
 	// Input
 	Prompt   string `json:"prompt,omitempty"`
