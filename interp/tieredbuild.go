@@ -123,28 +123,20 @@ func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path str
 	if err != nil {
 		return "", false, err
 	}
-	sum := sha256.Sum256([]byte(source))
+	// The versions of the third-party packages it imports are part of
+	// what it is.
+	require, _ := importRequirements(map[string]string{"fn.go": source})
+	sum := sha256.Sum256([]byte(source + require))
 	key := hex.EncodeToString(sum[:12])
 	path = filepath.Join(dir, key+".so")
 	if _, err := os.Stat(path); err == nil {
 		return path, true, nil
 	}
-	if !lowly {
-		// A function to compile goes first: the packages the warm-up
-		// compiled stay in the go command's cache, and it goes on after.
-		buildsMu.Lock()
-		if cancelWarmUp != nil {
-			cancelWarmUp()
-			cancelWarmUp = nil
-		}
-		buildsMu.Unlock()
+	release, err := takeBuildSlot(ctx, lowly)
+	if err != nil {
+		return "", false, err
 	}
-	select {
-	case buildSlot <- struct{}{}:
-		defer func() { <-buildSlot }()
-	case <-ctx.Done():
-		return "", false, ctx.Err()
-	}
+	defer release()
 	if _, err := os.Stat(path); err == nil {
 		return path, true, nil
 	}
@@ -169,6 +161,27 @@ func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path str
 		return "", false, err
 	}
 	return path, false, nil
+}
+
+// takeBuildSlot waits for the slot of plugin builds, and returns what
+// gives it back. A build that is not lowly cancels the warm-up build
+// under way: the packages the warm-up compiled stay in the go command's
+// cache, and it goes on after.
+func takeBuildSlot(ctx context.Context, lowly bool) (release func(), err error) {
+	if !lowly {
+		buildsMu.Lock()
+		if cancelWarmUp != nil {
+			cancelWarmUp()
+			cancelWarmUp = nil
+		}
+		buildsMu.Unlock()
+	}
+	select {
+	case buildSlot <- struct{}{}:
+		return func() { <-buildSlot }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 var (
