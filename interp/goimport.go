@@ -186,6 +186,10 @@ func (s *Session) goImportCell(ctx context.Context, p string) error {
 		}
 		return importError(p, err)
 	}
+	if conflicts := loadedConflicts(gi); len(conflicts) > 0 {
+		return importError(p, fmt.Errorf("its module %s %s needs %s: a process cannot load two versions of a package; restart the kernel to import this version",
+			gi.Module, gi.Version, strings.Join(conflicts, "; ")))
+	}
 	exports, err := loadImportPlugin(so)
 	if err != nil {
 		return importError(p, fmt.Errorf("loading its plugin %s: %v", so, err))
@@ -354,12 +358,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+	pkg, err := importer.ForCompiler(token.NewFileSet(), "source", nil).Import(path)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	pkg, err := importer.ForCompiler(token.NewFileSet(), "source", nil).Import(path)
-	if err != nil {
+	src := buf.Bytes()
+	if !bytes.Contains(src, []byte(pkg.Name()+".")) {
+		// Only untyped constants, which the table holds as values.
+		src = bytes.Replace(src, []byte("\t\""+path+"\"\n"), []byte("\t_ \""+path+"\"\n"), 1)
+	}
+	if err := os.WriteFile(out, src, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -415,7 +424,10 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 		"import.go":   "package main\n\nimport _ " + strconv.Quote(p) + "\n",
 		"gen/main.go": genSource,
 	}
-	if err := writePluginModule(root, work, "gosparkling_import", require.String(), "", files); err != nil {
+	// A plugin's path, which no two loaded plugins share, is its module's.
+	id := sha256.Sum256([]byte(entry))
+	module := "gosparkling_import_" + hex.EncodeToString(id[:10])
+	if err := writePluginModule(root, work, module, require.String(), "", files); err != nil {
 		return nil, err
 	}
 	run := func(args ...string) (string, error) {
@@ -621,7 +633,22 @@ func checkVersions(ctx context.Context, goTool, root string, gi *goImport, all s
 			conflicts = append(conflicts, fmt.Sprintf("%s %s, but the kernel links %s", f[0], f[1], kv))
 		}
 	}
+	if len(conflicts) == 0 {
+		conflicts = loadedConflicts(gi)
+	}
+	if len(conflicts) == 0 {
+		return nil
+	}
+	return fmt.Errorf("its module %s %s needs %s. A plugin cannot load a second version of a package the kernel has: pin a version of %s whose requirements are no newer (%s get %s@version), or build the kernel with the newer versions (go get them in gosparkling's go.mod, then reinstall it)",
+		gi.Module, gi.Version, strings.Join(conflicts, "; "), gi.Module, goMagic, gi.Module)
+}
+
+// loadedConflicts returns the modules gi needs at a version other than
+// the one a third-party package the process loaded linked.
+func loadedConflicts(gi *goImport) []string {
 	goImportsMu.Lock()
+	defer goImportsMu.Unlock()
+	var conflicts []string
 	for _, r := range gi.Requires {
 		m, v, _ := strings.Cut(r, " ")
 		for _, other := range goImports {
@@ -632,12 +659,7 @@ func checkVersions(ctx context.Context, goTool, root string, gi *goImport, all s
 			}
 		}
 	}
-	goImportsMu.Unlock()
-	if len(conflicts) == 0 {
-		return nil
-	}
-	return fmt.Errorf("its module %s %s needs %s. A plugin cannot load a second version of a package the kernel has: pin a version of %s whose requirements are no newer (%s get %s@version), or build the kernel with the newer versions (go get them in gosparkling's go.mod, then reinstall it)",
-		gi.Module, gi.Version, strings.Join(conflicts, "; "), gi.Module, goMagic, gi.Module)
+	return conflicts
 }
 
 // goLine runs a `%go` line of a cell.

@@ -1,0 +1,327 @@
+package interp
+
+import (
+	"archive/zip"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// proxyModule is a module version a test's file-system proxy serves.
+type proxyModule struct {
+	path, version string
+	files         map[string]string // go.mod and sources; nil serves the go.mod alone
+	goMod         string
+}
+
+// writeProxy lays out a module proxy in dir (GOPROXY=file://dir serves
+// it): <module>/@v/list, and each version's .info, .mod and .zip.
+func writeProxy(t *testing.T, dir string, mods []proxyModule) {
+	t.Helper()
+	for _, m := range mods {
+		v := filepath.Join(dir, m.path, "@v")
+		if err := os.MkdirAll(v, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write := func(name, text string) {
+			if err := os.WriteFile(filepath.Join(v, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(m.version+".info", `{"Version":"`+m.version+`","Time":"2026-01-02T03:04:05Z"}`)
+		write(m.version+".mod", m.goMod)
+		if m.files == nil {
+			continue // a version known by its go.mod alone
+		}
+		list, _ := os.ReadFile(filepath.Join(v, "list"))
+		write("list", string(list)+m.version+"\n")
+		f, err := os.Create(filepath.Join(v, m.version+".zip"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		z := zip.NewWriter(f)
+		files := map[string]string{"go.mod": m.goMod}
+		for name, text := range m.files {
+			files[name] = text
+		}
+		for name, text := range files {
+			w, err := z.Create(m.path + "@" + m.version + "/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Write([]byte(text)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := z.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// greetSource is example.test/greet at a version whose Hello says hi.
+func greetSource(hi string) map[string]string {
+	return map[string]string{"greet.go": `// Package greet greets.
+package greet
+
+import "strings"
+
+// Hello greets name.
+func Hello(name string) string { return "` + hi + `, " + strings.ToUpper(name) }
+
+// Greeter greets with its Prefix.
+type Greeter struct{ Prefix string }
+
+// Greet greets name.
+func (g Greeter) Greet(name string) string { return g.Prefix + name }
+
+// Map applies f to each of xs: generic, which cells cannot call.
+func Map[T any](xs []T, f func(T) T) []T {
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// Box holds a value: generic too.
+type Box[T any] struct{ V T }
+`}
+}
+
+// pinmeSource is example.test/pinme at version.
+func pinmeSource(version string) map[string]string {
+	return map[string]string{"pinme.go": "// Package pinme knows its version.\npackage pinme\n\n// Version is pinme's version.\nconst Version = \"" + version + "\"\n"}
+}
+
+// fakeYaegi is a version of a module the kernel links, newer than the
+// kernel's, which a proxy serves the go.mod of: a pseudo-version, which
+// no query for the latest version picks.
+const fakeYaegi = "v0.16.2-0.20990101000000-000000000000"
+
+// goImportEnv prepares the environment of tests that import third-party
+// packages: the go command's build cache stays the machine's, the plugin
+// cache is new, and the modules come from a file-system proxy in a
+// temporary directory, with checksums unchecked.
+func goImportEnv(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	if testing.Short() {
+		t.Skip("builds plugins: seconds each")
+	}
+	out, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// useCacheDir moves the user's cache directory, which holds the go
+	// command's build cache unless GOCACHE says where it is.
+	t.Setenv("GOCACHE", strings.TrimSpace(string(out)))
+	useCacheDir(t)
+	proxy := t.TempDir()
+	writeProxy(t, proxy, []proxyModule{
+		{path: "example.test/greet", version: "v1.0.0", goMod: "module example.test/greet\n\ngo 1.22\n", files: greetSource("hello")},
+		{path: "example.test/greet", version: "v1.1.0", goMod: "module example.test/greet\n\ngo 1.22\n", files: greetSource("hi")},
+		{path: "example.test/pinme", version: "v1.0.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: pinmeSource("v1.0.0")},
+		{path: "example.test/pinme", version: "v1.1.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: pinmeSource("v1.1.0")},
+		{path: "example.test/newer", version: "v1.0.0",
+			goMod: "module example.test/newer\n\ngo 1.22\n\nrequire github.com/traefik/yaegi " + fakeYaegi + "\n",
+			files: map[string]string{"newer.go": "// Package newer needs a newer yaegi than the kernel's.\npackage newer\n\n// One is 1.\nfunc One() int { return 1 }\n"}},
+		{path: "github.com/traefik/yaegi", version: fakeYaegi, goMod: "module github.com/traefik/yaegi\n\ngo 1.21\n"},
+	})
+	t.Setenv("GOPROXY", "file://"+proxy)
+	t.Setenv("GOSUMDB", "off")
+	t.Setenv("GONOSUMDB", "example.test")
+	t.Setenv(goModEnv, "")
+	t.Cleanup(forgetGoImports)
+}
+
+// forgetGoImports makes the process forget the third-party packages it
+// loaded, as a new kernel would; the plugins stay in the cache.
+func forgetGoImports() {
+	goImportsMu.Lock()
+	defer goImportsMu.Unlock()
+	goImports = map[string]*goImport{}
+}
+
+func TestGoImportServedModule(t *testing.T) {
+	goImportEnv(t)
+
+	t.Run("a cell imports a served package and RDD functions call it compiled", func(t *testing.T) {
+		s := tieredSession(t, compileWait)
+		res := execute(t, s, `import "example.test/greet"
+greet.Hello("cell") + " " + greet.Greeter{Prefix: "dear "}.Greet("you")`)
+		if res.err != nil {
+			t.Fatalf("import failed: %v (stdout %q)", res.err, res.stdout)
+		}
+		if want := "hi, CELL dear you"; res.plain != want {
+			t.Errorf("the cell shows %s, want %s (the newest version, v1.1.0)", res.plain, want)
+		}
+		for _, want := range []string{"fetching example.test/greet", "building example.test/greet v1.1.0", "imported example.test/greet (example.test/greet v1.1.0, fetched and built)"} {
+			if !strings.Contains(res.stdout, want) {
+				t.Errorf("the import's progress lacks %q: %q", want, res.stdout)
+			}
+		}
+		if want := "cannot use its generic names Box, Map"; !strings.Contains(res.stderr, want) {
+			t.Errorf("the import's notice lacks %q: %q", want, res.stderr)
+		}
+		res = execute(t, s, `words := sc.Parallelize([]string{"ann", "bob"}, 2)
+out := words.Map(func(w string) string { return greet.Hello(w) + "!" })
+fmt.Sprint(out.Collect())`)
+		if res.err != nil {
+			t.Fatalf("the RDD failed: %v (stderr %q)", res.err, res.stderr)
+		}
+		if want := "[hi, ANN! hi, BOB!]"; res.plain != want {
+			t.Errorf("the RDD collects %s, want %s", res.plain, want)
+		}
+		if fn := rddGlobal(t, s, "out").Step().Args[0]; isInterpreted(fn) {
+			t.Errorf("the function calling greet.Hello stayed interpreted (stderr %q)", res.stderr)
+		}
+	})
+
+	t.Run("a second kernel imports it from the cache, offline and without the toolchain", func(t *testing.T) {
+		forgetGoImports()
+		t.Setenv("GOPROXY", "off")
+		t.Setenv("PATH", "")
+		s := tieredSession(t, compileOff)
+		res := execute(t, s, `import "example.test/greet"
+greet.Hello("again")`)
+		if res.err != nil {
+			t.Fatalf("import failed: %v", res.err)
+		}
+		if want := "hi, AGAIN"; res.plain != want {
+			t.Errorf("the cell shows %s, want %s", res.plain, want)
+		}
+		if want := "(example.test/greet v1.1.0, from the cache)"; !strings.Contains(res.stdout, want) {
+			t.Errorf("the import says %q, want it to say %q", res.stdout, want)
+		}
+	})
+
+	tests := []struct {
+		name    string
+		path    string // "" runs nothing
+		cell    string
+		noTools bool   // no go command on PATH
+		want    string // what the result or the error says
+	}{
+		{
+			name: "a pinned version is the one imported",
+			cell: "%go get example.test/pinme@v1.0.0\nimport \"example.test/pinme\"\npinme.Version",
+			want: "v1.0.0",
+		},
+		{
+			name: "a version other than the one the process loaded",
+			cell: "%go get example.test/greet@v1.0.0\nimport \"example.test/greet\"",
+			want: "importing example.test/greet: its module example.test/greet v1.0.0 needs example.test/greet v1.0.0, but example.test/greet, imported before in this kernel, linked v1.1.0",
+		},
+		{
+			name: "a package no module provides",
+			cell: `import "example.test/nothere"`,
+			want: "importing example.test/nothere: no module the go command can reach provides it (GOPROXY=file://",
+		},
+		{
+			name: "a module that needs a newer version of a module the kernel links",
+			cell: `import "example.test/newer"`,
+			want: "importing example.test/newer: its module example.test/newer v1.0.0 needs github.com/traefik/yaegi " + fakeYaegi + ", but the kernel links v0.16.1. A plugin cannot load a second version",
+		},
+		{
+			name:    "a package not in the cache, without the toolchain",
+			cell:    `import "example.test/greet/sub"`,
+			noTools: true,
+			want:    "importing example.test/greet/sub: it is not in the kernel's cache of imports, and building it needs the Go toolchain",
+		},
+		{
+			name: "a pin without a version",
+			cell: "%go get example.test/greet",
+			want: "%go get example.test/greet: name a module and its version",
+		},
+		{
+			name: "an unknown %go command",
+			cell: "%go build",
+			want: `%go build: unknown command "build"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.noTools {
+				t.Setenv("PATH", "")
+			}
+			s := tieredSession(t, compileOff)
+			res := execute(t, s, tt.cell)
+			got := res.plain
+			if res.err != nil {
+				got = res.err.Value
+			}
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("the cell says %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestGoImportFromProxy imports real packages from the module proxy, and
+// logs how long their first and cached imports take.
+func TestGoImportFromProxy(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	if testing.Short() {
+		t.Skip("fetches and builds plugins")
+	}
+	proxy, _, _ := strings.Cut(goEnvOr("GOPROXY", "https://proxy.golang.org"), ",")
+	if !strings.HasPrefix(proxy, "http") {
+		t.Skipf("GOPROXY=%s is not a network proxy", proxy)
+	}
+	client := http.Client{Timeout: 5 * time.Second}
+	if resp, err := client.Get(strings.TrimSuffix(proxy, "/") + "/golang.org/x/net/@v/list"); err != nil {
+		t.Skipf("the module proxy cannot be reached: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	out, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOCACHE", strings.TrimSpace(string(out)))
+	useCacheDir(t)
+	t.Cleanup(forgetGoImports)
+	tests := []struct {
+		name, cell, want string
+	}{
+		{"publicsuffix", `import "golang.org/x/net/publicsuffix"
+hosts := sc.Parallelize([]string{"www.bbc.co.uk", "a.b.example.com"}, 2)
+domains := hosts.Map(func(h string) string { d, _ := publicsuffix.EffectiveTLDPlusOne(h); return d })
+fmt.Sprint(domains.Collect())`, "[bbc.co.uk example.com]"},
+		{"goquery", `%go get github.com/PuerkitoBio/goquery@v1.14.0
+import "github.com/PuerkitoBio/goquery"
+pages := sc.Parallelize([]string{"<p><a href=/x>x</a><a href=/y>y</a></p>"}, 1)
+links := pages.Map(func(p string) int { d, _ := goquery.NewDocumentFromReader(strings.NewReader(p)); return d.Find("a").Length() })
+fmt.Sprint(links.Collect())`, "[2]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, kernel := range []string{"first", "second"} {
+				forgetGoImports()
+				s := tieredSession(t, compileWait)
+				start := time.Now()
+				res := execute(t, s, tt.cell)
+				if res.err != nil {
+					t.Fatalf("%s kernel: %v (stdout %q)", kernel, res.err, res.stdout)
+				}
+				if res.plain != tt.want {
+					t.Errorf("%s kernel: the cell shows %s, want %s", kernel, res.plain, tt.want)
+				}
+				imported := res.stdout[strings.LastIndex(res.stdout, "imported "):]
+				t.Logf("%s kernel: %s (the cell in %s)", kernel, strings.TrimSpace(imported), time.Since(start).Round(10*time.Millisecond))
+			}
+		})
+	}
+}
