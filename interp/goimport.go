@@ -430,10 +430,18 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 	if err := writePluginModule(root, work, module, require.String(), "", files); err != nil {
 		return nil, err
 	}
+	// The go commands that yaegi's extract runs (through go/build) may
+	// complete go.mod too: the user's GOFLAGS, from the environment or
+	// go env -w, with -mod=mod.
+	flags, err := exec.CommandContext(ctx, goTool, "env", "GOFLAGS").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOFLAGS: %v", err)
+	}
+	env := append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS="+strings.TrimSpace(strings.TrimSpace(string(flags))+" -mod=mod"))
 	run := func(args ...string) (string, error) {
 		cmd := exec.CommandContext(ctx, goTool, args...)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+		cmd.Env = env
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		ownProcessGroup(cmd)
@@ -453,31 +461,10 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 		what = pinned + " " + pin
 	}
 	fmt.Fprintf(s.stdout, "fetching %s (%s, or the kernel's own version of its module)…\n", p, what)
-	deps, err := run("list", "-mod=mod", "-deps", "-f", `{{if not .Standard}}{{.ImportPath}} {{.Name}} {{with .Module}}{{.Path}} {{.Version}}{{end}}{{end}}`, p)
+	gi, err := listImport(p, run)
 	if err != nil {
-		return nil, notServed(p, err)
+		return nil, err
 	}
-	gi := &goImport{Path: p}
-	requires := map[string]bool{}
-	for _, line := range strings.Split(strings.TrimSpace(deps), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 4 {
-			continue
-		}
-		if f[0] == p {
-			gi.Name, gi.Module, gi.Version = f[1], f[2], f[3]
-		}
-		if f[2] != "github.com/gosparkling/gosparkling" {
-			requires[f[2]+" "+f[3]] = true
-		}
-	}
-	if gi.Module == "" {
-		return nil, fmt.Errorf("the go command found no module providing it:\n%s", deps)
-	}
-	if gi.Name == "main" {
-		return nil, fmt.Errorf("it is a command (package main), which cannot be imported")
-	}
-	gi.Requires = sortedKeys(requires)
 	if pin != "" && pinned == gi.Module && pin != gi.Version {
 		fmt.Fprintf(s.stderr, "gosparkling: %s %s was pinned, but the kernel's own modules need %s: importing %s\n", pinned, pin, gi.Version, gi.Version)
 	}
@@ -486,7 +473,20 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 		return nil, fmt.Errorf("listing the modules of its build: %v", err)
 	}
 	if err := checkVersions(ctx, goTool, root, gi, all); err != nil {
-		return nil, err
+		kernel, _ := kernelModules(ctx, goTool, root)
+		if _, own := kernel[gi.Module]; own || pinned == gi.Module {
+			return nil, err
+		}
+		// Unpinned: the newest version whose requirements the kernel
+		// meets.
+		fmt.Fprintf(s.stdout, "%s %s needs newer modules than the kernel's: looking for an older version that fits…\n", gi.Module, gi.Version)
+		older, oerr := olderFit(ctx, goTool, root, p, gi, run)
+		if oerr != nil {
+			return nil, fmt.Errorf("%v (%v)", err, oerr)
+		}
+		fmt.Fprintf(s.stderr, "gosparkling: importing %s %s, the newest version whose requirements the kernel meets (%s needs %s)\n",
+			older.Module, older.Version, gi.Version, strings.TrimPrefix(err.Error(), "its module "+gi.Module+" "+gi.Version+" needs "))
+		gi = older
 	}
 	fmt.Fprintf(s.stdout, "writing the symbol table of %s (%s %s)…\n", p, gi.Module, gi.Version)
 	info, err := run("run", "-mod=mod", "./gen", p, "symbols.go")
@@ -528,6 +528,88 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 		}
 	}
 	return gi, nil
+}
+
+// listImport lists p and the modules its packages come from, with the
+// go command run gives.
+func listImport(p string, run func(args ...string) (string, error)) (*goImport, error) {
+	deps, err := run("list", "-mod=mod", "-deps", "-f", `{{if not .Standard}}{{.ImportPath}} {{.Name}} {{with .Module}}{{.Path}} {{.Version}}{{end}}{{end}}`, p)
+	if err != nil {
+		return nil, notServed(p, err)
+	}
+	gi := &goImport{Path: p}
+	requires := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(deps), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 4 {
+			continue
+		}
+		if f[0] == p {
+			gi.Name, gi.Module, gi.Version = f[1], f[2], f[3]
+		}
+		if f[2] != "github.com/gosparkling/gosparkling" {
+			requires[f[2]+" "+f[3]] = true
+		}
+	}
+	if gi.Module == "" {
+		return nil, fmt.Errorf("the go command found no module providing it:\n%s", deps)
+	}
+	if gi.Name == "main" {
+		return nil, fmt.Errorf("it is a command (package main), which cannot be imported")
+	}
+	gi.Requires = sortedKeys(requires)
+	return gi, nil
+}
+
+// maxOlderTries bounds the older versions olderFit tries.
+const maxOlderTries = 6
+
+// olderFit returns p at the newest release of its module older than
+// gi's whose requirements the kernel's modules meet, requiring it in the
+// module run works in.
+func olderFit(ctx context.Context, goTool, root, p string, gi *goImport, run func(args ...string) (string, error)) (*goImport, error) {
+	out, err := run("list", "-mod=mod", "-m", "-versions", "-f", "{{range .Versions}}{{.}} {{end}}", gi.Module)
+	if err != nil {
+		return nil, fmt.Errorf("listing the versions of %s: %v", gi.Module, err)
+	}
+	versions := strings.Fields(out)
+	tried := 0
+	for i := len(versions) - 1; i >= 0 && tried < maxOlderTries; i-- {
+		v := versions[i]
+		if strings.Contains(v, "-") || semverLess(gi.Version, v) || v == gi.Version {
+			continue // a pre-release, or not older
+		}
+		tried++
+		if _, err := run("mod", "edit", "-require="+gi.Module+"@"+v); err != nil {
+			return nil, err
+		}
+		all, err := run("list", "-mod=mod", "-m", "-f", "{{.Path}} {{.Version}}", "all")
+		if err != nil {
+			continue
+		}
+		older := &goImport{Path: p, Module: gi.Module, Version: v}
+		if checkVersions(ctx, goTool, root, older, all) != nil {
+			continue
+		}
+		return listImport(p, run)
+	}
+	return nil, fmt.Errorf("none of the %d older versions tried fits either", tried)
+}
+
+// semverLess reports whether the release a is older than b (vX.Y.Z).
+func semverLess(a, b string) bool {
+	parse := func(v string) [3]int {
+		var n [3]int
+		fmt.Sscanf(strings.TrimPrefix(v, "v"), "%d.%d.%d", &n[0], &n[1], &n[2])
+		return n
+	}
+	x, y := parse(a), parse(b)
+	for i := range x {
+		if x[i] != y[i] {
+			return x[i] < y[i]
+		}
+	}
+	return false
 }
 
 // extraSum returns the lines of the go.sum in work that gosparkling's

@@ -96,9 +96,9 @@ type Box[T any] struct{ V T }
 `}
 }
 
-// pinmeSource is example.test/pinme at version.
-func pinmeSource(version string) map[string]string {
-	return map[string]string{"pinme.go": "// Package pinme knows its version.\npackage pinme\n\n// Version is pinme's version.\nconst Version = \"" + version + "\"\n"}
+// versionSource is a package name that knows its version.
+func versionSource(name, version string) map[string]string {
+	return map[string]string{name + ".go": "// Package " + name + " knows its version.\npackage " + name + "\n\n// Version is the module's version.\nconst Version = \"" + version + "\"\n"}
 }
 
 // fakeYaegi is a version of a module the kernel links, newer than the
@@ -130,8 +130,10 @@ func goImportEnv(t *testing.T) {
 	writeProxy(t, proxy, []proxyModule{
 		{path: "example.test/greet", version: "v1.0.0", goMod: "module example.test/greet\n\ngo 1.22\n", files: greetSource("hello")},
 		{path: "example.test/greet", version: "v1.1.0", goMod: "module example.test/greet\n\ngo 1.22\n", files: greetSource("hi")},
-		{path: "example.test/pinme", version: "v1.0.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: pinmeSource("v1.0.0")},
-		{path: "example.test/pinme", version: "v1.1.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: pinmeSource("v1.1.0")},
+		{path: "example.test/pinme", version: "v1.0.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: versionSource("pinme", "v1.0.0")},
+		{path: "example.test/pinme", version: "v1.1.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: versionSource("pinme", "v1.1.0")},
+		{path: "example.test/fits", version: "v1.0.0", goMod: "module example.test/fits\n\ngo 1.22\n", files: versionSource("fits", "v1.0.0")},
+		{path: "example.test/fits", version: "v1.1.0", goMod: "module example.test/fits\n\ngo 1.22\n\nrequire github.com/traefik/yaegi " + fakeYaegi + "\n", files: versionSource("fits", "v1.1.0")},
 		{path: "example.test/newer", version: "v1.0.0",
 			goMod: "module example.test/newer\n\ngo 1.22\n\nrequire github.com/traefik/yaegi " + fakeYaegi + "\n",
 			files: map[string]string{"newer.go": "// Package newer needs a newer yaegi than the kernel's.\npackage newer\n\n// One is 1.\nfunc One() int { return 1 }\n"}},
@@ -218,6 +220,11 @@ greet.Hello("again")`)
 			want: "v1.0.0",
 		},
 		{
+			name: "an unpinned module whose newest version needs newer modules than the kernel's",
+			cell: "import \"example.test/fits\"\nfits.Version",
+			want: "v1.0.0",
+		},
+		{
 			name: "a version other than the one the process loaded",
 			cell: "%go get example.test/greet@v1.0.0\nimport \"example.test/greet\"",
 			want: "importing example.test/greet: its module example.test/greet v1.0.0 needs example.test/greet v1.0.0, but example.test/greet, imported before in this kernel, linked v1.1.0",
@@ -300,11 +307,14 @@ func TestGoImportFromProxy(t *testing.T) {
 hosts := sc.Parallelize([]string{"www.bbc.co.uk", "a.b.example.com"}, 2)
 domains := hosts.Map(func(h string) string { d, _ := publicsuffix.EffectiveTLDPlusOne(h); return d })
 fmt.Sprint(domains.Collect())`, "[bbc.co.uk example.com]"},
-		{"goquery", `%go get github.com/PuerkitoBio/goquery@v1.14.0
-import "github.com/PuerkitoBio/goquery"
+		{"goquery", `import "github.com/PuerkitoBio/goquery"
 pages := sc.Parallelize([]string{"<p><a href=/x>x</a><a href=/y>y</a></p>"}, 1)
 links := pages.Map(func(p string) int { d, _ := goquery.NewDocumentFromReader(strings.NewReader(p)); return d.Find("a").Length() })
 fmt.Sprint(links.Collect())`, "[2]"},
+		{"html", `import "golang.org/x/net/html"
+docs := sc.Parallelize([]string{"<title>a</title>", "<p>b</p>"}, 2)
+kinds := docs.Map(func(d string) int { n, _ := html.Parse(strings.NewReader(d)); c := 0; for x := n.FirstChild; x != nil; x = x.NextSibling { c++ }; return c })
+fmt.Sprint(kinds.Collect())`, "[1 1]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
