@@ -209,7 +209,7 @@ greet.Hello("again")`)
 
 	tests := []struct {
 		name    string
-		path    string // "" runs nothing
+		before  string // a cell run first, whatever it does
 		cell    string
 		noTools bool   // no go command on PATH
 		want    string // what the result or the error says
@@ -240,6 +240,12 @@ greet.Hello("again")`)
 			want: "importing example.test/newer: its module example.test/newer v1.0.0 needs github.com/traefik/yaegi " + fakeYaegi + ", but the kernel links v0.16.1. A plugin cannot load a second version",
 		},
 		{
+			name:   "a use of a package whose import failed",
+			before: `import "example.test/nothere"`,
+			cell:   `nothere.Hello()`,
+			want:   "line 1: undefined: nothere (package example.test/nothere did not import: the error of the cell that imported it says why",
+		},
+		{
 			name:    "a package not in the cache, without the toolchain",
 			cell:    `import "example.test/greet/sub"`,
 			noTools: true,
@@ -262,6 +268,9 @@ greet.Hello("again")`)
 				t.Setenv("PATH", "")
 			}
 			s := tieredSession(t, compileOff)
+			if tt.before != "" {
+				execute(t, s, tt.before)
+			}
 			res := execute(t, s, tt.cell)
 			got := res.plain
 			if res.err != nil {

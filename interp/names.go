@@ -150,7 +150,7 @@ func (s *Session) analyze(chunks []chunk) (cellSyntax, error) {
 			case ok:
 				msg += " (" + unavailablePackage(p) + ")"
 			case selectorOperands[id]:
-				msg += " (no variable or package of that name: cells can import the standard library and gosparkling's packages; a %%compile cell can import any module)"
+				msg += " (no variable or package of that name: import its package first; cells can import the standard library's and any module's packages)"
 			}
 			undefined = append(undefined, msg)
 		}

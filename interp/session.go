@@ -560,6 +560,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 		for _, p := range s.cellImports(c) {
 			if isThirdParty(p) && !s.knownPackage(p) {
 				if err := s.goImportCell(ctx, p); err != nil {
+					s.unavailable[path.Base(p)] = p
 					return nil, err
 				}
 			}
