@@ -456,11 +456,11 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 	}
 
 	pinned, pin := pinFor(p, pins)
-	what := "the newest version"
+	what := "the kernel's version of its module, or the newest"
 	if pin != "" {
-		what = pinned + " " + pin
+		what = pinned + " " + pin + ", pinned"
 	}
-	fmt.Fprintf(s.stdout, "fetching %s (%s, or the kernel's own version of its module)…\n", p, what)
+	fmt.Fprintf(s.stdout, "fetching %s (%s)…\n", p, what)
 	gi, err := listImport(p, run)
 	if err != nil {
 		return nil, err
@@ -705,7 +705,7 @@ func checkVersions(ctx context.Context, goTool, root string, gi *goImport, all s
 	if err != nil {
 		return err
 	}
-	var conflicts []string
+	var conflicts, newer []string
 	for _, line := range strings.Split(all, "\n") {
 		f := strings.Fields(line)
 		if len(f) != 2 || f[0] == "github.com/gosparkling/gosparkling" {
@@ -713,16 +713,18 @@ func checkVersions(ctx context.Context, goTool, root string, gi *goImport, all s
 		}
 		if kv, ok := kernel[f[0]]; ok && kv != "" && kv != f[1] {
 			conflicts = append(conflicts, fmt.Sprintf("%s %s, but the kernel links %s", f[0], f[1], kv))
+			newer = append(newer, f[0]+"@"+f[1])
 		}
 	}
 	if len(conflicts) == 0 {
-		conflicts = loadedConflicts(gi)
-	}
-	if len(conflicts) == 0 {
+		if conflicts = loadedConflicts(gi); len(conflicts) > 0 {
+			return fmt.Errorf("its module %s %s needs %s: a process cannot load two versions of a package; restart the kernel to import this version",
+				gi.Module, gi.Version, strings.Join(conflicts, "; "))
+		}
 		return nil
 	}
-	return fmt.Errorf("its module %s %s needs %s. A plugin cannot load a second version of a package the kernel has: pin a version of %s whose requirements are no newer (%s get %s@version), or build the kernel with the newer versions (go get them in gosparkling's go.mod, then reinstall it)",
-		gi.Module, gi.Version, strings.Join(conflicts, "; "), gi.Module, goMagic, gi.Module)
+	return fmt.Errorf("its module %s %s needs %s. A plugin cannot load a second version of a package the kernel has: pin an older version of %s (%s get %s@version), or rebuild the kernel with the newer modules (go get %s in gosparkling's source, then rebuild the kernel: make notebook)",
+		gi.Module, gi.Version, strings.Join(conflicts, "; "), gi.Module, goMagic, gi.Module, strings.Join(newer, " "))
 }
 
 // loadedConflicts returns the modules gi needs at a version other than

@@ -311,19 +311,20 @@ func TestGoImportFromProxy(t *testing.T) {
 	t.Cleanup(forgetGoImports)
 	tests := []struct {
 		name, cell, want string
+		rdd              string // the RDD whose function calls the package
 	}{
 		{"publicsuffix", `import "golang.org/x/net/publicsuffix"
 hosts := sc.Parallelize([]string{"www.bbc.co.uk", "a.b.example.com"}, 2)
 domains := hosts.Map(func(h string) string { d, _ := publicsuffix.EffectiveTLDPlusOne(h); return d })
-fmt.Sprint(domains.Collect())`, "[bbc.co.uk example.com]"},
+fmt.Sprint(domains.Collect())`, "[bbc.co.uk example.com]", "domains"},
 		{"goquery", `import "github.com/PuerkitoBio/goquery"
 pages := sc.Parallelize([]string{"<p><a href=/x>x</a><a href=/y>y</a></p>"}, 1)
 links := pages.Map(func(p string) int { d, _ := goquery.NewDocumentFromReader(strings.NewReader(p)); return d.Find("a").Length() })
-fmt.Sprint(links.Collect())`, "[2]"},
+fmt.Sprint(links.Collect())`, "[2]", "links"},
 		{"html", `import "golang.org/x/net/html"
 docs := sc.Parallelize([]string{"<title>a</title>", "<p>b</p>"}, 2)
 kinds := docs.Map(func(d string) int { n, _ := html.Parse(strings.NewReader(d)); c := 0; for x := n.FirstChild; x != nil; x = x.NextSibling { c++ }; return c })
-fmt.Sprint(kinds.Collect())`, "[1 1]"},
+fmt.Sprint(kinds.Collect())`, "[1 1]", "kinds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -337,6 +338,9 @@ fmt.Sprint(kinds.Collect())`, "[1 1]"},
 				}
 				if res.plain != tt.want {
 					t.Errorf("%s kernel: the cell shows %s, want %s", kernel, res.plain, tt.want)
+				}
+				if fn := rddGlobal(t, s, tt.rdd).Step().Args[0]; isInterpreted(fn) {
+					t.Errorf("%s kernel: the function calling the package stayed interpreted (stderr %q)", kernel, res.stderr)
 				}
 				imported := res.stdout[strings.LastIndex(res.stdout, "imported "):]
 				t.Logf("%s kernel: %s (the cell in %s)", kernel, strings.TrimSpace(imported), time.Since(start).Round(10*time.Millisecond))
