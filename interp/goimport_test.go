@@ -1,70 +1,14 @@
 package interp
 
 import (
-	"archive/zip"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gosparkling/gosparkling/internal/modproxy"
 )
-
-// proxyModule is a module version a test's file-system proxy serves.
-type proxyModule struct {
-	path, version string
-	files         map[string]string // go.mod and sources; nil serves the go.mod alone
-	goMod         string
-}
-
-// writeProxy lays out a module proxy in dir (GOPROXY=file://dir serves
-// it): <module>/@v/list, and each version's .info, .mod and .zip.
-func writeProxy(t *testing.T, dir string, mods []proxyModule) {
-	t.Helper()
-	for _, m := range mods {
-		v := filepath.Join(dir, m.path, "@v")
-		if err := os.MkdirAll(v, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		write := func(name, text string) {
-			if err := os.WriteFile(filepath.Join(v, name), []byte(text), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		write(m.version+".info", `{"Version":"`+m.version+`","Time":"2026-01-02T03:04:05Z"}`)
-		write(m.version+".mod", m.goMod)
-		if m.files == nil {
-			continue // a version known by its go.mod alone
-		}
-		list, _ := os.ReadFile(filepath.Join(v, "list"))
-		write("list", string(list)+m.version+"\n")
-		f, err := os.Create(filepath.Join(v, m.version+".zip"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		z := zip.NewWriter(f)
-		files := map[string]string{"go.mod": m.goMod}
-		for name, text := range m.files {
-			files[name] = text
-		}
-		for name, text := range files {
-			w, err := z.Create(m.path + "@" + m.version + "/" + name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := w.Write([]byte(text)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := z.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 // greetSource is example.test/greet at a version whose Hello says hi.
 func greetSource(hi string) map[string]string {
@@ -127,18 +71,21 @@ func goImportEnv(t *testing.T) {
 	t.Setenv("GOCACHE", strings.TrimSpace(string(out)))
 	useCacheDir(t)
 	proxy := t.TempDir()
-	writeProxy(t, proxy, []proxyModule{
-		{path: "example.test/greet", version: "v1.0.0", goMod: "module example.test/greet\n\ngo 1.22\n", files: greetSource("hello")},
-		{path: "example.test/greet", version: "v1.1.0", goMod: "module example.test/greet\n\ngo 1.22\n", files: greetSource("hi")},
-		{path: "example.test/pinme", version: "v1.0.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: versionSource("pinme", "v1.0.0")},
-		{path: "example.test/pinme", version: "v1.1.0", goMod: "module example.test/pinme\n\ngo 1.22\n", files: versionSource("pinme", "v1.1.0")},
-		{path: "example.test/fits", version: "v1.0.0", goMod: "module example.test/fits\n\ngo 1.22\n", files: versionSource("fits", "v1.0.0")},
-		{path: "example.test/fits", version: "v1.1.0", goMod: "module example.test/fits\n\ngo 1.22\n\nrequire github.com/traefik/yaegi " + fakeYaegi + "\n", files: versionSource("fits", "v1.1.0")},
-		{path: "example.test/newer", version: "v1.0.0",
-			goMod: "module example.test/newer\n\ngo 1.22\n\nrequire github.com/traefik/yaegi " + fakeYaegi + "\n",
-			files: map[string]string{"newer.go": "// Package newer needs a newer yaegi than the kernel's.\npackage newer\n\n// One is 1.\nfunc One() int { return 1 }\n"}},
-		{path: "github.com/traefik/yaegi", version: fakeYaegi, goMod: "module github.com/traefik/yaegi\n\ngo 1.21\n"},
+	err = modproxy.Write(proxy, []modproxy.Module{
+		{Path: "example.test/greet", Version: "v1.0.0", GoMod: "module example.test/greet\n\ngo 1.22\n", Files: greetSource("hello")},
+		{Path: "example.test/greet", Version: "v1.1.0", GoMod: "module example.test/greet\n\ngo 1.22\n", Files: greetSource("hi")},
+		{Path: "example.test/pinme", Version: "v1.0.0", GoMod: "module example.test/pinme\n\ngo 1.22\n", Files: versionSource("pinme", "v1.0.0")},
+		{Path: "example.test/pinme", Version: "v1.1.0", GoMod: "module example.test/pinme\n\ngo 1.22\n", Files: versionSource("pinme", "v1.1.0")},
+		{Path: "example.test/fits", Version: "v1.0.0", GoMod: "module example.test/fits\n\ngo 1.22\n", Files: versionSource("fits", "v1.0.0")},
+		{Path: "example.test/fits", Version: "v1.1.0", GoMod: "module example.test/fits\n\ngo 1.22\n\nrequire github.com/traefik/yaegi " + fakeYaegi + "\n", Files: versionSource("fits", "v1.1.0")},
+		{Path: "example.test/newer", Version: "v1.0.0",
+			GoMod: "module example.test/newer\n\ngo 1.22\n\nrequire github.com/traefik/yaegi " + fakeYaegi + "\n",
+			Files: map[string]string{"newer.go": "// Package newer needs a newer yaegi than the kernel's.\npackage newer\n\n// One is 1.\nfunc One() int { return 1 }\n"}},
+		{Path: "github.com/traefik/yaegi", Version: fakeYaegi, GoMod: "module github.com/traefik/yaegi\n\ngo 1.21\n"},
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("GOPROXY", "file://"+proxy)
 	t.Setenv("GOSUMDB", "off")
 	t.Setenv("GONOSUMDB", "example.test")
