@@ -78,6 +78,8 @@ type goImport struct {
 	// Generic are its exported names the interpreter cannot use:
 	// generic functions and types, constraints.
 	Generic []string
+
+	exports interp.Exports // its symbol table, once loaded
 }
 
 var (
@@ -197,6 +199,7 @@ func (s *Session) goImportCell(ctx context.Context, p string) error {
 	if err := s.yaegi.Use(exports); err != nil {
 		return importError(p, fmt.Errorf("binding its symbols: %v", err))
 	}
+	gi.exports = exports
 	goImportsMu.Lock()
 	goImports[p] = gi
 	goImportsMu.Unlock()
@@ -218,8 +221,13 @@ func (s *Session) goImportCell(ctx context.Context, p string) error {
 
 // loadImportPlugin opens the plugin of a third-party package (once per
 // process: plugin.Open returns the plugin it opened) and returns its
-// symbol table.
-func loadImportPlugin(so string) (interp.Exports, error) {
+// symbol table. A panic of the package's initialization is its error.
+func loadImportPlugin(so string) (_ interp.Exports, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("its initialization panicked: %v", r)
+		}
+	}()
 	p, err := plugin.Open(so)
 	if err != nil {
 		return nil, err

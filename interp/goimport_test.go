@@ -3,6 +3,7 @@ package interp
 import (
 	"net/http"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,9 @@ greet.Hello("cell") + " " + greet.Greeter{Prefix: "dear "}.Greet("you")`)
 		}
 		if want := "cannot use its generic names Box, Map"; !strings.Contains(res.stderr, want) {
 			t.Errorf("the import's notice lacks %q: %q", want, res.stderr)
+		}
+		if matches, _, _, _ := s.Complete("greet.He", len("greet.He")); !slices.Contains(matches, "Hello") {
+			t.Errorf("greet.He completes to %q, want Hello among them", matches)
 		}
 		res = execute(t, s, `words := sc.Parallelize([]string{"ann", "bob"}, 2)
 out := words.Map(func(w string) string { return greet.Hello(w) + "!" })
