@@ -2,7 +2,9 @@ package interp
 
 import (
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -158,8 +160,21 @@ greet.Hello("again")`)
 		}
 	})
 
+	// A project's go.mod, which pins pinme, and which pinning leaves as
+	// it is.
+	goMod := filepath.Join(t.TempDir(), "go.mod")
+	const project = "module example.test/project\n\ngo 1.22\n\nrequire example.test/pinme v1.0.0\n"
+	if err := os.WriteFile(goMod, []byte(project), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if data, err := os.ReadFile(goMod); err != nil || string(data) != project {
+			t.Errorf("the project's go.mod became %q (%v)", data, err)
+		}
+	})
 	tests := []struct {
 		name    string
+		env     string // GOSPARKLING_GOMOD
 		before  string // a cell run first, whatever it does
 		cell    string
 		noTools bool   // no go command on PATH
@@ -168,6 +183,17 @@ greet.Hello("again")`)
 		{
 			name: "a pinned version is the one imported",
 			cell: "%go get example.test/pinme@v1.0.0\nimport \"example.test/pinme\"\npinme.Version",
+			want: "v1.0.0",
+		},
+		{
+			name: "the versions of a project's go.mod",
+			cell: "%go mod " + goMod + "\nimport \"example.test/pinme\"\npinme.Version",
+			want: "v1.0.0",
+		},
+		{
+			name: "the versions of the go.mod GOSPARKLING_GOMOD names",
+			env:  goMod,
+			cell: "import \"example.test/pinme\"\npinme.Version",
 			want: "v1.0.0",
 		},
 		{
@@ -215,6 +241,9 @@ greet.Hello("again")`)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv(goModEnv, tt.env)
+			}
 			if tt.noTools {
 				t.Setenv("PATH", "")
 			}
