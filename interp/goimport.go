@@ -125,7 +125,8 @@ func importRequirements(files map[string]string) (require, sum string) {
 	return strings.Join(lines, ""), strings.Join(sortedKeys(sums), "")
 }
 
-func sortedKeys(m map[string]bool) []string {
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
@@ -289,7 +290,7 @@ func (s *Session) resolveGoImport(ctx context.Context, p string) (gi *goImport, 
 	// without a pin keeps the version its first build resolved.
 	var key strings.Builder
 	key.WriteString(p + "\n")
-	for _, m := range sortedKeys(mapKeys(pins)) {
+	for _, m := range sortedKeys(pins) {
 		key.WriteString(m + " " + pins[m] + "\n")
 	}
 	sum := sha256.Sum256([]byte(key.String()))
@@ -315,14 +316,6 @@ func (s *Session) resolveGoImport(ctx context.Context, p string) (gi *goImport, 
 		return nil, "", false, err
 	}
 	return gi, filepath.Join(entry, "symbols.so"), false, nil
-}
-
-func mapKeys(m map[string]string) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 // readImportEntry reads the cache entry of a third-party package.
@@ -425,7 +418,7 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 	}
 	defer os.RemoveAll(work)
 	var require strings.Builder
-	for _, m := range sortedKeys(mapKeys(pins)) {
+	for _, m := range sortedKeys(pins) {
 		fmt.Fprintf(&require, "\t%s %s\n", m, pins[m])
 	}
 	files := map[string]string{
@@ -783,24 +776,16 @@ func (s *Session) goLine(ctx context.Context, line string) error {
 		fmt.Fprintf(s.stdout, "pinned the %d modules %s requires, for the packages imported from now on\n", n, args[1])
 		return nil
 	case "list":
-		for _, m := range sortedKeys(mapKeys(s.goPins)) {
+		for _, m := range sortedKeys(s.goPins) {
 			fmt.Fprintf(s.stdout, "pinned   %s %s\n", m, s.goPins[m])
 		}
-		for _, p := range sortedKeys(mapKeys2(s.goLoaded)) {
+		for _, p := range sortedKeys(s.goLoaded) {
 			gi := s.goLoaded[p]
 			fmt.Fprintf(s.stdout, "imported %s (%s %s)\n", p, gi.Module, gi.Version)
 		}
 		return nil
 	}
 	return goLineError(fmt.Sprintf("%s: unknown command %q: %s", line, args[0], usage))
-}
-
-func mapKeys2(m map[string]*goImport) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 // canonicalVersion matches the versions go.mod files take: v1.2.3,
