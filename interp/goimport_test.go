@@ -328,3 +328,42 @@ fmt.Sprint(kinds.Collect())`, "[1 1]", "kinds"},
 		})
 	}
 }
+
+func TestGoImportVersionRules(t *testing.T) {
+	pins := map[string]string{"golang.org/x/net": "v0.59.0", "example.test/a": "v1.0.0", "example.test/a/b": "v2.0.0"}
+	for _, tt := range []struct {
+		path, module, version string
+	}{
+		{"golang.org/x/net/publicsuffix", "golang.org/x/net", "v0.59.0"},
+		{"golang.org/x/network", "", ""},
+		{"example.test/a", "example.test/a", "v1.0.0"},
+		{"example.test/a/c", "example.test/a", "v1.0.0"},
+		{"example.test/a/b/c", "example.test/a/b", "v2.0.0"},
+	} {
+		if m, v := pinFor(tt.path, pins); m != tt.module || v != tt.version {
+			t.Errorf("pinFor(%s) = %s %s, want %s %s (the longest pinned module holding it)", tt.path, m, v, tt.module, tt.version)
+		}
+	}
+	for _, tt := range []struct {
+		a, b string
+		less bool
+	}{
+		{"v1.13.0", "v1.14.0", true},
+		{"v1.9.0", "v1.10.0", true},
+		{"v1.10.0", "v1.9.0", false},
+		{"v2.0.0", "v1.99.99", false},
+		{"v1.0.0", "v1.0.0", false},
+	} {
+		if got := semverLess(tt.a, tt.b); got != tt.less {
+			t.Errorf("semverLess(%s, %s) = %t, want %t", tt.a, tt.b, got, tt.less)
+		}
+	}
+	for p, want := range map[string]bool{
+		"golang.org/x/net/html": true, "github.com/a/b": true, "example.test": true,
+		"strings": false, "net/http": false, "iter": false,
+	} {
+		if isThirdParty(p) != want {
+			t.Errorf("isThirdParty(%s) = %t, want %t", p, !want, want)
+		}
+	}
+}
