@@ -181,29 +181,52 @@ func pluginToolchain(ctx context.Context) (goTool, root string, err error) {
 // requiring gosparkling from root, and builds it as a plugin at out
 // (with the race detector when the kernel has it). Lowly, it builds at
 // the lowest priority. A failure of the build returns its output; other
-// failures none.
+// failures none. The third-party packages the files import, which cells
+// imported (goimport.go), are required at the versions their plugins
+// were built with.
 func buildPluginModule(ctx context.Context, goTool, root, dir, module string, files map[string]string, out string, lowly bool) ([]byte, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	require, sum := importRequirements(files)
+	if err := writePluginModule(root, dir, module, require, sum, files); err != nil {
 		return nil, err
 	}
-	goMod := fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gosparkling/gosparkling v0.0.0\n\nreplace github.com/gosparkling/gosparkling => %s\n", module, root)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		return nil, fmt.Errorf("reading gosparkling's go.sum: %v", err)
+	return goBuildPlugin(ctx, goTool, dir, out, lowly)
+}
+
+// writePluginModule writes files into dir with the go.mod of module,
+// which requires gosparkling from root and the lines of require (a
+// require block's body), and the go.sum of gosparkling followed by sum.
+func writePluginModule(root, dir, module, require, sum string, files map[string]string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
-	all := map[string]string{"go.mod": goMod, "go.sum": string(sum)}
+	goMod := fmt.Sprintf("module %s\n\ngo 1.26\n\nrequire github.com/gosparkling/gosparkling v0.0.0\n\nreplace github.com/gosparkling/gosparkling => %s\n", module, root)
+	if require != "" {
+		goMod += "\nrequire (\n" + require + ")\n"
+	}
+	ownSum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		return fmt.Errorf("reading gosparkling's go.sum: %v", err)
+	}
+	all := map[string]string{"go.mod": goMod, "go.sum": string(ownSum) + sum}
 	for name, text := range files {
 		all[name] = text
 	}
 	for name, text := range all {
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755); err != nil {
-			return nil, err
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			return err
 		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	args := []string{goTool, "build", "-buildmode=plugin", "-o", out}
+	return nil
+}
+
+// goBuildPlugin builds the package main of the module in dir as a plugin
+// at out, with the race detector when the kernel has it; lowly, at the
+// lowest priority. A failure of the build returns its output.
+func goBuildPlugin(ctx context.Context, goTool, dir, out string, lowly bool) ([]byte, error) {
+	args := []string{goTool, "build", "-mod=mod", "-buildmode=plugin", "-o", out}
 	if raceEnabled {
 		args = append(args, "-race")
 	}
@@ -213,7 +236,10 @@ func buildPluginModule(ctx context.Context, goTool, root, dir, module string, fi
 	}
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "CGO_ENABLED=1")
+	// The user's Go environment (GOPROXY, GOFLAGS, GONOSUMDB, GOMODCACHE...)
+	// passes through; -mod=mod on the command line lets the build add
+	// what go.mod lacks.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	ownProcessGroup(cmd)
 	output, err := cmd.CombinedOutput()
 	if err != nil && len(output) == 0 {

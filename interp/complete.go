@@ -191,16 +191,12 @@ func (s *Session) members(x string) []string {
 
 // packagePath returns the import path a package name stands for.
 func (s *Session) packagePath(name string) (string, bool) {
-	for spec := range s.imported {
-		alias, quoted, found := strings.Cut(spec, " ")
+	if spec := s.importSpec(name); spec != "" {
+		_, quoted, found := strings.Cut(spec, " ")
 		if !found {
-			quoted = alias
-			alias = ""
+			quoted = spec
 		}
-		p := strings.Trim(quoted, `"`)
-		if alias == name || alias == "" && filepath.Base(p) == name {
-			return p, true
-		}
+		return strings.Trim(quoted, `"`), true
 	}
 	p, ok := s.packages[name]
 	return p, ok
@@ -208,6 +204,9 @@ func (s *Session) packagePath(name string) (string, bool) {
 
 // exports returns the symbols of a compiled package.
 func (s *Session) exports(path string) map[string]reflect.Value {
+	if gi := s.goLoaded[path]; gi != nil {
+		return gi.exports[path+"/"+gi.Name]
+	}
 	key := path + "/" + filepath.Base(path)
 	if m, ok := stdlib.Symbols[key]; ok {
 		return m

@@ -38,8 +38,9 @@ type messageRule struct {
 	translate func(m []string, ec *errorContext) string
 }
 
-// notInCells is the end of the message for a package cells cannot import.
-const notInCells = "is not available in cells: cells can import the standard library and gosparkling's packages; a %%compile cell can import any module"
+// notInCells is the end of the message for a third-party package whose
+// import failed.
+const notInCells = "did not import: the error of the cell that imported it says why and what to do"
 
 // messageRules are the translations, tried in order; the first that
 // matches applies.

@@ -63,14 +63,32 @@ func packageIndex(tables ...interp.Exports) map[string]string {
 // importedName reports whether a package was imported under name. Keys
 // of s.imported are `"path"` or `alias "path"`.
 func (s *Session) importedName(name string) bool {
+	return s.importSpec(name) != ""
+}
+
+// importSpec returns the spec of the import that declared name (a key
+// of s.imported: `"path"` or `alias "path"`), or "". A third-party
+// package is known by its package name, which may differ from its path's
+// last element.
+func (s *Session) importSpec(name string) string {
 	for spec := range s.imported {
 		if alias, _, found := strings.Cut(spec, " "); found {
 			if alias == name {
-				return true
+				return spec
 			}
-		} else if p, err := strconv.Unquote(spec); err == nil && path.Base(p) == name {
-			return true
+			continue
+		}
+		p, err := strconv.Unquote(spec)
+		if err != nil {
+			continue
+		}
+		if gi := s.goLoaded[p]; gi != nil {
+			if gi.Name == name {
+				return spec
+			}
+		} else if path.Base(p) == name {
+			return spec
 		}
 	}
-	return false
+	return ""
 }

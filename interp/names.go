@@ -8,6 +8,8 @@ import (
 	"go/printer"
 	"go/scanner"
 	"go/token"
+	"path"
+	"strconv"
 	"strings"
 )
 
@@ -105,6 +107,28 @@ func (s *Session) analyze(chunks []chunk) (cellSyntax, error) {
 		}
 		return true
 	})
+	// The names the cell's own imports declare.
+	cellImports := map[string]bool{}
+	for _, c := range chunks {
+		if c.kind != importChunk {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package main;"+c.src, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, spec := range f.Imports {
+			p, _ := strconv.Unquote(spec.Path.Value)
+			switch gi := s.goLoaded[p]; {
+			case spec.Name != nil:
+				cellImports[spec.Name.Name] = true
+			case gi != nil:
+				cellImports[gi.Name] = true
+			default:
+				cellImports[path.Base(p)] = true
+			}
+		}
+	}
 	seen := map[string]bool{}
 	var undefined []string
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -113,7 +137,7 @@ func (s *Session) analyze(chunks []chunk) (cellSyntax, error) {
 			return true
 		}
 		name := id.Name
-		if predeclared[name] || s.globals[name] || s.importedName(name) || name == "_" {
+		if predeclared[name] || s.globals[name] || s.importedName(name) || cellImports[name] || name == "_" {
 			return true
 		}
 		seen[name] = true
@@ -126,7 +150,7 @@ func (s *Session) analyze(chunks []chunk) (cellSyntax, error) {
 			case ok:
 				msg += " (" + unavailablePackage(p) + ")"
 			case selectorOperands[id]:
-				msg += " (no variable or package of that name: cells can import the standard library and gosparkling's packages; a %%compile cell can import any module)"
+				msg += " (no variable or package of that name: import its package first; cells can import the standard library's and any module's packages)"
 			}
 			undefined = append(undefined, msg)
 		}

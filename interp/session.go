@@ -107,6 +107,13 @@ type Session struct {
 	// standard error (its original, once CaptureProcessOutput redirects it).
 	log io.Writer
 
+	// goPins are the versions of modules `%go` lines pinned (goimport.go);
+	// goModRead says whether GOSPARKLING_GOMOD's were added.
+	goPins    map[string]string
+	goModRead bool
+	// goLoaded are the third-party packages the session imported.
+	goLoaded map[string]*goImport
+
 	compiled   int    // %%compile cells built
 	compileDir string // where they are built, made at the first
 
@@ -195,6 +202,8 @@ func NewSession(opts ...Option) (*Session, error) {
 		typeDefs:    map[string]string{},
 		unavailable: map[string]string{},
 		varTypes:    map[string]string{},
+		goPins:      map[string]string{},
+		goLoaded:    map[string]*goImport{},
 		decls:       map[string]*sessionDecl{},
 		log:         cmp.Or[io.Writer](cfg.log, os.Stderr),
 
@@ -409,6 +418,10 @@ func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBun
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t\n"), compileMagic); ok && (rest == "" || rest[0] == '\n' || rest[0] == ' ' || rest[0] == '\t') {
 		return nil, s.compileCell(ctx, strings.TrimLeft(rest, " \t"), out)
 	}
+	code, err := s.goLines(ctx, code)
+	if err != nil {
+		return nil, err
+	}
 	s.cellSource = code
 	chunks, err := splitCell(code)
 	if err != nil {
@@ -538,6 +551,21 @@ func clearValue(x any) {
 // runs of declarations and runs of statements in source order. When the
 // last chunk is an expression, its values are returned.
 func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
+	// Third-party packages are fetched and loaded first: their names are
+	// then known.
+	for _, c := range chunks {
+		if c.kind != importChunk {
+			continue
+		}
+		for _, p := range s.cellImports(c) {
+			if isThirdParty(p) && !s.knownPackage(p) {
+				if err := s.goImportCell(ctx, p); err != nil {
+					s.unavailable[path.Base(p)] = p
+					return nil, err
+				}
+			}
+		}
+	}
 	syntax, err := s.analyze(chunks)
 	if err != nil {
 		return nil, err

@@ -323,11 +323,9 @@ func (w *shipRewriter) useName(site *shipSite, name string, asFunc bool) {
 
 // usePackage notes the import spec of the package known by name.
 func (w *shipRewriter) usePackage(site *shipSite, name string) {
-	for spec := range w.s.imported {
-		if alias, _, found := strings.Cut(spec, " "); found && alias == name {
-			site.imports[name] = spec
-			return
-		}
+	if spec := w.s.importSpec(name); spec != "" {
+		site.imports[name] = spec
+		return
 	}
 	if p, ok := w.s.packages[name]; ok {
 		site.imports[name] = strconv.Quote(p)
@@ -427,10 +425,8 @@ func (f *shippedSource) Program() (*rdd.FuncProgram, error) {
 // packageSpec returns the import spec of the package a declaration knows
 // by name, or "".
 func packageSpec(s *Session, name string) string {
-	for spec := range s.imported {
-		if alias, _, found := strings.Cut(spec, " "); found && alias == name {
-			return spec
-		}
+	if spec := s.importSpec(name); spec != "" && !s.globals[name] {
+		return spec
 	}
 	if p, ok := s.packages[name]; ok && !s.globals[name] && !predeclared[name] {
 		return strconv.Quote(p)

@@ -219,9 +219,11 @@ func buildBatch(ctx context.Context, bs []*pluginBuild, hook func(source string)
 	}
 }
 
-// pluginKey names the plugin of a source in the cache.
+// pluginKey names the plugin of a source in the cache: the versions of
+// the third-party packages it imports are part of what it is.
 func pluginKey(source string) string {
-	sum := sha256.Sum256([]byte(source))
+	require, _ := importRequirements(map[string]string{"fn.go": source})
+	sum := sha256.Sum256([]byte(source + require))
 	return hex.EncodeToString(sum[:12])
 }
 
@@ -236,12 +238,12 @@ func cachedPlugin(source string) (string, bool) {
 	return path, err == nil
 }
 
-// takeBuildSlot waits for the build slot, cancelling the warm-up build
-// unless lowly; release gives it back.
+// takeBuildSlot waits for the slot of plugin builds, and returns what
+// gives it back. A build that is not lowly cancels the warm-up build
+// under way: the packages the warm-up compiled stay in the go command's
+// cache, and it goes on after.
 func takeBuildSlot(ctx context.Context, lowly bool) (release func(), err error) {
 	if !lowly {
-		// A function to compile goes first: the packages the warm-up
-		// compiled stay in the go command's cache, and it goes on after.
 		buildsMu.Lock()
 		if cancelWarmUp != nil {
 			cancelWarmUp()
@@ -361,6 +363,9 @@ func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path str
 		return "", false, err
 	}
 	defer release()
+	if _, err := os.Stat(path); err == nil {
+		return path, true, nil
+	}
 	if _, err := os.Stat(path); err == nil {
 		return path, true, nil
 	}
