@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -212,13 +214,12 @@ func (e *Engine) session(ctx context.Context, query string, f func(conn *duckdb.
 			}
 		}()
 		for _, v := range e.viewsIn(query) {
-			reads := tableReads(dc, query, v.Name())
-			// An Arrow stream can be read once: a view the query reads twice (a self-join)
-			// is first copied into a temporary table, which DuckDB spills if need be.
-			streamName := v.Name()
-			if reads > 1 {
-				streamName = "gosparkling_stream_" + v.Name()
-			}
+			// DuckDB pushes filters down into an Arrow scan but the stream cannot apply
+			// them: they would be lost (DuckDB 1.5.6's C API). A LIMIT above the scan keeps
+			// them above it. And an Arrow stream can be read once: a view the query reads
+			// twice (a self-join) is first copied into a temporary table, which DuckDB
+			// spills if need be.
+			streamName := "gosparkling_stream_" + v.Name()
 			reader, err := startView(viewCtx, v)
 			if err != nil {
 				return fmt.Errorf("view %s: %w", v.Name(), err)
@@ -230,13 +231,15 @@ func (e *Engine) session(ctx context.Context, query string, f func(conn *duckdb.
 			}
 			defer release()
 			drops = append(drops, "DROP VIEW IF EXISTS "+streamName)
-			if reads > 1 {
-				copyTable := "CREATE OR REPLACE TEMP TABLE " + v.Name() + " AS SELECT * FROM " + streamName
-				if _, err := dc.ExecContext(ctx, copyTable, nil); err != nil {
-					return fmt.Errorf("sqlengine: view %s: %w", v.Name(), err)
-				}
-				drops = append(drops, "DROP TABLE IF EXISTS "+v.Name())
+			kind, create := "VIEW", "CREATE OR REPLACE TEMP VIEW "
+			if tableReads(dc, query, v.Name()) > 1 {
+				kind, create = "TABLE", "CREATE OR REPLACE TEMP TABLE "
 			}
+			create += v.Name() + " AS SELECT * FROM " + streamName + " LIMIT " + strconv.FormatInt(math.MaxInt64, 10)
+			if _, err := dc.ExecContext(ctx, create, nil); err != nil {
+				return fmt.Errorf("sqlengine: view %s: %w", v.Name(), err)
+			}
+			drops = append(drops, "DROP "+kind+" IF EXISTS "+v.Name())
 		}
 		return f(dc, ar)
 	})
