@@ -6,15 +6,12 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -155,36 +152,6 @@ func (e *Engine) viewsIn(query string) []*rdd.TempView {
 
 var identifier = regexp.MustCompile(`[a-z_][a-z0-9_]*`)
 
-// tableReads returns how many times query reads the table name, as DuckDB's parser sees
-// it (json_serialize_sql), or, for statements it cannot serialize, how many times the
-// name appears in the text: an upper bound.
-func tableReads(conn *duckdb.Conn, query, name string) int {
-	lower := strings.ToLower(name)
-	words := 0
-	for _, w := range identifier.FindAllString(strings.ToLower(query), -1) {
-		if w == lower {
-			words++
-		}
-	}
-	rows, err := conn.QueryContext(context.Background(), "SELECT json_serialize_sql($1::VARCHAR)::VARCHAR", []driver.NamedValue{{Ordinal: 1, Value: query}})
-	if err != nil {
-		return words
-	}
-	defer rows.Close()
-	v := make([]driver.Value, 1)
-	if rows.Next(v) != nil {
-		return words
-	}
-	var ast struct {
-		Error bool `json:"error"`
-	}
-	text, _ := v[0].(string)
-	if json.Unmarshal([]byte(text), &ast) != nil || ast.Error {
-		return words
-	}
-	return strings.Count(strings.ToLower(text), `"table_name":"`+lower+`"`)
-}
-
 // session runs f on a connection of its own where the views query mentions are
 // registered, streaming their RDDs as DuckDB reads them; their jobs stop when f returns.
 func (e *Engine) session(ctx context.Context, query string, f func(conn *duckdb.Conn, ar *duckdb.Arrow) error) error {
@@ -214,11 +181,12 @@ func (e *Engine) session(ctx context.Context, query string, f func(conn *duckdb.
 			}
 		}()
 		for _, v := range e.viewsIn(query) {
-			// DuckDB pushes filters down into an Arrow scan but the stream cannot apply
-			// them: they would be lost (DuckDB 1.5.6's C API). A LIMIT above the scan keeps
-			// them above it. And an Arrow stream can be read once: a view the query reads
-			// twice (a self-join) is first copied into a temporary table, which DuckDB
-			// spills if need be.
+			// DuckDB 1.5.6 pushes filters and projections down into an Arrow scan of its C
+			// API, whose stream cannot apply them: filters would be lost and columns read as
+			// others. And a stream can be read once, where a query may read a view twice.
+			// So the query reads a temporary table into which the stream is copied, batch
+			// by batch as the job makes them, all columns: DuckDB holds it compressed and
+			// spills it past its memory limit; Go holds one batch at a time.
 			streamName := "gosparkling_stream_" + v.Name()
 			reader, err := startView(viewCtx, v)
 			if err != nil {
@@ -231,15 +199,11 @@ func (e *Engine) session(ctx context.Context, query string, f func(conn *duckdb.
 			}
 			defer release()
 			drops = append(drops, "DROP VIEW IF EXISTS "+streamName)
-			kind, create := "VIEW", "CREATE OR REPLACE TEMP VIEW "
-			if tableReads(dc, query, v.Name()) > 1 {
-				kind, create = "TABLE", "CREATE OR REPLACE TEMP TABLE "
-			}
-			create += v.Name() + " AS SELECT * FROM " + streamName + " LIMIT " + strconv.FormatInt(math.MaxInt64, 10)
+			create := "CREATE OR REPLACE TEMP TABLE " + v.Name() + " AS SELECT * FROM " + streamName
 			if _, err := dc.ExecContext(ctx, create, nil); err != nil {
-				return fmt.Errorf("sqlengine: view %s: %w", v.Name(), err)
+				return fmt.Errorf("view %s: %w", v.Name(), err)
 			}
-			drops = append(drops, "DROP "+kind+" IF EXISTS "+v.Name())
+			drops = append(drops, "DROP TABLE IF EXISTS "+v.Name())
 		}
 		return f(dc, ar)
 	})

@@ -99,9 +99,9 @@ type word struct {
 	Count int
 }
 
-// TestViews: RDDs made views are read by queries as tables: filtered (DuckDB pushes
-// filters into Arrow scans that cannot apply them: the engine keeps them above), joined
-// with Parquet files and with themselves, their rows as maps or structs (RowsAs), and
+// TestViews: RDDs made views are read by queries as tables: filtered and projected
+// (DuckDB pushes filters and projections into Arrow scans that cannot apply them: the
+// engine copies the stream whole), joined with Parquet files and with themselves, their rows as maps or structs (RowsAs), and
 // the results feed RDD methods.
 func TestViews(t *testing.T) {
 	sc := newContext(t)
@@ -115,6 +115,8 @@ func TestViews(t *testing.T) {
 		Map(func(row map[string]any) any { return row["url_host_registered_domain"] }).Distinct().Take(3)
 	sc.Parallelize(domains).Map(func(d string) rdd.Pair { return rdd.KV(d, "chosen") }).CreateOrReplaceTempView("chosen")
 	pages := byValue(t, sc, "url_host_registered_domain", rdd.Where("subset", "warc"))
+	sc.ReadParquet(sampleIndex, rdd.Where("subset", "warc"),
+		rdd.Columns("url_host_registered_domain", "fetch_status", "content_languages")).CreateOrReplaceTempView("ccindex")
 
 	tests := []struct {
 		name  string
@@ -129,6 +131,10 @@ func TestViews(t *testing.T) {
 		{"two views joined", "SELECT p.key AS k, p.value + s.count AS n FROM pairs p JOIN structs s ON p.key = s.word", map[any]int{"to": 6, "be": 4, "question": 2}},
 		{"a large view grouped", "SELECT key AS k, CAST(count(*) AS INTEGER) AS n FROM numbers GROUP BY key",
 			map[any]int{0: 14286, 1: 14286, 2: 14286, 3: 14286, 4: 14286, 5: 14285, 6: 14285}},
+		{"one column of a ReadParquet view", "SELECT fetch_status AS k, count(*) AS n FROM ccindex GROUP BY k",
+			byValue(t, sc, "fetch_status", rdd.Where("subset", "warc"))},
+		{"another, counting a third", "SELECT content_languages AS k, count(fetch_status) AS n FROM ccindex GROUP BY k",
+			byValue(t, sc, "content_languages", rdd.Where("subset", "warc"))},
 		{"a view joined with Parquet files", `SELECT i.url_host_registered_domain AS k, count(*) AS n
 			FROM read_parquet('` + sampleIndex + `**/*.parquet', hive_partitioning = true) i JOIN chosen c ON i.url_host_registered_domain = c.key
 			WHERE i.subset = 'warc' GROUP BY k`,
