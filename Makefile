@@ -21,7 +21,7 @@ STATICCHECK := bin/staticcheck
 # the SQL of package sqlengine needs (without it, sc.SQL says the kernel was built without DuckDB).
 TAGS := duckdb_arrow
 
-.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles
+.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles bench-sql
 
 all: build
 
@@ -129,6 +129,12 @@ bench-natural:
 ## PYSPARKLING=/path/to/pysparkling, run by Debian's python3 with python3-tz, python3-dateutil).
 bench-shuffles:
 	$(GO) run ./bench/shuffles $(if $(PYSPARKLING),-pysparkling "$(PYSPARKLING)")
+
+## bench-sql: print the time of a GROUP BY over the sample index and over a generated index of
+## a million rows (written once under bench/data/sqlindex): DuckDB reading the files, an RDD view,
+## RDD methods alone.
+bench-sql:
+	$(GO) run -tags $(TAGS) ./bench/sqlindex
 
 vet:
 	$(GO) vet ./...
