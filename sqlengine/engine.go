@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/duckdb/duckdb-go/v2"
@@ -43,11 +45,9 @@ func New(opts ...Option) (*Engine, error) {
 	e := &Engine{views: map[string]*rdd.TempView{}}
 	tempDir := cfg.tempDir
 	if tempDir == "" {
-		dir, err := os.MkdirTemp("", "gosparkling-duckdb-")
-		if err != nil {
-			return nil, fmt.Errorf("sqlengine: temporary directory: %w", err)
-		}
-		tempDir, e.tempDir = dir, dir
+		// DuckDB makes it when it first spills.
+		tempDir = filepath.Join(os.TempDir(), fmt.Sprintf("gosparkling-duckdb-%d-%d", os.Getpid(), engines.Add(1)))
+		e.tempDir = tempDir
 	}
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
@@ -75,6 +75,9 @@ func New(opts ...Option) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// engines counts the engines made, to name their temporary directories.
+var engines atomic.Int64
 
 // quote returns s as an SQL string literal.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

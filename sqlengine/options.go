@@ -30,8 +30,8 @@ func Threads(n int) Option {
 	return func(c *config) { c.threads = n }
 }
 
-// TempDir sets the directory under which DuckDB spills; by default one made under
-// os.TempDir and removed by Close.
+// TempDir sets the directory DuckDB spills to, which it makes when it first spills; by
+// default one under os.TempDir, removed by Close.
 func TempDir(dir string) Option {
 	return func(c *config) { c.tempDir = dir }
 }
