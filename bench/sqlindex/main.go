@@ -56,7 +56,9 @@ func run(sample, data string, rows, runs int) error {
 	fmt.Println("|---|---:|---:|---:|---:|")
 	for _, idx := range []struct{ name, dir string }{{"sample (notebooks/data)", sample}, {"generated", generated}} {
 		n := sc.SQL("SELECT count(*) AS n FROM read_parquet($1, hive_partitioning = true)", idx.dir+"/**/*.parquet").First().(map[string]any)["n"]
-		files := func() { sc.SQL(groupBy("read_parquet($1, hive_partitioning = true) WHERE subset = 'warc'"), idx.dir+"/**/*.parquet").Collect() }
+		files := func() {
+			sc.SQL(groupBy("read_parquet($1, hive_partitioning = true) WHERE subset = 'warc'"), idx.dir+"/**/*.parquet").Collect()
+		}
 		view := func() {
 			sc.ReadParquet(idx.dir, rdd.Where("subset", "warc"), rdd.Columns("url_host_tld")).CreateOrReplaceTempView("ccindex")
 			sc.SQL(groupBy("ccindex")).Collect()
