@@ -9,7 +9,7 @@
 //
 // The generated index is written by DuckDB, once, under -data: rows of the real index's
 // columns that the query reads (url_host_tld, content_languages, content_mime_detected,
-// fetch_status, url), partitioned Hive-style by crawl= and subset= into files of about
+// fetch_status, url), partitioned Hive-style by crawl= and subset=, in row groups of
 // 100,000 rows.
 package main
 
