@@ -204,6 +204,9 @@ func buildPluginModule(ctx context.Context, goTool, root, dir, module string, fi
 	if raceEnabled {
 		args = append(args, "-race")
 	}
+	if pluginTags != "" {
+		args = append(args, "-tags", pluginTags)
+	}
 	args = append(args, ".")
 	if nice, err := exec.LookPath("nice"); err == nil && lowly {
 		args = append([]string{nice, "-n", "19"}, args...)
