@@ -461,6 +461,6 @@ var Docs = map[string]string{
 	"github.com/gosparkling/gosparkling/sqlengine.MemoryLimit":                      "func MemoryLimit(bytes int64) Option\n\nMemoryLimit bounds the memory DuckDB takes for its data (its memory_limit setting), in\nbytes; past it, DuckDB spills to its temporary directory, or fails a query that cannot\nspill. Zero, the default, keeps DuckDB's own default: 80% of the machine's memory.",
 	"github.com/gosparkling/gosparkling/sqlengine.New":                              "func New(opts ...Option) (*Engine, error)\n\nNew opens an in-memory DuckDB database configured by opts. Close releases it.",
 	"github.com/gosparkling/gosparkling/sqlengine.Option":                           "type Option func(*config)\n\nOption configures New.",
-	"github.com/gosparkling/gosparkling/sqlengine.TempDir":                          "func TempDir(dir string) Option\n\nTempDir sets the directory under which DuckDB spills; by default one made under\nos.TempDir and removed by Close.",
+	"github.com/gosparkling/gosparkling/sqlengine.TempDir":                          "func TempDir(dir string) Option\n\nTempDir sets the directory DuckDB spills to, which it makes when it first spills; by\ndefault one under os.TempDir, removed by Close.",
 	"github.com/gosparkling/gosparkling/sqlengine.Threads":                          "func Threads(n int) Option\n\nThreads sets how many threads DuckDB runs a query on; zero, the default, keeps\nDuckDB's: one per core.",
 }
