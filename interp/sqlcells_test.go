@@ -37,6 +37,13 @@ words.CreateOrReplaceTempView("words")`},
 		{code: "%%sql\nSELECT * FROM no_such_table", wantErr: "no_such_table"},
 		{code: "%%sql\nSELECT $nowhere", wantErr: "no variable nowhere"},
 		{code: "%%sql 2x\nSELECT 1", wantErr: "must be a Go identifier"},
+		{code: `import "github.com/gosparkling/gosparkling/sqlengine"
+
+engine, err := sqlengine.New(sqlengine.Threads(1))
+own := rdd.NewContext(rdd.WithSQL(engine))
+own.SQL("SELECT 6 * 7 AS answer").First()`, want: []string{"answer", "42"}},
+		{code: `own.Stop()
+engine.Close()`},
 	}
 	for _, c := range cells {
 		res := execute(t, s, c.code)
