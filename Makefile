@@ -17,18 +17,23 @@ VERSITYGW := bin/versitygw
 # staticcheck, built from its module, checks every package (the Beam runner's with its tag).
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := bin/staticcheck
+# Build tags of every build: duckdb_arrow gives DuckDB's Go binding its Arrow interface, which
+# the SQL of package sqlengine needs (without it, sc.SQL says the kernel was built without DuckDB).
+TAGS := duckdb_arrow
 
-.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles bench-spill
+.PHONY: all build build-beam notebook test test-compiled vet gotest fmt-check generate generate-check staticcheck clean demo bench bench-natural bench-shuffles bench-spill bench-sql
 
 all: build
 
 build:
-	$(GO) build -o $(BIN) .
+	scripts/install-deps.sh build
+	$(GO) build -tags $(TAGS) -o $(BIN) .
 
 ## build-beam: the kernel with the Apache Beam runner (the beam build tag): also a Beam
 ## worker, and `gosparkling prism` serves Beam's local runner.
 build-beam:
-	$(GO) build -tags beam -o $(BIN) .
+	scripts/install-deps.sh build
+	$(GO) build -tags beam,$(TAGS) -o $(BIN) .
 
 ## notebook: install Jupyter if missing, build (with Beam) and install the kernel, start Jupyter
 ## on notebooks/.
@@ -72,23 +77,23 @@ test: fmt-check vet generate-check staticcheck $(VERSITYGW)
 	scripts/install-deps.sh test
 	@# The kernels of the notebook tests keep their functions interpreted (GOSPARKLING_COMPILE=off):
 	@# plugin builds in the background would starve them.
-	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -count=1 -skip 'TestCompileCells|TestGoImport' ./...
+	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -tags $(TAGS) -race -count=1 -skip 'TestCompileCells|TestGoImport' ./...
 	@# Building a %%compile cell's plugin, or a cell's functions' (TestCompileCellsTiered), or a
 	@# third-party package's (TestGoImport), compiles gosparkling's packages anew (a minute or
 	@# more, the first time): alone, so that it does not starve the notebook tests.
-	$(GO) test -race -count=1 -run 'TestCompileCells|TestGoImport' ./interp
+	$(GO) test -tags $(TAGS) -race -count=1 -run 'TestCompileCells|TestGoImport' ./interp
 	@# The Beam runner is built only with the beam tag: its packages, the cells that ship
 	@# functions to Prism, notebooks/beam.ipynb on the local engine and on Prism (in the
 	@# kernel, as a job server, with worker processes), commoncrawl.ipynb on worker processes.
-	$(GO) vet -tags beam ./beam . ./interp/...
-	$(GO) test -race -count=1 -tags beam ./beam
-	$(GO) test -race -count=1 -tags beam -run 'Prism|Shipped|Unshippable' ./interp
-	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam -run 'TestBeam|TestCommonCrawlNotebookOnWorkerProcesses' .
+	$(GO) vet -tags beam,$(TAGS) ./beam . ./interp/...
+	$(GO) test -race -count=1 -tags beam,$(TAGS) ./beam
+	$(GO) test -race -count=1 -tags beam,$(TAGS) -run 'Prism|Shipped|Unshippable' ./interp
+	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -tags beam,$(TAGS) -run 'TestBeam|TestCommonCrawlNotebookOnWorkerProcesses' .
 
 ## staticcheck: the checks of honnef.co/go/tools, with the project's defaults.
 staticcheck: $(STATICCHECK)
-	$(STATICCHECK) ./...
-	$(STATICCHECK) -tags beam ./beam
+	$(STATICCHECK) -tags $(TAGS) ./...
+	$(STATICCHECK) -tags beam,$(TAGS) ./beam
 
 $(STATICCHECK):
 	GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
@@ -98,8 +103,8 @@ $(STATICCHECK):
 ## the notebooks' results, and the cells of ./interp compiled and interpreted. Not part of
 ## `make test`: its plugin builds take minutes (they are cached for the next run).
 test-compiled:
-	GOSPARKLING_COMPILE=wait GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -count=1 -run 'Notebook' -skip 'InABrowser|OnWorkerProcesses' .
-	$(GO) test -count=1 -run TestCompileCells ./interp
+	GOSPARKLING_COMPILE=wait GOSPARKLING_E2E=1 PYTHON=$(PYTHON) $(GO) test -tags $(TAGS) -count=1 -run 'Notebook' -skip 'InABrowser|OnWorkerProcesses' .
+	$(GO) test -tags $(TAGS) -count=1 -run TestCompileCells ./interp
 
 $(VERSITYGW):
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
@@ -133,13 +138,20 @@ bench-shuffles:
 bench-spill:
 	$(GO) run ./bench/shuffles -spill 256
 
+## bench-sql: print the time of a GROUP BY over the sample index and over a generated index of
+## a million rows (written once under bench/data/sqlindex): DuckDB reading the files, an RDD view,
+## RDD methods alone.
+bench-sql:
+	$(GO) run -tags $(TAGS) ./bench/sqlindex
+
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags $(TAGS) ./...
 
 ## generate-check: fail when the interpreter's symbol tables are older than the API.
 generate-check:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		$(GO) generate ./interp/symbols && $(GO) generate -tags beam -run genbeam ./interp/symbols && \
+		$(GO) generate ./interp/symbols && $(GO) generate -tags beam,$(TAGS) -run genbeam ./interp/symbols && \
 		git diff --exit-code --stat -- interp/symbols || \
 		{ echo "interp/symbols is stale: run make generate and commit it"; exit 1; }; \
 	fi
@@ -151,7 +163,7 @@ fmt-check:
 ## generate: regenerate the interpreter's symbol tables after an API change.
 generate:
 	$(GO) generate ./interp/symbols
-	$(GO) generate -tags beam -run genbeam ./interp/symbols
+	$(GO) generate -tags beam,$(TAGS) -run genbeam ./interp/symbols
 
 clean:
 	rm -rf bin

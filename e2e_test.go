@@ -33,10 +33,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	kernelBinary = filepath.Join(dir, "gosparkling")
-	build := exec.Command("go", "build", "-o", kernelBinary, ".")
+	// The kernel is built as the Makefile builds it: with DuckDB's Arrow interface
+	// (duckdb_arrow), which %%sql cells need.
+	tags := "duckdb_arrow"
 	if beamBuild {
-		build.Args = append(build.Args[:2], "-tags", "beam", "-o", kernelBinary, ".")
+		tags += ",beam"
 	}
+	build := exec.Command("go", "build", "-tags", tags, "-o", kernelBinary, ".")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building gosparkling:", err)

@@ -270,6 +270,19 @@ func Table(v any, opts Options) Rendered {
 	return Rendered{bundle: b}
 }
 
+// RecordTable returns the first rows of a longer Arrow result shown as a table with opts,
+// as the notebook's %%sql cells show a query's result: rec holds at least the rows shown
+// (opts.MaxRows, and opts.BrowserRows for the browser), total counts the rows of the whole
+// result, for the "… N more rows" notice. A column of opts.Columns that rec lacks gives a
+// Rendered whose Err says so.
+func RecordTable(rec arrow.RecordBatch, total int64, opts Options) Rendered {
+	b, err := opts.withDefaults().render(rec, max(total, rec.NumRows()), nil, false)
+	if err != nil {
+		return renderedError(fmt.Errorf("display.RecordTable: %w", err))
+	}
+	return Rendered{bundle: b}
+}
+
 func (o Options) withDefaults() Options {
 	if o.MaxRows <= 0 {
 		o.MaxRows = DefaultMaxRows

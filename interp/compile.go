@@ -230,6 +230,9 @@ func goBuildPlugin(ctx context.Context, goTool, dir, out string, lowly bool) ([]
 	if raceEnabled {
 		args = append(args, "-race")
 	}
+	if pluginTags != "" {
+		args = append(args, "-tags", pluginTags)
+	}
 	args = append(args, ".")
 	if nice, err := exec.LookPath("nice"); err == nil && lowly {
 		args = append([]string{nice, "-n", "19"}, args...)

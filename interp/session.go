@@ -118,6 +118,7 @@ type Session struct {
 	compileDir string // where they are built, made at the first
 
 	tiers *tierCompiler // builds the compiled forms of functions (tiered.go)
+	sql   sessionSQL    // the DuckDB of sc.SQL and %%sql cells (sql.go)
 
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
@@ -222,7 +223,8 @@ func NewSession(opts ...Option) (*Session, error) {
 	s.tiers = newTierCompiler()
 	s.stdinReader = s.stdin
 	s.progress = &progressTracker{delay: progressDelay}
-	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite), rdd.WithProgress(s.progress.report)}, cfg.rddOptions...)
+	s.sql = newSessionSQL()
+	rddOpts := append([]rdd.Option{rdd.WithCallSite(s.callSite), rdd.WithProgress(s.progress.report), s.sql.option()}, cfg.rddOptions...)
 	s.sc = rdd.NewContext(rddOpts...)
 
 	s.yaegi = interp.New(interp.Options{Stdout: s.stdout, Stderr: s.stderr, Stdin: s.stdin})
@@ -299,6 +301,9 @@ func (s *Session) Close() error {
 	s.tiers.close()
 	for _, sc := range s.contexts() {
 		sc.Stop()
+	}
+	if err := s.sql.close(); err != nil {
+		fmt.Fprintf(s.log, "gosparkling: closing the session's DuckDB: %v\n", err)
 	}
 	if s.compileDir != "" {
 		return os.RemoveAll(s.compileDir)
@@ -415,6 +420,10 @@ func (s *Session) runCell(ctx context.Context, code string, out Output) (MIMEBun
 	s.progress.start(out)
 	defer s.progress.finish()
 
+	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t\n"), sqlMagic); ok && (rest == "" || rest[0] == '\n' || rest[0] == ' ' || rest[0] == '\t') {
+		header, query, _ := strings.Cut(rest, "\n")
+		return s.sqlCell(ctx, header, query)
+	}
 	if rest, ok := strings.CutPrefix(strings.TrimLeft(code, " \t\n"), compileMagic); ok && (rest == "" || rest[0] == '\n' || rest[0] == ' ' || rest[0] == '\t') {
 		return nil, s.compileCell(ctx, strings.TrimLeft(rest, " \t"), out)
 	}

@@ -53,7 +53,9 @@ type contextState struct {
 	// local is the runner-less twin made from opts (Local).
 	runner Runner
 	opts   []Option
-	local  *Context
+	// sqlEngine runs SQL and CreateOrReplaceTempView (WithSQL).
+	sqlEngine SQLEngine
+	local     *Context
 
 	mu      sync.Mutex
 	stopped bool

@@ -62,7 +62,7 @@ var methods = map[string]MethodInfo{
 	"TextFile": {Kind: KindSource}, "WholeTextFiles": {Kind: KindSource}, "BinaryFiles": {Kind: KindSource},
 	"BinaryRecords": {Kind: KindSource}, "WarcFile": {Kind: KindSource}, "WarcRecords": {Kind: KindSource},
 	"ParquetFile": {Kind: KindSource}, "ReadParquet": {Kind: KindSource}, "Parallelize": {Kind: KindSource},
-	"Range": {Kind: KindSource}, "EmptyRDD": {Kind: KindSource},
+	"Range": {Kind: KindSource}, "EmptyRDD": {Kind: KindSource}, "SQL": {Kind: KindSource},
 	// Context: the rest.
 	"Accumulator": {Kind: KindInfo}, "Broadcast": {Kind: KindInfo}, "ActiveJobs": {Kind: KindInfo},
 	"DefaultParallelism": {Kind: KindInfo}, "MaxResultSize": {Kind: KindInfo}, "SetMaxResultSize": {Kind: KindInfo},
@@ -119,6 +119,7 @@ var methods = map[string]MethodInfo{
 	"IsCached": {Kind: KindInfo}, "Name": {Kind: KindInfo}, "SetName": {Kind: KindInfo},
 	"StorageLevel": {Kind: KindInfo}, "String": {Kind: KindInfo}, "ToDebugString": {Kind: KindInfo},
 	"Step": {Kind: KindInfo}, "TieredRuns": {Kind: KindInfo},
+	"CreateOrReplaceTempView": {Kind: KindInfo}, "SQLEngine": {Kind: KindInfo},
 	"RunPartition": {Kind: KindEngine}, "SetFuncSources": {Kind: KindEngine}, "SetFuncTier": {Kind: KindEngine},
 	"WithActionSources": {Kind: KindEngine},
 }

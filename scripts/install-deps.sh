@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gosparkling's notebooks and tests need, when
-# they are missing. Usage: scripts/install-deps.sh notebook|test
+# they are missing. Usage: scripts/install-deps.sh build|notebook|test
 set -euo pipefail
 
-notebook_pkgs=(jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client python3-ipykernel)
+# The kernel links DuckDB's static C++ library through cgo: a C and a C++ compiler.
+build_pkgs=(gcc g++)
+notebook_pkgs=("${build_pkgs[@]}" jupyter-notebook jupyter-nbconvert python3-nbclient python3-jupyter-client python3-ipykernel)
 test_pkgs=("${notebook_pkgs[@]}" python3-jupyter-kernel-test jupyter-console chromium
   python3-ipywidgets jupyter-nbextension-jupyter-js-widgets)
 
 case "${1:-}" in
+  build)
+    # Compilers found on the PATH will do, whatever installed them (not Debian, say).
+    if command -v gcc >/dev/null && command -v g++ >/dev/null; then exit 0; fi
+    pkgs=("${build_pkgs[@]}") ;;
   notebook) pkgs=("${notebook_pkgs[@]}") ;;
   test) pkgs=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 notebook|test" >&2; exit 2 ;;
+  *) echo "usage: $0 build|notebook|test" >&2; exit 2 ;;
 esac
 
 missing=()

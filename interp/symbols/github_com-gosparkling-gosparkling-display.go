@@ -26,6 +26,7 @@ func init() {
 		"MaxBars":             reflect.ValueOf(display.MaxBars),
 		"Profile":             reflect.ValueOf(display.Profile),
 		"ProgressBar":         reflect.ValueOf(display.ProgressBar),
+		"RecordTable":         reflect.ValueOf(display.RecordTable),
 		"Scatter":             reflect.ValueOf(display.Scatter),
 		"Show":                reflect.ValueOf(display.Show),
 		"ShowID":              reflect.ValueOf(display.ShowID),

@@ -25,6 +25,7 @@ func init() {
 		"DefaultShuffleMemory": reflect.ValueOf(rdd.DefaultShuffleMemory),
 		"DiskOnly":             reflect.ValueOf(rdd.DiskOnly),
 		"ErrEmptyRDD":          reflect.ValueOf(&rdd.ErrEmptyRDD).Elem(),
+		"ErrNoSQLEngine":       reflect.ValueOf(&rdd.ErrNoSQLEngine).Elem(),
 		"FlatFunc":             reflect.ValueOf(rdd.FlatFunc),
 		"GuardPanic":           reflect.ValueOf(rdd.GuardPanic),
 		"KV":                   reflect.ValueOf(rdd.KV),
@@ -48,6 +49,7 @@ func init() {
 		"WithParallelism":      reflect.ValueOf(rdd.WithParallelism),
 		"WithProgress":         reflect.ValueOf(rdd.WithProgress),
 		"WithRunner":           reflect.ValueOf(rdd.WithRunner),
+		"WithSQL":              reflect.ValueOf(rdd.WithSQL),
 		"WithShuffleMemory":    reflect.ValueOf(rdd.WithShuffleMemory),
 
 		// type definitions
@@ -65,16 +67,19 @@ func init() {
 		"RDD":             reflect.ValueOf((*rdd.RDD)(nil)),
 		"ResultSizeError": reflect.ValueOf((*rdd.ResultSizeError)(nil)),
 		"Runner":          reflect.ValueOf((*rdd.Runner)(nil)),
+		"SQLEngine":       reflect.ValueOf((*rdd.SQLEngine)(nil)),
 		"StageProgress":   reflect.ValueOf((*rdd.StageProgress)(nil)),
 		"StatCounter":     reflect.ValueOf((*rdd.StatCounter)(nil)),
 		"Step":            reflect.ValueOf((*rdd.Step)(nil)),
 		"StorageLevel":    reflect.ValueOf((*rdd.StorageLevel)(nil)),
+		"TempView":        reflect.ValueOf((*rdd.TempView)(nil)),
 		"UserPanicError":  reflect.ValueOf((*rdd.UserPanicError)(nil)),
 
 		// interface wrapper definitions
 		"_FuncSource": reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncSource)(nil)),
 		"_FuncTier":   reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncTier)(nil)),
 		"_Runner":     reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_Runner)(nil)),
+		"_SQLEngine":  reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_SQLEngine)(nil)),
 	}
 }
 
@@ -118,4 +123,18 @@ func (W _github_com_gosparkling_gosparkling_rdd_Runner) Run(ctx context.Context,
 }
 func (W _github_com_gosparkling_gosparkling_rdd_Runner) SaveAsTextFile(ctx context.Context, r *rdd.RDD, path string, codec string) error {
 	return W.WSaveAsTextFile(ctx, r, path, codec)
+}
+
+// _github_com_gosparkling_gosparkling_rdd_SQLEngine is an interface wrapper for SQLEngine type
+type _github_com_gosparkling_gosparkling_rdd_SQLEngine struct {
+	IValue                   interface{}
+	WCreateOrReplaceTempView func(name string, view *rdd.TempView) error
+	WQuery                   func(ctx context.Context, query string, args []any, row func(columns []string, values []any) bool) error
+}
+
+func (W _github_com_gosparkling_gosparkling_rdd_SQLEngine) CreateOrReplaceTempView(name string, view *rdd.TempView) error {
+	return W.WCreateOrReplaceTempView(name, view)
+}
+func (W _github_com_gosparkling_gosparkling_rdd_SQLEngine) Query(ctx context.Context, query string, args []any, row func(columns []string, values []any) bool) error {
+	return W.WQuery(ctx, query, args, row)
 }
