@@ -469,7 +469,10 @@ func (s *Session) buildGoImport(ctx context.Context, goTool, root, p string, pin
 	if pin != "" && pinned == gi.Module && pin != gi.Version {
 		fmt.Fprintf(s.stderr, "gosparkling: %s %s was pinned, but the kernel's own modules need %s: importing %s\n", pinned, pin, gi.Version, gi.Version)
 	}
-	all, err := run("list", "-mod=mod", "-m", "-f", "{{.Path}} {{.Version}}", "all")
+	// -e: the versions the build selects are in the go.mod files; the
+	// details of a module no package comes from (DuckDB's libraries of
+	// other platforms) may be neither in the cache nor served, offline.
+	all, err := run("list", "-mod=mod", "-e", "-m", "-f", "{{.Path}} {{.Version}}", "all")
 	if err != nil {
 		return nil, fmt.Errorf("listing the modules of its build: %v", err)
 	}
@@ -584,7 +587,7 @@ func olderFit(ctx context.Context, goTool, root, p string, gi *goImport, run fun
 		if _, err := run("mod", "edit", "-require="+gi.Module+"@"+v); err != nil {
 			return nil, err
 		}
-		all, err := run("list", "-mod=mod", "-m", "-f", "{{.Path}} {{.Version}}", "all")
+		all, err := run("list", "-mod=mod", "-e", "-m", "-f", "{{.Path}} {{.Version}}", "all")
 		if err != nil {
 			continue
 		}
@@ -680,7 +683,7 @@ func kernelModules(ctx context.Context, goTool, root string) (map[string]string,
 			}
 			return
 		}
-		cmd := exec.CommandContext(ctx, goTool, "list", "-m", "-f", "{{.Path}} {{.Version}}", "all")
+		cmd := exec.CommandContext(ctx, goTool, "list", "-e", "-m", "-f", "{{.Path}} {{.Version}}", "all")
 		cmd.Dir = root
 		out, err := cmd.Output()
 		if err != nil {
