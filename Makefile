@@ -77,11 +77,11 @@ test: fmt-check vet generate-check staticcheck $(VERSITYGW)
 	scripts/install-deps.sh test
 	@# The kernels of the notebook tests keep their functions interpreted (GOSPARKLING_COMPILE=off):
 	@# plugin builds in the background would starve them.
-	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -tags $(TAGS) -race -count=1 -skip 'TestCompileCells|TestGoImport' ./...
+	GOSPARKLING_COMPILE=off GOSPARKLING_E2E=1 PYTHON=$(PYTHON) VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -tags $(TAGS) -race -count=1 -timeout 20m -skip 'TestCompileCells|TestGoImport' ./...
 	@# Building a %%compile cell's plugin, or a cell's functions' (TestCompileCellsTiered), or a
 	@# third-party package's (TestGoImport), compiles gosparkling's packages anew (a minute or
 	@# more, the first time): alone, so that it does not starve the notebook tests.
-	$(GO) test -tags $(TAGS) -race -count=1 -run 'TestCompileCells|TestGoImport' ./interp
+	$(GO) test -tags $(TAGS) -race -count=1 -timeout 30m -run 'TestCompileCells|TestGoImport' ./interp
 	@# The Beam runner is built only with the beam tag: its packages, the cells that ship
 	@# functions to Prism, notebooks/beam.ipynb on the local engine and on Prism (in the
 	@# kernel, as a job server, with worker processes), commoncrawl.ipynb on worker processes.

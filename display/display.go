@@ -176,19 +176,30 @@ func (o Options) table(v any, mem memory.Allocator) (map[string]any, error) {
 	t := inferTable(src, built)
 	rec := t.build(mem, built, maxTitle)
 	defer rec.Release()
-	// A table of more rows than it shows offers their profile.
+	// A table of more rows than it shows offers their profile; one too
+	// large to profile at once says how to (tooLarge).
 	var p *profile
-	if src.n > o.MaxRows && src.n <= maxProfiledRows {
-		p = profileRows(src)
+	tooLarge := false
+	if src.n > o.MaxRows {
+		cols := len(t.leaves)
+		if src.n <= maxProfiledRows && cols <= maxProfiledColumns && src.n*cols <= maxProfiledCells {
+			p = profileRows(src)
+		} else {
+			tooLarge = true
+		}
 	}
-	return o.render(rec, int64(src.n), p, true)
+	return o.render(rec, int64(src.n), p, tooLarge)
 }
 
-// maxProfiledRows bounds the rows of a table whose profile travels with
-// it: profiling 200,000 rows of three columns takes about 0.3 s, a
-// million 3 s, which would delay the table (display.Profile still
-// profiles them).
-const maxProfiledRows = 200_000
+// maxProfiledRows, maxProfiledColumns and maxProfiledCells bound a table
+// whose profile travels with it: profiling 200,000 rows of three columns
+// takes about 0.3 s, a million 3 s, which would delay the table; maps of
+// many keys make a column of each (display.Profile still profiles them).
+const (
+	maxProfiledRows    = 200_000
+	maxProfiledColumns = 100
+	maxProfiledCells   = 1_000_000
+)
 
 // profileHint is what a table too large to profile at once says instead
 // of its profile.
@@ -209,10 +220,9 @@ func profileLink(p *profile) string {
 
 // render shows the first rows of rec, a prefix of a value of total rows,
 // keeping only o.Columns if set. A table of more rows than it shows is
-// followed by p, the profile of all of them, folded under a link; one of
-// a value display.Profile takes (profilable) whose rows are too many to
-// profile at once (p nil), by a hint of display.Profile.
-func (o Options) render(rec arrow.RecordBatch, total int64, p *profile, profilable bool) (map[string]any, error) {
+// followed by p, the profile of all of them, folded under a link; one too
+// large to profile at once (tooLarge), by a hint of display.Profile.
+func (o Options) render(rec arrow.RecordBatch, total int64, p *profile, tooLarge bool) (map[string]any, error) {
 	if len(o.Columns) > 0 {
 		projected, err := project(rec, o.Columns)
 		if err != nil {
@@ -227,7 +237,7 @@ func (o Options) render(rec arrow.RecordBatch, total int64, p *profile, profilab
 	switch {
 	case p != nil:
 		g.after, g.profiled = profileLink(p), true
-	case profilable && total > maxProfiledRows && total > int64(o.MaxRows):
+	case tooLarge:
 		g.after = profileHint(total)
 	}
 	return map[string]any{
