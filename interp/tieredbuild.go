@@ -104,6 +104,12 @@ func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBui
 	}
 	b := &pluginBuild{source: source, done: make(chan struct{})}
 	builds[source] = b
+	if path, ok := cachedPlugin(source); ok && !lowly {
+		// At once: a job's tasks that start now run it compiled.
+		b.path, b.cached = path, true
+		close(b.done)
+		return b
+	}
 	hook := buildStarting
 	runningBuilds.Add(1)
 	if !lowly {
