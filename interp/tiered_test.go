@@ -174,12 +174,19 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 	})
 
 	t.Run("tasks switch to the compiled function in the middle of a job", func(t *testing.T) {
+		// The plugin is in the cache first, so that it is ready the moment
+		// the test lets it be handed over.
+		const mapper = `func(i int64) int64 { return i % 7 * 1 }`
+		warm := tieredSession(t, compileWait)
+		if res := execute(t, warm, `sc.Range(0, 10, 1, 1).Map(`+mapper+`).Count()`); res.err != nil {
+			t.Fatal(res.err)
+		}
 		forgetBuilds()
 		release := make(chan struct{})
 		setBuildStarting(func(string) { <-release })
 		defer setBuildStarting(nil)
 		s := tieredSession(t, compileBackground)
-		if res := execute(t, s, `out := sc.Range(0, 200000, 1, 2000).Map(func(i int64) int64 { return i % 7 })`); res.err != nil {
+		if res := execute(t, s, `out := sc.Range(0, 200000, 1, 2000).Map(`+mapper+`)`); res.err != nil {
 			t.Fatal(res.err)
 		}
 		out := rddGlobal(t, s, "out")
@@ -190,9 +197,16 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 			defer wg.Done()
 			res = execute(t, s, `out.Reduce(func(a, b int64) int64 { return a + b })`)
 		}()
+		deadline := time.Now().Add(5 * time.Minute)
 		for {
 			if _, interpreted := out.TieredRuns(); interpreted >= 10 {
 				break
+			}
+			if time.Now().After(deadline) {
+				close(release)
+				wg.Wait()
+				compiled, interpreted := out.TieredRuns()
+				t.Fatalf("while the build waited, tasks ran %d times compiled and %d interpreted, want 10 interpreted", compiled, interpreted)
 			}
 			time.Sleep(time.Millisecond)
 		}

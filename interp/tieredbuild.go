@@ -72,7 +72,7 @@ func (b *pluginBuild) lookup(name string) (reflect.Value, error) {
 }
 
 // buildStarting, when set (by tests, under buildsMu), is called as each
-// build starts.
+// build starts and before a cached plugin is handed over.
 var buildStarting func(source string)
 
 var (
@@ -85,15 +85,14 @@ var (
 	cancelWarmUp context.CancelFunc
 )
 
-// startPluginBuild returns the build of source, starting it in the
-// background unless it started already; lowly builds at the lowest
-// priority.
 // runningBuilds counts the builds under way, for a closing session to
 // wait for the end of those it cancelled.
 var runningBuilds atomic.Int64
 
-// The functions of a cell are asked for within microseconds of one
-// another, as the cell builds its RDDs: those asked for within
+// startPluginBuild returns the build of source, starting it in the
+// background unless it started already; lowly builds at the lowest
+// priority. The functions of a cell are asked for within microseconds
+// of one another, as the cell builds its RDDs: those asked for within
 // batchWindow build together, as one plugin (buildBatch), since linking
 // is most of a build's time.
 func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBuild {
@@ -104,13 +103,20 @@ func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBui
 	}
 	b := &pluginBuild{source: source, done: make(chan struct{})}
 	builds[source] = b
+	hook := buildStarting
 	if path, ok := cachedPlugin(source); ok && !lowly {
 		// At once: a job's tasks that start now run it compiled.
 		b.path, b.cached = path, true
-		close(b.done)
+		if hook == nil {
+			close(b.done)
+			return b
+		}
+		go func() {
+			defer close(b.done)
+			hook(source)
+		}()
 		return b
 	}
-	hook := buildStarting
 	runningBuilds.Add(1)
 	if !lowly {
 		p := pending[ctx]
