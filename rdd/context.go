@@ -295,7 +295,7 @@ func (c *Context) Parallelize(data any, numSlices ...int) *RDD {
 		}
 		return w, true, nil
 	}
-	return record(r, "Parallelize", nil, elems, numSlices)
+	return record(r, "Parallelize", nil, elems, numSlices).withOptions(StepOptions{}.partitionsAt(1, numSlices))
 }
 
 // EmptyRDD returns an RDD with no partitions and no elements.

@@ -175,7 +175,7 @@ func (c *Context) WholeTextFiles(paths string, minPartitions ...int) *RDD {
 		b, err := readAll(ctx, path, c.fs.Open)
 		return string(b), err
 	})
-	return record(out, "WholeTextFiles", nil, paths, minPartitions)
+	return record(out, "WholeTextFiles", nil, paths, minPartitions).withOptions(StepOptions{Paths: paths}.partitionsAt(1, minPartitions))
 }
 
 // BinaryFiles returns one Pair{path, content []byte} per file that paths
@@ -184,7 +184,7 @@ func (c *Context) BinaryFiles(paths string, minPartitions ...int) *RDD {
 	out := c.wholeFiles("BinaryFiles", paths, minPartitions, func(ctx context.Context, path string) (any, error) {
 		return readAll(ctx, path, c.fs.OpenRaw)
 	})
-	return record(out, "BinaryFiles", nil, paths, minPartitions)
+	return record(out, "BinaryFiles", nil, paths, minPartitions).withOptions(StepOptions{Paths: paths}.partitionsAt(1, minPartitions))
 }
 
 func readAll(ctx context.Context, path string, open func(context.Context, string) (io.ReadCloser, error)) ([]byte, error) {
@@ -240,5 +240,5 @@ func (c *Context) BinaryRecords(paths string, recordLength int) *RDD {
 			}
 		}
 	}
-	return record(r, "BinaryRecords", nil, paths, recordLength)
+	return record(r, "BinaryRecords", nil, paths, recordLength).withOptions(StepOptions{Paths: paths})
 }

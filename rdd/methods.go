@@ -46,6 +46,39 @@ type MethodInfo struct {
 	// LocalFuncs says that those functions run where the action is
 	// called, never on a Runner's engine (Foreach, ReduceByKeyLocally).
 	LocalFuncs bool
+	// FuncShapes are the shapes of those functions, one per FuncArgs
+	// entry: which adapter calls each.
+	FuncShapes []FuncShape
+	// Element, for an element-wise transformation, is what it makes of
+	// each element (a Runner can redo it after a shuffle too).
+	Element ElementOp
+	// Partitionwise says that each partition is computed from the same
+	// partition of the one parent alone (Map, MapPartitions, Sample,
+	// WarcRecords...): a worker holding that partition can redo it.
+	Partitionwise bool
+	// Concat says that the partitions are those of the parents, one after
+	// another (Union).
+	Concat bool
+	// Source says where a source's elements come from.
+	Source SourceKind
+	// OptionFuncs says that the source's options hold functions
+	// (ReadParquet's ParquetOption values, in Step.Options.Parquet),
+	// which travel as their names and arguments (ParquetOption.Name, Args).
+	OptionFuncs bool
+	// Combiner, for a combining shuffle, is how it combines a key's values.
+	Combiner CombinerForm
+	// Grouping, for a shuffle that gathers a key's values, is what it makes
+	// of them.
+	Grouping Grouping
+	// WholeElements says that the elements themselves, not Pairs, are the
+	// keys (Distinct, Intersection, Subtract).
+	WholeElements bool
+	// OuterLeft and OuterRight say that a join keeps the keys of its left
+	// (right) input that the other lacks, with nil for the missing side.
+	OuterLeft, OuterRight bool
+	// SortsAll says that a sort orders all the elements (SortBy,
+	// SortByKey), not each partition alone.
+	SortsAll bool
 }
 
 // MethodOf returns what the package says of the method of RDD or Context
@@ -59,10 +92,10 @@ func MethodOf(name string) (MethodInfo, bool) {
 // share, Union, mean the same), as TestEveryMethodIsClassified checks.
 var methods = map[string]MethodInfo{
 	// Context: sources.
-	"TextFile": {Kind: KindSource}, "WholeTextFiles": {Kind: KindSource}, "BinaryFiles": {Kind: KindSource},
-	"BinaryRecords": {Kind: KindSource}, "WarcFile": {Kind: KindSource}, "WarcRecords": {Kind: KindSource},
-	"ParquetFile": {Kind: KindSource}, "ReadParquet": {Kind: KindSource}, "Parallelize": {Kind: KindSource},
-	"Range": {Kind: KindSource}, "EmptyRDD": {Kind: KindSource}, "SQL": {Kind: KindSource},
+	"TextFile": {Kind: KindSource, Source: SourceFiles}, "WholeTextFiles": {Kind: KindSource, Source: SourceFiles}, "BinaryFiles": {Kind: KindSource, Source: SourceFiles},
+	"BinaryRecords": {Kind: KindSource, Source: SourceFiles}, "WarcFile": {Kind: KindSource, Source: SourceFiles}, "WarcRecords": {Kind: KindSource, Source: SourceIndexed, Element: ElemWarcRecords, Partitionwise: true},
+	"ParquetFile": {Kind: KindSource, Source: SourceFiles}, "ReadParquet": {Kind: KindSource, Source: SourceFiles, OptionFuncs: true}, "Parallelize": {Kind: KindSource, Source: SourceData},
+	"Range": {Kind: KindSource, Source: SourceData}, "EmptyRDD": {Kind: KindSource, Source: SourceData}, "SQL": {Kind: KindSource, Source: SourceQuery},
 	// Context: the rest.
 	"Accumulator": {Kind: KindInfo}, "Broadcast": {Kind: KindInfo}, "ActiveJobs": {Kind: KindInfo},
 	"DefaultParallelism": {Kind: KindInfo}, "MaxResultSize": {Kind: KindInfo}, "SetMaxResultSize": {Kind: KindInfo},
@@ -70,40 +103,40 @@ var methods = map[string]MethodInfo{
 	"Local": {Kind: KindEngine}, "Runner": {Kind: KindEngine}, "WithRunner": {Kind: KindEngine},
 
 	// Narrow transformations.
-	"Map": {Kind: KindNarrow, FuncArgs: []int{0}}, "FlatMap": {Kind: KindNarrow, FuncArgs: []int{0}},
-	"Filter": {Kind: KindNarrow, FuncArgs: []int{0}}, "MapValues": {Kind: KindNarrow, FuncArgs: []int{0}},
-	"FlatMapValues": {Kind: KindNarrow, FuncArgs: []int{0}}, "KeyBy": {Kind: KindNarrow, FuncArgs: []int{0}},
-	"MapPartitions":          {Kind: KindNarrow, FuncArgs: []int{0}},
-	"MapPartitionsWithIndex": {Kind: KindNarrow, FuncArgs: []int{0}},
-	"Glom":                   {Kind: KindNarrow}, "Keys": {Kind: KindNarrow}, "Values": {Kind: KindNarrow},
-	"Sample": {Kind: KindNarrow}, "SampleByKey": {Kind: KindNarrow}, "RandomSplit": {Kind: KindNarrow},
-	"Union": {Kind: KindNarrow}, "Cartesian": {Kind: KindNarrow}, "Pipe": {Kind: KindNarrow},
-	"Zip": {Kind: KindNarrow}, "ZipWithIndex": {Kind: KindNarrow}, "ZipWithUniqueID": {Kind: KindNarrow},
+	"Map": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}, Element: ElemMap, Partitionwise: true}, "FlatMap": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeFlat}, Element: ElemFlatMap, Partitionwise: true},
+	"Filter": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapePredicate}, Element: ElemFilter, Partitionwise: true}, "MapValues": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}, Element: ElemMapValues, Partitionwise: true},
+	"FlatMapValues": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeFlat}, Element: ElemFlatMapValues, Partitionwise: true}, "KeyBy": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}, Element: ElemKeyBy, Partitionwise: true},
+	"MapPartitions":          {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapePartition}, Partitionwise: true},
+	"MapPartitionsWithIndex": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeIndexedPartition}, Partitionwise: true},
+	"Glom":                   {Kind: KindNarrow, Partitionwise: true}, "Keys": {Kind: KindNarrow, Element: ElemKeys, Partitionwise: true}, "Values": {Kind: KindNarrow, Element: ElemValues, Partitionwise: true},
+	"Sample": {Kind: KindNarrow, Partitionwise: true}, "SampleByKey": {Kind: KindNarrow, Partitionwise: true}, "RandomSplit": {Kind: KindNarrow},
+	"Union": {Kind: KindNarrow, Concat: true}, "Cartesian": {Kind: KindNarrow}, "Pipe": {Kind: KindNarrow, Partitionwise: true},
+	"Zip": {Kind: KindNarrow}, "ZipWithIndex": {Kind: KindNarrow}, "ZipWithUniqueID": {Kind: KindNarrow, Partitionwise: true},
 
 	// Shuffles.
-	"ReduceByKey":    {Kind: KindCombine, FuncArgs: []int{0}},
-	"CombineByKey":   {Kind: KindCombine, FuncArgs: []int{0, 1, 2}},
-	"AggregateByKey": {Kind: KindCombine, FuncArgs: []int{1, 2}},
-	"FoldByKey":      {Kind: KindCombine, FuncArgs: []int{1}},
-	"Distinct":       {Kind: KindCombine},
-	"GroupByKey":     {Kind: KindGroup}, "GroupBy": {Kind: KindGroup, FuncArgs: []int{0}},
-	"Cogroup": {Kind: KindCogroup}, "GroupWith": {Kind: KindCogroup}, "Join": {Kind: KindCogroup},
-	"LeftOuterJoin": {Kind: KindCogroup}, "RightOuterJoin": {Kind: KindCogroup}, "FullOuterJoin": {Kind: KindCogroup},
-	"Subtract": {Kind: KindCogroup}, "SubtractByKey": {Kind: KindCogroup}, "Intersection": {Kind: KindCogroup},
-	"SortBy": {Kind: KindSort, FuncArgs: []int{0}}, "SortByKey": {Kind: KindSort},
+	"ReduceByKey":    {Kind: KindCombine, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeBinary}, Combiner: CombineReduce},
+	"CombineByKey":   {Kind: KindCombine, FuncArgs: []int{0, 1, 2}, FuncShapes: []FuncShape{ShapeUnary, ShapeBinary, ShapeBinary}, Combiner: CombineCreate},
+	"AggregateByKey": {Kind: KindCombine, FuncArgs: []int{1, 2}, FuncShapes: []FuncShape{ShapeBinary, ShapeBinary}, Combiner: CombineZero},
+	"FoldByKey":      {Kind: KindCombine, FuncArgs: []int{1}, FuncShapes: []FuncShape{ShapeBinary}, Combiner: CombineZero},
+	"Distinct":       {Kind: KindCombine, Grouping: GroupDistinct, WholeElements: true},
+	"GroupByKey":     {Kind: KindGroup, Grouping: GroupValues}, "GroupBy": {Kind: KindGroup, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}, Grouping: GroupValues},
+	"Cogroup": {Kind: KindCogroup, Grouping: GroupCogroup}, "GroupWith": {Kind: KindCogroup, Grouping: GroupCogroup}, "Join": {Kind: KindCogroup, Grouping: GroupJoin},
+	"LeftOuterJoin": {Kind: KindCogroup, Grouping: GroupJoin, OuterLeft: true}, "RightOuterJoin": {Kind: KindCogroup, Grouping: GroupJoin, OuterRight: true}, "FullOuterJoin": {Kind: KindCogroup, Grouping: GroupJoin, OuterLeft: true, OuterRight: true},
+	"Subtract": {Kind: KindCogroup, Grouping: GroupSubtract, WholeElements: true}, "SubtractByKey": {Kind: KindCogroup, Grouping: GroupSubtract}, "Intersection": {Kind: KindCogroup, Grouping: GroupIntersect, WholeElements: true},
+	"SortBy": {Kind: KindSort, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}, SortsAll: true}, "SortByKey": {Kind: KindSort, SortsAll: true},
 	"RepartitionAndSortWithinPartitions": {Kind: KindSort},
 	"Repartition":                        {Kind: KindRepartition}, "Coalesce": {Kind: KindRepartition},
-	"PartitionBy": {Kind: KindRepartition, FuncArgs: []int{1}},
+	"PartitionBy": {Kind: KindRepartition, FuncArgs: []int{1}, FuncShapes: []FuncShape{ShapeUnary}},
 
 	// Actions.
-	"Reduce": {Kind: KindAction, FuncArgs: []int{0}}, "TreeReduce": {Kind: KindAction, FuncArgs: []int{0}},
-	"Fold": {Kind: KindAction, FuncArgs: []int{1}}, "Aggregate": {Kind: KindAction, FuncArgs: []int{1, 2}},
-	"TreeAggregate": {Kind: KindAction, FuncArgs: []int{1, 2}},
-	"Top":           {Kind: KindAction, FuncArgs: []int{1}}, "TakeOrdered": {Kind: KindAction, FuncArgs: []int{1}},
-	"Max": {Kind: KindAction, FuncArgs: []int{0}}, "Min": {Kind: KindAction, FuncArgs: []int{0}},
-	"Foreach":            {Kind: KindAction, FuncArgs: []int{0}, LocalFuncs: true},
-	"ForeachPartition":   {Kind: KindAction, FuncArgs: []int{0}, LocalFuncs: true},
-	"ReduceByKeyLocally": {Kind: KindAction, FuncArgs: []int{0}, LocalFuncs: true},
+	"Reduce": {Kind: KindAction, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeBinary}}, "TreeReduce": {Kind: KindAction, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeBinary}},
+	"Fold": {Kind: KindAction, FuncArgs: []int{1}, FuncShapes: []FuncShape{ShapeBinary}}, "Aggregate": {Kind: KindAction, FuncArgs: []int{1, 2}, FuncShapes: []FuncShape{ShapeBinary, ShapeBinary}},
+	"TreeAggregate": {Kind: KindAction, FuncArgs: []int{1, 2}, FuncShapes: []FuncShape{ShapeBinary, ShapeBinary}},
+	"Top":           {Kind: KindAction, FuncArgs: []int{1}, FuncShapes: []FuncShape{ShapeUnary}}, "TakeOrdered": {Kind: KindAction, FuncArgs: []int{1}, FuncShapes: []FuncShape{ShapeUnary}},
+	"Max": {Kind: KindAction, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}}, "Min": {Kind: KindAction, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}},
+	"Foreach":            {Kind: KindAction, FuncArgs: []int{0}, LocalFuncs: true, FuncShapes: []FuncShape{ShapeEach}},
+	"ForeachPartition":   {Kind: KindAction, FuncArgs: []int{0}, LocalFuncs: true, FuncShapes: []FuncShape{ShapePartition}},
+	"ReduceByKeyLocally": {Kind: KindAction, FuncArgs: []int{0}, LocalFuncs: true, FuncShapes: []FuncShape{ShapeBinary}},
 	"Collect":            {Kind: KindAction}, "CollectAsMap": {Kind: KindAction}, "Count": {Kind: KindAction},
 	"CountApproxDistinct": {Kind: KindAction}, "CountByKey": {Kind: KindAction}, "CountByValue": {Kind: KindAction},
 	"First": {Kind: KindAction}, "Histogram": {Kind: KindAction}, "IsEmpty": {Kind: KindAction},

@@ -8,7 +8,7 @@ import (
 // GroupByKey groups the values of each key of an RDD of Pairs into
 // Pair{key, []any}. Values keep the RDD's order within each partition.
 func (r *RDD) GroupByKey(numPartitions ...int) *RDD {
-	return record(r.groupByKey("GroupByKey", numPartitions), "GroupByKey", []*RDD{r}, numPartitions)
+	return record(r.groupByKey("GroupByKey", numPartitions), "GroupByKey", []*RDD{r}, numPartitions).withOptions(StepOptions{}.partitionsAt(0, numPartitions))
 }
 
 // GroupBy groups the elements by f(element) into Pair{key, []any}. f is a
@@ -16,7 +16,7 @@ func (r *RDD) GroupByKey(numPartitions ...int) *RDD {
 func (r *RDD) GroupBy(f any, numPartitions ...int) *RDD {
 	keyed := r.KeyBy(f)
 	keyed.method = "GroupBy"
-	return record(keyed.groupByKey("GroupBy", numPartitions), "GroupBy", []*RDD{r}, f, numPartitions)
+	return record(keyed.groupByKey("GroupBy", numPartitions), "GroupBy", []*RDD{r}, f, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // CombineByKey combines the values of each key with three funcs, as
@@ -30,7 +30,7 @@ func (r *RDD) CombineByKey(createCombiner, mergeValue, mergeCombiners any, numPa
 		mergeValue:     adaptBinary("CombineByKey", mergeValue),
 		mergeCombiners: adaptBinary("CombineByKey", mergeCombiners),
 	}
-	return record(r.combineByKey("CombineByKey", agg, numPartitions), "CombineByKey", []*RDD{r}, createCombiner, mergeValue, mergeCombiners, numPartitions)
+	return record(r.combineByKey("CombineByKey", agg, numPartitions), "CombineByKey", []*RDD{r}, createCombiner, mergeValue, mergeCombiners, numPartitions).withOptions(StepOptions{}.partitionsAt(3, numPartitions))
 }
 
 // AggregateByKey aggregates the values of each key: within a partition,
@@ -46,7 +46,7 @@ func (r *RDD) AggregateByKey(zero any, seqFunc, combFunc any, numPartitions ...i
 		mergeCombiners: adaptBinary("AggregateByKey", combFunc),
 		unboxed:        unboxedFold(zero, guardMerge("AggregateByKey", seqFunc), guardMerge("AggregateByKey", combFunc)),
 	}
-	return record(r.combineByKey("AggregateByKey", agg, numPartitions), "AggregateByKey", []*RDD{r}, zero, seqFunc, combFunc, numPartitions)
+	return record(r.combineByKey("AggregateByKey", agg, numPartitions), "AggregateByKey", []*RDD{r}, zero, seqFunc, combFunc, numPartitions).withOptions(StepOptions{Zero: zero}.partitionsAt(3, numPartitions))
 }
 
 // FoldByKey merges the values of each key with f (func(V, V) V), starting
@@ -59,7 +59,7 @@ func (r *RDD) FoldByKey(zero any, f any, numPartitions ...int) *RDD {
 		mergeCombiners: g,
 		unboxed:        unboxedFold(zero, guardMerge("FoldByKey", f), guardMerge("FoldByKey", f)),
 	}
-	return record(r.combineByKey("FoldByKey", agg, numPartitions), "FoldByKey", []*RDD{r}, zero, f, numPartitions)
+	return record(r.combineByKey("FoldByKey", agg, numPartitions), "FoldByKey", []*RDD{r}, zero, f, numPartitions).withOptions(StepOptions{Zero: zero}.partitionsAt(2, numPartitions))
 }
 
 // cloneValue deep-copies slices, maps, arrays, structs and pointers to
@@ -212,7 +212,7 @@ func (c *Context) cogroupInto(method string, rdds []*RDD, parts func() (int, err
 // Cogroup groups this RDD and other by key: Pair{key, [][]any{values in
 // this, values in other}}, for every key of either.
 func (r *RDD) Cogroup(other *RDD, numPartitions ...int) *RDD {
-	return record(r.sc.cogroup("Cogroup", []*RDD{r, other}, numPartitions, emitGroups), "Cogroup", []*RDD{r, other}, other, numPartitions)
+	return record(r.sc.cogroup("Cogroup", []*RDD{r, other}, numPartitions, emitGroups), "Cogroup", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // GroupWith groups this RDD and the others by key: Pair{key, [][]any{one
@@ -228,24 +228,24 @@ func emitGroups(k any, groups [][]any, emit func(any) bool) bool {
 // Join returns Pair{k, Pair{v, w}} for every pair of values v of this RDD
 // and w of other under the same key k, duplicates included.
 func (r *RDD) Join(other *RDD, numPartitions ...int) *RDD {
-	return record(r.join("Join", other, false, false, numPartitions), "Join", []*RDD{r, other}, other, numPartitions)
+	return record(r.join("Join", other, false, false, numPartitions), "Join", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // LeftOuterJoin is Join that also keeps the keys of this RDD missing from
 // other, as Pair{k, Pair{v, nil}}.
 func (r *RDD) LeftOuterJoin(other *RDD, numPartitions ...int) *RDD {
-	return record(r.join("LeftOuterJoin", other, true, false, numPartitions), "LeftOuterJoin", []*RDD{r, other}, other, numPartitions)
+	return record(r.join("LeftOuterJoin", other, true, false, numPartitions), "LeftOuterJoin", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // RightOuterJoin is Join that also keeps the keys of other missing from
 // this RDD, as Pair{k, Pair{nil, w}}.
 func (r *RDD) RightOuterJoin(other *RDD, numPartitions ...int) *RDD {
-	return record(r.join("RightOuterJoin", other, false, true, numPartitions), "RightOuterJoin", []*RDD{r, other}, other, numPartitions)
+	return record(r.join("RightOuterJoin", other, false, true, numPartitions), "RightOuterJoin", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // FullOuterJoin keeps the keys of both RDDs, with nil for the missing side.
 func (r *RDD) FullOuterJoin(other *RDD, numPartitions ...int) *RDD {
-	return record(r.join("FullOuterJoin", other, true, true, numPartitions), "FullOuterJoin", []*RDD{r, other}, other, numPartitions)
+	return record(r.join("FullOuterJoin", other, true, true, numPartitions), "FullOuterJoin", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 func (r *RDD) join(method string, other *RDD, keepLeft, keepRight bool, numPartitions []int) *RDD {
@@ -420,7 +420,7 @@ func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 		}
 		return true
 	})
-	return record(out, "SubtractByKey", []*RDD{r, other}, other, numPartitions)
+	return record(out, "SubtractByKey", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // withNilValues pairs every element with nil, to shuffle elements as keys.
@@ -440,7 +440,7 @@ func (r *RDD) Distinct(numPartitions ...int) *RDD {
 		safeMerge: true, keysOnly: true, unboxed: noValues}
 	distinct := r.withNilValues("Distinct").combineByKey("Distinct", agg, numPartitions)
 	distinct.deps[0].shuffle.keys = r
-	return record(distinct.Keys(), "Distinct", []*RDD{r}, numPartitions)
+	return record(distinct.Keys(), "Distinct", []*RDD{r}, numPartitions).withOptions(StepOptions{}.partitionsAt(0, numPartitions))
 }
 
 // Intersection returns the distinct elements found in both RDDs.
@@ -460,7 +460,7 @@ func (r *RDD) Intersection(other *RDD) *RDD {
 // duplicates kept, as Spark's subtract.
 func (r *RDD) Subtract(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("Subtract", other)
-	return record(r.withNilValues("Subtract").SubtractByKey(other.withNilValues("Subtract"), numPartitions...).Keys(), "Subtract", []*RDD{r, other}, other, numPartitions)
+	return record(r.withNilValues("Subtract").SubtractByKey(other.withNilValues("Subtract"), numPartitions...).Keys(), "Subtract", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // Cartesian returns Pair{a, b} for every element a of this RDD and b of

@@ -125,7 +125,7 @@ func MaxSplitBytes(n int64) ParquetOption {
 //	index := sc.ParquetFile("s3://commoncrawl/cc-index/table/cc-main/warc/crawl=CC-MAIN-2024-22/subset=warc/",
 //		"url_host_registered_domain", "content_languages")
 func (c *Context) ParquetFile(paths string, columns ...string) *RDD {
-	return record(c.readParquet("ParquetFile", paths, []ParquetOption{Columns(columns...)}), "ParquetFile", nil, paths, columns)
+	return record(c.readParquet("ParquetFile", paths, []ParquetOption{Columns(columns...)}), "ParquetFile", nil, paths, columns).withOptions(StepOptions{Paths: paths})
 }
 
 // ReadParquet is ParquetFile with options: Columns, Where, PartitionFilter, RowsAs and
@@ -134,7 +134,7 @@ func (c *Context) ParquetFile(paths string, columns ...string) *RDD {
 //	sc.ReadParquet(base+"/cc-index/table/cc-main/warc/",
 //		rdd.Columns("url", "content_mime_detected"), rdd.Where("crawl", "CC-MAIN-2024-22"), rdd.Where("subset", "warc"))
 func (c *Context) ReadParquet(paths string, opts ...ParquetOption) *RDD {
-	return record(c.readParquet("ReadParquet", paths, opts), "ReadParquet", nil, paths, opts)
+	return record(c.readParquet("ReadParquet", paths, opts), "ReadParquet", nil, paths, opts).withOptions(StepOptions{Paths: paths, Parquet: opts})
 }
 
 // parquetSplit is one partition of a Parquet RDD: a file, or a byte range of one.

@@ -98,6 +98,51 @@ type Step struct {
 	// engine, which made it (a Reduce as a ReduceByKey): the engine's
 	// messages name it rather than Method.
 	Action string
+	// Options are the arguments Runners read, by name, as the method was
+	// given them; the zero value for a method without them.
+	Options StepOptions
+}
+
+// StepOptions are the arguments of a recorded step that Runners read by
+// name rather than by their position among Step.Args.
+type StepOptions struct {
+	// Paths are the paths a file source reads (TextFile, ReadParquet...).
+	Paths string
+	// NumPartitions is the partition count as given (Parallelize's
+	// numSlices, a source's minPartitions, a shuffle's numPartitions):
+	// empty when the method chose it.
+	NumPartitions []int
+	// Ascending is the order of a sort (SortBy, SortByKey,
+	// RepartitionAndSortWithinPartitions).
+	Ascending bool
+	// Shuffle says that the elements move between partitions round-robin
+	// (Repartition, Coalesce with shuffle), not by key.
+	Shuffle bool
+	// Zero is the zero value of a combiner of form CombineZero (FoldByKey,
+	// AggregateByKey).
+	Zero any
+	// Parquet are ReadParquet's options.
+	Parquet []ParquetOption
+	// Root are WarcRecords' roots of relative paths.
+	Root []string
+
+	// partitionsArg is 1 + the position of NumPartitions among the
+	// step's Args; 0 when it is not one of them.
+	partitionsArg int
+}
+
+// WithNumPartitions returns s with NumPartitions n, in its Args too, so
+// that redoing the method with them makes n partitions. A step whose
+// method takes no partition count is returned as it is.
+func (s Step) WithNumPartitions(n int) Step {
+	i := s.Options.partitionsArg - 1
+	if i < 0 || i >= len(s.Args) {
+		return s
+	}
+	s.Args = append([]any(nil), s.Args...)
+	s.Args[i] = []int{n}
+	s.Options.NumPartitions = []int{n}
+	return s
 }
 
 // Step returns how r was made. An RDD made inside the package, not by a
@@ -113,6 +158,19 @@ func (r *RDD) Step() Step {
 func record(out *RDD, method string, parents []*RDD, args ...any) *RDD {
 	out.step = &Step{Method: method, Kind: methods[method].Kind, Parents: parents, Args: args}
 	return out
+}
+
+// withOptions sets the options of r's recorded step and returns r.
+func (r *RDD) withOptions(o StepOptions) *RDD {
+	r.step.Options = o
+	return r
+}
+
+// partitionsAt returns o with NumPartitions n, the step's argument at
+// position i.
+func (o StepOptions) partitionsAt(i int, n []int) StepOptions {
+	o.NumPartitions, o.partitionsArg = n, i+1
+	return o
 }
 
 // FuncSource gives the Go source of a user function, so that a Runner can

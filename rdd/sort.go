@@ -23,12 +23,12 @@ func (r *RDD) SortBy(keyFunc any, ascending bool, numPartitions ...int) *RDD {
 	values := sorted.Values()
 	values.method = "SortBy"
 	values.compute = sorted.compute
-	return record(values, "SortBy", []*RDD{r}, keyFunc, ascending, numPartitions)
+	return record(values, "SortBy", []*RDD{r}, keyFunc, ascending, numPartitions).withOptions(StepOptions{Ascending: ascending}.partitionsAt(2, numPartitions))
 }
 
 // SortByKey sorts an RDD of Pairs by key, stably, as SortBy does.
 func (r *RDD) SortByKey(ascending bool, numPartitions ...int) *RDD {
-	return record(r.sortByKey("SortByKey", ascending, numPartitions, pairsFeed("SortByKey", r), true), "SortByKey", []*RDD{r}, ascending, numPartitions)
+	return record(r.sortByKey("SortByKey", ascending, numPartitions, pairsFeed("SortByKey", r), true), "SortByKey", []*RDD{r}, ascending, numPartitions).withOptions(StepOptions{Ascending: ascending}.partitionsAt(1, numPartitions))
 }
 
 // RepartitionAndSortWithinPartitions places the Pairs into numPartitions
@@ -39,7 +39,7 @@ func (r *RDD) RepartitionAndSortWithinPartitions(numPartitions int, ascending ..
 	parts := shuffledParts("RepartitionAndSortWithinPartitions", r, []int{numPartitions})
 	out := r.sortedShuffle("RepartitionAndSortWithinPartitions", hashRouter{}, parts, asc)
 	out.partitioner = hashPartitioned
-	return record(out, "RepartitionAndSortWithinPartitions", []*RDD{r}, numPartitions, ascending)
+	return record(out, "RepartitionAndSortWithinPartitions", []*RDD{r}, numPartitions, ascending).withOptions(StepOptions{Ascending: asc, NumPartitions: []int{numPartitions}})
 }
 
 // sortByKey makes the ShuffledRDD of r sorted by key in ranges of keys,

@@ -67,7 +67,7 @@ func (c *Context) TextFile(paths string, minPartitions ...int) *RDD {
 		}
 		return splitWeights(splits), false, nil
 	}
-	return record(r, "TextFile", nil, paths, minPartitions)
+	return record(r, "TextFile", nil, paths, minPartitions).withOptions(StepOptions{Paths: paths}.partitionsAt(1, minPartitions))
 }
 
 // planSplits cuts files into partitions with Hadoop's FileInputFormat rule.

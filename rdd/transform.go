@@ -55,7 +55,7 @@ func (r *RDD) ReduceByKey(f any, numPartitions ...int) *RDD {
 		mergeCombiners: g,
 	}
 	agg.unboxed = unboxedReduce(guardMerge("ReduceByKey", f))
-	return record(r.combineByKey("ReduceByKey", agg, numPartitions), "ReduceByKey", []*RDD{r}, f, numPartitions)
+	return record(r.combineByKey("ReduceByKey", agg, numPartitions), "ReduceByKey", []*RDD{r}, f, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // MapValues applies f to the value of each Pair, keeping its key (and so
@@ -320,7 +320,7 @@ func (r *RDD) Coalesce(numPartitions int, shuffle ...bool) *RDD {
 		}
 		return out, exact, nil
 	}
-	return record(out, "Coalesce", []*RDD{r}, numPartitions, shuffle)
+	return record(out, "Coalesce", []*RDD{r}, numPartitions, shuffle).withOptions(StepOptions{NumPartitions: []int{numPartitions}, Shuffle: len(shuffle) > 0 && shuffle[0]})
 }
 
 // Repartition redistributes the elements evenly into numPartitions
@@ -329,7 +329,7 @@ func (r *RDD) Repartition(numPartitions int) *RDD {
 	if numPartitions < 1 {
 		panic(fmt.Sprintf("rdd.Repartition: numPartitions must be at least 1, got %d", numPartitions))
 	}
-	return record(r.routed("Repartition", roundRobinRouter{}, false, fixedPartitions(numPartitions)), "Repartition", []*RDD{r}, numPartitions)
+	return record(r.routed("Repartition", roundRobinRouter{}, false, fixedPartitions(numPartitions)), "Repartition", []*RDD{r}, numPartitions).withOptions(StepOptions{NumPartitions: []int{numPartitions}, Shuffle: true})
 }
 
 // PartitionBy places the Pairs of the RDD into numPartitions partitions by
@@ -347,5 +347,5 @@ func (r *RDD) PartitionBy(numPartitions int, partitionFunc ...any) *RDD {
 	if _, isHash := route.(hashRouter); isHash {
 		out.partitioner = hashPartitioned
 	}
-	return record(out, "PartitionBy", []*RDD{r}, numPartitions, partitionFunc)
+	return record(out, "PartitionBy", []*RDD{r}, numPartitions, partitionFunc).withOptions(StepOptions{NumPartitions: []int{numPartitions}})
 }

@@ -58,7 +58,7 @@ func (c *Context) WarcFile(paths string, minPartitions ...int) *RDD {
 		}
 		return w, false, nil
 	}
-	return record(r, "WarcFile", nil, paths, minPartitions)
+	return record(r, "WarcFile", nil, paths, minPartitions).withOptions(StepOptions{Paths: paths}.partitionsAt(1, minPartitions))
 }
 
 // taskReader counts the bytes read through it as its task's, for the

@@ -44,7 +44,7 @@ func (c *Context) WarcRecords(index *RDD, root ...string) *RDD {
 	out.compute = func(t *task, p int, emit func(any) bool) {
 		c.fetchWarcRecords(t, index, p, base, emit)
 	}
-	return record(out, "WarcRecords", []*RDD{index}, index, root)
+	return record(out, "WarcRecords", []*RDD{index}, index, root).withOptions(StepOptions{Root: root})
 }
 
 // warcLocation is where one record is.
