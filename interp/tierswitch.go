@@ -239,21 +239,6 @@ var engineFastTypes = func() map[reflect.Type]bool {
 	return m
 }()
 
-// unaryMethods and binaryMethods are the methods that adapt a function of
-// one parameter and one result (a predicate for Filter), or of two
-// parameters and one result, to the engine's shapes.
-var (
-	unaryMethods = map[string]bool{
-		"Map": true, "MapValues": true, "KeyBy": true, "Filter": true, "GroupBy": true, "SortBy": true,
-		"Top": true, "TakeOrdered": true, "Max": true, "Min": true, "PartitionBy": true, "CombineByKey": true,
-	}
-	binaryMethods = map[string]bool{
-		"ReduceByKey": true, "FoldByKey": true, "AggregateByKey": true, "CombineByKey": true,
-		"Reduce": true, "TreeReduce": true, "Fold": true, "Aggregate": true, "TreeAggregate": true,
-		"ReduceByKeyLocally": true,
-	}
-)
-
 // fastShape returns the Go source of a plugin function named name that
 // returns ctor's function, of type t passed to method, wrapped as the
 // engine calls fastest: a func(any) any (func(any) bool for Filter) or
@@ -266,12 +251,13 @@ func fastShape(name, ctor, params, args string, t reflect.Type, method, paramSrc
 		return ""
 	}
 	head := fmt.Sprintf("\n// %s returns %s's function as the engine calls it fastest.\nfunc %s(%s) any {\n\tf := %s(%s)\n", name, ctor, name, params, ctor, args)
+	m, _ := rdd.MethodOf(method)
 	switch {
-	case t.NumIn() == 1 && method == "Filter" && t.Out(0).Kind() == reflect.Bool:
+	case t.NumIn() == 1 && m.Takes(rdd.ShapePredicate) && t.Out(0).Kind() == reflect.Bool:
 		return head + fmt.Sprintf("\tslow := rdd.PredicateFunc(%q, f)\n\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
-	case t.NumIn() == 1 && unaryMethods[method] && method != "Filter":
+	case t.NumIn() == 1 && m.Takes(rdd.ShapeUnary):
 		return head + fmt.Sprintf("\tslow := rdd.UnaryFunc(%q, f)\n\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
-	case t.NumIn() == 2 && binaryMethods[method]:
+	case t.NumIn() == 2 && m.Takes(rdd.ShapeBinary):
 		return head + fmt.Sprintf("\tslow := rdd.BinaryFunc(%q, f)\n\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n}\n", method, in[0], in[1])
 	}
 	return ""
