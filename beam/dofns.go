@@ -145,8 +145,11 @@ func errNoSource(method string) error {
 // stepSpec is a narrow transformation as workers redo it.
 type stepSpec struct {
 	Method string
-	Args   []byte    // the encoded non-function arguments, nil at functions
-	Funcs  []funcRef // per argument; the zero funcRef where none
+	// Elem is what the step makes of each element, when it is
+	// element-wise (rdd.MethodInfo.Element): how a chainFn applies it.
+	Elem  rdd.ElementOp
+	Args  []byte    // the encoded non-function arguments, nil at functions
+	Funcs []funcRef // per argument; the zero funcRef where none
 }
 
 // args returns the step's arguments, functions resolved.
@@ -178,13 +181,21 @@ func (s stepSpec) call(recv any) (out *rdd.RDD, err error) {
 	if out, ok, err := callRebuilt(s.Method, recv, args); ok {
 		return out, err
 	}
-	m := reflect.ValueOf(recv).MethodByName(s.Method)
+	return callMethod(recv, s.Method, args, " on the worker")
+}
+
+// callMethod calls recv's method with args, as a step recorded them (a
+// variadic parameter as its slice), and returns the RDD it makes. A panic
+// is its error: the *rdd.JobError as it is, another one as said of the
+// method, with where after its name.
+func callMethod(recv any, method string, args []any, where string) (out *rdd.RDD, err error) {
+	m := reflect.ValueOf(recv).MethodByName(method)
 	if !m.IsValid() {
-		return nil, fmt.Errorf("rdd.%s: no such method", s.Method)
+		return nil, fmt.Errorf("rdd.%s: no such method", method)
 	}
 	mt := m.Type()
 	if len(args) != mt.NumIn() {
-		return nil, fmt.Errorf("rdd.%s: %d arguments for %d parameters", s.Method, len(args), mt.NumIn())
+		return nil, fmt.Errorf("rdd.%s: %d arguments for %d parameters", method, len(args), mt.NumIn())
 	}
 	in := make([]reflect.Value, len(args))
 	for i, a := range args {
@@ -196,7 +207,11 @@ func (s stepSpec) call(recv any) (out *rdd.RDD, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("rdd.%s on the worker: %v", s.Method, r)
+			if je, ok := r.(*rdd.JobError); ok {
+				err = je
+				return
+			}
+			err = fmt.Errorf("rdd.%s%s: %v", method, where, r)
 		}
 	}()
 	var res []reflect.Value
@@ -424,10 +439,6 @@ func (f *chainFn) ProcessElement(ctx context.Context, e Elem, emit func(Elem)) e
 	})
 }
 
-// elementSteps are the transformations a chainFn applies.
-var elementSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
-	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true, "WarcRecords": true}
-
 // elementStep returns s applied to each element before next.
 func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(any)) error, error) {
 	args, err := s.args()
@@ -436,8 +447,8 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 	}
 	method := s.Method
 	var f any
-	if len(args) > 0 {
-		f = args[0]
+	if m, _ := rdd.MethodOf(method); len(m.FuncArgs) > 0 && m.FuncArgs[0] < len(args) {
+		f = args[m.FuncArgs[0]]
 	}
 	guard := func(do func(x any, emit func(any)) error) func(any, func(any)) error {
 		return func(x any, emit func(any)) (err error) {
@@ -456,19 +467,19 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 		}
 		return kv, nil
 	}
-	switch method {
-	case "WarcRecords":
+	switch s.Elem {
+	case rdd.ElemWarcRecords:
 		return warcRecordsOf(args, next), nil
-	case "Map":
+	case rdd.ElemMap:
 		g := rdd.UnaryFunc(method, f)
 		return guard(func(x any, emit func(any)) error { return next(g(x), emit) }), nil
-	case "FlatMap":
+	case rdd.ElemFlatMap:
 		g := rdd.FlatFunc(method, f)
 		return guard(func(x any, emit func(any)) (err error) {
 			g(x, func(y any) bool { err = next(y, emit); return err == nil })
 			return err
 		}), nil
-	case "Filter":
+	case rdd.ElemFilter:
 		g := rdd.PredicateFunc(method, f)
 		return guard(func(x any, emit func(any)) error {
 			if g(x) {
@@ -476,10 +487,10 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 			}
 			return nil
 		}), nil
-	case "KeyBy":
+	case rdd.ElemKeyBy:
 		g := rdd.UnaryFunc(method, f)
 		return guard(func(x any, emit func(any)) error { return next(rdd.Pair{Key: g(x), Value: x}, emit) }), nil
-	case "MapValues":
+	case rdd.ElemMapValues:
 		g := rdd.UnaryFunc(method, f)
 		return guard(func(x any, emit func(any)) error {
 			kv, err := pair(x)
@@ -488,7 +499,7 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 			}
 			return next(rdd.Pair{Key: kv.Key, Value: g(kv.Value)}, emit)
 		}), nil
-	case "FlatMapValues":
+	case rdd.ElemFlatMapValues:
 		g := rdd.FlatFunc(method, f)
 		return guard(func(x any, emit func(any)) (err error) {
 			kv, err := pair(x)
@@ -498,13 +509,14 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 			g(kv.Value, func(v any) bool { err = next(rdd.Pair{Key: kv.Key, Value: v}, emit); return err == nil })
 			return err
 		}), nil
-	case "Keys", "Values":
+	case rdd.ElemKeys, rdd.ElemValues:
+		keys := s.Elem == rdd.ElemKeys
 		return guard(func(x any, emit func(any)) error {
 			kv, err := pair(x)
 			if err != nil {
 				return err
 			}
-			if method == "Keys" {
+			if keys {
 				return next(kv.Key, emit)
 			}
 			return next(kv.Value, emit)
@@ -575,7 +587,8 @@ func (f *groupFn) ProcessElement(ctx context.Context, k Elem, values func(*Elem)
 }
 
 func (f *groupFn) group(k Elem, values func(*Elem) bool, emit func(Elem)) error {
-	if f.Method == "GroupByKey" || f.Method == "GroupBy" {
+	m, _ := rdd.MethodOf(f.Method)
+	if m.Grouping == rdd.GroupValues {
 		list := []any{}
 		var v Elem
 		for values(&v) {
@@ -596,15 +609,15 @@ func (f *groupFn) group(k Elem, values func(*Elem) bool, emit func(Elem)) error 
 	}
 	out := func(x any) { emit(Elem{x}) }
 	key := k.V
-	switch f.Method {
-	case "Cogroup", "GroupWith":
+	switch m.Grouping {
+	case rdd.GroupCogroup:
 		out(rdd.Pair{Key: key, Value: groups})
-	case "Join", "LeftOuterJoin", "RightOuterJoin", "FullOuterJoin":
+	case rdd.GroupJoin:
 		left, right := groups[0], groups[1]
-		if len(right) == 0 && (f.Method == "LeftOuterJoin" || f.Method == "FullOuterJoin") {
+		if len(right) == 0 && m.OuterLeft {
 			right = []any{nil}
 		}
-		if len(left) == 0 && (f.Method == "RightOuterJoin" || f.Method == "FullOuterJoin") {
+		if len(left) == 0 && m.OuterRight {
 			left = []any{nil}
 		}
 		for _, a := range left {
@@ -612,23 +625,21 @@ func (f *groupFn) group(k Elem, values func(*Elem) bool, emit func(Elem)) error 
 				out(rdd.Pair{Key: key, Value: rdd.Pair{Key: a, Value: b}})
 			}
 		}
-	case "SubtractByKey":
+	case rdd.GroupSubtract:
 		if len(groups[1]) == 0 {
 			for _, a := range groups[0] {
-				out(rdd.Pair{Key: key, Value: a})
+				if m.WholeElements {
+					out(key)
+				} else {
+					out(rdd.Pair{Key: key, Value: a})
+				}
 			}
 		}
-	case "Distinct":
+	case rdd.GroupDistinct:
 		out(key)
-	case "Intersection":
+	case rdd.GroupIntersect:
 		if len(groups[0]) > 0 && len(groups[1]) > 0 {
 			out(key)
-		}
-	case "Subtract":
-		if len(groups[1]) == 0 {
-			for range groups[0] {
-				out(key)
-			}
 		}
 	default:
 		return fmt.Errorf("rdd.%s: not a grouping", f.Method)
@@ -678,11 +689,12 @@ func (f *combineFn) init() error {
 			}
 		}
 		m := f.name()
-		switch f.Method {
-		case "ReduceByKey":
+		info, _ := rdd.MethodOf(f.Method)
+		switch info.Combiner {
+		case rdd.CombineReduce:
 			g := rdd.BinaryFunc(m, fns[0])
 			f.create, f.add, f.merge = func(v any) any { return v }, g, g
-		case "FoldByKey", "AggregateByKey":
+		case rdd.CombineZero:
 			seq := rdd.BinaryFunc(m, fns[0])
 			comb := seq
 			if len(fns) > 1 {
@@ -697,7 +709,7 @@ func (f *combineFn) init() error {
 				return seq(z, v)
 			}
 			f.add, f.merge = seq, comb
-		case "CombineByKey":
+		case rdd.CombineCreate:
 			f.create = rdd.UnaryFunc(m, fns[0])
 			f.add, f.merge = rdd.BinaryFunc(m, fns[1]), rdd.BinaryFunc(m, fns[2])
 		default:

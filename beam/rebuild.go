@@ -88,16 +88,15 @@ func parquetOptions(specs any) ([]rdd.ParquetOption, error) {
 // rebuiltStep returns step as it travels when a worker cannot redo it
 // from its recorded arguments; ok is false for the other steps.
 func rebuiltStep(step rdd.Step) (_ rdd.Step, ok bool, err error) {
-	switch step.Method {
-	case "ReadParquet":
-		opts, _ := step.Args[1].([]rdd.ParquetOption)
-		specs, err := parquetOptionSpecs(opts)
+	switch m := methodOf(step); {
+	case m.OptionFuncs:
+		specs, err := parquetOptionSpecs(step.Options.Parquet)
 		if err != nil {
 			return step, true, err
 		}
-		return rdd.Step{Method: step.Method, Args: []any{step.Args[0], specs}}, true, nil
-	case "WarcRecords":
-		return rdd.Step{Method: step.Method, Args: []any{step.Args[1]}}, true, nil
+		return rdd.Step{Method: step.Method, Args: []any{step.Options.Paths, specs}}, true, nil
+	case m.Source == rdd.SourceIndexed:
+		return rdd.Step{Method: step.Method, Args: []any{step.Options.Root}}, true, nil
 	}
 	return step, false, nil
 }
@@ -105,8 +104,8 @@ func rebuiltStep(step rdd.Step) (_ rdd.Step, ok bool, err error) {
 // callRebuilt redoes a step of rebuiltStep on recv (a Context for a
 // source); ok is false for the other steps.
 func callRebuilt(method string, recv any, args []any) (out *rdd.RDD, ok bool, err error) {
-	switch method {
-	case "ReadParquet":
+	switch m := methodOf(rdd.Step{Method: method}); {
+	case m.OptionFuncs:
 		sc, _ := recv.(*rdd.Context)
 		paths, _ := args[0].(string)
 		opts, err := parquetOptions(args[1])
@@ -115,7 +114,7 @@ func callRebuilt(method string, recv any, args []any) (out *rdd.RDD, ok bool, er
 		}
 		err = rdd.Try(func() { out = sc.ReadParquet(paths, opts...) })
 		return out, true, err
-	case "WarcRecords":
+	case m.Source == rdd.SourceIndexed:
 		index, _ := recv.(*rdd.RDD)
 		root, _ := args[0].([]string)
 		if index == nil {

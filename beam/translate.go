@@ -15,26 +15,24 @@ import (
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
-// Sources are the Context methods whose partitions workers read
-// themselves, remaking the RDD from the method's arguments.
-var sources = map[string]bool{"Parallelize": true, "Range": true, "EmptyRDD": true, "TextFile": true,
-	"WholeTextFiles": true, "BinaryFiles": true, "BinaryRecords": true, "WarcFile": true,
-	"ParquetFile": true, "ReadParquet": true}
+// methodOf returns what package rdd says of the method that made step.
+func methodOf(step rdd.Step) rdd.MethodInfo {
+	m, _ := rdd.MethodOf(step.Method)
+	return m
+}
 
-// narrowSteps are the transformations that a worker redoes after a
-// source, partition by partition; elementSteps (dofns.go) can also follow
-// a shuffle.
-var narrowSteps = map[string]bool{"Map": true, "FlatMap": true, "Filter": true, "MapValues": true,
-	"FlatMapValues": true, "KeyBy": true, "Keys": true, "Values": true, "MapPartitions": true,
-	"MapPartitionsWithIndex": true, "Glom": true, "ZipWithUniqueID": true, "Sample": true, "WarcRecords": true, "Pipe": true}
+// isSource reports whether step is a source whose partitions workers read
+// themselves, remaking the RDD from the method's arguments: data given to
+// the method or files, not a query of the notebook's SQL engine.
+func isSource(step rdd.Step) bool {
+	m := methodOf(step)
+	return !m.Partitionwise && (m.Source == rdd.SourceData || m.Source == rdd.SourceFiles)
+}
 
-// combiners and cogroups are the shuffles translated to Beam combiners
-// and to groupings of tagged inputs.
-var (
-	combiners = map[string]bool{"ReduceByKey": true, "AggregateByKey": true, "FoldByKey": true, "CombineByKey": true}
-	cogroups  = map[string]bool{"Cogroup": true, "GroupWith": true, "Join": true, "LeftOuterJoin": true,
-		"RightOuterJoin": true, "FullOuterJoin": true, "SubtractByKey": true, "Intersection": true, "Subtract": true}
-)
+// isNarrow reports whether a worker redoes step after a source, partition
+// by partition (rdd.MethodInfo.Partitionwise); the element-wise ones
+// (Element) can also follow a shuffle.
+func isNarrow(step rdd.Step) bool { return methodOf(step).Partitionwise }
 
 // translator builds one pipeline from a lineage.
 type translator struct {
@@ -118,7 +116,7 @@ func (t *translator) spec(step rdd.Step) (stepSpec, error) {
 		}
 		step = rebuilt
 	}
-	s := stepSpec{Method: step.Method}
+	s := stepSpec{Method: step.Method, Elem: methodOf(step).Element}
 	data := make([]any, len(step.Args))
 	s.Funcs = make([]funcRef, len(step.Args))
 	for i, a := range step.Args {
@@ -154,13 +152,13 @@ func (t *translator) pcol(r *rdd.RDD) (apache.PCollection, error) {
 
 func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 	step := r.Step()
-	m := step.Method
+	m, info := step.Method, methodOf(step)
 	s := t.s.Scope(m)
 	parent := func(i int) (apache.PCollection, error) { return t.pcol(step.Parents[i]) }
 	switch {
-	case sources[m] || narrowSteps[m]:
+	case isSource(step) || info.Partitionwise:
 		return t.chain(r)
-	case m == "Union":
+	case info.Concat:
 		cols := make([]apache.PCollection, len(step.Parents))
 		for i := range step.Parents {
 			c, err := parent(i)
@@ -176,25 +174,16 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			return cols[0], nil
 		}
 		return apache.Flatten(s, cols...), nil
-	case m == "Coalesce" || m == "PartitionBy":
-		// Beam has no partitions to place elements in.
-		if m == "Coalesce" {
-			if sh, _ := step.Args[1].([]bool); len(sh) > 0 && sh[0] {
-				c, err := parent(0)
-				if err != nil {
-					return c, err
-				}
-				return apache.Reshuffle(s, c), nil
-			}
-		}
-		return parent(0)
-	case m == "Repartition":
+	case info.Kind == rdd.KindRepartition:
+		// Beam has no partitions to place elements in: only a
+		// round-robin shuffle (Repartition, Coalesce with shuffle) spreads
+		// them again.
 		c, err := parent(0)
-		if err != nil {
+		if err != nil || !step.Options.Shuffle {
 			return c, err
 		}
 		return apache.Reshuffle(s, c), nil
-	case combiners[m]:
+	case info.Combiner != rdd.CombineNone:
 		var c apache.PCollection
 		var err error
 		if !t.readsSource(step.Parents[0]) {
@@ -203,14 +192,12 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			}
 		}
 		fn := &combineFn{Method: m, Action: step.Action}
-		first := 0
-		if m == "AggregateByKey" || m == "FoldByKey" {
-			first = 1
-			if fn.Zero, err = encode(step.Args[0]); err != nil {
+		if info.Combiner == rdd.CombineZero {
+			if fn.Zero, err = encode(step.Options.Zero); err != nil {
 				return c, fail(r, "its zero value cannot travel to the workers: %v", err)
 			}
 		}
-		for i := first; i < len(step.Args); i++ {
+		for _, i := range info.FuncArgs {
 			if a := step.Args[i]; a != nil && reflect.TypeOf(a).Kind() == reflect.Func {
 				ref, err := t.funcRef(step, i)
 				if err != nil {
@@ -230,22 +217,24 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 		kv := apache.ParDo(s, member(t, &toKVFn{Method: m, Tag: -1}), c)
 		combined := apache.CombinePerKey(s, member(t, fn), kv)
 		return apache.ParDo(s, member(t, &fromKVFn{}), combined), nil
-	case m == "GroupByKey" || m == "GroupBy":
+	case info.Grouping == rdd.GroupValues:
 		c, err := parent(0)
 		if err != nil {
 			return c, err
 		}
-		if m == "GroupBy" {
-			spec, err := t.spec(rdd.Step{Method: "KeyBy", Args: step.Args[:1], Sources: step.Sources})
+		if len(info.FuncArgs) > 0 {
+			// GroupBy keys the elements by its function first.
+			spec, err := t.spec(step)
 			if err != nil {
 				return c, err
 			}
+			spec.Elem = rdd.ElemKeyBy
 			c = apache.ParDo(s, member(t, &chainFn{Steps: []stepSpec{spec}}), c)
 		}
 		grouped := apache.GroupByKey(s, apache.ParDo(s, member(t, &toKVFn{Method: m, Tag: -1}), c))
 		return apache.ParDo(s, member(t, &groupFn{Method: m}), grouped), nil
-	case m == "Distinct" || cogroups[m]:
-		asKey := m == "Distinct" || m == "Intersection" || m == "Subtract"
+	case info.Grouping != rdd.GroupNone:
+		asKey := info.WholeElements
 		var tagged []apache.PCollection
 		for i := range step.Parents {
 			c, err := parent(i)
@@ -259,7 +248,7 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			all = apache.Flatten(s, tagged...)
 		}
 		return apache.ParDo(s, member(t, &groupFn{Method: m, Inputs: len(tagged)}), apache.GroupByKey(s, all)), nil
-	case m == "SortBy" || m == "SortByKey":
+	case info.SortsAll:
 		return apache.PCollection{}, fail(r, "sorting runs on Beam only as the last transformation of a job: sort the result in the notebook, or end the job with the sort")
 	}
 	return apache.PCollection{}, fail(r, "%s cannot run on Beam; the transformations that can are listed in the beam package's documentation", m)
@@ -268,10 +257,10 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 // readsSource reports whether r is a source or narrow transformations of
 // one, which a sourceFn computes.
 func (t *translator) readsSource(r *rdd.RDD) bool {
-	for narrowSteps[r.Step().Method] {
+	for isNarrow(r.Step()) {
 		r = r.Step().Parents[0]
 	}
-	return sources[r.Step().Method]
+	return isSource(r.Step())
 }
 
 // chain translates r, a source or a narrow transformation, with the
@@ -292,7 +281,7 @@ func (t *translator) chainWith(r *rdd.RDD, combine *combineFn) (apache.PCollecti
 func (t *translator) sourceChain(r *rdd.RDD, fn *sourceFn) (apache.PCollection, error) {
 	var steps []*rdd.RDD
 	base := r
-	for narrowSteps[base.Step().Method] {
+	for isNarrow(base.Step()) {
 		steps = append(steps, base)
 		base = base.Step().Parents[0]
 	}
@@ -305,24 +294,22 @@ func (t *translator) sourceChain(r *rdd.RDD, fn *sourceFn) (apache.PCollection, 
 		specs = append(specs, spec)
 	}
 	s := t.s.Scope(r.Step().Method)
-	if !sources[base.Step().Method] {
+	if !isSource(base.Step()) {
 		in, err := t.pcol(base)
 		if err != nil {
 			return in, err
 		}
 		for _, sp := range specs {
-			if !elementSteps[sp.Method] {
+			if sp.Elem == rdd.ElemNone {
 				return in, fmt.Errorf("rdd.%s cannot run on Beam after a shuffle or a union: Beam has no partitions there", sp.Method)
 			}
 		}
 		return apache.ParDo(s, member(t, &chainFn{Steps: specs}), in), nil
 	}
 	src := base.Step()
-	if src.Method == "Parallelize" {
+	if methodOf(src).Source == rdd.SourceData && len(src.Options.NumPartitions) == 0 {
 		// The notebook's default slice count, which workers do not know.
-		if n, _ := src.Args[1].([]int); len(n) == 0 {
-			src.Args = []any{src.Args[0], []int{base.GetNumPartitions()}}
-		}
+		src = src.WithNumPartitions(base.GetNumPartitions())
 	}
 	spec, err := t.spec(src)
 	if err != nil {
@@ -378,7 +365,7 @@ func (r *Runner) runToFiles(ctx context.Context, rd *rdd.RDD, atSource *sourceFn
 // runToResults is runToFiles with results as the sink.
 func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultFn) error {
 	return r.runToFiles(ctx, rd, &sourceFn{Results: results}, func(t *translator, col apache.PCollection) {
-		s := t.s.Scope("Collect")
+		s := t.s.Scope("results")
 		t.commitFiles(s, results.Dir, apache.ParDo(s, member(t, results), col))
 	})
 }
@@ -387,7 +374,7 @@ func (r *Runner) runToResults(ctx context.Context, rd *rdd.RDD, results *resultF
 // >= 0). A final SortBy or SortByKey sorts them here.
 func (r *Runner) Run(ctx context.Context, rd *rdd.RDD, limit int) ([]any, error) {
 	step := rd.Step()
-	if step.Method == "SortBy" || step.Method == "SortByKey" {
+	if methodOf(step).SortsAll {
 		elems, err := r.Run(ctx, step.Parents[0], -1)
 		if err != nil {
 			return nil, err
@@ -395,12 +382,10 @@ func (r *Runner) Run(ctx context.Context, rd *rdd.RDD, limit int) ([]any, error)
 		local := rd.Context().Local().Parallelize(elems, 1)
 		var sorted *rdd.RDD
 		var out []any
+		if sorted, err = callMethod(local, step.Method, step.Args, ""); err != nil {
+			return nil, err
+		}
 		err = rdd.Try(func() {
-			if step.Method == "SortBy" {
-				sorted = local.SortBy(step.Args[0], step.Args[1].(bool), step.Args[2].([]int)...)
-			} else {
-				sorted = local.SortByKey(step.Args[0].(bool), step.Args[1].([]int)...)
-			}
 			if limit >= 0 {
 				out = sorted.Take(limit)
 			} else {
@@ -423,7 +408,7 @@ func (r *Runner) Run(ctx context.Context, rd *rdd.RDD, limit int) ([]any, error)
 
 // Count returns the number of rd's elements, counted on the workers.
 func (r *Runner) Count(ctx context.Context, rd *rdd.RDD) (int64, error) {
-	if m := rd.Step().Method; m == "SortBy" || m == "SortByKey" {
+	if methodOf(rd.Step()).SortsAll {
 		rd = rd.Step().Parents[0] // sorting keeps the count
 	}
 	dir, err := r.jobDir("count")
@@ -445,7 +430,7 @@ func (r *Runner) SaveAsTextFile(ctx context.Context, rd *rdd.RDD, path, codec st
 	if _, err := fileio.Default().Stat(ctx, path); err == nil {
 		return fmt.Errorf("rdd.SaveAsTextFile: %s already exists", path)
 	}
-	if m := rd.Step().Method; m == "SortBy" || m == "SortByKey" {
+	if methodOf(rd.Step()).SortsAll {
 		elems, err := r.Run(ctx, rd, -1)
 		if err != nil {
 			return err
@@ -458,7 +443,7 @@ func (r *Runner) SaveAsTextFile(ctx context.Context, rd *rdd.RDD, path, codec st
 	}
 	defer removeDir(context.Background(), dir)
 	err = r.runToFiles(ctx, rd, &sourceFn{Save: &saveFn{Dir: dir, Codec: codec}}, func(t *translator, col apache.PCollection) {
-		s := t.s.Scope("SaveAsTextFile")
+		s := t.s.Scope("save")
 		t.commitFiles(s, dir, apache.ParDo(s, member(t, &saveFn{Dir: dir, Codec: codec}), col))
 	})
 	if err != nil {
