@@ -18,6 +18,7 @@ import (
 
 	"github.com/gosparkling/gosparkling/interp/internal/godoc"
 	"github.com/gosparkling/gosparkling/interp/symbols"
+	"github.com/gosparkling/gosparkling/rdd"
 )
 
 // keywords are Go's keywords, offered by completion.
@@ -236,12 +237,26 @@ func valueMembers(v reflect.Value) []string {
 	return typeMembers(v.Type())
 }
 
-// typeMembers lists the exported methods and fields of t.
+// enginePlumbing reports whether name is a method of rdd's RDD or Context
+// that serves interpreters and Runners only (rdd.KindEngine): completion
+// leaves it out.
+func enginePlumbing(typ reflect.Type, name string) bool {
+	if typ != reflect.TypeFor[*rdd.RDD]() && typ != reflect.TypeFor[*rdd.Context]() {
+		return false
+	}
+	m, _ := rdd.MethodOf(name)
+	return m.Kind == rdd.KindEngine
+}
+
+// typeMembers lists the exported methods and fields of t, without rdd's
+// engine plumbing.
 func typeMembers(t reflect.Type) []string {
 	var out []string
 	for _, typ := range []reflect.Type{t, reflect.PointerTo(t)} {
 		for i := 0; i < typ.NumMethod(); i++ {
-			out = append(out, typ.Method(i).Name)
+			if name := typ.Method(i).Name; !enginePlumbing(typ, name) {
+				out = append(out, name)
+			}
 		}
 	}
 	st := t

@@ -34,16 +34,21 @@ func TestComplete(t *testing.T) {
 		cursor     int // -1: end of code
 		want       []string
 		start      int
+		not        []string // engine plumbing, which completion leaves out
 	}{
-		{"package exports", "strings.Fie", -1, []string{"Fields", "FieldsFunc"}, 8},
-		{"methods of sc", "sc.TextF", -1, []string{"TextFile"}, 3},
-		{"methods of an RDD variable", "lines.ReduceBy", -1, []string{"ReduceByKey", "ReduceByKeyLocally"}, 6},
-		{"fields of a value", "pt.", -1, []string{"X", "Y"}, 3},
-		{"methods of a standard library value", "b.Wri", -1, []string{"WriteString", "WriteByte"}, 2},
-		{"session names", "coun", -1, []string{"counter"}, 0},
-		{"rdd package", "rdd.K", -1, []string{"KV"}, 4},
-		{"cursor inside, non-ASCII before", "s := \"héllo\"; strings.ToUp", -1, []string{"ToUpper"}, 22},
-		{"keyword", "retu", -1, []string{"return"}, 0},
+		{"package exports", "strings.Fie", -1, []string{"Fields", "FieldsFunc"}, 8, nil},
+		{"methods of sc", "sc.TextF", -1, []string{"TextFile"}, 3, nil},
+		{"methods of an RDD variable", "lines.ReduceBy", -1, []string{"ReduceByKey", "ReduceByKeyLocally"}, 6, nil},
+		{"fields of a value", "pt.", -1, []string{"X", "Y"}, 3, nil},
+		{"methods of a standard library value", "b.Wri", -1, []string{"WriteString", "WriteByte"}, 2, nil},
+		{"session names", "coun", -1, []string{"counter"}, 0, nil},
+		{"rdd package", "rdd.K", -1, []string{"KV"}, 4, nil},
+		{"cursor inside, non-ASCII before", "s := \"héllo\"; strings.ToUp", -1, []string{"ToUpper"}, 22, nil},
+		{"keyword", "retu", -1, []string{"return"}, 0, nil},
+		{"no engine plumbing among an RDD's methods", "lines.", -1, []string{"Map", "SetName"}, 6,
+			[]string{"RunPartition", "SetFuncSources", "SetFuncTier", "WithActionSources", "Step", "TieredRuns"}},
+		{"no engine plumbing in package rdd", "rdd.", -1, []string{"KV", "NewContext"}, 4,
+			[]string{"UnaryFunc", "BinaryFunc", "PredicateFunc", "FlatFunc", "GuardPanic", "RecoveredError", "BuiltinFunc", "CloneValue", "FuncProgram", "MethodOf", "StepOptions"}},
 	}
 	for _, tt := range tests {
 		cursor := tt.cursor
@@ -54,6 +59,11 @@ func TestComplete(t *testing.T) {
 		for _, w := range tt.want {
 			if !slices.Contains(matches, w) {
 				t.Errorf("%s: Complete(%q) = %v, lacks %q", tt.name, tt.code, matches, w)
+			}
+		}
+		for _, n := range tt.not {
+			if slices.Contains(matches, n) {
+				t.Errorf("%s: Complete(%q) offers %q, which is engine plumbing", tt.name, tt.code, n)
 			}
 		}
 		if start != tt.start || end != cursor {

@@ -121,6 +121,9 @@ func trimBest(best []any, n int, descending, now bool) []any {
 // program, names, for workers; method is the action it serves (the
 // Step's Action), which its errors name, and resolve turns the program of
 // its function parameter, when it has one, into the function.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func BuiltinFunc(p *FuncProgram, method string, resolve func(*FuncProgram) (any, error)) (any, error) {
 	if f, ok := builtinFuncs[p.Builtin]; ok {
 		return f, nil
@@ -203,6 +206,9 @@ func (r *RDD) reducedValueOnRunner(action, pairing, reducing string) *RDD {
 // call the action on it, WithActionSources(r, srcs...).Reduce(f), so that
 // on a Runner Reduce, Fold, Aggregate, Top, TakeOrdered, Max, Min and
 // their Tree forms run on the engine.
+//
+// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
+// completion leaves it out.
 func (r *RDD) WithActionSources(srcs ...FuncSource) *RDD {
 	twin := r.sc.newRDD(r.kind, r.method, []dependency{{rdd: r}})
 	twin.name, twin.callSite, twin.step, twin.partitioner = r.name, r.callSite, r.step, r.partitioner

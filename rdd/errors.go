@@ -103,6 +103,9 @@ func (e *UserPanicError) Unwrap() error {
 // failures (an element that does not fit the function's parameter) as
 // they are, anything else as "user function panicked: <value>". A
 // Runner's workers call it.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func RecoveredError(r any) error {
 	err := recoveredError(r)
 	if up, ok := err.(*UserPanicError); ok {

@@ -40,6 +40,9 @@ func guardPanic(method string, r any, args ...any) {
 // the elements, unless r is already one of the engine's failures. An
 // interpreter that hands the engine its own wrapper of an interpreted
 // function calls it, so that a panic reads the same either way.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func GuardPanic(method string, r any, args ...any) { guardPanic(method, r, args...) }
 
 // elementText renders the arguments of a failed call for a report: each

@@ -9,6 +9,9 @@ package rdd
 // FuncShape is the shape of a user function a method takes: which of the
 // engine's adapters (UnaryFunc, PredicateFunc, FlatFunc, BinaryFunc...)
 // calls it.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type FuncShape uint8
 
 // The shapes of user functions.
@@ -35,6 +38,9 @@ func (s FuncShape) String() string {
 
 // ElementOp is what an element-wise transformation makes of each element,
 // alone: a Runner can apply it anywhere, after a shuffle too.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type ElementOp uint8
 
 // The element-wise transformations.
@@ -52,6 +58,9 @@ const (
 )
 
 // SourceKind says where a source's elements come from.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type SourceKind uint8
 
 // The kinds of sources.
@@ -64,6 +73,9 @@ const (
 )
 
 // CombinerForm says how a combining shuffle makes a key's combined value.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type CombinerForm uint8
 
 // The forms of combiners.
@@ -76,6 +88,9 @@ const (
 
 // Grouping says what a shuffle that gathers the values of each key makes
 // of them.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type Grouping uint8
 
 // The groupings.

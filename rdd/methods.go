@@ -3,6 +3,9 @@ package rdd
 // StepKind classifies the methods of Context and RDD by what they do to a
 // lineage: what an interpreter or a Runner must know of a method without
 // spelling its name.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type StepKind uint8
 
 // The kinds of methods.
@@ -18,8 +21,8 @@ const (
 	KindAction                      // runs a job and returns a value (Count, Collect, Reduce...)
 	KindSink                        // runs a job that writes output (SaveAsTextFile, SaveAsParquet)
 	KindPersist                     // marks an RDD's partitions to be kept (Cache, Persist, Unpersist)
-	KindInfo                        // tells of an RDD or a Context without running a job or making an RDD
-	KindEngine                      // serves interpreters and Runners (RunPartition, SetFuncTier...)
+	KindInfo                        // tells of an RDD or a Context, or makes a Context, without running a job or making an RDD
+	KindEngine                      // engine plumbing, serving interpreters and Runners only (RunPartition, SetFuncTier, Step...): completion leaves it out
 )
 
 var stepKindNames = [...]string{"unknown", "source", "narrow", "combine", "group", "cogroup", "sort",
@@ -38,6 +41,9 @@ func (k StepKind) String() string {
 func (k StepKind) Shuffles() bool { return k >= KindCombine && k <= KindRepartition }
 
 // MethodInfo is what the package says of one of its methods.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type MethodInfo struct {
 	Kind StepKind
 	// FuncArgs are the positions, among the method's arguments, of the
@@ -83,6 +89,9 @@ type MethodInfo struct {
 
 // MethodOf returns what the package says of the method of RDD or Context
 // named name, and whether there is one.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func MethodOf(name string) (MethodInfo, bool) {
 	m, ok := methods[name]
 	return m, ok
@@ -100,7 +109,7 @@ var methods = map[string]MethodInfo{
 	"Accumulator": {Kind: KindInfo}, "Broadcast": {Kind: KindInfo}, "ActiveJobs": {Kind: KindInfo},
 	"DefaultParallelism": {Kind: KindInfo}, "MaxResultSize": {Kind: KindInfo}, "SetMaxResultSize": {Kind: KindInfo},
 	"SetJobContext": {Kind: KindInfo}, "WithJobContext": {Kind: KindInfo}, "Stop": {Kind: KindInfo},
-	"Local": {Kind: KindEngine}, "Runner": {Kind: KindEngine}, "WithRunner": {Kind: KindEngine},
+	"Local": {Kind: KindInfo}, "Runner": {Kind: KindInfo}, "WithRunner": {Kind: KindInfo},
 
 	// Narrow transformations.
 	"Map": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeUnary}, Element: ElemMap, Partitionwise: true}, "FlatMap": {Kind: KindNarrow, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeFlat}, Element: ElemFlatMap, Partitionwise: true},
@@ -151,7 +160,7 @@ var methods = map[string]MethodInfo{
 	"Context": {Kind: KindInfo}, "GetNumPartitions": {Kind: KindInfo}, "ID": {Kind: KindInfo},
 	"IsCached": {Kind: KindInfo}, "Name": {Kind: KindInfo}, "SetName": {Kind: KindInfo},
 	"StorageLevel": {Kind: KindInfo}, "String": {Kind: KindInfo}, "ToDebugString": {Kind: KindInfo},
-	"Step": {Kind: KindInfo}, "TieredRuns": {Kind: KindInfo},
+	"Step": {Kind: KindEngine}, "TieredRuns": {Kind: KindEngine},
 	"CreateOrReplaceTempView": {Kind: KindInfo}, "SQLEngine": {Kind: KindInfo},
 	"RunPartition": {Kind: KindEngine}, "SetFuncSources": {Kind: KindEngine}, "SetFuncTier": {Kind: KindEngine},
 	"WithActionSources": {Kind: KindEngine},

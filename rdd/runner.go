@@ -78,6 +78,9 @@ func (c *Context) Local() *Context {
 }
 
 // Step tells how an RDD was made, for Runners that translate lineages.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type Step struct {
 	// Method is the method that made the RDD, such as "TextFile", "Map"
 	// or "ReduceByKey".
@@ -105,6 +108,9 @@ type Step struct {
 
 // StepOptions are the arguments of a recorded step that Runners read by
 // name rather than by their position among Step.Args.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type StepOptions struct {
 	// Paths are the paths a file source reads (TextFile, ReadParquet...).
 	Paths string
@@ -134,6 +140,9 @@ type StepOptions struct {
 // WithNumPartitions returns s with NumPartitions n, in its Args too, so
 // that redoing the method with them makes n partitions. A step whose
 // method takes no partition count is returned as it is.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func (s Step) WithNumPartitions(n int) Step {
 	i := s.Options.partitionsArg - 1
 	if i < 0 || i >= len(s.Args) {
@@ -147,6 +156,9 @@ func (s Step) WithNumPartitions(n int) Step {
 
 // Step returns how r was made. An RDD made inside the package, not by a
 // method a user calls, has only its Method.
+//
+// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
+// completion leaves it out.
 func (r *RDD) Step() Step {
 	if r.step == nil {
 		return Step{Method: r.method, Kind: methods[r.method].Kind}
@@ -176,6 +188,9 @@ func (o StepOptions) partitionsAt(i int, n []int) StepOptions {
 // FuncSource gives the Go source of a user function, so that a Runner can
 // send the function to workers in other processes. Interpreters, which
 // have the source, provide it (see SetFuncSources).
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type FuncSource interface {
 	// Program returns the function as a program a worker can interpret,
 	// with the values of the variables it captures as they are now. It
@@ -188,6 +203,9 @@ type FuncSource interface {
 // the imports, then the declarations in order (functions, types, constants
 // and variables holding the captured values), then the function
 // expression.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 type FuncProgram struct {
 	Imports []string // import paths
 	Decls   []string // top-level declarations, each a complete one
@@ -204,6 +222,9 @@ type FuncProgram struct {
 // SetFuncSources records the sources of the user functions that the method
 // making r was given, in argument order, for Runners. Interpreters call it
 // right after the method returns. It returns r.
+//
+// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
+// completion leaves it out.
 func (r *RDD) SetFuncSources(srcs ...FuncSource) *RDD {
 	if r.step != nil {
 		r.step.Sources = srcs
@@ -215,6 +236,9 @@ func (r *RDD) SetFuncSources(srcs ...FuncSource) *RDD {
 // each element until emit returns false. Runners call it on their workers
 // to read a source or run a chain of narrow transformations. It returns
 // the job's error instead of panicking.
+//
+// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
+// completion leaves it out.
 func (r *RDD) RunPartition(ctx context.Context, p int, emit func(any) bool) error {
 	n, err := r.numPartitions()
 	if err != nil {
@@ -233,6 +257,9 @@ func (r *RDD) RunPartition(ctx context.Context, p int, emit func(any) bool) erro
 // UnaryFunc adapts a user function of one parameter, as Map takes it, to
 // func(any) any, with the conversions and messages of method. Runners use
 // it to call user functions on their workers.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func UnaryFunc(method string, f any) func(any) any {
 	return adaptUnary(method, f)
 }
@@ -240,11 +267,17 @@ func UnaryFunc(method string, f any) func(any) any {
 // BinaryFunc adapts a user function of two parameters, as ReduceByKey
 // takes it, to func(any, any) any, with the conversions and messages of
 // method.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func BinaryFunc(method string, f any) func(any, any) any {
 	return adaptBinary(method, f)
 }
 
 // PredicateFunc adapts a user function returning bool, as Filter takes it.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func PredicateFunc(method string, f any) func(any) bool {
 	return adaptPredicate(method, f)
 }
@@ -252,12 +285,18 @@ func PredicateFunc(method string, f any) func(any) bool {
 // FlatFunc adapts a user function returning a slice, as FlatMap takes it,
 // to one that calls emit for each element of the result, stopping and
 // returning false when emit does.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func FlatFunc(method string, f any) func(x any, emit func(any) bool) bool {
 	return adaptFlat(method, f)
 }
 
 // CloneValue returns a deep copy of slices, maps and structs in v, as
 // AggregateByKey copies its zero value for each key.
+//
+// Engine plumbing, for interpreters and Runners: notebook cells do not
+// see it (it is left out of their symbol tables and completion).
 func CloneValue(v any) any { return cloneValue(v) }
 
 // onRunner returns, when r's Context has a Runner, an RDD of the local
