@@ -288,22 +288,13 @@ func numberOf(v any) (float64, string, bool) {
 	return 0, "", false
 }
 
-// formatNumber writes f with thousands separators in its integer part, in
-// the shortest form that reads back as f; very large and very small
-// numbers in exponent form.
+// formatNumber writes f as shortFloat does, with thousands separators in
+// its integer part unless it is in exponent form.
 func formatNumber(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "+Inf"
-	case math.IsInf(f, -1):
-		return "-Inf"
+	s := shortFloat(f)
+	if math.IsNaN(f) || math.IsInf(f, 0) || strings.ContainsRune(s, 'e') {
+		return s
 	}
-	if a := math.Abs(f); a != 0 && (a < 1e-4 || a >= 1e15) {
-		return strconv.FormatFloat(f, 'g', -1, 64)
-	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
 	whole, frac, hasFrac := strings.Cut(s, ".")
 	if hasFrac {
 		return groupDigits(whole) + "." + frac

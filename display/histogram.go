@@ -176,9 +176,12 @@ func edgeTexts(edges []float64) []string {
 }
 
 // shortFloat writes f in the shortest form that reads back as f, without
-// an exponent unless it is very large or very small.
+// an exponent unless it is very large or very small (below 1e-4 or from
+// 1e15); NaN, +Inf and -Inf as words.
 func shortFloat(f float64) string {
 	switch {
+	case math.IsNaN(f):
+		return "NaN"
 	case math.IsInf(f, 1):
 		return "+Inf"
 	case math.IsInf(f, -1):

@@ -102,3 +102,30 @@ func TestListRowsMakeColumns(t *testing.T) {
 		})
 	}
 }
+
+// TestExactNumbers: the exact forms of charts and histograms read back as
+// the number; formatNumber groups the digits of shortFloat's fixed form.
+func TestExactNumbers(t *testing.T) {
+	tests := []struct {
+		in           float64
+		short, group string
+	}{
+		{1234567.25, "1234567.25", "1,234,567.25"},
+		{-9876543, "-9876543", "-9,876,543"},
+		{1.0 / 3, "0.3333333333333333", "0.3333333333333333"},
+		{0.00001, "1e-05", "1e-05"},
+		{2e15, "2e+15", "2e+15"},
+		{0, "0", "0"},
+		{math.NaN(), "NaN", "NaN"},
+		{math.Inf(1), "+Inf", "+Inf"},
+		{math.Inf(-1), "-Inf", "-Inf"},
+	}
+	for _, tt := range tests {
+		if got := shortFloat(tt.in); got != tt.short {
+			t.Errorf("shortFloat(%v) = %q, want %q", tt.in, got, tt.short)
+		}
+		if got := formatNumber(tt.in); got != tt.group {
+			t.Errorf("formatNumber(%v) = %q, want %q", tt.in, got, tt.group)
+		}
+	}
+}
