@@ -94,6 +94,31 @@ func TestCompiledJobsOnPrism(t *testing.T) {
 		return words(sc).KeyBy(func(w string) int { return len(w) }).CountByKey()
 	})
 	onBoth(t, "subtract", func(sc *rdd.Context) any { return words(sc).Subtract(sc.Parallelize([]string{"a"})).Collect() })
+	// Each of rdd's finer kinds that Beam translates, once.
+	byLength := func(sc *rdd.Context) *rdd.RDD { return words(sc).KeyBy(func(w string) int { return len(w) }) }
+	other := func(sc *rdd.Context) *rdd.RDD { return sc.Parallelize([]rdd.Pair{rdd.KV(1, "one"), rdd.KV(9, "nine")}) }
+	add := func(a, b int) int { return a + b }
+	onBoth(t, "group by a function", func(sc *rdd.Context) any {
+		return words(sc).GroupBy(func(w string) string { return w }).MapValues(func(ws []any) int { return len(ws) }).Collect()
+	})
+	onBoth(t, "fold by key", func(sc *rdd.Context) any {
+		return lengths(sc).KeyBy(func(n int) int { return n }).Values().KeyBy(func(n int) int { return n % 2 }).FoldByKey(0, add).Collect()
+	})
+	onBoth(t, "combine by key", func(sc *rdd.Context) any {
+		return byLength(sc).CombineByKey(func(w string) int { return 1 }, func(n int, _ string) int { return n + 1 }, add).Collect()
+	})
+	onBoth(t, "right outer join and cogroup", func(sc *rdd.Context) any {
+		return byLength(sc).RightOuterJoin(other(sc)).Union(byLength(sc).Cogroup(other(sc)).MapValues(func(g [][]any) int { return len(g[0]) + len(g[1]) })).Collect()
+	})
+	onBoth(t, "subtract by key and intersection", func(sc *rdd.Context) any {
+		return byLength(sc).SubtractByKey(other(sc)).Keys().Union(words(sc).Intersection(sc.Parallelize([]string{"a", "z"}))).Collect()
+	})
+	onBoth(t, "sample by key", func(sc *rdd.Context) any {
+		return byLength(sc).SampleByKey(false, map[int]float64{0: 1, 1: 1}, 7).Collect()
+	})
+	onBoth(t, "repartition and coalesce", func(sc *rdd.Context) any {
+		return words(sc).Repartition(2).Union(words(sc).Coalesce(1, true)).Union(words(sc).Coalesce(1)).Collect()
+	})
 }
 
 func TestTextFilesOnPrism(t *testing.T) {
