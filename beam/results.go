@@ -360,25 +360,10 @@ func (f *saveFn) write(e Elem) error {
 		}
 		f.bw = bufio.NewWriterSize(f.w, 64<<10)
 	}
-	err := writeLine(f.bw, e.V)
+	err := fileio.WriteLine(f.bw, e.V)
 	if err != nil {
 		f.w.Abort()
 		f.w = nil
-	}
-	return err
-}
-
-// writeLine writes x as SaveAsTextFile writes an element: a line of its
-// fmt.Sprint.
-func writeLine(bw *bufio.Writer, x any) error {
-	var err error
-	if s, ok := x.(string); ok {
-		_, err = bw.WriteString(s)
-	} else {
-		_, err = fmt.Fprint(bw, x)
-	}
-	if err == nil {
-		err = bw.WriteByte('\n')
 	}
 	return err
 }
@@ -404,7 +389,7 @@ func (f *saveFn) savePartition(ctx context.Context, r *rdd.RDD, p int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var failed error
 	err = r.RunPartition(ctx, p, func(x any) bool {
-		failed = writeLine(bw, x)
+		failed = fileio.WriteLine(bw, x)
 		return failed == nil
 	})
 	if err == nil {

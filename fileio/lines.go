@@ -1,6 +1,7 @@
 package fileio
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -245,4 +246,19 @@ func (lr *LineReader) Close() error {
 	c := lr.closer
 	lr.closer = nil
 	return c.Close()
+}
+
+// WriteLine writes x as SaveAsTextFile writes an element: a string as it
+// is, anything else as fmt.Sprint writes it, then a newline.
+func WriteLine(w *bufio.Writer, x any) error {
+	var err error
+	if s, ok := x.(string); ok {
+		_, err = w.WriteString(s)
+	} else {
+		_, err = fmt.Fprint(w, x)
+	}
+	if err == nil {
+		err = w.WriteByte('\n')
+	}
+	return err
 }

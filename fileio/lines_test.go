@@ -1,6 +1,7 @@
 package fileio
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -296,5 +297,22 @@ func TestOpenLinesOfAGzipOfOneHugeLineStopsAtTheLimit(t *testing.T) {
 	}
 	if len(lr.buf) > 1000002 {
 		t.Errorf("the buffer grew to %d bytes", len(lr.buf))
+	}
+}
+
+// TestWriteLine: an element is a line of its text, strings as they are.
+func TestWriteLine(t *testing.T) {
+	var b strings.Builder
+	w := bufio.NewWriter(&b)
+	for _, x := range []any{"a b", 42, 1.5, nil, []int{1, 2}, ""} {
+		if err := WriteLine(w, x); err != nil {
+			t.Fatalf("WriteLine(%v): %v", x, err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "a b\n42\n1.5\n<nil>\n[1 2]\n\n"; b.String() != want {
+		t.Errorf("lines %q, want %q", b.String(), want)
 	}
 }

@@ -74,16 +74,7 @@ func writePart(t *task, r *RDD, p int, dir fileio.OutputDir, name, codec string)
 	}()
 	bw := bufio.NewWriterSize(w, 64<<10)
 	r.iterate(t, p, func(x any) bool {
-		var err error
-		if s, ok := x.(string); ok {
-			_, err = bw.WriteString(s)
-		} else {
-			_, err = fmt.Fprint(bw, x)
-		}
-		if err == nil {
-			err = bw.WriteByte('\n')
-		}
-		if err != nil {
+		if err := fileio.WriteLine(bw, x); err != nil {
 			failTask(err)
 		}
 		return true
