@@ -1,8 +1,6 @@
 package interp
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/gosparkling/gosparkling/internal/rddtest"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -153,32 +152,6 @@ func TestWorkersKeepPanicFramesOutOfTheirOutput(t *testing.T) {
 	}
 }
 
-// notingEngine is a Runner that runs lineages in this process, partition
-// by partition, noting the method of each RDD it is given.
-type notingEngine struct{ ran []string }
-
-func (e *notingEngine) Name() string { return "noting" }
-
-func (e *notingEngine) Run(ctx context.Context, r *rdd.RDD, limit int) ([]any, error) {
-	e.ran = append(e.ran, r.Step().Method)
-	var out []any
-	for p := range r.GetNumPartitions() {
-		if err := r.RunPartition(ctx, p, func(x any) bool { out = append(out, x); return true }); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func (e *notingEngine) Count(ctx context.Context, r *rdd.RDD) (int64, error) {
-	elems, err := e.Run(ctx, r, -1)
-	return int64(len(elems)), err
-}
-
-func (e *notingEngine) SaveAsTextFile(context.Context, *rdd.RDD, string, string) error {
-	return errors.New("not here")
-}
-
 func TestActionFunctionsTravelWithTheirSource(t *testing.T) {
 	tests := []struct {
 		cell string
@@ -197,7 +170,7 @@ func TestActionFunctionsTravelWithTheirSource(t *testing.T) {
 	}
 	s := newSession(t)
 	defer s.Close()
-	engine := &notingEngine{}
+	engine := &rddtest.InProcessRunner{}
 	if err := s.yaegi.Use(interp.Exports{"enginetest/enginetest": {"Engine": reflect.ValueOf(engine)}}); err != nil {
 		t.Fatal(err)
 	}
@@ -209,13 +182,13 @@ func TestActionFunctionsTravelWithTheirSource(t *testing.T) {
 		}
 	}
 	for _, tt := range tests {
-		engine.ran = nil
+		engine.Reset()
 		res := execute(t, s, tt.cell)
 		if res.err != nil || res.plain != tt.want {
 			t.Errorf("%s = %q, %v; want %s", tt.cell, res.plain, res.err, tt.want)
 		}
-		if len(engine.ran) != 1 || engine.ran[0] != tt.ran {
-			t.Errorf("%s: the engine ran %v, want %s", tt.cell, engine.ran, tt.ran)
+		if len(engine.Ran()) != 1 || engine.Ran()[0] != tt.ran {
+			t.Errorf("%s: the engine ran %v, want %s", tt.cell, engine.Ran(), tt.ran)
 		}
 	}
 }
@@ -223,14 +196,14 @@ func TestActionFunctionsTravelWithTheirSource(t *testing.T) {
 func TestAReassignmentLaterInTheCellKeepsEarlierCallsShipped(t *testing.T) {
 	s := newSession(t)
 	defer s.Close()
-	engine := &notingEngine{}
+	engine := &rddtest.InProcessRunner{}
 	if err := s.yaegi.Use(interp.Exports{"enginetest/enginetest": {"Engine": reflect.ValueOf(engine)}}); err != nil {
 		t.Fatal(err)
 	}
 	execute(t, s, `import "enginetest"`)
 	execute(t, s, `sc = sc.WithRunner(enginetest.Engine)`)
 	res := execute(t, s, "nums := sc.Parallelize([]int{1, 2, 3}, 2)\nbest := nums.Top(1, func(x int) int { return -x })\nnums = nil\nbest")
-	if res.err != nil || len(engine.ran) != 1 || engine.ran[0] != "CombineByKey" {
-		t.Errorf("Top before nums = nil: %v, %q; the engine ran %v, want CombineByKey", res.err, res.plain, engine.ran)
+	if res.err != nil || len(engine.Ran()) != 1 || engine.Ran()[0] != "CombineByKey" {
+		t.Errorf("Top before nums = nil: %v, %q; the engine ran %v, want CombineByKey", res.err, res.plain, engine.Ran())
 	}
 }

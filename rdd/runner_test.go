@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosparkling/gosparkling/internal/rddtest"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -149,33 +150,6 @@ func (f runFunc) SaveAsTextFile(context.Context, *rdd.RDD, string, string) error
 	return nil
 }
 
-// inProcessRunner is an engine that runs the lineage it is given in this
-// process, partition by partition, as a Runner's workers would, noting
-// the method of each RDD it runs.
-type inProcessRunner struct{ ran []string }
-
-func (e *inProcessRunner) Name() string { return "in-process" }
-
-func (e *inProcessRunner) Run(ctx context.Context, r *rdd.RDD, limit int) ([]any, error) {
-	e.ran = append(e.ran, r.Step().Method)
-	var out []any
-	for p := range r.GetNumPartitions() {
-		if err := r.RunPartition(ctx, p, func(x any) bool { out = append(out, x); return true }); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-func (e *inProcessRunner) Count(ctx context.Context, r *rdd.RDD) (int64, error) {
-	elems, err := e.Run(ctx, r, -1)
-	return int64(len(elems)), err
-}
-
-func (e *inProcessRunner) SaveAsTextFile(context.Context, *rdd.RDD, string, string) error {
-	return errors.New("not here")
-}
-
 func TestAggregatesAreComputedOnTheEngine(t *testing.T) {
 	tests := []struct {
 		name string
@@ -202,11 +176,11 @@ func TestAggregatesAreComputedOnTheEngine(t *testing.T) {
 		}, ""},
 	}
 	for _, tt := range tests {
-		engine := &inProcessRunner{}
+		engine := &rddtest.InProcessRunner{}
 		want, got := tt.run(rdd.NewContext()), tt.run(rdd.NewContext(rdd.WithRunner(engine)))
 		check(t, tt.name, got, want)
 		ran := cmp.Or(tt.ran, "ReduceByKey")
-		check(t, tt.name+" ran", engine.ran, []string{ran})
+		check(t, tt.name+" ran", engine.Ran(), []string{ran})
 	}
 }
 
@@ -254,7 +228,7 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 		{"Aggregate with one source", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Aggregate(0, add, add) }, "Parallelize"},
 	}
 	for _, tt := range tests {
-		engine := &inProcessRunner{}
+		engine := &rddtest.InProcessRunner{}
 		want := tt.run(nums(rdd.NewContext()))
 		r := nums(rdd.NewContext(rdd.WithRunner(engine)))
 		acted := r
@@ -267,12 +241,12 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 			slices.Sort(want.([]int))
 		}
 		check(t, tt.name, got, want)
-		check(t, tt.name+" ran", engine.ran, []string{tt.ran})
-		engine.ran = nil
+		check(t, tt.name+" ran", engine.Ran(), []string{tt.ran})
+		engine.Reset()
 		acted.Reduce(add)
-		check(t, tt.name+": the next action's sources", engine.ran, []string{"Parallelize"})
+		check(t, tt.name+": the next action's sources", engine.Ran(), []string{"Parallelize"})
 	}
-	sc := rdd.NewContext(rdd.WithRunner(&inProcessRunner{}))
+	sc := rdd.NewContext(rdd.WithRunner(&rddtest.InProcessRunner{}))
 	check(t, "Fold of nothing", sc.Parallelize([]int{}).WithActionSources(nil, shippable).Fold(7, add), 7)
 	err := rdd.Try(func() { sc.Parallelize([]int{}).WithActionSources(shippable).Reduce(add) })
 	if !errors.Is(err, rdd.ErrEmptyRDD) {
