@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/gosparkling/gosparkling/fileio"
+	"github.com/gosparkling/gosparkling/internal/s3test"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -46,7 +47,7 @@ func TestKilledSaveHelper(t *testing.T) {
 	}
 	fss := fileio.Default()
 	if endpoint := os.Getenv(envKillHelperEndpoint); endpoint != "" {
-		fss["s3"] = versityS3(t, endpoint, fileio.S3Options{})
+		fss["s3"] = s3test.FileSystemAt(t, endpoint, fileio.S3Options{})
 	}
 	sc := rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(fss))
 	defer sc.Stop()
@@ -207,7 +208,7 @@ func TestKilledSaveOnS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	endpoint, sc, _ := runVersityGW(t, root)
-	s3fs := versityS3(t, endpoint, fileio.S3Options{})
+	s3fs := s3test.FileSystemAt(t, endpoint, fileio.S3Options{})
 	for _, format := range []string{"text", "parquet"} {
 		for i, kp := range killPoints {
 			t.Run(format+"/"+kp.name, func(t *testing.T) {
@@ -239,7 +240,7 @@ func TestKilledSaveOnS3(t *testing.T) {
 func uploadsIn(t *testing.T, endpoint, bucket string) int {
 	t.Helper()
 	client := s3.New(s3.Options{BaseEndpoint: aws.String(endpoint), UsePathStyle: true, Region: "us-east-1",
-		Credentials: versityCredentials})
+		Credentials: s3test.Credentials})
 	out, err := client.ListMultipartUploads(context.Background(), &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
 	if err != nil {
 		t.Fatal(err)

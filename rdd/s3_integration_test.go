@@ -11,9 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -24,6 +22,7 @@ import (
 
 	"github.com/gosparkling/gosparkling/fileio"
 	"github.com/gosparkling/gosparkling/fileio/warc"
+	"github.com/gosparkling/gosparkling/internal/s3test"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -35,75 +34,14 @@ func startVersityGW(t *testing.T, root string) *rdd.Context {
 	return sc
 }
 
-// versityCredentials are the keys versitygw is started with.
-var versityCredentials = credentials.NewStaticCredentialsProvider("gosparkling", "gosparkling-secret", "")
-
-// versityS3 returns an S3 file system of the versitygw at endpoint.
-func versityS3(t testing.TB, endpoint string, opts fileio.S3Options) *fileio.S3 {
-	t.Helper()
-	opts.Endpoint, opts.PathStyle, opts.Region = endpoint, true, "us-east-1"
-	if opts.Credentials == nil {
-		opts.Credentials = versityCredentials
-	}
-	s3fs, err := fileio.NewS3(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s3fs
-}
-
-// runVersityGW serves root and returns its endpoint, a Context reading
-// and writing through it, and its process. versitygw keeps its metadata (ETags, the parts of
-// multipart uploads) in a sidecar directory: with --nometa it cannot
-// complete uploads of parts over 8 MiB (InvalidPart).
+// runVersityGW serves root (s3test.Start) and returns its endpoint, a
+// Context reading and writing through it, and its process.
 func runVersityGW(t *testing.T, root string) (endpoint string, sc *rdd.Context, proc *os.Process) {
 	t.Helper()
-	bin := os.Getenv("VERSITYGW")
-	if bin == "" {
-		if os.Getenv("GOSPARKLING_E2E") != "" {
-			t.Fatal("VERSITYGW is not set: `make test` builds versitygw and sets it")
-		}
-		t.Skip("VERSITYGW is not set (make test sets it)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "--access", "gosparkling", "--secret", "gosparkling-secret", "--port", addr,
-		"posix", "--sidecar", t.TempDir(), root)
-	logs, err := os.Create(filepath.Join(t.TempDir(), "versitygw.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		conn, err := net.Dial("tcp", addr)
-		if err == nil {
-			conn.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			out, _ := os.ReadFile(logs.Name())
-			t.Fatalf("versitygw did not listen on %s: %s", addr, out)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	endpoint = "http://" + addr
-	fss := fileio.Default()
-	fss["s3"] = versityS3(t, endpoint, fileio.S3Options{})
-	sc = rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(fss))
+	srv := s3test.Start(t, root)
+	sc = rdd.NewContext(rdd.WithParallelism(2), rdd.WithFileSystems(srv.FileSystems(t)))
 	t.Cleanup(sc.Stop)
-	return endpoint, sc, cmd.Process
+	return srv.Endpoint, sc, srv.Process
 }
 
 func TestAgainstARealS3Server(t *testing.T) {
@@ -199,7 +137,7 @@ func TestRealS3FrozenServer(t *testing.T) {
 	big := strings.Repeat(strings.Repeat("x", 99)+"\n", 300000) // 30 MB: more than socket buffers hold
 	writeFile(t, filepath.Join(root, "data", "big.txt"), big)
 	endpoint, _, proc := runVersityGW(t, root)
-	s3fs := versityS3(t, endpoint, fileio.S3Options{Retry: fileio.RetryPolicy{Attempts: 2, BaseDelay: time.Millisecond, IdleTimeout: 300 * time.Millisecond}})
+	s3fs := s3test.FileSystemAt(t, endpoint, fileio.S3Options{Retry: fileio.RetryPolicy{Attempts: 2, BaseDelay: time.Millisecond, IdleTimeout: 300 * time.Millisecond}})
 	ctx := context.Background()
 	frozen := func(t *testing.T) {
 		if err := proc.Signal(syscall.SIGSTOP); err != nil {
@@ -277,7 +215,7 @@ func TestRealS3UnknownAccessKeyIsAnAuthError(t *testing.T) {
 		{"wrong secret", "gosparkling", "wrong"},
 	} {
 		t.Run(creds.name, func(t *testing.T) {
-			s3fs := versityS3(t, endpoint, fileio.S3Options{Credentials: credentials.NewStaticCredentialsProvider(creds.key, creds.secret, "")})
+			s3fs := s3test.FileSystemAt(t, endpoint, fileio.S3Options{Credentials: credentials.NewStaticCredentialsProvider(creds.key, creds.secret, "")})
 			ops := map[string]func() error{
 				"stat": func() error { _, err := s3fs.Stat(context.Background(), "s3://data/a.txt"); return err },
 				"open": func() error { _, err := s3fs.Open(context.Background(), "s3://data/a.txt"); return err },

@@ -6,18 +6,13 @@ package sqlengine_test
 // environment variable, serving a copy of the sample index.
 
 import (
-	"context"
 	"maps"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/gosparkling/gosparkling/fileio"
+	"github.com/gosparkling/gosparkling/internal/s3test"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -25,45 +20,7 @@ import (
 // systems that read it as s3://.
 func serveS3(t *testing.T, root string) fileio.FileSystems {
 	t.Helper()
-	bin := os.Getenv("VERSITYGW")
-	if bin == "" {
-		if os.Getenv("GOSPARKLING_E2E") != "" {
-			t.Fatal("VERSITYGW is not set: `make test` builds versitygw and sets it")
-		}
-		t.Skip("VERSITYGW is not set (make test sets it)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "--access", "gosparkling", "--secret", "gosparkling-secret", "--port", addr,
-		"posix", "--sidecar", t.TempDir(), root)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if conn, err := net.Dial("tcp", addr); err == nil {
-			conn.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not listen on %s", addr)
-		}
-	}
-	s3fs, err := fileio.NewS3(context.Background(), fileio.S3Options{Endpoint: "http://" + addr, PathStyle: true, Region: "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("gosparkling", "gosparkling-secret", "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fss := fileio.Default()
-	fss["s3"] = s3fs
-	return fss
+	return s3test.Start(t, root).FileSystems(t)
 }
 
 // copyTree copies the files under src to dst.
