@@ -139,29 +139,19 @@ func TestEveryFinerKindIsUsed(t *testing.T) {
 			}
 		}
 	}
-	for e := rdd.ElemMap; e <= rdd.ElemWarcRecords; e++ {
-		if !elems[e] {
-			t.Errorf("element operation %d has no method", e)
-		}
-	}
-	for s := rdd.SourceData; s <= rdd.SourceIndexed; s++ {
-		if !sources[s] {
-			t.Errorf("source kind %d has no method", s)
-		}
-	}
-	for c := rdd.CombineReduce; c <= rdd.CombineCreate; c++ {
-		if !combiners[c] {
-			t.Errorf("combiner form %d has no method", c)
-		}
-	}
-	for g := rdd.GroupValues; g <= rdd.GroupDistinct; g++ {
-		if !groupings[g] {
-			t.Errorf("grouping %d has no method", g)
-		}
-	}
-	for s := rdd.ShapeUnary; s <= rdd.ShapeEach; s++ {
-		if !shapes[s] {
-			t.Errorf("function shape %s has no method", s)
+	unused(t, "element operation", elems, rdd.ElemMap, rdd.ElemWarcRecords)
+	unused(t, "source kind", sources, rdd.SourceData, rdd.SourceIndexed)
+	unused(t, "combiner form", combiners, rdd.CombineReduce, rdd.CombineCreate)
+	unused(t, "grouping", groupings, rdd.GroupValues, rdd.GroupDistinct)
+	unused(t, "function shape", shapes, rdd.ShapeUnary, rdd.ShapeEach)
+}
+
+// unused reports each kind from first to last that no method has.
+func unused[K ~uint8](t *testing.T, what string, seen map[K]bool, first, last K) {
+	t.Helper()
+	for k := first; k <= last; k++ {
+		if !seen[k] {
+			t.Errorf("%s %d has no method", what, k)
 		}
 	}
 }

@@ -54,6 +54,7 @@ func init() {
 		"Stat":                    reflect.ValueOf(fileio.Stat),
 		"SuccessMarker":           reflect.ValueOf(constant.MakeFromLiteral("\"_SUCCESS\"", token.STRING, 0)),
 		"TemporaryDir":            reflect.ValueOf(constant.MakeFromLiteral("\"_temporary\"", token.STRING, 0)),
+		"WriteLine":               reflect.ValueOf(fileio.WriteLine),
 		"Xz":                      reflect.ValueOf(constant.MakeFromLiteral("\"xz\"", token.STRING, 0)),
 		"Zstd":                    reflect.ValueOf(constant.MakeFromLiteral("\"zstd\"", token.STRING, 0)),
 

@@ -13,10 +13,7 @@ import (
 func init() {
 	Symbols["github.com/gosparkling/gosparkling/rdd/rdd"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BinaryFunc":           reflect.ValueOf(rdd.BinaryFunc),
 		"BroadcastOf":          reflect.ValueOf(rdd.BroadcastOf),
-		"BuiltinFunc":          reflect.ValueOf(rdd.BuiltinFunc),
-		"CloneValue":           reflect.ValueOf(rdd.CloneValue),
 		"Columns":              reflect.ValueOf(rdd.Columns),
 		"Compare":              reflect.ValueOf(rdd.Compare),
 		"DefaultCacheMemory":   reflect.ValueOf(rdd.DefaultCacheMemory),
@@ -26,8 +23,6 @@ func init() {
 		"DiskOnly":             reflect.ValueOf(rdd.DiskOnly),
 		"ErrEmptyRDD":          reflect.ValueOf(&rdd.ErrEmptyRDD).Elem(),
 		"ErrNoSQLEngine":       reflect.ValueOf(&rdd.ErrNoSQLEngine).Elem(),
-		"FlatFunc":             reflect.ValueOf(rdd.FlatFunc),
-		"GuardPanic":           reflect.ValueOf(rdd.GuardPanic),
 		"KV":                   reflect.ValueOf(rdd.KV),
 		"MaxSplitBytes":        reflect.ValueOf(rdd.MaxSplitBytes),
 		"MemoryAndDisk":        reflect.ValueOf(rdd.MemoryAndDisk),
@@ -35,12 +30,9 @@ func init() {
 		"NewContext":           reflect.ValueOf(rdd.NewContext),
 		"None":                 reflect.ValueOf(rdd.None),
 		"PartitionFilter":      reflect.ValueOf(rdd.PartitionFilter),
-		"PredicateFunc":        reflect.ValueOf(rdd.PredicateFunc),
 		"ProgressInterval":     reflect.ValueOf(rdd.ProgressInterval),
-		"RecoveredError":       reflect.ValueOf(rdd.RecoveredError),
 		"RowsAs":               reflect.ValueOf(rdd.RowsAs),
 		"Try":                  reflect.ValueOf(rdd.Try),
-		"UnaryFunc":            reflect.ValueOf(rdd.UnaryFunc),
 		"Where":                reflect.ValueOf(rdd.Where),
 		"WithCacheMemory":      reflect.ValueOf(rdd.WithCacheMemory),
 		"WithCallSite":         reflect.ValueOf(rdd.WithCallSite),
@@ -56,9 +48,6 @@ func init() {
 		"Accumulator":     reflect.ValueOf((*rdd.Accumulator)(nil)),
 		"Broadcast":       reflect.ValueOf((*rdd.Broadcast)(nil)),
 		"Context":         reflect.ValueOf((*rdd.Context)(nil)),
-		"FuncProgram":     reflect.ValueOf((*rdd.FuncProgram)(nil)),
-		"FuncSource":      reflect.ValueOf((*rdd.FuncSource)(nil)),
-		"FuncTier":        reflect.ValueOf((*rdd.FuncTier)(nil)),
 		"Iterator":        reflect.ValueOf((*rdd.Iterator)(nil)),
 		"JobError":        reflect.ValueOf((*rdd.JobError)(nil)),
 		"Option":          reflect.ValueOf((*rdd.Option)(nil)),
@@ -70,37 +59,14 @@ func init() {
 		"SQLEngine":       reflect.ValueOf((*rdd.SQLEngine)(nil)),
 		"StageProgress":   reflect.ValueOf((*rdd.StageProgress)(nil)),
 		"StatCounter":     reflect.ValueOf((*rdd.StatCounter)(nil)),
-		"Step":            reflect.ValueOf((*rdd.Step)(nil)),
 		"StorageLevel":    reflect.ValueOf((*rdd.StorageLevel)(nil)),
 		"TempView":        reflect.ValueOf((*rdd.TempView)(nil)),
 		"UserPanicError":  reflect.ValueOf((*rdd.UserPanicError)(nil)),
 
 		// interface wrapper definitions
-		"_FuncSource": reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncSource)(nil)),
-		"_FuncTier":   reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_FuncTier)(nil)),
-		"_Runner":     reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_Runner)(nil)),
-		"_SQLEngine":  reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_SQLEngine)(nil)),
+		"_Runner":    reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_Runner)(nil)),
+		"_SQLEngine": reflect.ValueOf((*_github_com_gosparkling_gosparkling_rdd_SQLEngine)(nil)),
 	}
-}
-
-// _github_com_gosparkling_gosparkling_rdd_FuncSource is an interface wrapper for FuncSource type
-type _github_com_gosparkling_gosparkling_rdd_FuncSource struct {
-	IValue   interface{}
-	WProgram func() (*rdd.FuncProgram, error)
-}
-
-func (W _github_com_gosparkling_gosparkling_rdd_FuncSource) Program() (*rdd.FuncProgram, error) {
-	return W.WProgram()
-}
-
-// _github_com_gosparkling_gosparkling_rdd_FuncTier is an interface wrapper for FuncTier type
-type _github_com_gosparkling_gosparkling_rdd_FuncTier struct {
-	IValue interface{}
-	WBind  func(ctx context.Context) (current func() any, ready <-chan struct{})
-}
-
-func (W _github_com_gosparkling_gosparkling_rdd_FuncTier) Bind(ctx context.Context) (current func() any, ready <-chan struct{}) {
-	return W.WBind(ctx)
 }
 
 // _github_com_gosparkling_gosparkling_rdd_Runner is an interface wrapper for Runner type
