@@ -12,34 +12,34 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gosparkling/gosparkling/internal/valuekind"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
-// kind classifies a value for type inference.
-type kind uint8
+// kind classifies a value for type inference, as fileio/parquet does too
+// (package valuekind): the short names of its kinds follow.
+type kind = valuekind.Kind
 
 const (
-	kNull     kind = iota // nil, or a nil pointer
-	kInt                  // an integer that fits int64
-	kUint                 // an unsigned integer (above math.MaxInt64 once observed)
-	kFloat32              // a float32
-	kFloat64              // a float64
-	kString               // a string
-	kBool                 // a bool
-	kTime                 // a time.Time
-	kDuration             // a time.Duration
-	kBytes                // a []byte
-	kOther                // anything else, rendered with fmt
-	kPair                 // an rdd.Pair: makes columns
-	kStruct               // a struct: may make columns
+	kNull     = valuekind.Null     // nil, or a nil pointer
+	kInt      = valuekind.Int      // an integer that fits int64
+	kUint     = valuekind.Uint     // an unsigned integer (above math.MaxInt64 once observed)
+	kFloat32  = valuekind.Float32  // a float32
+	kFloat64  = valuekind.Float64  // a float64
+	kString   = valuekind.String   // a string
+	kBool     = valuekind.Bool     // a bool
+	kTime     = valuekind.Time     // a time.Time
+	kDuration = valuekind.Duration // a time.Duration
+	kBytes    = valuekind.Bytes    // a []byte
+	kOther    = valuekind.Other    // anything else, rendered with fmt
+	kPair     = valuekind.Pair     // an rdd.Pair: makes columns
+	kStruct   = valuekind.Struct   // a struct: may make columns
 )
 
 // kindSet is a set of kinds, one bit per kind.
-type kindSet uint16
+type kindSet = valuekind.Set
 
-func (s kindSet) has(k kind) bool { return s&(1<<k) != 0 }
-
-const numberKinds = kindSet(1<<kInt | 1<<kUint | 1<<kFloat32 | 1<<kFloat64)
+const numberKinds = valuekind.Numbers
 
 // maxDepth bounds the nesting of pairs and structs turned into columns, so
 // that self-referencing values end.
@@ -577,28 +577,14 @@ func (n *node) resolve() kind {
 	if seen == 0 && n.hint != kNull {
 		seen = 1 << n.hint
 	}
-	switch {
-	case seen == 0:
-		return kNull
-	case seen&^numberKinds == 0:
-		switch {
-		case seen == 1<<kFloat32:
-			return kFloat32
-		case seen.has(kFloat32) || seen.has(kFloat64):
-			return kFloat64
-		case seen.has(kUint) && n.negative:
-			return kFloat64
-		case seen.has(kUint):
-			return kUint
-		}
-		return kInt
+	switch k := seen.Column(n.negative); {
+	case k == kOther && seen&^numberKinds == 0:
+		return kFloat64 // integers above math.MaxInt64 beside negative ones
+	case k == kOther:
+		return kString
+	default:
+		return k
 	}
-	for _, k := range []kind{kString, kBool, kTime, kDuration, kBytes} {
-		if seen == 1<<k {
-			return k
-		}
-	}
-	return kString
 }
 
 // inspect classifies a value that is not one of the common types, and

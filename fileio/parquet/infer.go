@@ -11,29 +11,28 @@ import (
 
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/schema"
+
+	"github.com/gosparkling/gosparkling/internal/valuekind"
 )
 
-// kind classifies a value for type inference, as package display does.
-type kind uint8
+// kind classifies a value for type inference, as package display does
+// (package valuekind): the short names of its kinds follow.
+type kind = valuekind.Kind
 
 const (
-	kInt      kind = iota // an integer that fits int64
-	kUint                 // an unsigned integer above math.MaxInt64
-	kFloat32              // a float32
-	kFloat64              // a float64
-	kString               // a string
-	kBool                 // a bool
-	kTime                 // a time.Time
-	kDuration             // a time.Duration
-	kBytes                // a []byte
-	kOther                // anything else: written as text
+	kInt      = valuekind.Int      // an integer that fits int64
+	kUint     = valuekind.Uint     // an unsigned integer above math.MaxInt64
+	kFloat32  = valuekind.Float32  // a float32
+	kFloat64  = valuekind.Float64  // a float64
+	kString   = valuekind.String   // a string
+	kBool     = valuekind.Bool     // a bool
+	kTime     = valuekind.Time     // a time.Time
+	kDuration = valuekind.Duration // a time.Duration
+	kBytes    = valuekind.Bytes    // a []byte
+	kOther    = valuekind.Other    // anything else: written as text
 )
 
-type kindSet uint16
-
-func (s kindSet) has(k kind) bool { return s&(1<<k) != 0 }
-
-const numberKinds = kindSet(1<<kInt | 1<<kUint | 1<<kFloat32 | 1<<kFloat64)
+type kindSet = valuekind.Set
 
 // maxDepth bounds the nesting of groups turned into columns.
 const maxDepth = 6
@@ -165,7 +164,7 @@ func (in *inferrer) observe(n *node, v any) {
 	if v == nil {
 		return
 	}
-	if n.shape == shapeLeaf && n.seen.has(kOther) {
+	if n.shape == shapeLeaf && n.seen.Has(kOther) {
 		return // text already: anything goes
 	}
 	if in.split != nil {
@@ -331,33 +330,26 @@ func leafTypeOf(n *node) (leafType, int8) {
 	if t, bits, ok := staticLeaf(n.static); ok {
 		return t, bits
 	}
-	s := n.seen
-	switch {
-	case s == 0:
+	switch n.seen.Column(n.negative) {
+	case valuekind.Null:
 		return tNull, 0
-	case s.has(kOther):
-		return tText, 0
-	case s&^numberKinds == 0:
-		switch {
-		case s == 1<<kFloat32:
-			return tFloat32, 0
-		case s&(1<<kFloat32|1<<kFloat64) != 0:
-			return tFloat64, 0
-		case s.has(kUint) && n.negative:
-			return tText, 0
-		case s.has(kUint):
-			return tUint64, 0
-		}
+	case kInt:
 		return tInt64, 0
-	case s == 1<<kString:
+	case kUint:
+		return tUint64, 0
+	case kFloat32:
+		return tFloat32, 0
+	case kFloat64:
+		return tFloat64, 0
+	case kString:
 		return tString, 0
-	case s == 1<<kBool:
+	case kBool:
 		return tBool, 0
-	case s == 1<<kTime:
+	case kTime:
 		return tTimestamp, 0
-	case s == 1<<kDuration:
+	case kDuration:
 		return tDuration, 0
-	case s == 1<<kBytes:
+	case kBytes:
 		return tBytes, 0
 	}
 	return tText, 0
