@@ -9,9 +9,11 @@ import (
 )
 
 // TestEveryMethodIsClassified: every exported method of RDD and Context
-// has a kind, and the positions of its user functions name parameters
-// that take any, so that a new method cannot be left unshippable or
-// unrunnable by a Runner without this test saying so.
+// has a kind, the positions of its user functions name parameters that
+// take any, each with a shape, and its finer classification (element
+// operation, source, combiner, grouping...) agrees with its kind, so that
+// a new method cannot be left unshippable, uncompiled or unrunnable by a
+// Runner without this test saying so.
 func TestEveryMethodIsClassified(t *testing.T) {
 	anyType := reflect.TypeFor[any]()
 	for _, typ := range []reflect.Type{reflect.TypeFor[*rdd.RDD](), reflect.TypeFor[*rdd.Context]()} {
