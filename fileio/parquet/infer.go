@@ -15,25 +15,6 @@ import (
 	"github.com/gosparkling/gosparkling/internal/valuekind"
 )
 
-// kind classifies a value for type inference, as package display does
-// (package valuekind): the short names of its kinds follow.
-type kind = valuekind.Kind
-
-const (
-	kInt      = valuekind.Int      // an integer that fits int64
-	kUint     = valuekind.Uint     // an unsigned integer above math.MaxInt64
-	kFloat32  = valuekind.Float32  // a float32
-	kFloat64  = valuekind.Float64  // a float64
-	kString   = valuekind.String   // a string
-	kBool     = valuekind.Bool     // a bool
-	kTime     = valuekind.Time     // a time.Time
-	kDuration = valuekind.Duration // a time.Duration
-	kBytes    = valuekind.Bytes    // a []byte
-	kOther    = valuekind.Other    // anything else: written as text
-)
-
-type kindSet = valuekind.Set
-
 // maxDepth bounds the nesting of groups turned into columns.
 const maxDepth = 6
 
@@ -58,7 +39,7 @@ type node struct {
 	name     string // dotted column name; "" for the root
 	depth    int
 	shape    shape
-	seen     kindSet
+	seen     valuekind.Set
 	negative bool
 	static   reflect.Type // the static Go type of a struct field, when not an interface
 
@@ -140,7 +121,7 @@ func fieldName(f reflect.StructField) string {
 // degrade turns n into a leaf of text: its values are of mixed shapes.
 func (n *node) degrade() {
 	n.shape, n.children, n.byName, n.elem, n.typ, n.fields, n.isMap = shapeLeaf, nil, nil, nil, nil, nil, false
-	n.seen |= 1 << kOther
+	n.seen |= 1 << valuekind.Other
 }
 
 // layoutStruct makes n a group of the fields of struct type t.
@@ -164,7 +145,7 @@ func (in *inferrer) observe(n *node, v any) {
 	if v == nil {
 		return
 	}
-	if n.shape == shapeLeaf && n.seen.Has(kOther) {
+	if n.shape == shapeLeaf && n.seen.Has(valuekind.Other) {
 		return // text already: anything goes
 	}
 	if in.split != nil {
@@ -193,11 +174,11 @@ func (in *inferrer) observe(n *node, v any) {
 	t := rv.Type()
 	switch {
 	case t == timeType:
-		n.see(kTime)
+		n.see(valuekind.Time)
 	case t == durationType:
-		n.see(kDuration)
+		n.see(valuekind.Duration)
 	case t == bytesType || (t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8):
-		n.see(kBytes)
+		n.see(valuekind.Bytes)
 	case t.Kind() == reflect.Struct:
 		switch {
 		case n.shape == shapeNone && n.depth < maxDepth:
@@ -242,32 +223,32 @@ func (in *inferrer) observe(n *node, v any) {
 	default:
 		switch rv.Kind() {
 		case reflect.String:
-			n.see(kString)
+			n.see(valuekind.String)
 		case reflect.Bool:
-			n.see(kBool)
+			n.see(valuekind.Bool)
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			n.see(kInt)
+			n.see(valuekind.Int)
 			if rv.Int() < 0 {
 				n.negative = true
 			}
 		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 			if rv.Uint() > math.MaxInt64 {
-				n.see(kUint)
+				n.see(valuekind.Uint)
 			} else {
-				n.see(kInt)
+				n.see(valuekind.Int)
 			}
 		case reflect.Float32:
-			n.see(kFloat32)
+			n.see(valuekind.Float32)
 		case reflect.Float64:
-			n.see(kFloat64)
+			n.see(valuekind.Float64)
 		default:
-			n.see(kOther)
+			n.see(valuekind.Other)
 		}
 	}
 }
 
 // see records a scalar of kind k at n.
-func (n *node) see(k kind) {
+func (n *node) see(k valuekind.Kind) {
 	switch n.shape {
 	case shapeNone:
 		n.shape = shapeLeaf
@@ -330,29 +311,18 @@ func leafTypeOf(n *node) (leafType, int8) {
 	if t, bits, ok := staticLeaf(n.static); ok {
 		return t, bits
 	}
-	switch n.seen.Column(n.negative) {
-	case valuekind.Null:
-		return tNull, 0
-	case kInt:
-		return tInt64, 0
-	case kUint:
-		return tUint64, 0
-	case kFloat32:
-		return tFloat32, 0
-	case kFloat64:
-		return tFloat64, 0
-	case kString:
-		return tString, 0
-	case kBool:
-		return tBool, 0
-	case kTime:
-		return tTimestamp, 0
-	case kDuration:
-		return tDuration, 0
-	case kBytes:
-		return tBytes, 0
+	if t, ok := columnLeafTypes[n.seen.Column(n.negative)]; ok {
+		return t, 0
 	}
 	return tText, 0
+}
+
+// columnLeafTypes are the leaf types of the kinds a column of values takes
+// (valuekind.Set.Column); values of any other kind are text.
+var columnLeafTypes = map[valuekind.Kind]leafType{
+	valuekind.Null: tNull, valuekind.Int: tInt64, valuekind.Uint: tUint64, valuekind.Float32: tFloat32,
+	valuekind.Float64: tFloat64, valuekind.String: tString, valuekind.Bool: tBool, valuekind.Time: tTimestamp,
+	valuekind.Duration: tDuration, valuekind.Bytes: tBytes,
 }
 
 // column is one leaf of the built schema.
