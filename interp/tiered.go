@@ -271,13 +271,20 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 	if switchesItself(site.method) {
 		return fn
 	}
+	// The switch calls fn as the engine calls its compiled form, when
+	// that is a shape of the engine's: the switch is one of those the
+	// engine calls without reflection, before and after.
+	compiled := tier.compiled
+	if general := generalForm(site.method, fn, tier.plan.fastType); general != nil {
+		fn, compiled = general, tier.fastest
+	}
 	sw, set := switchFunc(site.method, fn)
 	go func() {
 		select {
 		case <-b.done:
 			if b.err != nil {
 				tier.noteFailure()
-			} else if g := tier.compiled(); g != nil && set(g) {
+			} else if g := compiled(); g != nil && set(g) {
 				c.handed.Add(1)
 			}
 		case <-c.ctx.Done():
@@ -365,6 +372,9 @@ type tierPlan struct {
 	// fastCtor, when not "", names the constructor of the function
 	// wrapped as the engine calls it fastest (fastShape).
 	fastCtor string
+	// fastType is the type of that function: func(any) any, func(any)
+	// bool or func(any, any) any.
+	fastType reflect.Type
 }
 
 // planTier writes the plugin of src's function fn, or says why it
@@ -527,7 +537,8 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		name, _, _ := strings.Cut(p, " ")
 		args = append(args, name)
 	}
-	if fast := fastShape("Fast"+ctor[len("Make"):], ctor, strings.Join(params, ", "), strings.Join(args, ", "), funcType, site.method, "", in); fast != "" {
+	if fast, shape := fastShape("Fast"+ctor[len("Make"):], ctor, strings.Join(params, ", "), strings.Join(args, ", "), funcType, site.method, "", in); fast != "" {
+		plan.fastType = shape
 		src := file.String()
 		const rddSpec = `"github.com/gosparkling/gosparkling/rdd"`
 		if !imports[rddSpec] {
