@@ -270,7 +270,7 @@ out.Count()`, "it captures ch, whose type uses chan int, a chan"},
 	t.Run("a function value of the session stays interpreted and the session says so", func(t *testing.T) {
 		s := tieredSession(t, compileWait)
 		res := execute(t, s, `double := func(x int) int { return 2 * x }
-sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { return double(x) + 1 }).Collect()`)
+fmt.Sprint(sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { return double(x) + 1 }).Collect())`)
 		if res.err != nil || res.plain != "[3 5 7]" {
 			t.Errorf("the cell shows %q (%v), want [3 5 7]", res.plain, res.err)
 		}
