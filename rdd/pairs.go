@@ -312,6 +312,9 @@ var joinAggregator = &aggregator{
 // when the walked side's unmatched keys are kept), left's values first;
 // then, when the table's side's unmatched keys are kept, every key of
 // the table that no Pair matched, with nil for the other side.
+//
+// A side that Hint marks for broadcast, or that is known to be small
+// (WithAutoBroadcastJoinThreshold), is broadcast instead (broadcastJoin).
 func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int, keepLeft, keepRight bool,
 	visit func(key any, left, right []any, emit func(any) bool) bool) *RDD {
 	rdds := []*RDD{left, right}
@@ -319,6 +322,16 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 		mustBeRDD(method, r)
 	}
 	parts := cogroupParts(method, rdds, numPartitions)
+	if small := c.broadcastSide(left, right, keepLeft, keepRight, numPartitions); small >= 0 {
+		return c.broadcastJoin(method, left, right, small, keepLeft, keepRight, visit)
+	}
+	return c.shuffledJoin(method, left, right, parts, keepLeft, keepRight, visit)
+}
+
+// shuffledJoin is joinByKey's shuffled hash join, into parts partitions.
+func (c *Context) shuffledJoin(method string, left, right *RDD, parts func() (int, error), keepLeft, keepRight bool,
+	visit func(key any, left, right []any, emit func(any) bool) bool) *RDD {
+	rdds := []*RDD{left, right}
 	deps := make([]dependency, len(rdds))
 	shuffles := make([]*shuffleDep, len(rdds))
 	for i, r := range rdds {
