@@ -185,7 +185,11 @@ func TestBroadcastJoinChoices(t *testing.T) {
 		{"a hint wins over numPartitions, which does not apply", nil,
 			func(b, s *RDD) *RDD { return b.Join(s.Hint("broadcast"), 7) }, 0, 1, 4},
 		{"both hinted: the smaller known side", nil,
-			func(b, s *RDD) *RDD { b.Cache().Count(); s.Cache().Count(); return b.Hint("broadcast").Join(s.Hint("broadcast")) }, 0, 1, 4},
+			func(b, s *RDD) *RDD {
+				b.Cache().Count()
+				s.Cache().Count()
+				return b.Hint("broadcast").Join(s.Hint("broadcast"))
+			}, 0, 1, 4},
 		{"a cached side within the threshold", nil,
 			func(b, s *RDD) *RDD { s.Cache().Count(); return b.Join(s) }, 0, 1, 4},
 		{"a cached side beyond the threshold", []Option{WithAutoBroadcastJoinThreshold(100)},
