@@ -226,24 +226,30 @@ func emitGroups(k any, groups [][]any, emit func(any) bool) bool {
 }
 
 // Join returns Pair{k, Pair{v, w}} for every pair of values v of this RDD
-// and w of other under the same key k, duplicates included.
+// and w of other under the same key k, duplicates included. It shuffles
+// both RDDs by key, unless one is broadcast: marked Hint("broadcast"), or
+// cached and known to be small (WithAutoBroadcastJoinThreshold); the
+// result then has the other RDD's partitions, which are not shuffled.
 func (r *RDD) Join(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("Join", other, false, false, numPartitions), "Join", []*RDD{r, other}, other, numPartitions)
 }
 
 // LeftOuterJoin is Join that also keeps the keys of this RDD missing from
-// other, as Pair{k, Pair{v, nil}}.
+// other, as Pair{k, Pair{v, nil}}. Only other may be broadcast (see
+// Join and Hint).
 func (r *RDD) LeftOuterJoin(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("LeftOuterJoin", other, true, false, numPartitions), "LeftOuterJoin", []*RDD{r, other}, other, numPartitions)
 }
 
 // RightOuterJoin is Join that also keeps the keys of other missing from
-// this RDD, as Pair{k, Pair{nil, w}}.
+// this RDD, as Pair{k, Pair{nil, w}}. Only this RDD may be broadcast (see
+// Join and Hint).
 func (r *RDD) RightOuterJoin(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("RightOuterJoin", other, false, true, numPartitions), "RightOuterJoin", []*RDD{r, other}, other, numPartitions)
 }
 
-// FullOuterJoin keeps the keys of both RDDs, with nil for the missing side.
+// FullOuterJoin keeps the keys of both RDDs, with nil for the missing
+// side. It always shuffles both: neither may be broadcast (see Hint).
 func (r *RDD) FullOuterJoin(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("FullOuterJoin", other, true, true, numPartitions), "FullOuterJoin", []*RDD{r, other}, other, numPartitions)
 }
@@ -420,6 +426,8 @@ func (c *Context) shuffledJoin(method string, left, right *RDD, parts func() (in
 // SubtractByKey keeps the Pairs of this RDD whose key is not in other.
 // Like every shuffle, it has numPartitions partitions, else as many as the
 // larger of the two RDDs (the contract; Scala Spark keeps this RDD's count).
+// When other is broadcast (see Join and Hint), it has this RDD's
+// partitions, which are not shuffled.
 func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("SubtractByKey", other)
 	out := r.sc.joinByKey("SubtractByKey", r, other, numPartitions, true, false, func(k any, left, right []any, emit func(any) bool) bool {
