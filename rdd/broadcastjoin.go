@@ -166,7 +166,7 @@ func (c *Context) broadcastSide(left, right *RDD, keepLeft, keepRight bool, numP
 type broadcastTable struct {
 	mu       sync.Mutex
 	done     bool
-	index    *combineMap
+	lookup   func(k any) ([]any, bool)
 	fallback *RDD
 }
 
@@ -196,12 +196,12 @@ func (c *Context) broadcastJoin(method string, left, right *RDD, small int, keep
 			}
 			return nil
 		}
-		index, held, ok, err := collectBroadcast(j, method, bc)
+		lookup, held, ok, err := collectBroadcast(j, method, bc)
 		if err != nil {
 			return err
 		}
 		if ok {
-			state.index = index
+			state.lookup = lookup
 			hold := &shuffleHold{sc: c, reserved: held}
 			runtime.AddCleanup(state, (*shuffleHold).release, hold)
 		} else {
@@ -215,7 +215,7 @@ func (c *Context) broadcastJoin(method string, left, right *RDD, small int, keep
 	}
 	out.compute = func(t *task, p int, emit func(any) bool) {
 		state.mu.Lock()
-		done, index, fallback := state.done, state.index, state.fallback
+		done, lookup, fallback := state.done, state.lookup, state.fallback
 		state.mu.Unlock()
 		switch {
 		case !done:
@@ -227,8 +227,8 @@ func (c *Context) broadcastJoin(method string, left, right *RDD, small int, keep
 		one := []any{nil} // visit keeps no list it is given
 		pairsOf(method, big)(t, p, func(kv Pair) bool {
 			var values []any
-			if i, found := index.lookup(kv.Key); found {
-				values = index.value(i).([]any)
+			if vs, found := lookup(kv.Key); found {
+				values = vs
 			} else if !keepBig {
 				return true
 			}
@@ -244,9 +244,9 @@ func (c *Context) broadcastJoin(method string, left, right *RDD, small int, keep
 
 // collectBroadcast collects the Pairs of bc into a hash table of each
 // key's values, in a stage of job j, counting them in the shuffle memory
-// as they come. It returns the table and the shuffle memory it holds,
-// or false (having given the memory back) when they did not fit.
-func collectBroadcast(j *job, method string, bc *RDD) (*combineMap, int64, bool, error) {
+// as they come. It returns the table's lookup and the shuffle memory it
+// holds, or false (having given the memory back) when they did not fit.
+func collectBroadcast(j *job, method string, bc *RDD) (func(k any) ([]any, bool), int64, bool, error) {
 	sc := bc.sc
 	n, err := bc.numPartitions()
 	if err != nil {
@@ -302,9 +302,10 @@ func collectBroadcast(j *job, method string, bc *RDD) (*combineMap, int64, bool,
 		}
 		parts[p] = nil
 	}
-	held := int64(0)
+	lookup, filterBytes := probeOf(index)
+	held := filterBytes
 	if index.t != nil {
-		held = index.t.memory()
+		held += index.t.memory()
 	}
 	// Hold what the table takes rather than what was counted on the way.
 	if held > reserved && !sc.reserveShuffle(held-reserved) {
@@ -314,5 +315,44 @@ func collectBroadcast(j *job, method string, bc *RDD) (*combineMap, int64, bool,
 	if held < reserved {
 		sc.releaseShuffle(reserved - held)
 	}
-	return index, held, true, nil
+	return lookup, held, true, nil
+}
+
+// probeOf returns the lookup of the values of a key in index, and the
+// bytes it adds to it. Int64 keys are first looked up in a bitmap of
+// their hashes, 8 bits a key (a few hundred kB, in cache where the
+// table is not): a key the small side lacks, which is most keys of most
+// broadcast joins, then costs no probe of the table.
+func probeOf(index *combineMap) (func(k any) ([]any, bool), int64) {
+	if tbl, ok := index.t.(*table[int64, any]); ok {
+		words := 1
+		for words*64 < 8*len(tbl.keys) {
+			words *= 2
+		}
+		mask := uint64(words - 1)
+		bits := make([]uint64, words)
+		for _, k := range tbl.keys {
+			h := hashInt64(k)
+			bits[(h>>6)&mask] |= 1 << (h & 63)
+		}
+		return func(k any) ([]any, bool) {
+			x, ok := k.(int64)
+			if !ok {
+				return nil, false
+			}
+			if h := hashInt64(x); bits[(h>>6)&mask]&(1<<(h&63)) == 0 {
+				return nil, false
+			}
+			if i, _, found := tbl.find(x); found {
+				return tbl.vals[i].([]any), true
+			}
+			return nil, false
+		}, int64(8 * words)
+	}
+	return func(k any) ([]any, bool) {
+		if i, found := index.lookup(k); found {
+			return index.value(i).([]any), true
+		}
+		return nil, false
+	}, 0
 }
