@@ -188,6 +188,9 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			}
 		}
 		return parent(0)
+	case m == "Hint":
+		// Beam plans its own joins: a hint changes nothing there.
+		return parent(0)
 	case m == "Repartition":
 		c, err := parent(0)
 		if err != nil {

@@ -79,6 +79,7 @@ var methods = map[string]MethodInfo{
 	"Sample": {Kind: KindNarrow}, "SampleByKey": {Kind: KindNarrow}, "RandomSplit": {Kind: KindNarrow},
 	"Union": {Kind: KindNarrow}, "Cartesian": {Kind: KindNarrow}, "Pipe": {Kind: KindNarrow},
 	"Zip": {Kind: KindNarrow}, "ZipWithIndex": {Kind: KindNarrow}, "ZipWithUniqueID": {Kind: KindNarrow},
+	"Hint": {Kind: KindNarrow},
 
 	// Shuffles.
 	"ReduceByKey":    {Kind: KindCombine, FuncArgs: []int{0}},
