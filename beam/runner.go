@@ -13,7 +13,8 @@
 // WarcRecords too) become ParDos (fused with their source when they follow
 // one), ReduceByKey, AggregateByKey, FoldByKey and CombineByKey combiners,
 // GroupByKey a GroupByKey, joins, Cogroup, Distinct, Intersection and the
-// subtractions a CoGroupByKey, Union a Flatten. SortBy and SortByKey run in
+// subtractions a CoGroupByKey (a Hint changes nothing: Beam plans its own
+// joins), Union a Flatten. SortBy and SortByKey run in
 // the notebook when they end the job. Count, CountByValue, CountByKey,
 // Sum, Stats, Max, Min, Top, TakeOrdered, Reduce, Fold and Aggregate
 // reduce on the workers (with functions written in cells); the other

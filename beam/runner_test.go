@@ -70,6 +70,11 @@ func TestCompiledJobsOnPrism(t *testing.T) {
 		b := sc.Parallelize([]rdd.Pair{rdd.KV(2, 1.5), rdd.KV(3, 2.5)})
 		return a.Join(b).Union(a.LeftOuterJoin(b)).Union(a.FullOuterJoin(b)).Collect()
 	})
+	onBoth(t, "broadcast join", func(sc *rdd.Context) any {
+		a := sc.Parallelize([]rdd.Pair{rdd.KV(1, "x"), rdd.KV(2, "y"), rdd.KV(2, "z")})
+		b := sc.Parallelize([]rdd.Pair{rdd.KV(2, 1.5), rdd.KV(3, 2.5), rdd.KV(2, 0.5)}).Hint("broadcast")
+		return a.Join(b).Union(a.LeftOuterJoin(b)).Union(a.SubtractByKey(b)).Collect()
+	})
 	onBoth(t, "aggregate", func(sc *rdd.Context) any {
 		return words(sc).Map(func(w string) rdd.Pair { return rdd.KV(w, len(w)) }).
 			AggregateByKey([]int{}, func(acc []int, v int) []int { return append(acc, v) },

@@ -174,6 +174,9 @@ func (t *translator) build(r *rdd.RDD) (apache.PCollection, error) {
 			return cols[0], nil
 		}
 		return apache.Flatten(s, cols...), nil
+	case info.Identity:
+		// Beam plans its own joins: a hint changes nothing there.
+		return parent(0)
 	case info.Kind == rdd.KindRepartition:
 		// Beam has no partitions to place elements in: only a
 		// round-robin shuffle (Repartition, Coalesce with shuffle) spreads

@@ -631,10 +631,12 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 		}
 	}
 	progs, lastIsValue, err := s.compileChunks(shipped)
+	compiled := shipped
 	if err != nil {
 		// The shipping rewrite must never cost a cell that compiles.
 		saved.restore(s)
 		progs, lastIsValue, err = s.compileChunks(rest)
+		compiled = rest
 	}
 	if err != nil {
 		saved.restore(s)
@@ -652,9 +654,24 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	var v reflect.Value
 	s.lastValues = nil
 	defer func() { s.lastValues = nil }()
-	for _, prog := range progs {
+	for i, prog := range progs {
 		var err error
-		if v, err = s.execute(ctx, prog); err != nil {
+		v, err = s.execute(ctx, prog)
+		if err != nil && definitionLoop.MatchString(err.Error()) {
+			// yaegi cannot start a program while the globals of one
+			// compiled after it wait for theirs (x := v, then var y
+			// int): the rest of the cell is compiled again, each run of
+			// it once the one before has run.
+			var last *interp.Program
+			if last, err = s.compileRunningEach(ctx, compiled, i); err == nil && last != nil {
+				v, err = s.execute(ctx, last)
+			}
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -704,6 +721,44 @@ func (s *Session) compileChunks(rest []chunk) (progs []*interp.Program, lastIsVa
 		lastIsValue = isValue
 	}
 	return progs, lastIsValue, nil
+}
+
+// definitionLoop matches yaegi's error for a declaration it cannot order
+// among the globals it compiled.
+var definitionLoop = regexp.MustCompile(`(?:variable|constant) definition loop`)
+
+// compileRunningEach compiles again the runs of chunks of one kind of
+// rest from the first-th on (as compileChunks counts them), running each
+// as soon as it is compiled, and returns the program of the cell's last
+// expression, not run, or nil when there is none.
+func (s *Session) compileRunningEach(ctx context.Context, rest []chunk, first int) (*interp.Program, error) {
+	var last *chunk
+	if n := len(rest); n > 0 && rest[n-1].kind == stmtChunk {
+		if expr, err := parser.ParseExpr(rest[n-1].src); err == nil && !isPrint(expr) {
+			last, rest = &rest[n-1], rest[:n-1]
+		}
+	}
+	for i, run := 0, 0; i < len(rest); run++ {
+		j := i + 1
+		for j < len(rest) && rest[j].kind == rest[i].kind {
+			j++
+		}
+		if run >= first {
+			prog, err := s.compileRun(rest[i:j])
+			if err != nil {
+				return nil, err
+			}
+			if _, err := s.execute(ctx, prog); err != nil {
+				return nil, err
+			}
+		}
+		i = j
+	}
+	if last == nil {
+		return nil, nil
+	}
+	prog, _, err := s.compileLast(*last)
+	return prog, err
 }
 
 // compileRun compiles a run of chunks of one kind. A run of statements

@@ -144,6 +144,30 @@ fmt.Sprint(total, " words")`
 	}
 }
 
+// A cell may declare after statements, as Go's functions may: yaegi
+// cannot start globals compiled before the statements ahead of them ran,
+// and the session runs such a cell piece by piece.
+func TestCellsDeclareAfterStatements(t *testing.T) {
+	s := newSession(t)
+	tests := []struct{ name, code, want string }{
+		{"a var after a struct value", "type st struct {\n\tN int\n}\n\nx := st{2}\nvar y int\ny = x.N\nfmt.Sprint(y)", "2"},
+		{"a func after a statement", "type pt struct{ X int }\n\np := pt{3}\nfunc double(n int) int { return 2 * n }\ndouble(p.X)", "6"},
+		{"an initialised var after statements", "type wd struct{ W string }\n\nw := wd{\"go\"}\nvar n = 3\nn += len(w.W)\nfmt.Sprint(w.W, n)", "go5"},
+		{"no value at the end", "type ev struct{ E int }\n\ne := ev{1}\nvar f int\nf = e.E", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := execute(t, s, tt.code)
+			if got.err != nil || got.plain != tt.want {
+				t.Errorf("the cell shows %q (%v), want %q", got.plain, got.err, tt.want)
+			}
+		})
+	}
+	if got := execute(t, s, "fmt.Sprint(f)"); got.plain != "1" {
+		t.Errorf("f, set by the last cell, is %q (%v), want 1", got.plain, got.err)
+	}
+}
+
 func TestCellErrors(t *testing.T) {
 	s := newSession(t)
 	tests := []struct {

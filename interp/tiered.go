@@ -271,13 +271,20 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 	if switchesItself(site.method) {
 		return fn
 	}
+	// The switch calls fn as the engine calls its compiled form, when
+	// that is a shape of the engine's: the switch is one of those the
+	// engine calls without reflection, before and after.
+	compiled := tier.compiled
+	if general := generalForm(site.method, fn, tier.plan.fastType); general != nil {
+		fn, compiled = general, tier.fastest
+	}
 	sw, set := switchFunc(site.method, fn)
 	go func() {
 		select {
 		case <-b.done:
 			if b.err != nil {
 				tier.noteFailure()
-			} else if g := tier.compiled(); g != nil && set(g) {
+			} else if g := compiled(); g != nil && set(g) {
 				c.handed.Add(1)
 			}
 		case <-c.ctx.Done():
@@ -291,7 +298,7 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 // compiled.
 func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 	c, site := s.tiers, src.site
-	if err := c.toolchain(); err != nil {
+	if _, err := pluginCacheDir(); err != nil {
 		c.note(s.stderr, fmt.Sprintf("the functions passed to RDD methods stay interpreted: %v", err))
 		return nil
 	}
@@ -299,6 +306,17 @@ func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 	if why != "" {
 		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", site.method, site.origin, why))
 		return nil
+	}
+	for _, name := range plan.interpretedCalls {
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) calls %s, a function value of the session, which runs interpreted: declare it as func %s(...) for it to be compiled too", site.method, site.origin, name, name))
+	}
+	// A plugin in the cache needs no toolchain: a cell that ran before
+	// does not wait for the go command's answer.
+	if _, cached := cachedPlugin(plan.source); !cached {
+		if err := c.toolchain(); err != nil {
+			c.note(s.stderr, fmt.Sprintf("the functions passed to RDD methods stay interpreted: %v", err))
+			return nil
+		}
 	}
 	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
 	tier.build = startPluginBuild(c.ctx, plan.source, false)
@@ -365,6 +383,12 @@ type tierPlan struct {
 	// fastCtor, when not "", names the constructor of the function
 	// wrapped as the engine calls it fastest (fastShape).
 	fastCtor string
+	// interpretedCalls are the function values of the session it calls,
+	// which stay interpreted.
+	interpretedCalls []string
+	// fastType is the type of that function: func(any) any, func(any)
+	// bool or func(any, any) any.
+	fastType reflect.Type
 }
 
 // planTier writes the plugin of src's function fn, or says why it
@@ -479,6 +503,19 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		}
 		decls, closures = tops, vars+assigns
 	}
+	// A function value of the session (better := func(...) ...) stays the
+	// interpreter's: the compiled function calls it at interpreted speed.
+	var slow []string
+	for i, name := range site.vars {
+		if v := reflect.ValueOf(src.ptrs[i]).Elem(); v.Kind() == reflect.Func && !v.IsNil() && interpreted(v.Interface()) {
+			slow = append(slow, name)
+		}
+	}
+	for i, p := range extra {
+		if v := reflect.ValueOf(p).Elem(); v.Kind() == reflect.Func && !v.IsNil() && interpreted(v.Interface()) {
+			slow = append(slow, params[len(site.vars)+i][:strings.IndexByte(params[len(site.vars)+i], ' ')])
+		}
+	}
 	body := site.expr
 	if lit, ok := expr.(*ast.FuncLit); ok {
 		if name := writtenCapture(expr0.(*ast.FuncLit), captured); name != "" {
@@ -515,7 +552,7 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	// running its cell again finds its plugin.
 	fmt.Fprintf(&file, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n%s\treturn %s\n}\n",
 		ctor, site.method, ctor, strings.Join(params, ", "), result, closures, body)
-	plan := &tierPlan{ctor: ctor, funcType: funcType, extra: extra}
+	plan := &tierPlan{ctor: ctor, funcType: funcType, extra: extra, interpretedCalls: slow}
 	// A function of a type the engine calls through reflection gets a
 	// form it calls directly.
 	var in, args []string
@@ -527,7 +564,8 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		name, _, _ := strings.Cut(p, " ")
 		args = append(args, name)
 	}
-	if fast := fastShape("Fast"+ctor[len("Make"):], ctor, strings.Join(params, ", "), strings.Join(args, ", "), funcType, site.method, "", in); fast != "" {
+	if fast, shape := fastShape("Fast"+ctor[len("Make"):], ctor, strings.Join(params, ", "), strings.Join(args, ", "), funcType, site.method, "", in); fast != "" {
+		plan.fastType = shape
 		src := file.String()
 		const rddSpec = `"github.com/gosparkling/gosparkling/rdd"`
 		if !imports[rddSpec] {
@@ -616,6 +654,13 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes m
 			alias, why := aliasType(name, d.src)
 			if why != "" {
 				return fmt.Sprintf("it uses %s, a type declared in a cell that %s", name, why)
+			}
+			for _, n := range d.names {
+				// The plugin's struct would hold the plugin's own struct
+				// type there, which no conversion turns into yaegi's.
+				if nd := s.decls[n]; nd != nil && nd.kind == ast.Typ && n != name {
+					return fmt.Sprintf("it uses %s, a type declared in a cell with a field of %s, another type of a cell", name, n)
+				}
 			}
 			decls = append(decls, &sessionDecl{seq: d.seq, src: alias, kind: ast.Typ})
 			cellTypes[name] = true

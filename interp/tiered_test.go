@@ -236,6 +236,15 @@ func (w Word) Upper() string { return strings.ToUpper(w.Text) }
 
 out := sc.Parallelize([]string{"a"}).Map(func(s string) Word { return Word{Text: s} })
 out.Count()`, "it uses Word, a type declared in a cell that has methods"},
+			{`type shape struct{ W, H int }
+
+type box struct {
+	Shape shape
+	N     int
+}
+
+out := sc.Parallelize([]int{1, 2}).Map(func(x int) box { return box{Shape: shape{x, x}, N: x} })
+out.Count()`, "it uses box, a type declared in a cell with a field of shape, another type of a cell"},
 			{`ch := make(chan int)
 out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { return x > cap(ch) })
 out.Count()`, "it captures ch, whose type uses chan int, a chan"},
@@ -258,7 +267,20 @@ out.Count()`, "it captures ch, whose type uses chan int, a chan"},
 		}
 	})
 
+	t.Run("a function value of the session stays interpreted and the session says so", func(t *testing.T) {
+		s := tieredSession(t, compileWait)
+		res := execute(t, s, `double := func(x int) int { return 2 * x }
+fmt.Sprint(sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { return double(x) + 1 }).Collect())`)
+		if res.err != nil || res.plain != "[3 5 7]" {
+			t.Errorf("the cell shows %q (%v), want [3 5 7]", res.plain, res.err)
+		}
+		if want := "calls double, a function value of the session, which runs interpreted"; !strings.Contains(res.stderr, want) {
+			t.Errorf("the cell's stderr is %q, want a note %q", res.stderr, want)
+		}
+	})
+
 	t.Run("without the toolchain the session says so once", func(t *testing.T) {
+		useCacheDir(t) // a plugin in the cache would need no toolchain
 		t.Setenv("PATH", t.TempDir())
 		s := tieredSession(t, compileWait)
 		first := execute(t, s, `sc.Range(0, 10).Map(func(i int64) int64 { return i + 1 }).Count()`)

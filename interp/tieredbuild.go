@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"fmt"
 	"go/ast"
@@ -376,10 +377,7 @@ func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path str
 	}
 	defer release()
 	if _, err := os.Stat(path); err == nil {
-		return path, true, nil
-	}
-	if _, err := os.Stat(path); err == nil {
-		return path, true, nil
+		return path, true, nil // another session built it meanwhile
 	}
 	goTool, root, err := pluginToolchain(ctx)
 	if err != nil {
@@ -410,10 +408,39 @@ var (
 	cacheDirErr  error
 )
 
+// kernelBuildID returns what identifies the kernel's executable: the
+// build ID the Go linker writes into it (a hash of its content), read in
+// microseconds; or, when it has none, the SHA-256 of the whole file,
+// which takes a good part of a second for a kernel's size.
+func kernelBuildID() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("finding the kernel's executable: %w", err)
+	}
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		if note := f.Section(".note.go.buildid"); note != nil {
+			if data, err := note.Data(); err == nil && len(data) > 16 {
+				return "buildid " + string(data), nil
+			}
+		}
+	}
+	file, err := os.Open(exe)
+	if err != nil {
+		return "", fmt.Errorf("reading the kernel's executable: %w", err)
+	}
+	defer file.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, file); err != nil {
+		return "", fmt.Errorf("reading the kernel's executable: %w", err)
+	}
+	return "sha256 " + hex.EncodeToString(h.Sum(nil)), nil
+}
+
 // pluginCacheDir returns the directory of the plugins built for this
 // kernel: a plugin loads only into the build of the kernel it was built
-// for, so each build has its own, named by the hash of the executable and
-// of how it was built.
+// for, so each build has its own, named by the build's ID and how it was
+// built.
 func pluginCacheDir() (string, error) {
 	cacheDirOnce.Do(func() {
 		cacheDir, cacheDirErr = func() (string, error) {
@@ -421,20 +448,12 @@ func pluginCacheDir() (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("no cache directory for compiled functions: %w", err)
 			}
-			exe, err := os.Executable()
+			id, err := kernelBuildID()
 			if err != nil {
-				return "", fmt.Errorf("finding the kernel's executable: %w", err)
+				return "", err
 			}
-			file, err := os.Open(exe)
-			if err != nil {
-				return "", fmt.Errorf("reading the kernel's executable: %w", err)
-			}
-			defer file.Close()
 			h := sha256.New()
-			fmt.Fprintf(h, "%s race=%t\n", runtime.Version(), raceEnabled)
-			if _, err := io.Copy(h, file); err != nil {
-				return "", fmt.Errorf("reading the kernel's executable: %w", err)
-			}
+			fmt.Fprintf(h, "%s race=%t\n%s", runtime.Version(), raceEnabled, id)
 			dir := filepath.Join(base, "gosparkling", "plugins", hex.EncodeToString(h.Sum(nil)[:12]))
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return "", fmt.Errorf("making the cache of compiled functions: %w", err)

@@ -167,6 +167,23 @@ func switch2[A, B, R any](method string, f func(A, B) R) (any, func(any) bool) {
 	}
 }
 
+// generalForm returns fn, an interpreted function passed to method, as
+// the engine calls functions of its shape: a func(any) bool, func(any) any
+// or func(any, any) any, the type shape, that calls fn through reflection
+// and guards it; nil when shape is nil (fn has a type the engine calls
+// fast) or another.
+func generalForm(method string, fn any, shape reflect.Type) any {
+	switch shape {
+	case reflect.TypeFor[func(any) bool]():
+		return rdd.PredicateFunc(method, fn)
+	case reflect.TypeFor[func(any) any]():
+		return rdd.UnaryFunc(method, fn)
+	case reflect.TypeFor[func(any, any) any]():
+		return rdd.BinaryFunc(method, fn)
+	}
+	return nil
+}
+
 // switchReflect is switchFunc for any function type, through reflection.
 // The engine guards the switch itself, a function reflect made.
 func switchReflect(f any) (any, func(any) bool) {
@@ -244,21 +261,22 @@ var engineFastTypes = func() map[reflect.Type]bool {
 // engine calls fastest: a func(any) any (func(any) bool for Filter) or
 // func(any, any) any that calls it directly when the elements have its
 // parameters' types and through the engine's adapter otherwise (which
-// converts, as for the function itself). "" when t is one the engine
-// calls fast already, or another shape.
-func fastShape(name, ctor, params, args string, t reflect.Type, method, paramSrc string, in []string) string {
+// converts, as for the function itself), and the type of the wrapped
+// function. "" when t is one the engine calls fast already, or another
+// shape.
+func fastShape(name, ctor, params, args string, t reflect.Type, method, paramSrc string, in []string) (src string, shape reflect.Type) {
 	if engineFastTypes[t] || t.IsVariadic() || t.NumOut() != 1 {
-		return ""
+		return "", nil
 	}
 	head := fmt.Sprintf("\n// %s returns %s's function as the engine calls it fastest.\nfunc %s(%s) any {\n\tf := %s(%s)\n", name, ctor, name, params, ctor, args)
 	m, _ := rdd.MethodOf(method)
 	switch {
 	case t.NumIn() == 1 && m.Takes(rdd.ShapePredicate) && t.Out(0).Kind() == reflect.Bool:
-		return head + fmt.Sprintf("\tslow := rdd.PredicateFunc(%q, f)\n\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
+		return head + fmt.Sprintf("\tslow := rdd.PredicateFunc(%q, f)\n\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0]), reflect.TypeFor[func(any) bool]()
 	case t.NumIn() == 1 && m.Takes(rdd.ShapeUnary):
-		return head + fmt.Sprintf("\tslow := rdd.UnaryFunc(%q, f)\n\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0])
+		return head + fmt.Sprintf("\tslow := rdd.UnaryFunc(%q, f)\n\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0]), reflect.TypeFor[func(any) any]()
 	case t.NumIn() == 2 && m.Takes(rdd.ShapeBinary):
-		return head + fmt.Sprintf("\tslow := rdd.BinaryFunc(%q, f)\n\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n}\n", method, in[0], in[1])
+		return head + fmt.Sprintf("\tslow := rdd.BinaryFunc(%q, f)\n\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n}\n", method, in[0], in[1]), reflect.TypeFor[func(any, any) any]()
 	}
-	return ""
+	return "", nil
 }

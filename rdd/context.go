@@ -46,6 +46,9 @@ type contextState struct {
 	// what they take now.
 	shuffleMemory int64
 	shuffleUsed   atomic.Int64
+	// autoBroadcast is the size up to which a join broadcasts a side
+	// known from a previous action (WithAutoBroadcastJoinThreshold).
+	autoBroadcast int64
 	// maxResultSize bounds what an action brings back (WithMaxResultSize).
 	maxResultSize atomic.Int64
 
@@ -138,7 +141,7 @@ func WithCacheMemory(bytes int64) Option {
 // NewContext returns a Context configured by opts.
 func NewContext(opts ...Option) *Context {
 	c := &Context{parallelism: runtime.GOMAXPROCS(0), contextState: &contextState{fs: fileio.Default(),
-		cacheMemory: defaultCacheMemory(), shuffleMemory: defaultShuffleMemory(), opts: opts}}
+		cacheMemory: defaultCacheMemory(), shuffleMemory: defaultShuffleMemory(), autoBroadcast: DefaultAutoBroadcastJoinThreshold, opts: opts}}
 	c.maxResultSize.Store(DefaultMaxResultSize)
 	for _, o := range opts {
 		o(c)

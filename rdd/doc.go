@@ -33,6 +33,8 @@
 //     FlatMap, MapPartitions, Sample, Zip...).
 //   - pairs.go, combine.go, sort.go: wide ones (ReduceByKey and the other
 //     combiners, GroupByKey, joins and Cogroup, Distinct, SortBy).
+//   - broadcastjoin.go: Hint and the broadcast joins it (or a side known
+//     small, WithAutoBroadcastJoinThreshold) asks for.
 //   - actions.go, reduce.go, ordered.go, stats.go, files.go: actions
 //     (Collect, Count, Reduce, Top, Stats, SaveAsTextFile...).
 //   - cache.go: Cache, Persist and the storage levels.

@@ -85,6 +85,9 @@ type MethodInfo struct {
 	// SortsAll says that a sort orders all the elements (SortBy,
 	// SortByKey), not each partition alone.
 	SortsAll bool
+	// Identity says that the RDD holds its parent's elements in its
+	// parent's partitions: a hint to the planner (Hint).
+	Identity bool
 }
 
 // MethodOf returns what the package says of the method of RDD or Context
@@ -121,6 +124,7 @@ var methods = map[string]MethodInfo{
 	"Sample": {Kind: KindNarrow, Partitionwise: true}, "SampleByKey": {Kind: KindNarrow, Partitionwise: true}, "RandomSplit": {Kind: KindNarrow},
 	"Union": {Kind: KindNarrow, Concat: true}, "Cartesian": {Kind: KindNarrow}, "Pipe": {Kind: KindNarrow, Partitionwise: true},
 	"Zip": {Kind: KindNarrow}, "ZipWithIndex": {Kind: KindNarrow}, "ZipWithUniqueID": {Kind: KindNarrow, Partitionwise: true},
+	"Hint": {Kind: KindNarrow, Identity: true},
 
 	// Shuffles.
 	"ReduceByKey":    {Kind: KindCombine, FuncArgs: []int{0}, FuncShapes: []FuncShape{ShapeBinary}, Combiner: CombineReduce},

@@ -98,6 +98,7 @@ func classificationProblems(info rdd.MethodInfo) []string {
 	}
 	check(!info.Partitionwise || info.Kind == rdd.KindNarrow || info.Source == rdd.SourceIndexed, "partition-wise, so narrow")
 	check(!info.Concat || info.Kind == rdd.KindNarrow, "a concatenation is narrow")
+	check(!info.Identity || info.Kind == rdd.KindNarrow && len(info.FuncArgs) == 0, "an identity is narrow and takes no function")
 	check((info.Combiner != rdd.CombineNone) == (info.Kind == rdd.KindCombine && info.Grouping == rdd.GroupNone),
 		"a combiner form exactly for the combining shuffles that are not groupings")
 	check(info.Grouping == rdd.GroupNone || info.Kind == rdd.KindCombine || info.Kind == rdd.KindGroup || info.Kind == rdd.KindCogroup,

@@ -226,24 +226,30 @@ func emitGroups(k any, groups [][]any, emit func(any) bool) bool {
 }
 
 // Join returns Pair{k, Pair{v, w}} for every pair of values v of this RDD
-// and w of other under the same key k, duplicates included.
+// and w of other under the same key k, duplicates included. It shuffles
+// both RDDs by key, unless one is broadcast: marked Hint("broadcast"), or
+// cached and known to be small (WithAutoBroadcastJoinThreshold); the
+// result then has the other RDD's partitions, which are not shuffled.
 func (r *RDD) Join(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("Join", other, false, false, numPartitions), "Join", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // LeftOuterJoin is Join that also keeps the keys of this RDD missing from
-// other, as Pair{k, Pair{v, nil}}.
+// other, as Pair{k, Pair{v, nil}}. Only other may be broadcast (see
+// Join and Hint).
 func (r *RDD) LeftOuterJoin(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("LeftOuterJoin", other, true, false, numPartitions), "LeftOuterJoin", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
 // RightOuterJoin is Join that also keeps the keys of other missing from
-// this RDD, as Pair{k, Pair{nil, w}}.
+// this RDD, as Pair{k, Pair{nil, w}}. Only this RDD may be broadcast (see
+// Join and Hint).
 func (r *RDD) RightOuterJoin(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("RightOuterJoin", other, false, true, numPartitions), "RightOuterJoin", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
 
-// FullOuterJoin keeps the keys of both RDDs, with nil for the missing side.
+// FullOuterJoin keeps the keys of both RDDs, with nil for the missing
+// side. It always shuffles both: neither may be broadcast (see Hint).
 func (r *RDD) FullOuterJoin(other *RDD, numPartitions ...int) *RDD {
 	return record(r.join("FullOuterJoin", other, true, true, numPartitions), "FullOuterJoin", []*RDD{r, other}, other, numPartitions).withOptions(StepOptions{}.partitionsAt(1, numPartitions))
 }
@@ -312,6 +318,9 @@ var joinAggregator = &aggregator{
 // when the walked side's unmatched keys are kept), left's values first;
 // then, when the table's side's unmatched keys are kept, every key of
 // the table that no Pair matched, with nil for the other side.
+//
+// A side that Hint marks for broadcast, or that is known to be small
+// (WithAutoBroadcastJoinThreshold), is broadcast instead (broadcastJoin).
 func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int, keepLeft, keepRight bool,
 	visit func(key any, left, right []any, emit func(any) bool) bool) *RDD {
 	rdds := []*RDD{left, right}
@@ -319,6 +328,16 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 		mustBeRDD(method, r)
 	}
 	parts := cogroupParts(method, rdds, numPartitions)
+	if small := c.broadcastSide(left, right, keepLeft, keepRight, numPartitions); small >= 0 {
+		return c.broadcastJoin(method, left, right, small, keepLeft, keepRight, visit)
+	}
+	return c.shuffledJoin(method, left, right, parts, keepLeft, keepRight, visit)
+}
+
+// shuffledJoin is joinByKey's shuffled hash join, into parts partitions.
+func (c *Context) shuffledJoin(method string, left, right *RDD, parts func() (int, error), keepLeft, keepRight bool,
+	visit func(key any, left, right []any, emit func(any) bool) bool) *RDD {
+	rdds := []*RDD{left, right}
 	deps := make([]dependency, len(rdds))
 	shuffles := make([]*shuffleDep, len(rdds))
 	for i, r := range rdds {
@@ -407,6 +426,8 @@ func (c *Context) joinByKey(method string, left, right *RDD, numPartitions []int
 // SubtractByKey keeps the Pairs of this RDD whose key is not in other.
 // Like every shuffle, it has numPartitions partitions, else as many as the
 // larger of the two RDDs (the contract; Scala Spark keeps this RDD's count).
+// When other is broadcast (see Join and Hint), it has this RDD's
+// partitions, which are not shuffled.
 func (r *RDD) SubtractByKey(other *RDD, numPartitions ...int) *RDD {
 	mustBeRDD("SubtractByKey", other)
 	out := r.sc.joinByKey("SubtractByKey", r, other, numPartitions, true, false, func(k any, left, right []any, emit func(any) bool) bool {

@@ -46,6 +46,9 @@ type RDD struct {
 	// partition and joins keep their placement.
 	partitioner partitioning
 	cache       *partitionCache
+	// joinHint is what Hint marked the RDD with, for the joins it takes
+	// part in (broadcastjoin.go).
+	joinHint joinHint
 
 	partsMu   sync.Mutex
 	partsN    int
@@ -64,6 +67,9 @@ type RDD struct {
 type dependency struct {
 	rdd     *RDD
 	shuffle *shuffleDep
+	// broadcast marks the side a broadcast join collects whole, before
+	// the tasks that read it run (broadcastjoin.go).
+	broadcast bool
 }
 
 func (c *Context) newRDD(kind, method string, deps []dependency) *RDD {
@@ -272,7 +278,7 @@ func (r *RDD) writeDebug(b *strings.Builder, indent string, first bool) {
 	}
 	for i, d := range r.deps {
 		switch {
-		case d.shuffle != nil:
+		case d.shuffle != nil || d.broadcast:
 			d.rdd.writeDebugLine(b, fmt.Sprintf("%s +-(%s) ", indent, d.rdd.debugPartitions()), indent+"    | ")
 			d.rdd.writeDebug(b, indent+"   ", false)
 		case i > 0 || len(r.deps) > 1:

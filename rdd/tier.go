@@ -17,9 +17,11 @@ import (
 // bool...), the job's tasks call it through a switch that starts on the
 // interpreted function and turns to the compiled one the moment it is
 // ready, between two elements: a job of two long partitions speeds up
-// too. For other types, each task asks for the compiled function as it
-// starts, and runs an RDD made by the same method from it over the same
-// parent. Either way the elements are the same.
+// too. So do the functions of other types given to Map, MapValues, KeyBy
+// and Filter, called through a switch of the shape the engine calls them
+// by (func(any) any, func(any) bool). For the rest, each task asks for the
+// compiled function as it starts, and runs an RDD made by the same method
+// from it over the same parent. Either way the elements are the same.
 
 // FuncTier offers a compiled form of the user function that the method
 // making an RDD was given.
@@ -58,7 +60,7 @@ func (r *RDD) SetFuncTier(tier FuncTier) bool {
 	if !ok || tier == nil || r.tier != nil || r.step == nil || len(r.step.Parents) != 1 || len(r.step.Args) != 1 {
 		return false
 	}
-	slot := &tierSlot{tier: tier, parent: r.step.Parents[0], given: r.step.Args[0], remake: remake}
+	slot := &tierSlot{tier: tier, method: r.method, of: r, parent: r.step.Parents[0], given: r.step.Args[0], remake: remake}
 	r.tier = slot
 	compute := r.compute
 	r.compute = func(t *task, p int, emit func(any) bool) {
@@ -104,6 +106,8 @@ func tieredSource[T any](slot *tierSlot, orig source[T], of func(twin *RDD) sour
 // tierSlot is the FuncTier of an RDD and what the running jobs bound.
 type tierSlot struct {
 	tier   FuncTier
+	method string
+	of     *RDD // the RDD the slot is of
 	parent *RDD
 	given  any // the function the method was given
 	remake func(parent *RDD, f any) *RDD
@@ -224,6 +228,10 @@ func (j *job) bindTiers(r *RDD) (unbind func()) {
 			if b.twin = s.twinOf(sw); b.twin != nil {
 				b.set = set
 			}
+		} else if sw, set := generalSwitch(s.method, s.given); sw != nil {
+			if twin := s.twinOf(sw); twin != nil && sameSources(twin, s.of) {
+				b.twin, b.set = twin, set
+			}
 		}
 		s.mu.Lock()
 		if s.bound == nil {
@@ -325,6 +333,55 @@ func switchOf(f any) (sw any, set func(any) bool) {
 		return switch1(g)
 	}
 	return nil, nil
+}
+
+// generalSwitch returns, for a function of another type passed to a
+// method that takes a func(T) R or a predicate (Map, MapValues, KeyBy,
+// Filter), the function as the engine calls it, a func(any) any or
+// func(any) bool, made switchable as switchOf's are; set takes a compiled
+// function of that shape (an interpreter's compiled functions of other
+// types come as such, see FuncTier), or of the given function's type,
+// which it adapts. For other methods it returns nil.
+func generalSwitch(method string, f any) (sw any, set func(any) bool) {
+	var adapt func(g any) any
+	switch method {
+	case "Map", "MapValues", "KeyBy":
+		adapt = func(g any) any { return (func(any) any)(adaptUnary(method, g)) }
+	case "Filter":
+		adapt = func(g any) any { return (func(any) bool)(adaptPredicate(method, g)) }
+	default:
+		return nil, nil
+	}
+	// adapted is adapt(g), or nil when g has no shape the method takes.
+	adapted := func(g any) (h any) {
+		defer func() {
+			if recover() != nil {
+				h = nil
+			}
+		}()
+		return adapt(g)
+	}
+	first := adapted(f)
+	if first == nil {
+		return nil, nil
+	}
+	sw, setShaped := switchOf(first)
+	if sw == nil {
+		return nil, nil
+	}
+	return sw, func(g any) bool {
+		if setShaped(g) {
+			return true
+		}
+		h := adapted(g)
+		return h != nil && setShaped(h)
+	}
+}
+
+// sameSources reports whether twin offers each typed source that r
+// offers: tasks reading one twin lacks would not switch.
+func sameSources(twin, r *RDD) bool {
+	return (r.strs == nil || twin.strs != nil) && (r.int64s == nil || twin.int64s != nil) && (r.pairs == nil || twin.pairs != nil)
 }
 
 func switch1[T, R any](f func(T) R) (any, func(any) bool) {

@@ -180,31 +180,98 @@ func TestFuncTierIsBoundByEveryJob(t *testing.T) {
 	}
 }
 
+// point is a type of the user's, which the engine has no fast path for.
+type point struct{ X, Y int64 }
+
 func TestFuncTierSwitchesInTheMiddleOfAPartition(t *testing.T) {
-	sc := rdd.NewContext(rdd.WithParallelism(1))
-	var interpretedCalls, compiledCalls atomic.Int64
-	tier := &fakeTier{ready: make(chan struct{})}
-	given := func(i int64) int64 {
-		interpretedCalls.Add(1)
-		if i == 500 {
-			// The compiled function is ready: the switch turns to it
-			// before this partition ends.
-			close(tier.ready)
-			for !tier.given.Load() {
-				time.Sleep(time.Millisecond)
+	tests := []struct {
+		name string
+		// build makes the RDD from the given function, passing it to
+		// tiered, and returns what the job computes, as a string.
+		build func(sc *rdd.Context, f any, tiered func(*rdd.RDD) *rdd.RDD) string
+		// given calls count and then computes the element's result;
+		// compiled does the same, as the compiled form the tier offers.
+		given    func(count func(int64)) any
+		compiled func(count func()) any
+		want     string
+	}{
+		{
+			name: "Map of int64s, a type the engine switches",
+			build: func(sc *rdd.Context, f any, tiered func(*rdd.RDD) *rdd.RDD) string {
+				return fmt.Sprint(tiered(sc.Range(0, 1000, 1, 1).Map(f)).Sum())
+			},
+			given:    func(count func(int64)) any { return func(i int64) int64 { count(i); return i % 7 } },
+			compiled: func(count func()) any { return func(i int64) int64 { count(); return i % 7 } },
+			want:     "2997",
+		},
+		{
+			name: "Map to a struct, compiled as the engine calls it",
+			build: func(sc *rdd.Context, f any, tiered func(*rdd.RDD) *rdd.RDD) string {
+				return fmt.Sprint(tiered(sc.Range(0, 1000, 1, 1).Map(f)).Map(func(p point) int64 { return p.X + p.Y }).Sum())
+			},
+			given: func(count func(int64)) any { return func(i int64) point { count(i); return point{i, i % 3} } },
+			compiled: func(count func()) any {
+				return func(x any) any { count(); i := x.(int64); return point{i, i % 3} }
+			},
+			want: "500499",
+		},
+		{
+			name: "Filter of structs, compiled as the engine calls it",
+			build: func(sc *rdd.Context, f any, tiered func(*rdd.RDD) *rdd.RDD) string {
+				return fmt.Sprint(tiered(sc.Range(0, 1000, 1, 1).Map(func(i int64) point { return point{i, i % 3} }).Filter(f)).Count())
+			},
+			given:    func(count func(int64)) any { return func(p point) bool { count(p.X); return p.Y == 0 } },
+			compiled: func(count func()) any { return func(x any) bool { count(); return x.(point).Y == 0 } },
+			want:     "334",
+		},
+		{
+			name: "KeyBy a struct, compiled with the given function's type",
+			build: func(sc *rdd.Context, f any, tiered func(*rdd.RDD) *rdd.RDD) string {
+				return fmt.Sprint(tiered(sc.Range(0, 1000, 1, 1).Map(func(i int64) point { return point{i, i % 3} }).KeyBy(f)).CountByKey())
+			},
+			given:    func(count func(int64)) any { return func(p point) int64 { count(p.X); return p.Y } },
+			compiled: func(count func()) any { return func(p point) int64 { count(); return p.Y } },
+			want:     "map[0:334 1:333 2:333]",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := rdd.NewContext(rdd.WithParallelism(1))
+			var interpretedCalls, compiledCalls atomic.Int64
+			var tiered atomic.Bool
+			tier := &fakeTier{ready: make(chan struct{})}
+			given := tt.given(func(i int64) {
+				interpretedCalls.Add(1)
+				if i == 500 && tiered.Load() {
+					// The compiled function is ready: the switch turns to
+					// it before this partition ends.
+					close(tier.ready)
+					for !tier.given.Load() {
+						time.Sleep(time.Millisecond)
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			})
+			tier.compiled = tt.compiled(func() { compiledCalls.Add(1) })
+			untiered := func(r *rdd.RDD) *rdd.RDD { return r }
+			if got := tt.build(sc, given, untiered); got != tt.want {
+				t.Fatalf("without a tier the job computed %s, want %s", got, tt.want)
 			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		return i % 7
-	}
-	tier.compiled = func(i int64) int64 { compiledCalls.Add(1); return i % 7 }
-	r := sc.Range(0, 1000, 1, 1).Map(given)
-	r.SetFuncTier(tier)
-	if got := fmt.Sprint(r.Sum()); got != "2997" {
-		t.Errorf("Sum = %s, want 2997", got)
-	}
-	if interpretedCalls.Load() < 501 || compiledCalls.Load() == 0 || interpretedCalls.Load()+compiledCalls.Load() != 1000 {
-		t.Errorf("in one partition, the given function ran %d times and the compiled one %d, want 501 or more and the rest",
-			interpretedCalls.Load(), compiledCalls.Load())
+			interpretedCalls.Store(0)
+			tiered.Store(true)
+			got := tt.build(sc, given, func(r *rdd.RDD) *rdd.RDD {
+				if !r.SetFuncTier(tier) {
+					t.Fatalf("SetFuncTier refused %s", r.Step().Method)
+				}
+				return r
+			})
+			if got != tt.want {
+				t.Errorf("the job computed %s, want %s", got, tt.want)
+			}
+			if interpretedCalls.Load() < 501 || compiledCalls.Load() == 0 || interpretedCalls.Load()+compiledCalls.Load() != 1000 {
+				t.Errorf("in one partition, the given function ran %d times and the compiled one %d, want 501 or more and the rest",
+					interpretedCalls.Load(), compiledCalls.Load())
+			}
+		})
 	}
 }

@@ -19,6 +19,19 @@ def join(sc, s):
     return left.join(right).count(), "pairs joined"
 
 
+def broadcast_join(sc, s):
+    # PySpark's RDD API has no broadcast hint: a broadcast join is written
+    # with a broadcast variable holding the small side as a dict of lists.
+    left = sc.parallelize(range(2000000 * s // 10), 2).map(lambda x: (x, x))
+    right = sc.parallelize(range(200000 * s // 10), 2).map(lambda x: (10 * x, x))
+    table = {}
+    for k, v in right.collect():
+        table.setdefault(k, []).append(v)
+    small = sc.broadcast(table)
+    joined = left.flatMap(lambda kv: [(kv[0], (kv[1], w)) for w in small.value.get(kv[0], ())])
+    return joined.count(), "pairs joined"
+
+
 def group(sc, s):
     keys = 500000 * s // 10
     pairs = sc.parallelize(range(5000000 * s // 10), 2).map(lambda x: (x % keys, x))
@@ -42,7 +55,7 @@ def reduce_strings(sc, s):
     return pairs.reduceByKey(operator.add).count(), "string keys"
 
 
-WORKLOADS = {"join": join, "group": group, "sort": sort, "distinct": distinct, "reducestrings": reduce_strings}
+WORKLOADS = {"join": join, "broadcastjoin": broadcast_join, "group": group, "sort": sort, "distinct": distinct, "reducestrings": reduce_strings}
 
 
 def main():

@@ -216,17 +216,7 @@ func (e *Encoder) value(x any) error {
 		if v == nil {
 			return e.typed(reflect.ValueOf(x))
 		}
-		if err := e.enter(); err != nil {
-			return err
-		}
-		defer e.leave()
-		e.byte(TagList)
-		e.uvarint(uint64(len(v)))
-		for _, y := range v {
-			if err := e.value(y); err != nil {
-				return err
-			}
-		}
+		return e.list(v)
 	case time.Time:
 		e.byte(TagTime)
 		return e.time(v)
@@ -246,6 +236,35 @@ func (e *Encoder) value(x any) error {
 		}
 		return e.typed(reflect.ValueOf(x))
 	}
+	return nil
+}
+
+// list appends a []any: without a deferred call (value is called for
+// every element a shuffle spills, and a deferred call in it costs every
+// list its run at return) and with int64 and string elements, the common
+// ones of grouped values, appended in place.
+func (e *Encoder) list(v []any) error {
+	if err := e.enter(); err != nil {
+		return err
+	}
+	e.byte(TagList)
+	e.uvarint(uint64(len(v)))
+	for _, y := range v {
+		switch x := y.(type) {
+		case int64:
+			e.byte(TagInt64)
+			e.varint(x)
+		case string:
+			e.byte(TagString)
+			e.str(x)
+		default:
+			if err := e.value(y); err != nil {
+				e.leave()
+				return err
+			}
+		}
+	}
+	e.leave()
 	return nil
 }
 
@@ -626,6 +645,21 @@ func (d *Decoder) enter() bool {
 	return true
 }
 
+// list reads the rest of a []any (its tag read), without a deferred call
+// (see Encoder.list).
+func (d *Decoder) list() any {
+	if !d.enter() {
+		return nil
+	}
+	n := d.uvarint()
+	list := make([]any, 0, min(n, 1<<16))
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		list = append(list, d.value())
+	}
+	d.depth--
+	return list
+}
+
 func (d *Decoder) value() any {
 	if d.err != nil {
 		return nil
@@ -663,16 +697,7 @@ func (d *Decoder) value() any {
 		}
 		return Pairs.Make(k, v)
 	case TagList:
-		if !d.enter() {
-			return nil
-		}
-		defer func() { d.depth-- }()
-		n := d.uvarint()
-		list := make([]any, 0, min(n, 1<<16))
-		for i := uint64(0); i < n && d.err == nil; i++ {
-			list = append(list, d.value())
-		}
-		return list
+		return d.list()
 	case TagTime:
 		return d.time()
 	case TagTyped:
