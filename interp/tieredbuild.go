@@ -73,8 +73,8 @@ func (b *pluginBuild) lookup(name string) (reflect.Value, error) {
 }
 
 // buildStarting, when set (by tests, under buildsMu), is called as each
-// build starts and before a cached plugin is handed over.
-var buildStarting func(source string)
+// build starts; cachedHandOver, before a cached plugin is handed over.
+var buildStarting, cachedHandOver func(source string)
 
 var (
 	buildsMu sync.Mutex
@@ -104,20 +104,20 @@ func startPluginBuild(ctx context.Context, source string, lowly bool) *pluginBui
 	}
 	b := &pluginBuild{source: source, done: make(chan struct{})}
 	builds[source] = b
-	hook := buildStarting
 	if path, ok := cachedPlugin(source); ok && !lowly {
 		// At once: a job's tasks that start now run it compiled.
 		b.path, b.cached = path, true
-		if hook == nil {
-			close(b.done)
+		if handOver := cachedHandOver; handOver != nil {
+			go func() {
+				defer close(b.done)
+				handOver(source)
+			}()
 			return b
 		}
-		go func() {
-			defer close(b.done)
-			hook(source)
-		}()
+		close(b.done)
 		return b
 	}
+	hook := buildStarting
 	runningBuilds.Add(1)
 	if !lowly {
 		p := pending[ctx]
