@@ -17,9 +17,10 @@ import (
 // bool...), the job's tasks call it through a switch that starts on the
 // interpreted function and turns to the compiled one the moment it is
 // ready, between two elements: a job of two long partitions speeds up
-// too. So do the functions of other types given to Map, MapValues, KeyBy
-// and Filter, called through a switch of the shape the engine calls them
-// by (func(any) any, func(any) bool). For the rest, each task asks for the
+// too. So do the functions of other types given to Map, MapValues, KeyBy,
+// Filter, FlatMap and FlatMapValues, called through a switch of the shape
+// the engine calls them by (func(any) any, func(any) bool, func(any)
+// []any). For the rest, each task asks for the
 // compiled function as it starts, and runs an RDD made by the same method
 // from it over the same parent. Either way the elements are the same.
 
@@ -336,9 +337,10 @@ func switchOf(f any) (sw any, set func(any) bool) {
 }
 
 // generalSwitch returns, for a function of another type passed to a
-// method that takes a func(T) R or a predicate (Map, MapValues, KeyBy,
-// Filter), the function as the engine calls it, a func(any) any or
-// func(any) bool, made switchable as switchOf's are; set takes a compiled
+// method that takes a func(T) R, a predicate or a func(T) []R (Map,
+// MapValues, KeyBy, Filter, FlatMap, FlatMapValues), the function as the
+// engine calls it, a func(any) any, func(any) bool or func(any) []any,
+// made switchable as switchOf's are; set takes a compiled
 // function of that shape (an interpreter's compiled functions of other
 // types come as such, see FuncTier), or of the given function's type,
 // which it adapts. For other methods it returns nil.
@@ -349,6 +351,8 @@ func generalSwitch(method string, f any) (sw any, set func(any) bool) {
 		adapt = func(g any) any { return (func(any) any)(adaptUnary(method, g)) }
 	case "Filter":
 		adapt = func(g any) any { return (func(any) bool)(adaptPredicate(method, g)) }
+	case "FlatMap", "FlatMapValues":
+		adapt = func(g any) any { return flatToSlice(adaptFlat(method, g)) }
 	default:
 		return nil, nil
 	}
@@ -375,6 +379,19 @@ func generalSwitch(method string, f any) (sw any, set func(any) bool) {
 		}
 		h := adapted(g)
 		return h != nil && setShaped(h)
+	}
+}
+
+// flatToSlice returns fl as a func(any) []any, which FlatMap takes: the
+// shape a flat function of any type is switched in.
+func flatToSlice(fl flatFn) func(any) []any {
+	return func(x any) []any {
+		var out []any
+		fl(x, func(y any) bool {
+			out = append(out, y)
+			return true
+		})
+		return out
 	}
 }
 

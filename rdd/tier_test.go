@@ -225,6 +225,15 @@ func TestFuncTierSwitchesInTheMiddleOfAPartition(t *testing.T) {
 			want:     "334",
 		},
 		{
+			name: "FlatMap to structs, compiled with the given function's type",
+			build: func(sc *rdd.Context, f any, tiered func(*rdd.RDD) *rdd.RDD) string {
+				return fmt.Sprint(tiered(sc.Range(0, 1000, 1, 1).FlatMap(f)).Map(func(p point) int64 { return p.Y }).Sum())
+			},
+			given:    func(count func(int64)) any { return func(i int64) []point { count(i); return []point{{i, 1}, {i, 2}} } },
+			compiled: func(count func()) any { return func(i int64) []point { count(); return []point{{i, 1}, {i, 2}} } },
+			want:     "3000",
+		},
+		{
 			name: "KeyBy a struct, compiled with the given function's type",
 			build: func(sc *rdd.Context, f any, tiered func(*rdd.RDD) *rdd.RDD) string {
 				return fmt.Sprint(tiered(sc.Range(0, 1000, 1, 1).Map(func(i int64) point { return point{i, i % 3} }).KeyBy(f)).CountByKey())
@@ -246,7 +255,8 @@ func TestFuncTierSwitchesInTheMiddleOfAPartition(t *testing.T) {
 					// The compiled function is ready: the switch turns to
 					// it before this partition ends.
 					close(tier.ready)
-					for !tier.given.Load() {
+					// A switch that only turns as tasks start never asks.
+					for deadline := time.Now().Add(10 * time.Second); !tier.given.Load() && time.Now().Before(deadline); {
 						time.Sleep(time.Millisecond)
 					}
 					time.Sleep(10 * time.Millisecond)
