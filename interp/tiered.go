@@ -308,7 +308,7 @@ func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 		return nil
 	}
 	for _, name := range plan.interpretedCalls {
-		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) calls %s, a function value of the session, which runs interpreted: declare it as func %s(...) for it to be compiled too", site.method, site.origin, name, name))
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) calls %s, a function value of the session, which runs interpreted: declare it as func %s(...) for it to be compiled too (and the variables of its cell it reads with var)", site.method, site.origin, name, name))
 	}
 	// A plugin in the cache needs no toolchain: a cell that ran before
 	// does not wait for the go command's answer.
