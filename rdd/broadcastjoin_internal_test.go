@@ -56,19 +56,7 @@ func TestBroadcastJoinsGiveTheShuffledJoinsPairs(t *testing.T) {
 		}
 		return ps
 	}
-	keyings := []struct {
-		name string
-		key  func(i int) any
-	}{
-		{"int64 keys", func(i int) any { return int64(i) }},
-		{"string keys", func(i int) any { return fmt.Sprint("k", i) }},
-		{"keys of mixed types", func(i int) any {
-			if i%3 == 0 {
-				return i
-			}
-			return fmt.Sprint(i)
-		}},
-	}
+	keyings := testKeyings
 	// big has keys 0..299 (each about 3 times), small keys 295..334
 	// (each twice): 5 keys in common.
 	joins := []struct {

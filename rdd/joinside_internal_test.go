@@ -53,19 +53,7 @@ func TestJoinsGiveTheSameWhicheverSideTheTableIsBuiltOn(t *testing.T) {
 		}
 		return ps
 	}
-	keyings := []struct {
-		name string
-		key  func(i int) any
-	}{
-		{"int64 keys", func(i int) any { return int64(i) }},
-		{"string keys", func(i int) any { return fmt.Sprint("k", i) }},
-		{"keys of mixed types", func(i int) any {
-			if i%3 == 0 {
-				return i
-			}
-			return fmt.Sprint(i)
-		}},
-	}
+	keyings := testKeyings
 	sizes := []struct {
 		name        string
 		left, right int
@@ -148,4 +136,20 @@ func sortedByKeyAndValue(xs []any) []any {
 	text := func(x any) string { return fmt.Sprintf("%T %v", x.(Pair).Key, x) }
 	sort.SliceStable(out, func(i, j int) bool { return text(out[i]) < text(out[j]) })
 	return out
+}
+
+// testKeyings are the key types the join tests run on: the engine's
+// unboxed int64 and string paths, and its general one.
+var testKeyings = []struct {
+	name string
+	key  func(i int) any
+}{
+	{"int64 keys", func(i int) any { return int64(i) }},
+	{"string keys", func(i int) any { return fmt.Sprint("k", i) }},
+	{"keys of mixed types", func(i int) any {
+		if i%3 == 0 {
+			return i
+		}
+		return fmt.Sprint(i)
+	}},
 }
