@@ -68,4 +68,3 @@ func TestHTTPParsing(t *testing.T) {
 		})
 	}
 }
-
