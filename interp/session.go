@@ -121,7 +121,7 @@ type Session struct {
 	// funcValueTiers are the tiered functions that take function values
 	// of the session along (tiered.go), until they go stale.
 	funcValueTiers []*tieredFunc
-	sql   sessionSQL    // the DuckDB of sc.SQL and %%sql cells (sql.go)
+	sql            sessionSQL // the DuckDB of sc.SQL and %%sql cells (sql.go)
 
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
