@@ -1,6 +1,9 @@
 package rdd
 
-import "unsafe"
+import (
+	"strings"
+	"unsafe"
+)
 
 // Boxing a string, an int64 or a float64 into an interface allocates one
 // small object per value. Where the engine boxes many values at once that
@@ -43,4 +46,35 @@ func (b *boxer[T]) box(v T) any {
 	e := (*eface)(unsafe.Pointer(&x))
 	e.typ, e.data = b.typ, unsafe.Pointer(&b.block[len(b.block)-1])
 	return x
+}
+
+// stringArena copies strings into blocks of its own, many short strings
+// to a block: what a table keeps of its string keys. A block's bytes are
+// never written again once a string is cut from them.
+type stringArena struct {
+	block []byte
+}
+
+const (
+	// arenaBlockLen is the size of a stringArena's blocks.
+	arenaBlockLen = 32 << 10
+	// arenaMaxString is the longest string a stringArena puts in its
+	// blocks; longer ones are copied on their own.
+	arenaMaxString = 256
+)
+
+// own returns a copy of s in the arena's blocks.
+func (a *stringArena) own(s string) string {
+	n := len(s)
+	switch {
+	case n == 0:
+		return ""
+	case n > arenaMaxString:
+		return strings.Clone(s)
+	case cap(a.block)-len(a.block) < n:
+		a.block = make([]byte, 0, arenaBlockLen)
+	}
+	start := len(a.block)
+	a.block = append(a.block, s...)
+	return unsafe.String(&a.block[start], n)
 }

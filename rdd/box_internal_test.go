@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestBoxerBoxesAsAnInterfaceConversionDoes(t *testing.T) {
@@ -49,4 +51,62 @@ func boxMany[T string | int | int64 | float64](n int, f func(int) T) (got, want 
 		want = append(want, any(f(i)))
 	}
 	return got, want
+}
+
+func TestStringArenaCopiesKeysWithoutAliasingTheInput(t *testing.T) {
+	// Keys of string tables are copied into the table's blocks: equal to
+	// what came in, not sharing its bytes, and unchanged when the input's
+	// bytes change or more keys fill the blocks.
+	tests := []struct {
+		name string
+		keys []string
+	}{
+		{"short keys across blocks", func() []string {
+			var ks []string
+			for i := range 2 * arenaBlockLen / 6 {
+				ks = append(ks, fmt.Sprintf("k%05d", i))
+			}
+			return ks
+		}()},
+		{"empty and long keys", []string{"", string(make([]byte, arenaMaxString+1)), "x", string(make([]byte, arenaMaxString))}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf := []byte(strings.Join(tt.keys, ""))
+			var a stringArena
+			var owned []string
+			at := 0
+			for _, k := range tt.keys {
+				in := unsafe.String(unsafe.SliceData(buf[at:]), len(k)) // a piece of a line
+				at += len(k)
+				owned = append(owned, a.own(in))
+			}
+			for i := range buf {
+				buf[i] = '!'
+			}
+			if !reflect.DeepEqual(owned, tt.keys) {
+				t.Fatalf("owned keys differ from the input's once its bytes change")
+			}
+		})
+	}
+}
+
+func TestCombineTablesOfStringKeysOwnThem(t *testing.T) {
+	sc := NewContext(WithParallelism(2))
+	defer sc.Stop()
+	line := []byte("alpha beta alpha gamma beta alpha")
+	words := strings.Fields(unsafe.String(unsafe.SliceData(line), len(line)))
+	counts := sc.Parallelize(words, 2).Map(func(w string) Pair { return KV(w, 1) }).
+		ReduceByKey(func(a, b int) int { return a + b }, 1)
+	got := sortedByKey(counts.Collect())
+	for i := range line {
+		line[i] = '?' // the source's bytes change after the shuffle
+	}
+	want := []any{KV("alpha", 3), KV("beta", 2), KV("gamma", 1)}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if again := sortedByKey(counts.Collect()); !reflect.DeepEqual(again, want) {
+		t.Fatalf("a later job reads %v from the shuffle, want %v", again, want)
+	}
 }
