@@ -21,7 +21,7 @@ func TestBoxerBoxesAsAnInterfaceConversionDoes(t *testing.T) {
 		{"ints", func(n int) ([]any, []any) { return boxMany(n, func(i int) int { return i*1_000_003 - 7 }) }},
 		{"int64s", func(n int) ([]any, []any) { return boxMany(n, func(i int) int64 { return int64(i) << 40 }) }},
 		{"float64s", func(n int) ([]any, []any) {
-			return boxMany(n, func(i int) float64 { return []float64{math.Inf(-1), -0.0, 1.5, float64(i)}[i%4] })
+			return boxMany(n, func(i int) float64 { return []float64{math.Inf(-1), math.Copysign(0, -1), 1.5, float64(i)}[i%4] })
 		}},
 	}
 	for _, tt := range tests {
