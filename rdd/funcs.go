@@ -225,6 +225,9 @@ func fastFlat[T, R any](g func(T) []R, slow flatFn) flatFn {
 // convertArg converts element x to the parameter type t of fv, or fails
 // the task with a message naming the method, the element and the func.
 func convertArg(method string, fv reflect.Value, t reflect.Type, x any) reflect.Value {
+	if reflect.TypeOf(x) == t { // the common case, without convertValue's checks
+		return reflect.ValueOf(x)
+	}
 	if v, ok := convertValue(x, t); ok {
 		return v
 	}
