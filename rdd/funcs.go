@@ -67,6 +67,14 @@ func unaryOf(method string, f any) unaryFn {
 		return fast1(g, slow)
 	case func(Pair) Pair:
 		return fast1(g, slow)
+	case func(Pair) int: // the keys of Top, TakeOrdered and SortBy on counts
+		return fast1(g, slow)
+	case func(Pair) int64:
+		return fast1(g, slow)
+	case func(Pair) float64:
+		return fast1(g, slow)
+	case func(Pair) string:
+		return fast1(g, slow)
 	case func(int) int:
 		return fast1(g, slow)
 	case func(int) any:
@@ -116,6 +124,10 @@ func predicateOf(method string, f any) predFn {
 	case func(string) bool:
 		return fastPred(g, slow)
 	case func(int) bool:
+		return fastPred(g, slow)
+	case func(int64) bool:
+		return fastPred(g, slow)
+	case func(float64) bool:
 		return fastPred(g, slow)
 	case func(Pair) bool:
 		return fastPred(g, slow)
