@@ -24,6 +24,16 @@ func (b *columnChunks) add(x any) {
 	}
 }
 
+// addString appends x without boxing it while the chunk holds strings.
+func (b *columnChunks) addString(x string) {
+	b.last.addString(x)
+	if b.last.len() == columnChunkLen {
+		b.full = append(b.full, b.last)
+		b.n += columnChunkLen
+		b.last = column{hint: columnChunkLen}
+	}
+}
+
 func (b *columnChunks) len() int { return b.n + b.last.len() }
 
 // memory estimates the bytes the chunks take.

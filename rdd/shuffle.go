@@ -448,19 +448,34 @@ func (s *shuffleDep) bufferPartition(t *task, p, nReduce int) *mapOutput {
 			c.add(recs.keys.at(i), recs.vals.at(i))
 		}
 	}
-	pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
-		if c != nil {
-			c.add(kv.Key, kv.Value)
+	if in := keyedStringsOf(s.parent); in != nil {
+		in(t, p, func(kv keyedString) bool {
+			if c != nil {
+				c.add(kv.key, kv.value)
+				return true
+			}
+			keys.addString(kv.key)
+			vals.addString(kv.value)
+			if g.tick() && !g.fits(keys.memory()+vals.memory(), true) {
+				overflow()
+			}
 			return true
-		}
-		checkComparable(s.method, kv.Key)
-		keys.add(kv.Key)
-		vals.add(kv.Value)
-		if g.tick() && !g.fits(keys.memory()+vals.memory(), true) {
-			overflow()
-		}
-		return true
-	})
+		})
+	} else {
+		pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
+			if c != nil {
+				c.add(kv.Key, kv.Value)
+				return true
+			}
+			checkComparable(s.method, kv.Key)
+			keys.add(kv.Key)
+			vals.add(kv.Value)
+			if g.tick() && !g.fits(keys.memory()+vals.memory(), true) {
+				overflow()
+			}
+			return true
+		})
+	}
 	if c == nil && !t.stopped() && !g.hold(keys.memory()+vals.memory()+4*int64(keys.len())) {
 		overflow()
 	}
