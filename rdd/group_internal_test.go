@@ -22,6 +22,8 @@ func TestGroupByKeyGroupsAsTheCombiningShuffleDid(t *testing.T) {
 		{"int64 keys, grouped unboxed", func(i int) any { return int64(i * 7 % 601) }},
 		{"int keys, grouped unboxed", func(i int) any { return i * 7 % 601 }},
 		{"string keys, grouped unboxed", func(i int) any { return fmt.Sprintf("k%d", i*7%601) }},
+		{"float64 keys", func(i int) any { return float64(i*7%601) / 8 }},
+		{"Pair keys", func(i int) any { return KV(i%7, fmt.Sprint(i*7%601)) }},
 		{"keys of mixed types", func(i int) any {
 			switch i % 4 {
 			case 0:
