@@ -239,7 +239,7 @@ func (w *writeFinder) isDeclaredFunc(name string) bool {
 // type or constant.
 func (w *writeFinder) isVariable(name string) bool {
 	if d := w.s.decls[name]; d != nil {
-		return d.kind == ast.Var
+		return d.kind == ast.Var || d.funcValue
 	}
 	return !predeclared[name]
 }

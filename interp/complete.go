@@ -365,7 +365,7 @@ func methodDoc(v reflect.Value, name string) string {
 	if base.Kind() == reflect.Pointer {
 		base = base.Elem()
 	}
-	if d, ok := symbols.Docs[base.PkgPath()+"."+base.Name()+"."+name]; ok {
+	if d, ok := symbols.Docs[sourcePkgPath(base)+"."+base.Name()+"."+name]; ok {
 		return d
 	}
 	if d := stdlibDoc(base.PkgPath(), base.Name()+"."+name); d != "" {

@@ -120,8 +120,15 @@ type Session struct {
 	tiers *tierCompiler // builds the compiled forms of functions (tiered.go)
 	// funcValueTiers are the tiered functions that take function values
 	// of the session along (tiered.go), until they go stale.
-	funcValueTiers []*tieredFunc
-	sql            sessionSQL // the DuckDB of sc.SQL and %%sql cells (sql.go)
+	funcValueMu    sync.Mutex
+	funcValueTiers []weak.Pointer[tieredFunc]
+	// funcValueSwitches are those handed to methods as switches, which
+	// hold nothing of them: held here until they go stale.
+	funcValueSwitches []*tieredFunc
+	// unnotable are the variables written inside functions or whose
+	// address was taken: never noted as function values (ship.go).
+	unnotable map[string]bool
+	sql       sessionSQL // the DuckDB of sc.SQL and %%sql cells (sql.go)
 
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
@@ -209,6 +216,7 @@ func NewSession(opts ...Option) (*Session, error) {
 		goPins:      map[string]string{},
 		goLoaded:    map[string]*goImport{},
 		decls:       map[string]*sessionDecl{},
+		unnotable:   map[string]bool{},
 		log:         cmp.Or[io.Writer](cfg.log, os.Stderr),
 
 		cellSources: map[string]string{},
@@ -589,7 +597,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	}
 	// A cell that does not compile defines nothing (see rollback.go).
 	saved := s.saveState(syntax.defined)
-	s.noteDecls(chunks)
+	funcValues := s.noteDecls(chunks)
 	if err := s.checkWorkerFuncs(chunks); err != nil {
 		saved.restore(s)
 		return nil, err
@@ -638,6 +646,7 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	if err != nil {
 		// The shipping rewrite must never cost a cell that compiles.
 		saved.restore(s)
+		funcValues.redo(s)
 		progs, lastIsValue, err = s.compileChunks(rest)
 		compiled = rest
 	}
@@ -645,6 +654,9 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 		saved.restore(s)
 		return nil, err
 	}
+	// Compiled functions that took along function values the cell sets
+	// otherwise turn back to the interpreted ones.
+	s.staleFuncValues()
 	// Names are known to later cells once the cell compiled, even when a
 	// statement of it panics: yaegi keeps what it compiled.
 	for _, name := range syntax.defined {
@@ -678,6 +690,8 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 			return nil, err
 		}
 	}
+	// The cell ran to its end: the function values it set are noted.
+	funcValues.apply(s)
 	if !lastIsValue {
 		return nil, nil
 	}

@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
 	"reflect"
 	"slices"
@@ -77,19 +78,13 @@ type sessionDecl struct {
 }
 
 // noteDecls records the declarations of a cell's declaration chunks.
-func (s *Session) noteDecls(chunks []chunk) {
-	// Compiled functions that took along function values the cell sets
-	// to something else turn back to the interpreted ones.
-	defer s.staleFuncValues()
+func (s *Session) noteDecls(chunks []chunk) funcValueNotes {
+	notes := s.noteFuncValues(chunks)
 	for _, c := range chunks {
-		if c.kind == stmtChunk {
-			s.noteFuncValues(c)
-			continue
-		}
 		if c.kind != declChunk {
 			continue
 		}
-		_, f, prefix, err := parseChunk(c, 0)
+		_, f, _, err := parseChunk(c, 0)
 		if err != nil {
 			continue
 		}
@@ -112,10 +107,8 @@ func (s *Session) noteDecls(chunks []chunk) {
 					}
 				}
 			case *ast.GenDecl:
-				if name, lit := funcValueSpec(d); lit != nil {
-					// var clean = func(s string) string {...}
-					s.addFuncValue(name, lit, c.src, prefix)
-					continue
+				if name, _ := funcValueSpec(d); notes.add[name] != nil {
+					continue // var clean = func(...) {...}: noted once it ran
 				}
 				kind := map[token.Token]ast.ObjKind{token.TYPE: ast.Typ, token.CONST: ast.Con, token.VAR: ast.Var}[d.Tok]
 				for _, name := range genDeclNames(d) {
@@ -124,66 +117,151 @@ func (s *Session) noteDecls(chunks []chunk) {
 			}
 		}
 	}
+	return notes
 }
 
 // Function values. A variable a cell sets, at its top level and once, to a
 // function literal (clean := func(s string) string {...}, or var clean =
-// func...) is noted as if the cell had declared func clean(s string)
-// string {...}: a function passed to the engine that calls it, or the
-// variable passed itself, then takes it along, compiled with it, where it
-// would otherwise call the interpreter's closure through the variable (or
-// not be compiled at all). A cell that assigns the variable anything else,
-// anywhere, or takes its address, drops the note: it is a variable again.
+// func...) is noted, once the cell has run to its end, as if the cell had
+// declared func clean(s string) string {...}: a function passed to the
+// engine that calls it, or the variable passed itself, then takes it
+// along, compiled with it, where it would otherwise call the interpreter's
+// closure through the variable (or not be compiled at all). A cell that
+// sets the variable any other way drops the note before it runs, and the
+// compiled functions that took the literal along turn back to the
+// interpreted ones (tiered.go staleFuncValues). A variable written inside
+// a function, or whose address is taken, can change without a cell saying
+// so: it is never noted again.
 
-// noteFuncValues notes the function values a statement chunk sets, and
-// drops those it assigns otherwise.
-func (s *Session) noteFuncValues(c chunk) {
-	_, f, prefix, err := parseChunk(c, 0)
-	if err != nil || len(f.Decls) != 1 {
-		return
+// funcValueNotes are the changes a cell makes to the notes.
+type funcValueNotes struct {
+	drop []string                // dropped before the cell runs
+	add  map[string]*sessionDecl // noted once it has run to its end
+}
+
+// noteFuncValues returns the changes the cell of chunks makes to the
+// notes of function values, and drops at once those it must.
+func (s *Session) noteFuncValues(chunks []chunk) funcValueNotes {
+	notes := funcValueNotes{add: map[string]*sessionDecl{}}
+	writes := map[string]int{}
+	type candidate struct {
+		lit    *ast.FuncLit
+		src    string
+		prefix int
 	}
-	body := f.Decls[0].(*ast.FuncDecl).Body
-	// How many times, and where, the chunk assigns each name.
-	assigned := map[string]int{}
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			for _, l := range n.Lhs {
-				if id, ok := l.(*ast.Ident); ok {
-					assigned[id.Name]++
-				}
-			}
-		case *ast.UnaryExpr:
-			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
-				assigned[id.Name] += 2
-			}
-		case *ast.GenDecl:
-			for _, name := range genDeclNames(n) {
-				assigned[name] += 2
-			}
-		}
-		return true
-	})
-	literals := map[string]*ast.FuncLit{}
-	for _, st := range body.List {
-		a, ok := st.(*ast.AssignStmt)
-		if !ok || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+	candidates := map[string]candidate{}
+	for _, c := range chunks {
+		if c.kind != stmtChunk && c.kind != declChunk {
 			continue
 		}
-		id, ok := a.Lhs[0].(*ast.Ident)
-		lit, isLit := a.Rhs[0].(*ast.FuncLit)
-		if ok && isLit && assigned[id.Name] == 1 {
-			literals[id.Name] = lit
+		_, f, prefix, err := parseChunk(c, 0)
+		if err != nil {
+			continue
+		}
+		// The writes of the chunk: those inside functions (and a
+		// statement chunk's own body, the wrapper func _, is not one).
+		var top *ast.BlockStmt
+		if c.kind == stmtChunk && len(f.Decls) == 1 {
+			top = f.Decls[0].(*ast.FuncDecl).Body
+		}
+		depth := 0
+		var walk func(n ast.Node) bool
+		walk = func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				depth++
+				ast.Inspect(n.Body, walk)
+				depth--
+				return false
+			case *ast.FuncDecl:
+				if n.Body != nil && n.Body != top {
+					depth++
+					ast.Inspect(n.Body, walk)
+					depth--
+					return false
+				}
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						writes[id.Name]++
+						if depth > 0 && n.Tok != token.DEFINE {
+							s.unnotable[id.Name] = true
+						}
+					}
+				}
+			case *ast.UnaryExpr:
+				if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
+					s.unnotable[id.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, name := range genDeclNames(n) {
+					writes[name]++
+				}
+			}
+			return true
+		}
+		ast.Inspect(f, walk)
+		// The candidates: top-level name := func..., name = func...,
+		// var name = func...
+		if top != nil {
+			for _, st := range top.List {
+				if a, ok := st.(*ast.AssignStmt); ok && len(a.Lhs) == 1 && len(a.Rhs) == 1 {
+					id, ok := a.Lhs[0].(*ast.Ident)
+					if lit, isLit := a.Rhs[0].(*ast.FuncLit); ok && isLit {
+						candidates[id.Name] = candidate{lit, c.src, prefix}
+					}
+				}
+			}
+		}
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok {
+				if name, lit := funcValueSpec(g); lit != nil {
+					candidates[name] = candidate{lit, c.src, prefix}
+				}
+			}
 		}
 	}
-	for name := range assigned {
-		d := s.decls[name]
-		if lit := literals[name]; lit != nil {
-			s.addFuncValue(name, lit, c.src, prefix)
-		} else if d != nil && d.funcValue {
+	for name := range writes {
+		if d := s.decls[name]; d != nil && d.funcValue {
+			delete(s.decls, name)
+			notes.drop = append(notes.drop, name)
+		}
+	}
+	for name, c := range candidates {
+		if writes[name] != 1 || s.unnotable[name] {
+			continue
+		}
+		if d := funcValueDecl(name, c.lit, c.src, c.prefix); d != nil {
+			notes.add[name] = d
+		}
+	}
+	return notes
+}
+
+// redo drops again what notes drop (after a rollback of the session's
+// declarations).
+func (notes funcValueNotes) redo(s *Session) {
+	for _, name := range notes.drop {
+		if d := s.decls[name]; d != nil && d.funcValue {
 			delete(s.decls, name)
 		}
 	}
+}
+
+// apply notes what the cell, which has run to its end, set.
+func (notes funcValueNotes) apply(s *Session) {
+	for name, d := range notes.add {
+		if old := s.decls[name]; old != nil && old.funcValue && old.src == d.src {
+			continue // the same literal again (its cell ran again)
+		}
+		if old := s.decls[name]; old != nil && !old.funcValue && old.kind != ast.Var {
+			continue // a declaration of the cell's has the name
+		}
+		s.declSeq++
+		d.seq = s.declSeq
+		s.decls[name] = d
+	}
+	s.staleFuncValues()
 }
 
 // funcValueSpec returns the name and literal of var name = func...,
@@ -203,38 +281,27 @@ func funcValueSpec(d *ast.GenDecl) (string, *ast.FuncLit) {
 	return sp.Names[0].Name, lit
 }
 
-// addFuncValue notes the function value name, set to lit in a chunk of
-// source src (parsed after prefix bytes), as the declaration of a
-// function of that name.
-func (s *Session) addFuncValue(name string, lit *ast.FuncLit, src string, prefix int) {
+// funcValueDecl returns the declaration of a function name doing what
+// lit, in a chunk of source src (parsed after prefix bytes), does; nil
+// when there is none.
+func funcValueDecl(name string, lit *ast.FuncLit, src string, prefix int) *sessionDecl {
 	start, end := int(lit.Pos())-1-prefix, int(lit.End())-1-prefix
 	if start < 0 || end > len(src) || !strings.HasPrefix(src[start:end], "func") {
-		return
+		return nil
 	}
-	// What it uses from outside itself: names the chunk does not declare,
-	// and the chunk's own top-level variables (the session's too).
-	var uses []string
-	seen := map[string]bool{}
-	ast.Inspect(lit, func(n ast.Node) bool {
-		id, ok := n.(*ast.Ident)
-		if !ok || seen[id.Name] {
-			return true
-		}
-		if id.Obj != nil {
-			if d, ok := id.Obj.Decl.(ast.Node); ok && d.Pos() >= lit.Pos() && d.End() <= lit.End() {
-				return true
-			}
-		}
-		seen[id.Name] = true
-		uses = append(uses, id.Name)
-		return true
-	})
 	decl := "func " + name + src[start+len("func"):end]
-	if d := s.decls[name]; d != nil && d.funcValue && d.src == decl {
-		return // the same literal again (its cell ran again)
+	// What it uses from outside itself, as for a declared function: the
+	// names the declaration alone leaves unresolved (not its fields, keys
+	// or locals).
+	f, err := parser.ParseFile(token.NewFileSet(), "value", "package p\n"+decl, 0)
+	if err != nil {
+		return nil
 	}
-	s.addDecl(name, decl, ast.Fun, uses)
-	s.decls[name].funcValue = true
+	var uses []string
+	for _, id := range f.Unresolved {
+		uses = append(uses, id.Name)
+	}
+	return &sessionDecl{src: decl, kind: ast.Fun, names: uses, funcValue: true}
 }
 
 func (s *Session) addDecl(name, src string, kind ast.ObjKind, uses []string) {
@@ -372,6 +439,12 @@ func (w *shipRewriter) site(method string, c chunk, fset *token.FileSet, arg ast
 	case *ast.FuncLit:
 		w.freeNames(site, a, unresolved)
 	case *ast.Ident:
+		if a.Obj != nil {
+			// A variable of the cell's statements (a loop's, a
+			// parameter), which may shadow a name of the session.
+			site.problems = append(site.problems, fmt.Sprintf("the function is the variable %s, whose source is not known: pass a function literal or a declared function", a.Name))
+			break
+		}
 		w.useName(site, a.Name, true)
 	case *ast.SelectorExpr:
 		if id, ok := a.X.(*ast.Ident); ok && unresolved[id] && w.fast.isPackage(id.Name) {

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -282,8 +283,16 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 		fn, compiled = general, tier.fastest
 	}
 	sw, set := switchFunc(site.method, fn)
-	interpretedFn := fn
-	tier.revert = func() { set(interpretedFn) }
+	tier.mu.Lock()
+	tier.revert = func() { set(nil) }
+	tier.mu.Unlock()
+	if takesValues {
+		// The switch holds nothing of the tier that can turn it back:
+		// the session holds it, until its function values change.
+		s.funcValueMu.Lock()
+		s.funcValueSwitches = append(s.funcValueSwitches, tier)
+		s.funcValueMu.Unlock()
+	}
 	go func() {
 		select {
 		case <-b.done:
@@ -291,9 +300,10 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 				tier.noteFailure()
 				return
 			}
+			g := compiled()
 			tier.mu.Lock()
 			defer tier.mu.Unlock()
-			if g := compiled(); g != nil && !tier.stale.Load() && set(g) {
+			if g != nil && !tier.stale.Load() && set(g) {
 				c.handed.Add(1)
 			}
 		case <-c.ctx.Done():
@@ -317,7 +327,7 @@ func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 		return nil
 	}
 	for _, name := range plan.interpretedCalls {
-		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) calls %s, a function value of the session, which runs interpreted: declare it as func %s(...) for it to be compiled too (and the variables of its cell it reads with var)", site.method, site.origin, name, name))
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) calls %s, a function value of the session, which runs interpreted: a variable set once to a function literal at the top level of an earlier cell (or declared as func %s(...)) is compiled with the functions that call it", site.method, site.origin, name, name))
 	}
 	// A plugin in the cache needs no toolchain: a cell that ran before
 	// does not wait for the go command's answer.
@@ -330,7 +340,9 @@ func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
 	tier.build = startPluginBuild(c.ctx, plan.source, false)
 	if len(plan.funcValues) > 0 {
-		s.funcValueTiers = append(s.funcValueTiers, tier)
+		s.funcValueMu.Lock()
+		s.funcValueTiers = append(s.funcValueTiers, weak.Make(tier))
+		s.funcValueMu.Unlock()
 	}
 	return tier
 }
@@ -1259,18 +1271,34 @@ func (f *tieredFunc) markStale() {
 }
 
 // staleFuncValues marks stale the tiered functions whose function values
-// a cell has set to something else; on the session's goroutine.
+// a cell has set to something else; on the session's goroutine, between
+// cells' programs.
 func (s *Session) staleFuncValues() {
+	s.funcValueMu.Lock()
+	defer s.funcValueMu.Unlock()
 	kept := s.funcValueTiers[:0]
-	for _, f := range s.funcValueTiers {
-		if f.fresh() {
-			kept = append(kept, f)
-		} else {
+	for _, w := range s.funcValueTiers {
+		f := w.Value()
+		switch {
+		case f == nil: // no RDD holds it any more
+		case f.fresh():
+			kept = append(kept, w)
+		default:
 			f.markStale()
 		}
 	}
 	clear(s.funcValueTiers[len(kept):])
 	s.funcValueTiers = kept
+	held := s.funcValueSwitches[:0]
+	for _, f := range s.funcValueSwitches {
+		if f.fresh() {
+			held = append(held, f)
+		} else {
+			f.markStale()
+		}
+	}
+	clear(s.funcValueSwitches[len(held):])
+	s.funcValueSwitches = held
 }
 
 // fastest returns the compiled function as the engine calls it fastest:

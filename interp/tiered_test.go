@@ -283,10 +283,13 @@ out.Count()`, "it captures ch, whose type uses chan int, a chan"},
 
 	t.Run("a function value of the session is compiled with the functions that use it", func(t *testing.T) {
 		s := tieredSession(t, compileWait)
-		res := execute(t, s, `factor := 2
+		// Noted once their cell has run: the cells after it compile them.
+		if res := execute(t, s, `factor := 2
 scale := func(x int) int { return factor * x }
-var add = func(a, b int) int { return a + b }
-out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { return scale(x) + 1 })
+var add = func(a, b int) int { return a + b }`); res.err != nil {
+			t.Fatal(res.err)
+		}
+		res := execute(t, s, `out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { return scale(x) + 1 })
 passed := sc.Parallelize([]int{1, 2, 3}).Map(scale)
 sum := sc.Parallelize([]int{1, 2, 3, 4}).Map(func(x int) rdd.Pair { return rdd.KV(x%2, x) }).ReduceByKey(func(a, b int) int { return add(a, b) })`)
 		if res.err != nil || strings.Contains(res.stderr, "interpreted") {

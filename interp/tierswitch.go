@@ -21,9 +21,10 @@ import (
 
 // switchFunc returns a function of f's type that calls f until set
 // points it to another function of that type, and set, which reports
-// false, changing nothing, for a function of another type.
-// Until then, a panic in f reads as the engine's guard of interpreted
-// functions makes it, naming method and the element.
+// false, changing nothing, for a function of another type; set(nil)
+// points it back to f. While it calls f, a panic in f reads as the
+// engine's guard of interpreted functions makes it, naming method and
+// the element.
 func switchFunc(method string, f any) (sw any, set func(any) bool) {
 	switch g := f.(type) {
 	// Merges, reducers, folds, combiners.
@@ -139,6 +140,10 @@ func switch1[T, R any](method string, f func(T) R) (any, func(any) bool) {
 	var p atomic.Pointer[func(T) R]
 	p.Store(&guarded)
 	return func(x T) R { return (*p.Load())(x) }, func(g any) bool {
+		if g == nil {
+			p.Store(&guarded)
+			return true
+		}
 		h, ok := g.(func(T) R)
 		if ok {
 			p.Store(&h)
@@ -159,6 +164,10 @@ func switch2[A, B, R any](method string, f func(A, B) R) (any, func(any) bool) {
 	var p atomic.Pointer[func(A, B) R]
 	p.Store(&guarded)
 	return func(a A, b B) R { return (*p.Load())(a, b) }, func(g any) bool {
+		if g == nil {
+			p.Store(&guarded)
+			return true
+		}
 		h, ok := g.(func(A, B) R)
 		if ok {
 			p.Store(&h)
@@ -214,7 +223,12 @@ func switchReflect(f any) (any, func(any) bool) {
 		}
 		return out
 	})
+	first := v
 	return sw.Interface(), func(g any) bool {
+		if g == nil {
+			p.Store(&first)
+			return true
+		}
 		w := reflect.ValueOf(g)
 		if !w.IsValid() || !sameType(w.Type(), t) {
 			return false

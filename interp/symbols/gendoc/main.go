@@ -21,6 +21,7 @@ func main() {
 	out := flag.String("o", "docs.go", "output file")
 	flag.Parse()
 	docs := map[string]string{}
+	seen := map[string]bool{}
 	for _, arg := range flag.Args() {
 		path, dir, ok := strings.Cut(arg, "=")
 		if !ok {
@@ -32,8 +33,13 @@ func main() {
 		}
 		// A path given twice names a package and then its leaf (rdd and
 		// rdd/kv, whose names rdd declares as aliases): the package's own
-		// docs win, and the leaf adds the methods of the aliased types.
+		// docs stand, and the leaf adds the methods of the aliased types.
+		leaf := seen[path]
+		seen[path] = true
 		for key, text := range pkgDocs {
+			if leaf && !strings.Contains(key, ".") {
+				continue
+			}
 			if key != "" {
 				key = "." + key
 			}
