@@ -22,7 +22,7 @@ const (
 	KindSink                        // runs a job that writes output (SaveAsTextFile, SaveAsParquet)
 	KindPersist                     // marks an RDD's partitions to be kept (Cache, Persist, Unpersist)
 	KindInfo                        // tells of an RDD or a Context, or makes a Context, without running a job or making an RDD
-	KindEngine                      // engine plumbing, serving interpreters and Runners only (RunPartition, SetFuncTier, Step...): completion leaves it out
+	KindEngine                      // engine plumbing, serving interpreters and Runners only (Step): completion leaves it out
 )
 
 var stepKindNames = [...]string{"unknown", "source", "narrow", "combine", "group", "cogroup", "sort",
@@ -164,8 +164,6 @@ var methods = map[string]MethodInfo{
 	"Context": {Kind: KindInfo}, "GetNumPartitions": {Kind: KindInfo}, "ID": {Kind: KindInfo},
 	"IsCached": {Kind: KindInfo}, "Name": {Kind: KindInfo}, "SetName": {Kind: KindInfo},
 	"StorageLevel": {Kind: KindInfo}, "String": {Kind: KindInfo}, "ToDebugString": {Kind: KindInfo},
-	"Step": {Kind: KindEngine}, "TieredRuns": {Kind: KindEngine},
 	"CreateOrReplaceTempView": {Kind: KindInfo}, "SQLEngine": {Kind: KindInfo},
-	"RunPartition": {Kind: KindEngine}, "SetFuncSources": {Kind: KindEngine}, "SetFuncTier": {Kind: KindEngine},
-	"WithActionSources": {Kind: KindEngine},
+	"Step": {Kind: KindEngine},
 }
