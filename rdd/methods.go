@@ -4,8 +4,8 @@ package rdd
 // lineage: what an interpreter or a Runner must know of a method without
 // spelling its name.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type StepKind uint8
 
 // The kinds of methods.
@@ -42,8 +42,8 @@ func (k StepKind) Shuffles() bool { return k >= KindCombine && k <= KindRepartit
 
 // MethodInfo is what the package says of one of its methods.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type MethodInfo struct {
 	Kind StepKind
 	// FuncArgs are the positions, among the method's arguments, of the
@@ -93,8 +93,8 @@ type MethodInfo struct {
 // MethodOf returns what the package says of the method of RDD or Context
 // named name, and whether there is one.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 func MethodOf(name string) (MethodInfo, bool) {
 	m, ok := methods[name]
 	return m, ok

@@ -16,7 +16,7 @@ import (
 // engine; CountByValue, CountByKey, Sum, Stats (and Mean, Variance...),
 // Max, Min, Top, TakeOrdered, Reduce, Fold and Aggregate (and their Tree
 // forms) reduce there to what they return, when their functions have
-// sources (withActionSources);
+// sources (which the notebook's interpreter records);
 // Take(n) brings back at most n elements; every other action brings back
 // all the elements of the RDD it is called on.
 type Runner interface {
@@ -81,8 +81,8 @@ func (c *Context) Local() *Context {
 
 // Step tells how an RDD was made, for Runners that translate lineages.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type Step struct {
 	// Method is the method that made the RDD, such as "TextFile", "Map"
 	// or "ReduceByKey".
@@ -113,8 +113,8 @@ type Step struct {
 // StepOptions are the arguments of a recorded step that Runners read by
 // name rather than by their position among Step.Args.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type StepOptions struct {
 	// Paths are the paths a file source reads (TextFile, ReadParquet...).
 	Paths string
@@ -145,8 +145,8 @@ type StepOptions struct {
 // that redoing the method with them makes n partitions. A step whose
 // method takes no partition count is returned as it is.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 func (s Step) WithNumPartitions(n int) Step {
 	i := s.Options.partitionsArg - 1
 	if i < 0 || i >= len(s.Args) {
@@ -161,7 +161,7 @@ func (s Step) WithNumPartitions(n int) Step {
 // Step returns how r was made. An RDD made inside the package, not by a
 // method a user calls, has only its Method.
 //
-// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
+// Lineage description, for Runners and interpreters (rdd.KindEngine):
 // completion leaves it out.
 func (r *RDD) Step() Step {
 	if r.step == nil {
