@@ -446,14 +446,15 @@ func (b *binaryArgs) spell(t reflect.Type) string {
 			}
 			return ""
 		}
-		if !token.IsExported(t.Name()) || strings.ContainsAny(t.Name(), "[]") || !b.s.exports(t.PkgPath())[t.Name()].IsValid() {
+		path := sourcePkgPath(t)
+		if !token.IsExported(t.Name()) || strings.ContainsAny(t.Name(), "[]") || !b.s.exports(path)[t.Name()].IsValid() {
 			return ""
 		}
-		name := b.packageName(t.PkgPath())
+		name := b.packageName(path)
 		if name == "" {
 			// The session imports the package under a name of its own.
-			name = importAlias(t.PkgPath())
-			b.imports[name] = t.PkgPath()
+			name = importAlias(path)
+			b.imports[name] = path
 		}
 		return name + "." + t.Name()
 	}

@@ -192,15 +192,31 @@ func floatSource(f float64, imports map[string]bool) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
+// rddPath and kvPath are the paths of package rdd and of rdd/kv, which
+// declares rdd.Pair (as package rdd too).
+const (
+	rddPath = "github.com/gosparkling/gosparkling/rdd"
+	kvPath  = rddPath + "/kv"
+)
+
+// sourcePkgPath returns the path of the package source imports to name
+// t: its own, except rdd's for rdd.Pair (declared in rdd/kv).
+func sourcePkgPath(t reflect.Type) string {
+	if t.PkgPath() == kvPath {
+		return rddPath
+	}
+	return t.PkgPath()
+}
+
 // typeSource returns Go source naming t, adding the imports of the named
 // types in it.
 func typeSource(t reflect.Type, imports map[string]bool) (string, error) {
 	if t.Name() != "" {
-		if t.PkgPath() != "" {
-			if strings.Contains(t.PkgPath(), "internal") || t.PkgPath() == "main" {
+		if path := sourcePkgPath(t); path != "" {
+			if strings.Contains(path, "internal") || path == "main" {
 				return "", fmt.Errorf("a worker cannot name type %s", t)
 			}
-			imports[strconv.Quote(t.PkgPath())] = true
+			imports[strconv.Quote(path)] = true
 		}
 		return t.String(), nil
 	}

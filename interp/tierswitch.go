@@ -261,23 +261,34 @@ var engineFastTypes = func() map[reflect.Type]bool {
 // returns ctor's function, of type t passed to method, wrapped as the
 // engine calls fastest: a func(any) any (func(any) bool for Filter) or
 // func(any, any) any that calls it directly when the elements have its
-// parameters' types and through the engine's adapter otherwise (which
-// converts, as for the function itself), and the type of the wrapped
-// function. "" when t is one the engine calls fast already, or another
-// shape.
-func fastShape(name, ctor, params, args string, t reflect.Type, method, paramSrc string, in []string) (src string, shape reflect.Type) {
+// parameters' types and otherwise slow, its last parameter, which the
+// session makes of the function with the engine's adapter (converting,
+// as for the function itself, or failing with the engine's error); and
+// the type of the wrapped function. The plugin needs nothing of the
+// engine for it. "" when t is one the engine calls fast already, or
+// another shape.
+func fastShape(name, ctor, params, args string, t reflect.Type, method string, in []string) (src string, shape reflect.Type) {
 	if engineFastTypes[t] || t.IsVariadic() || t.NumOut() != 1 {
 		return "", nil
 	}
-	head := fmt.Sprintf("\n// %s returns %s's function as the engine calls it fastest.\nfunc %s(%s) any {\n\tf := %s(%s)\n", name, ctor, name, params, ctor, args)
 	m, _ := rdd.MethodOf(method)
+	var body string
 	switch {
 	case t.NumIn() == 1 && m.Takes(rdd.ShapePredicate) && t.Out(0).Kind() == reflect.Bool:
-		return head + fmt.Sprintf("\tslow := rdd.PredicateFunc(%q, f)\n\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0]), reflect.TypeFor[func(any) bool]()
+		shape = reflect.TypeFor[func(any) bool]()
+		body = fmt.Sprintf("\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n", in[0])
 	case t.NumIn() == 1 && m.Takes(rdd.ShapeUnary):
-		return head + fmt.Sprintf("\tslow := rdd.UnaryFunc(%q, f)\n\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n}\n", method, in[0]), reflect.TypeFor[func(any) any]()
+		shape = reflect.TypeFor[func(any) any]()
+		body = fmt.Sprintf("\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n", in[0])
 	case t.NumIn() == 2 && m.Takes(rdd.ShapeBinary):
-		return head + fmt.Sprintf("\tslow := rdd.BinaryFunc(%q, f)\n\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n}\n", method, in[0], in[1]), reflect.TypeFor[func(any, any) any]()
+		shape = reflect.TypeFor[func(any, any) any]()
+		body = fmt.Sprintf("\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n", in[0], in[1])
+	default:
+		return "", nil
 	}
-	return "", nil
+	if params != "" {
+		params += ", "
+	}
+	params += "slow " + shape.String()
+	return fmt.Sprintf("\n// %s returns %s's function as the engine calls it fastest.\nfunc %s(%s) any {\n\tf := %s(%s)\n%s}\n", name, ctor, name, params, ctor, args, body), shape
 }

@@ -7,7 +7,7 @@ import "testing"
 func BenchmarkResultTally(b *testing.B) {
 	elems := map[string]any{
 		"string": "word12345",
-		"Pair":   Pair{"word", 1},
+		"Pair":   Pair{Key: "word", Value: 1},
 		"struct": struct{ A, B string }{"a", "b"}, // sized by reflection, sampled
 	}
 	for name, x := range elems {
@@ -32,7 +32,7 @@ func TestResultSizeEstimate(t *testing.T) {
 	}{
 		{"string of 100 bytes", string(make([]byte, 100)), 116, 140},
 		{"int", 7, 16, 32},
-		{"Pair of string and int", Pair{"key", 1}, 48, 80},
+		{"Pair of string and int", Pair{Key: "key", Value: 1}, 48, 80},
 		{"struct", struct{ A, B string }{"a", "b"}, 32, 80},
 		{"[]any of 10 ints", make([]any, 10), 160, 260},
 	}
