@@ -68,7 +68,7 @@ func Catch[T any](action func() T) (result T, err error) {
 type taskFailure struct{ err error }
 
 // Error makes a task failure recovered outside the package (by a Runner's
-// worker calling UnaryFunc's function) print as its error.
+// worker calling engine.UnaryFunc's function) print as its error.
 func (f taskFailure) Error() string { return f.err.Error() }
 
 func failTask(err error) { panic(taskFailure{err}) }

@@ -16,10 +16,10 @@ type FuncShape uint8
 // The shapes of user functions.
 const (
 	ShapeNone             FuncShape = iota // not a function
-	ShapeUnary                             // one parameter, one result: Map's, KeyBy's, SortBy's key, CombineByKey's createCombiner (UnaryFunc)
-	ShapePredicate                         // one parameter, a bool: Filter (PredicateFunc)
+	ShapeUnary                             // one parameter, one result: Map's, KeyBy's, SortBy's key, CombineByKey's createCombiner
+	ShapePredicate                         // one parameter, a bool: Filter
 	ShapeFlat                              // one parameter, a slice or sequence of results: FlatMap, FlatMapValues
-	ShapeBinary                            // two parameters, one result: ReduceByKey, Fold, CombineByKey's merges (BinaryFunc)
+	ShapeBinary                            // two parameters, one result: ReduceByKey, Fold, CombineByKey's merges
 	ShapePartition                         // a partition's elements: MapPartitions, ForeachPartition
 	ShapeIndexedPartition                  // a partition's index and elements: MapPartitionsWithIndex
 	ShapeEach                              // one parameter, no result: Foreach

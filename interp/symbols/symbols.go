@@ -10,13 +10,10 @@ import "reflect"
 // of their symbol tables and completion. That is its typed description of
 // a lineage (Step, StepOptions, MethodOf, MethodInfo, StepKind and its Kind
 // constants, the function shapes, element operations, source kinds,
-// combiner forms and groupings) and the adapters that only generated
-// plugin code calls (UnaryFunc, BinaryFunc, PredicateFunc: plugins import
-// package rdd as compiled Go, and reach them there). The rest of the
-// engine plumbing is in internal/engine, no part of rdd's API; a worker's
-// interpreter gets rdd.BroadcastOf, which shipped source names, on its own
-// (interp's workerSymbols).
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude ^Kind[A-Z],^StepKind$,^MethodOf$,^MethodInfo$,^FuncShape$,^Shape[A-Z],^ElementOp$,^Elem[A-Z],^SourceKind$,^Source[A-Z],^CombinerForm$,^Combine[A-Z],^Grouping$,^Group[A-Z],^StepOptions$,^UnaryFunc$,^BinaryFunc$,^PredicateFunc$,^Step$ github.com/gosparkling/gosparkling/rdd
+// combiner forms and groupings). The engine plumbing is in internal/engine,
+// no part of rdd's API; a worker's interpreter gets rdd.BroadcastOf, which
+// shipped source names, on its own (interp's workerSymbols).
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude ^Kind[A-Z],^StepKind$,^MethodOf$,^MethodInfo$,^FuncShape$,^Shape[A-Z],^ElementOp$,^Elem[A-Z],^SourceKind$,^Source[A-Z],^CombinerForm$,^Combine[A-Z],^Grouping$,^Group[A-Z],^StepOptions$,^Step$ github.com/gosparkling/gosparkling/rdd
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/display
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio/warc
