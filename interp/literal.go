@@ -192,18 +192,42 @@ func floatSource(f float64, imports map[string]bool) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// rddPath and kvPath are the paths of package rdd and of rdd/kv, which
-// declares rdd.Pair (as package rdd too).
+// rddPath and warcPath are the paths of packages rdd and fileio/warc.
 const (
-	rddPath = "github.com/gosparkling/gosparkling/rdd"
-	kvPath  = rddPath + "/kv"
+	rddPath  = "github.com/gosparkling/gosparkling/rdd"
+	warcPath = "github.com/gosparkling/gosparkling/fileio/warc"
 )
 
+// leafPackage is a package that declares, under the name of a larger
+// one, some of its names (the larger one declares them as aliases), and
+// links little: rdd/kv declares rdd.Pair and rdd.KV without the engine,
+// fileio/warc/format the records, readers and writers of fileio/warc
+// without the file systems and their SDKs.
+type leafPackage struct {
+	path  string          // the leaf's import path
+	names map[string]bool // what it declares of the larger package
+}
+
+// leafPackages are the leaves, by the paths of the packages they serve.
+var leafPackages = map[string]leafPackage{
+	rddPath: {rddPath + "/kv", map[string]bool{"Pair": true, "KV": true}},
+	warcPath: {warcPath + "/format", map[string]bool{
+		"Record": true, "Field": true, "HTTPMessage": true, "Error": true, "Reader": true, "Writer": true,
+		"TypeWarcinfo": true, "TypeResponse": true, "TypeResource": true, "TypeRequest": true, "TypeMetadata": true,
+		"TypeRevisit": true, "TypeConversion": true, "TypeContinuation": true, "DefaultMaxBodySize": true,
+		"ErrBadVersion": true, "ErrBadHeader": true, "ErrMissingContentLength": true, "ErrTruncated": true,
+		"ErrNotHTTP": true, "NewReader": true, "NewWriter": true, "NewFileReader": true, "BlockDigest": true,
+	}},
+}
+
 // sourcePkgPath returns the path of the package source imports to name
-// t: its own, except rdd's for rdd.Pair (declared in rdd/kv).
+// t: its own, or the larger one's for a type a leaf package declares
+// (rdd.Pair, declared in rdd/kv, is imported from rdd).
 func sourcePkgPath(t reflect.Type) string {
-	if t.PkgPath() == kvPath {
-		return rddPath
+	for path, leaf := range leafPackages {
+		if t.PkgPath() == leaf.path {
+			return path
+		}
 	}
 	return t.PkgPath()
 }

@@ -118,7 +118,10 @@ type Session struct {
 	compileDir string // where they are built, made at the first
 
 	tiers *tierCompiler // builds the compiled forms of functions (tiered.go)
-	sql   sessionSQL    // the DuckDB of sc.SQL and %%sql cells (sql.go)
+	// funcValueTiers are the tiered functions that take function values
+	// of the session along (tiered.go), until they go stale.
+	funcValueTiers []*tieredFunc
+	sql            sessionSQL // the DuckDB of sc.SQL and %%sql cells (sql.go)
 
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed

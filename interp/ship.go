@@ -72,15 +72,25 @@ type sessionDecl struct {
 	src   string // its source, with the methods of a type
 	kind  ast.ObjKind
 	names []string // names it uses that it does not declare
+	// funcValue marks a function value noted as a declaration (see
+	// noteFuncValues).
+	funcValue bool
 }
 
 // noteDecls records the declarations of a cell's declaration chunks.
 func (s *Session) noteDecls(chunks []chunk) {
+	// Compiled functions that took along function values the cell sets
+	// to something else turn back to the interpreted ones.
+	defer s.staleFuncValues()
 	for _, c := range chunks {
+		if c.kind == stmtChunk {
+			s.noteFuncValues(c)
+			continue
+		}
 		if c.kind != declChunk {
 			continue
 		}
-		_, f, _, err := parseChunk(c, 0)
+		_, f, prefix, err := parseChunk(c, 0)
 		if err != nil {
 			continue
 		}
@@ -103,6 +113,11 @@ func (s *Session) noteDecls(chunks []chunk) {
 					}
 				}
 			case *ast.GenDecl:
+				if name, lit := funcValueSpec(d); lit != nil {
+					// var clean = func(s string) string {...}
+					s.addFuncValue(name, lit, c.src, prefix)
+					continue
+				}
 				kind := map[token.Token]ast.ObjKind{token.TYPE: ast.Typ, token.CONST: ast.Con, token.VAR: ast.Var}[d.Tok]
 				for _, name := range genDeclNames(d) {
 					s.addDecl(name, c.src, kind, uses)
@@ -110,6 +125,117 @@ func (s *Session) noteDecls(chunks []chunk) {
 			}
 		}
 	}
+}
+
+// Function values. A variable a cell sets, at its top level and once, to a
+// function literal (clean := func(s string) string {...}, or var clean =
+// func...) is noted as if the cell had declared func clean(s string)
+// string {...}: a function passed to the engine that calls it, or the
+// variable passed itself, then takes it along, compiled with it, where it
+// would otherwise call the interpreter's closure through the variable (or
+// not be compiled at all). A cell that assigns the variable anything else,
+// anywhere, or takes its address, drops the note: it is a variable again.
+
+// noteFuncValues notes the function values a statement chunk sets, and
+// drops those it assigns otherwise.
+func (s *Session) noteFuncValues(c chunk) {
+	_, f, prefix, err := parseChunk(c, 0)
+	if err != nil || len(f.Decls) != 1 {
+		return
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body
+	// How many times, and where, the chunk assigns each name.
+	assigned := map[string]int{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					assigned[id.Name]++
+				}
+			}
+		case *ast.UnaryExpr:
+			if id, ok := n.X.(*ast.Ident); ok && n.Op == token.AND {
+				assigned[id.Name] += 2
+			}
+		case *ast.GenDecl:
+			for _, name := range genDeclNames(n) {
+				assigned[name] += 2
+			}
+		}
+		return true
+	})
+	literals := map[string]*ast.FuncLit{}
+	for _, st := range body.List {
+		a, ok := st.(*ast.AssignStmt)
+		if !ok || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+			continue
+		}
+		id, ok := a.Lhs[0].(*ast.Ident)
+		lit, isLit := a.Rhs[0].(*ast.FuncLit)
+		if ok && isLit && assigned[id.Name] == 1 {
+			literals[id.Name] = lit
+		}
+	}
+	for name := range assigned {
+		d := s.decls[name]
+		if lit := literals[name]; lit != nil {
+			s.addFuncValue(name, lit, c.src, prefix)
+		} else if d != nil && d.funcValue {
+			delete(s.decls, name)
+		}
+	}
+}
+
+// funcValueSpec returns the name and literal of var name = func...,
+// or nil.
+func funcValueSpec(d *ast.GenDecl) (string, *ast.FuncLit) {
+	if d.Tok != token.VAR || len(d.Specs) != 1 {
+		return "", nil
+	}
+	sp, ok := d.Specs[0].(*ast.ValueSpec)
+	if !ok || len(sp.Names) != 1 || len(sp.Values) != 1 || sp.Type != nil {
+		return "", nil
+	}
+	lit, ok := sp.Values[0].(*ast.FuncLit)
+	if !ok {
+		return "", nil
+	}
+	return sp.Names[0].Name, lit
+}
+
+// addFuncValue notes the function value name, set to lit in a chunk of
+// source src (parsed after prefix bytes), as the declaration of a
+// function of that name.
+func (s *Session) addFuncValue(name string, lit *ast.FuncLit, src string, prefix int) {
+	start, end := int(lit.Pos())-1-prefix, int(lit.End())-1-prefix
+	if start < 0 || end > len(src) || !strings.HasPrefix(src[start:end], "func") {
+		return
+	}
+	// What it uses from outside itself: names the chunk does not declare,
+	// and the chunk's own top-level variables (the session's too).
+	var uses []string
+	seen := map[string]bool{}
+	ast.Inspect(lit, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok || seen[id.Name] {
+			return true
+		}
+		if id.Obj != nil {
+			if d, ok := id.Obj.Decl.(ast.Node); ok && d.Pos() >= lit.Pos() && d.End() <= lit.End() {
+				return true
+			}
+		}
+		seen[id.Name] = true
+		uses = append(uses, id.Name)
+		return true
+	})
+	decl := "func " + name + src[start+len("func"):end]
+	if d := s.decls[name]; d != nil && d.funcValue && d.src == decl {
+		return // the same literal again (its cell ran again)
+	}
+	s.addDecl(name, decl, ast.Fun, uses)
+	s.decls[name].funcValue = true
 }
 
 func (s *Session) addDecl(name, src string, kind ast.ObjKind, uses []string) {

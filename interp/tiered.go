@@ -257,7 +257,10 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 		case <-c.ctx.Done():
 		}
 	}
-	if b.finished() {
+	// A function that takes function values along is handed over
+	// through a switch (or its RDD's tier), which can turn back.
+	takesValues := len(tier.plan.funcValues) > 0
+	if b.finished() && (!takesValues || b.err != nil) {
 		if b.err != nil {
 			tier.noteFailure()
 			return fn
@@ -279,12 +282,18 @@ func (s *Session) tierArg(fn any, id int, ptrs ...any) any {
 		fn, compiled = general, tier.fastest
 	}
 	sw, set := switchFunc(site.method, fn)
+	interpretedFn := fn
+	tier.revert = func() { set(interpretedFn) }
 	go func() {
 		select {
 		case <-b.done:
 			if b.err != nil {
 				tier.noteFailure()
-			} else if g := compiled(); g != nil && set(g) {
+				return
+			}
+			tier.mu.Lock()
+			defer tier.mu.Unlock()
+			if g := compiled(); g != nil && !tier.stale.Load() && set(g) {
 				c.handed.Add(1)
 			}
 		case <-c.ctx.Done():
@@ -320,6 +329,9 @@ func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 	}
 	tier := &tieredFunc{s: s, site: site, plan: plan, ptrs: src.ptrs}
 	tier.build = startPluginBuild(c.ctx, plan.source, false)
+	if len(plan.funcValues) > 0 {
+		s.funcValueTiers = append(s.funcValueTiers, tier)
+	}
 	return tier
 }
 
@@ -389,6 +401,9 @@ type tierPlan struct {
 	// fastType is the type of that function: func(any) any, func(any)
 	// bool or func(any, any) any.
 	fastType reflect.Type
+	// funcValues are the function values of the session it takes along
+	// as declarations (see noteFuncValues), as they were noted.
+	funcValues map[string]*sessionDecl
 }
 
 // planTier writes the plugin of src's function fn, or says why it
@@ -410,7 +425,8 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		imports[spec] = true
 	}
 	cellTypes := map[string]bool{}
-	decls, globals, why := s.tierDecls(site, imports, cellTypes)
+	funcValues := map[string]*sessionDecl{}
+	decls, globals, why := s.tierDecls(site, imports, cellTypes, funcValues)
 	if why != "" {
 		return nil, why
 	}
@@ -552,7 +568,7 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	// running its cell again finds its plugin.
 	fmt.Fprintf(&file, "\n// %s is a function passed to %s.\nfunc %s(%s) %s {\n%s\treturn %s\n}\n",
 		ctor, site.method, ctor, strings.Join(params, ", "), result, closures, body)
-	plan := &tierPlan{ctor: ctor, funcType: funcType, extra: extra, interpretedCalls: slow}
+	plan := &tierPlan{ctor: ctor, funcType: funcType, extra: extra, interpretedCalls: slow, funcValues: funcValues}
 	// A function of a type the engine calls through reflection gets a
 	// form it calls directly.
 	var in, args []string
@@ -569,7 +585,7 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		file.WriteString(fast)
 		plan.fastCtor = "Fast" + ctor[len("Make"):]
 	}
-	plan.source = pairsOnly(file.String())
+	plan.source = leavesOnly(file.String())
 	return plan, ""
 }
 
@@ -630,7 +646,7 @@ func derefNames(src string, node ast.Node, base int, names map[string]bool) stri
 // tierDecls returns, in order, the declarations of the session that the
 // site uses, with those they use, adding their imports; or why they
 // cannot go into a plugin: a declared type, or a variable of the session.
-func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes map[string]bool) ([]string, []string, string) {
+func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes map[string]bool, funcValues map[string]*sessionDecl) ([]string, []string, string) {
 	var globals []string
 	used := map[string]bool{}
 	var decls []*sessionDecl
@@ -667,6 +683,9 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes m
 			return fmt.Sprintf("it uses %s, which the session rewrites (a recursive function, os.Stdin, goroutines)", name)
 		case d != nil && d.kind != ast.Var:
 			decls = append(decls, d)
+			if d.funcValue {
+				funcValues[name] = d
+			}
 			for _, n := range d.names {
 				if why := visit(n, name); why != "" {
 					return why
@@ -1206,6 +1225,52 @@ type tieredFunc struct {
 
 	fastOnce sync.Once
 	fast     any // the compiled function as the engine calls it fastest
+
+	// A function that takes function values of the session along goes
+	// stale when a cell sets one of them to something else: it is never
+	// handed over again, and a switch it was handed to turns back to the
+	// interpreted function (revert), which reads the variable.
+	mu     sync.Mutex
+	stale  atomic.Bool
+	revert func()
+}
+
+// fresh reports whether the function values f took along are still those
+// of the session; on the session's goroutine.
+func (f *tieredFunc) fresh() bool {
+	for name, d := range f.plan.funcValues {
+		if f.s.decls[name] != d {
+			return false
+		}
+	}
+	return true
+}
+
+// markStale makes f stale, turning back the switch it was handed to.
+func (f *tieredFunc) markStale() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stale.Swap(true) {
+		return
+	}
+	if f.revert != nil {
+		f.revert()
+	}
+}
+
+// staleFuncValues marks stale the tiered functions whose function values
+// a cell has set to something else; on the session's goroutine.
+func (s *Session) staleFuncValues() {
+	kept := s.funcValueTiers[:0]
+	for _, f := range s.funcValueTiers {
+		if f.fresh() {
+			kept = append(kept, f)
+		} else {
+			f.markStale()
+		}
+	}
+	clear(s.funcValueTiers[len(kept):])
+	s.funcValueTiers = kept
 }
 
 // fastest returns the compiled function as the engine calls it fastest:
@@ -1254,7 +1319,7 @@ func (f *tieredFunc) Bind(ctx context.Context) (func() any, <-chan struct{}) {
 		}
 	}
 	return func() any {
-		if !b.finished() {
+		if !b.finished() || f.stale.Load() {
 			return nil
 		}
 		return f.fastest()
@@ -1341,33 +1406,43 @@ func (f *tieredFunc) noteFailure() {
 	f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: building it failed: %s", f.site.method, f.site.origin, msg))
 }
 
-// pairsOnly returns src, a plugin's source, importing rdd/kv under rdd's
-// name instead of rdd when Pair and KV are all it uses of rdd: the plugin
-// then links a few kilobytes of rdd instead of the engine and everything
-// it imports (a second's build and a 2 MB plugin instead of several
-// seconds and 70 MB).
-func pairsOnly(src string) string {
-	const spec = "import \"" + rddPath + "\"\n"
-	if !strings.Contains(src, spec) {
+// leavesOnly returns src, a plugin's source, importing the leaf packages
+// of rdd and fileio/warc under their names instead of them when it uses
+// nothing else of them (see leafPackages): a plugin of functions that use
+// rdd.Pair, rdd.KV and *warc.Record then links a few packages instead of
+// the engine, the file systems and their SDKs, and builds in about a
+// second into 2 MB instead of several seconds into 70 MB.
+func leavesOnly(src string) string {
+	var swap []string
+	for path := range leafPackages {
+		if strings.Contains(src, "import \""+path+"\"\n") {
+			swap = append(swap, path)
+		}
+	}
+	if len(swap) == 0 {
 		return src
 	}
 	f, err := parser.ParseFile(token.NewFileSet(), "plugin.go", src, 0)
 	if err != nil {
 		return src
 	}
-	only := true
-	ast.Inspect(f, func(n ast.Node) bool {
-		sel, ok := n.(*ast.SelectorExpr)
-		if !ok {
+	for _, path := range swap {
+		name := path[strings.LastIndexByte(path, '/')+1:]
+		leaf := leafPackages[path]
+		only := true
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return only
+			}
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == name && id.Obj == nil && !leaf.names[sel.Sel.Name] {
+				only = false
+			}
 			return only
+		})
+		if only {
+			src = strings.Replace(src, "import \""+path+"\"\n", "import "+name+" \""+leaf.path+"\"\n", 1)
 		}
-		if id, ok := sel.X.(*ast.Ident); ok && id.Name == "rdd" && id.Obj == nil && sel.Sel.Name != "Pair" && sel.Sel.Name != "KV" {
-			only = false
-		}
-		return only
-	})
-	if !only {
-		return src
 	}
-	return strings.Replace(src, spec, "import rdd \""+kvPath+"\"\n", 1)
+	return src
 }

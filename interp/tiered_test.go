@@ -281,15 +281,42 @@ out.Count()`, "it captures ch, whose type uses chan int, a chan"},
 		}
 	})
 
-	t.Run("a function value of the session stays interpreted and the session says so", func(t *testing.T) {
+	t.Run("a function value of the session is compiled with the functions that use it", func(t *testing.T) {
 		s := tieredSession(t, compileWait)
-		res := execute(t, s, `double := func(x int) int { return 2 * x }
-fmt.Sprint(sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { return double(x) + 1 }).Collect())`)
-		if res.err != nil || res.plain != "[3 5 7]" {
-			t.Errorf("the cell shows %q (%v), want [3 5 7]", res.plain, res.err)
+		res := execute(t, s, `factor := 2
+scale := func(x int) int { return factor * x }
+var add = func(a, b int) int { return a + b }
+out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { return scale(x) + 1 })
+passed := sc.Parallelize([]int{1, 2, 3}).Map(scale)
+sum := sc.Parallelize([]int{1, 2, 3, 4}).Map(func(x int) rdd.Pair { return rdd.KV(x%2, x) }).ReduceByKey(func(a, b int) int { return add(a, b) })`)
+		if res.err != nil || strings.Contains(res.stderr, "interpreted") {
+			t.Fatalf("the cell failed (%v) or said %q", res.err, res.stderr)
 		}
-		if want := "calls double, a function value of the session, which runs interpreted"; !strings.Contains(res.stderr, want) {
-			t.Errorf("the cell's stderr is %q, want a note %q", res.stderr, want)
+		show := `fmt.Sprint(out.Collect(), passed.Collect(), sum.CollectAsMap())`
+		if res := execute(t, s, show); res.plain != "[3 5 7] [2 4 6] map[0:6 1:4]" {
+			t.Errorf("the cell shows %q (%v)", res.plain, res.err)
+		}
+		for _, name := range []string{"out", "passed"} {
+			if compiled, _ := rddGlobal(t, s, name).TieredRuns(); compiled == 0 {
+				t.Errorf("%s's function ran interpreted", name)
+			}
+		}
+		// The compiled function reads the variables the value reads.
+		execute(t, s, `factor = 10`)
+		if res := execute(t, s, show); res.plain != "[11 21 31] [10 20 30] map[0:6 1:4]" {
+			t.Errorf("after factor = 10 the cell shows %q (%v)", res.plain, res.err)
+		}
+		// Set to another function, the variable is read again: out and
+		// sum call the new functions, passed keeps the one it was given,
+		// as in Go.
+		res = execute(t, s, `triple := func(x int) int { return 3 * x }
+scale = triple
+add = func(a, b int) int { return a * b }`)
+		if res.err != nil {
+			t.Fatal(res.err)
+		}
+		if res := execute(t, s, show); res.plain != "[4 7 10] [10 20 30] map[0:8 1:3]" {
+			t.Errorf("after scale = triple the cell shows %q (%v), want [4 7 10] [10 20 30] map[0:8 1:3]", res.plain, res.err)
 		}
 	})
 

@@ -86,6 +86,7 @@ func (r *RDD) Hint(name string) *RDD {
 	out := r.narrow("Hint", keepsPlacement, nil)
 	out.compute = r.iterate
 	out.strs, out.int64s, out.pairs = typedOf[string](r), typedOf[int64](r), typedOf[Pair](r)
+	out.keyedStrs = keyedStringsOf(r)
 	out.joinHint = h
 	return record(out, "Hint", []*RDD{r}, name)
 }

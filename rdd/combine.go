@@ -213,6 +213,9 @@ type table[K comparable, V any] struct {
 	// keyBytes is what the keys refer to (string bytes, boxes), summed
 	// as they come.
 	keyBytes int64
+	// own, for string keys, copies a new key into the table's blocks
+	// (stringArena.own), else nil.
+	own func(K) K
 }
 
 func hashInt(k int) uint64     { return mix64(uint64(k)) }
@@ -300,6 +303,17 @@ func (t *table[K, V]) init() {
 	if t.anyKeys {
 		t.encK = func(e *encoder, k K) error { return e.key(any(k)) }
 	}
+	t.ownKeys()
+}
+
+// ownKeys makes a table of string keys copy each new key into blocks of
+// its own: a key is most often a piece of a line or a record, which it
+// would keep alive, and whose bytes lie anywhere in memory, so that
+// every lookup that finds it would miss the cache comparing them.
+func (t *table[K, V]) ownKeys() {
+	if own, ok := any((&stringArena{}).own).(func(K) K); ok {
+		t.own = own
+	}
 }
 
 func (t *table[K, V]) len() int      { return len(t.keys) }
@@ -354,6 +368,9 @@ type slotAt struct {
 
 // insert appends key k with combiner c, where find said.
 func (t *table[K, V]) insert(k K, c V, at slotAt) {
+	if t.own != nil {
+		k = t.own(k)
+	}
 	i := len(t.keys)
 	t.keys = append(t.keys, k)
 	t.vals = append(t.vals, c)
@@ -536,6 +553,7 @@ func rebuild[K2 comparable, V2 any, K comparable, V any](t *table[K, V], hash fu
 func (t *table[K, V]) empty(sizeHint int) combineTable {
 	w := &table[K, V]{method: t.method, agg: t.agg, ops: t.ops, boxed: t.boxed, anyKeys: t.anyKeys,
 		hash: t.hash, extra: t.extra, encK: t.encK, encV: t.encV}
+	w.ownKeys()
 	w.makeIndex(sizeHint)
 	if sizeHint > 0 {
 		w.keys, w.vals = make([]K, 0, sizeHint), make([]V, 0, sizeHint)

@@ -48,7 +48,12 @@
 //     common key and value types; Distinct's sets of int64s and ints),
 //     their spills to disk under the memory budget, key hashing and
 //     element order.
-//   - typed.go: unboxed strings, int64s and Pairs through fused stages.
+//   - columnchunks.go, box.go: the columns a buffering shuffle builds a
+//     chunk at a time; values boxed in blocks (a reduce task's groups)
+//     and the string keys tables copy into blocks of their own.
+//   - typed.go: unboxed strings, int64s and Pairs through fused stages
+//     (and strings keyed by strings, from KeyBy to the buffering
+//     shuffles).
 //   - funcs.go, guard.go, tier.go: user functions (adapting their types,
 //     guarding interpreted ones, swapping in compiled forms).
 //   - runner.go, enginejobs.go: Runners (another engine, such as Beam)

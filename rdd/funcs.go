@@ -67,6 +67,14 @@ func unaryOf(method string, f any) unaryFn {
 		return fast1(g, slow)
 	case func(Pair) Pair:
 		return fast1(g, slow)
+	case func(Pair) int: // the keys of Top, TakeOrdered and SortBy on counts
+		return fast1(g, slow)
+	case func(Pair) int64:
+		return fast1(g, slow)
+	case func(Pair) float64:
+		return fast1(g, slow)
+	case func(Pair) string:
+		return fast1(g, slow)
 	case func(int) int:
 		return fast1(g, slow)
 	case func(int) any:
@@ -116,6 +124,10 @@ func predicateOf(method string, f any) predFn {
 	case func(string) bool:
 		return fastPred(g, slow)
 	case func(int) bool:
+		return fastPred(g, slow)
+	case func(int64) bool:
+		return fastPred(g, slow)
+	case func(float64) bool:
 		return fastPred(g, slow)
 	case func(Pair) bool:
 		return fastPred(g, slow)
@@ -225,6 +237,9 @@ func fastFlat[T, R any](g func(T) []R, slow flatFn) flatFn {
 // convertArg converts element x to the parameter type t of fv, or fails
 // the task with a message naming the method, the element and the func.
 func convertArg(method string, fv reflect.Value, t reflect.Type, x any) reflect.Value {
+	if reflect.TypeOf(x) == t { // the common case, without convertValue's checks
+		return reflect.ValueOf(x)
+	}
 	if v, ok := convertValue(x, t); ok {
 		return v
 	}

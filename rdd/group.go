@@ -30,10 +30,9 @@ func (r *RDD) groupByKey(method string, numPartitions []int) *RDD {
 const groupEntryBytes = 16 + 4 + 8
 
 // eachGroup pushes every key of reduce partition p with its values, in
-// the order eachCombined gives them: when everything is in memory and the
-// grouping fits the shuffle memory, keys in first-seen order (map
-// partition by map partition), else in hash order, merged with the runs
-// on disk. Values come in map partition order, each partition's in its
+// the order eachCombined gives them: when everything is in memory, keys
+// in first-seen order (map partition by map partition), else in hash
+// order, merged with the runs on disk. Values come in map partition order, each partition's in its
 // order. The lists are the caller's.
 func (s *shuffleDep) eachGroup(t *task, p int, emit func(k any, vs []any) bool) {
 	s.mu.Lock()
@@ -60,11 +59,17 @@ func (s *shuffleDep) eachGroup(t *task, p int, emit func(k any, vs []any) bool) 
 			kind, kinds = k, kinds+1
 		}
 	}
-	if spilled || !sc.reserveShuffle(size) {
+	if spilled {
 		s.mergeOutputs(t, outputs, p, func(k, c any) bool { return emit(k, c.([]any)) })
 		return
 	}
-	defer sc.releaseShuffle(size)
+	// With every output in memory, the grouping holds less than merging
+	// them by hash would (which combines each output's Pairs into lists
+	// first, then the lists): it goes ahead even when the shuffle memory
+	// has no room left for it, counting in it only when it has.
+	if sc.reserveShuffle(size) {
+		defer sc.releaseShuffle(size)
+	}
 	if onlyBuffered && kinds == 1 {
 		switch kind {
 		case colInt64:
@@ -139,6 +144,7 @@ func groupBuckets[K comparable](t *task, outputs []*mapOutput, p int, hash func(
 		next[i+1] = next[i] + int(n)
 	}
 	values := make([]any, next[len(g.keys)])
+	var boxes valueBoxers
 	j := 0
 	for _, o := range outputs {
 		b := o.bucket(p)
@@ -153,13 +159,7 @@ func groupBuckets[K comparable](t *task, outputs []*mapOutput, p int, hash func(
 			}
 			continue
 		}
-		vals := &o.buffered.vals
-		for _, i := range b {
-			gid := gids[j]
-			values[next[gid]] = vals.at(int(i))
-			next[gid]++
-			j++
-		}
+		j = placeValues(&o.buffered.vals, b, gids, j, next, values, &boxes)
 	}
 	start := 0
 	for i, k := range g.keys {
@@ -169,4 +169,59 @@ func groupBuckets[K comparable](t *task, outputs []*mapOutput, p int, hash func(
 		}
 		start = end
 	}
+}
+
+// valueBoxers box the values of unboxed columns in blocks, the values of
+// all groups of a reduce task living as long as their array.
+type valueBoxers struct {
+	strs *boxer[string]
+	ints *boxer[int]
+	i64  *boxer[int64]
+	f64  *boxer[float64]
+}
+
+// placeValues places the values of vals at positions b, the Pairs from
+// the j-th on, in their groups' slices of values: the Pair's group is
+// gids[j], its next free position next[gid]. It returns the j after
+// them.
+func placeValues(vals *column, b []int32, gids []int32, j int, next []int, values []any, boxes *valueBoxers) int {
+	switch vals.kind {
+	case colString:
+		if boxes.strs == nil {
+			boxes.strs = newBoxer[string]()
+		}
+		return placeBoxed(vals.strs, b, gids, j, next, values, boxes.strs)
+	case colInt:
+		if boxes.ints == nil {
+			boxes.ints = newBoxer[int]()
+		}
+		return placeBoxed(vals.ints, b, gids, j, next, values, boxes.ints)
+	case colInt64:
+		if boxes.i64 == nil {
+			boxes.i64 = newBoxer[int64]()
+		}
+		return placeBoxed(vals.i64, b, gids, j, next, values, boxes.i64)
+	case colFloat64:
+		if boxes.f64 == nil {
+			boxes.f64 = newBoxer[float64]()
+		}
+		return placeBoxed(vals.f64, b, gids, j, next, values, boxes.f64)
+	}
+	for _, i := range b {
+		gid := gids[j]
+		values[next[gid]] = vals.at(int(i))
+		next[gid]++
+		j++
+	}
+	return j
+}
+
+func placeBoxed[T string | int | int64 | float64](col []T, b []int32, gids []int32, j int, next []int, values []any, boxes *boxer[T]) int {
+	for _, i := range b {
+		gid := gids[j]
+		values[next[gid]] = boxes.box(col[i])
+		next[gid]++
+		j++
+	}
+	return j
 }

@@ -22,6 +22,8 @@ func TestGroupByKeyGroupsAsTheCombiningShuffleDid(t *testing.T) {
 		{"int64 keys, grouped unboxed", func(i int) any { return int64(i * 7 % 601) }},
 		{"int keys, grouped unboxed", func(i int) any { return i * 7 % 601 }},
 		{"string keys, grouped unboxed", func(i int) any { return fmt.Sprintf("k%d", i*7%601) }},
+		{"float64 keys", func(i int) any { return float64(i*7%601) / 8 }},
+		{"Pair keys", func(i int) any { return KV(i%7, fmt.Sprint(i*7%601)) }},
 		{"keys of mixed types", func(i int) any {
 			switch i % 4 {
 			case 0:
@@ -152,4 +154,77 @@ func TestGroupByKeyFailsOnKeysThatAreNotComparable(t *testing.T) {
 		}
 	}()
 	sc.Parallelize([]Pair{KV(1, 1), KV([]int{2}, 2)}, 2).GroupByKey().Collect()
+}
+
+func TestGroupedValuesOfEveryTypeComeBackAsTheyWere(t *testing.T) {
+	// The reduce side boxes the values of unboxed columns (strings, ints,
+	// int64s, float64s) in blocks: they must come back equal, of their
+	// type, usable as map keys, whatever the other partitions hold; and
+	// a reduce side for which the shuffle memory has no room left still
+	// groups in memory, in first-seen order, without spilling.
+	values := []struct {
+		name  string
+		value func(i int) any
+	}{
+		{"strings", func(i int) any { return fmt.Sprintf("w%d", i%50) }},
+		{"ints", func(i int) any { return i * 1000 }},
+		{"int64s", func(i int) any { return int64(i) << 33 }},
+		{"float64s", func(i int) any { return float64(i) / 3 }},
+		{"structs", func(i int) any { return struct{ A, B int }{i, -i} }},
+		{"strings, but one partition holds ints", func(i int) any {
+			if i >= 3000 {
+				return i
+			}
+			return fmt.Sprint(i)
+		}},
+	}
+	const n = 4000
+	for _, v := range values {
+		data := make([]Pair, n)
+		for i := range data {
+			data[i] = KV(fmt.Sprintf("k%d", i*7%301), v.value(i))
+		}
+		var want []any
+		var kept int64
+		func() {
+			sc := NewContext(WithParallelism(1))
+			defer sc.Stop()
+			r := sc.Parallelize(data, 4).GroupByKey(1)
+			want = sc.Parallelize(data, 4).combineByKey("GroupByKey", listAggregator, []int{1}).Collect()
+			if got := r.Collect(); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: got %v..., want %v...", v.name, head(got), head(want))
+			}
+			for _, o := range r.deps[0].shuffle.outputs {
+				kept += o.reserved
+			}
+		}()
+		// Room for the map outputs but not for the grouping (about 28
+		// bytes a Pair).
+		budget := kept + kept/4
+		t.Run(v.name+", no room to group", func(t *testing.T) {
+			sc := NewContext(WithParallelism(1), WithShuffleMemory(budget))
+			defer sc.Stop()
+			r := sc.Parallelize(data, 4).GroupByKey(1)
+			got := r.Collect()
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("got %v..., want %v...", head(got), head(want))
+			}
+			if files := spillFiles(t, sc); files != 0 {
+				t.Errorf("%d spill files, want the map outputs in memory", files)
+			}
+			distinct := map[any]int{}
+			for _, g := range got {
+				for _, x := range g.(Pair).Value.([]any) {
+					distinct[x]++
+				}
+			}
+			wantDistinct := map[any]int{}
+			for _, kv := range data {
+				wantDistinct[kv.Value]++
+			}
+			if !reflect.DeepEqual(distinct, wantDistinct) {
+				t.Errorf("the grouped values as map keys: %d distinct, want %d", len(distinct), len(wantDistinct))
+			}
+		})
+	}
 }

@@ -139,13 +139,16 @@ func sortedByKeyAndValue(xs []any) []any {
 }
 
 // testKeyings are the key types the join tests run on: the engine's
-// unboxed int64 and string paths, and its general one.
+// unboxed int64 and string paths, and its general one (float64 keys,
+// Pair keys, keys of mixed types).
 var testKeyings = []struct {
 	name string
 	key  func(i int) any
 }{
 	{"int64 keys", func(i int) any { return int64(i) }},
 	{"string keys", func(i int) any { return fmt.Sprint("k", i) }},
+	{"float64 keys", func(i int) any { return float64(i) / 4 }},
+	{"Pair keys", func(i int) any { return KV(i%7, fmt.Sprint(i)) }},
 	{"keys of mixed types", func(i int) any {
 		if i%3 == 0 {
 			return i

@@ -35,6 +35,10 @@ type RDD struct {
 	strs   source[string]
 	int64s source[int64]
 	pairs  source[Pair]
+	// keyedStrs, when set, pushes the same Pairs as pairs, whose keys and
+	// values are all strings, unboxed (KeyBy of a func(string) string
+	// over strings). Read it with keyedStringsOf.
+	keyedStrs source[keyedString]
 	// prepare, when set, runs before a job's tasks, on the job's
 	// goroutine: the counting job of ZipWithIndex, the sampling job of
 	// SortBy. It must remember its result itself.

@@ -440,28 +440,43 @@ func (s *shuffleDep) bufferPartition(t *task, p, nReduce int) *mapOutput {
 			g.release()
 		}
 	}()
-	recs := &bufferedPairs{}
+	var keys, vals columnChunks
 	overflow := func() {
 		c = s.newMapCombiner(t, p, nReduce, g)
+		recs := bufferedPairs{keys: keys.column(), vals: vals.column()}
 		for i := range recs.keys.len() {
 			c.add(recs.keys.at(i), recs.vals.at(i))
 		}
-		recs = nil
 	}
-	pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
-		if c != nil {
-			c.add(kv.Key, kv.Value)
+	if in := keyedStringsOf(s.parent); in != nil {
+		in(t, p, func(kv keyedString) bool {
+			if c != nil {
+				c.add(kv.key, kv.value)
+				return true
+			}
+			keys.addString(kv.key)
+			vals.addString(kv.value)
+			if g.tick() && !g.fits(keys.memory()+vals.memory(), true) {
+				overflow()
+			}
 			return true
-		}
-		checkComparable(s.method, kv.Key)
-		recs.keys.add(kv.Key)
-		recs.vals.add(kv.Value)
-		if g.tick() && !g.fits(recs.memory(), true) {
-			overflow()
-		}
-		return true
-	})
-	if c == nil && !t.stopped() && !g.hold(recs.memory()+4*int64(recs.keys.len())) {
+		})
+	} else {
+		pairsOf(s.method, s.parent)(t, p, func(kv Pair) bool {
+			if c != nil {
+				c.add(kv.Key, kv.Value)
+				return true
+			}
+			checkComparable(s.method, kv.Key)
+			keys.add(kv.Key)
+			vals.add(kv.Value)
+			if g.tick() && !g.fits(keys.memory()+vals.memory(), true) {
+				overflow()
+			}
+			return true
+		})
+	}
+	if c == nil && !t.stopped() && !g.hold(keys.memory()+vals.memory()+4*int64(keys.len())) {
 		overflow()
 	}
 	if c != nil {
@@ -471,6 +486,7 @@ func (s *shuffleDep) bufferPartition(t *task, p, nReduce int) *mapOutput {
 	if t.stopped() {
 		return out
 	}
+	recs := &bufferedPairs{keys: keys.column(), vals: vals.column()}
 	if recs.keys.len() > 0 {
 		out.buffered = recs
 		out.order, out.starts = recs.keys.byPartition(nReduce)

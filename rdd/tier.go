@@ -67,6 +67,7 @@ func (r *RDD) setFuncTier(tier funcTier) bool {
 	r.strs = tieredSource(slot, r.strs, func(twin *RDD) source[string] { return twin.strs })
 	r.int64s = tieredSource(slot, r.int64s, func(twin *RDD) source[int64] { return twin.int64s })
 	r.pairs = tieredSource(slot, r.pairs, func(twin *RDD) source[Pair] { return twin.pairs })
+	r.keyedStrs = tieredSource(slot, r.keyedStrs, func(twin *RDD) source[keyedString] { return twin.keyedStrs })
 	return true
 }
 
@@ -189,6 +190,9 @@ func mirrorOf(r *RDD) *RDD {
 	}
 	if r.int64s != nil {
 		m.int64s = typedOf[int64](r)
+	}
+	if r.keyedStrs != nil {
+		m.keyedStrs = keyedStringsOf(r)
 	}
 	if r.pairs != nil {
 		m.pairs = typedOf[Pair](r)
@@ -391,7 +395,8 @@ func flatToSlice(fl flatFn) func(any) []any {
 // sameSources reports whether twin offers each typed source that r
 // offers: tasks reading one twin lacks would not switch.
 func sameSources(twin, r *RDD) bool {
-	return (r.strs == nil || twin.strs != nil) && (r.int64s == nil || twin.int64s != nil) && (r.pairs == nil || twin.pairs != nil)
+	return (r.strs == nil || twin.strs != nil) && (r.int64s == nil || twin.int64s != nil) && (r.pairs == nil || twin.pairs != nil) &&
+		(r.keyedStrs == nil || twin.keyedStrs != nil)
 }
 
 func switch1[T, R any](f func(T) R) (any, func(any) bool) {

@@ -285,3 +285,27 @@ func TestFuncTierSwitchesInTheMiddleOfAPartition(t *testing.T) {
 		})
 	}
 }
+
+func TestFuncTierSwitchesTheUnboxedPairsOfKeyBy(t *testing.T) {
+	// KeyBy of a func(string) string over strings hands GroupByKey its
+	// Pairs unboxed; the compiled function takes over those too.
+	sc := rdd.NewContext(rdd.WithParallelism(2))
+	defer sc.Stop()
+	words := sc.Parallelize([]string{"ab", "cd", "ae", "cf", "bg", "ah"}, 3).Map(func(w string) string { return w })
+	var interpretedCalls, compiledCalls atomic.Int64
+	given := func(w string) string { interpretedCalls.Add(1); return w[:1] }
+	compiled := func(w string) string { compiledCalls.Add(1); return w[:1] }
+	want := words.KeyBy(given).GroupByKey(1).Collect()
+	interpretedCalls.Store(0)
+	r := words.KeyBy(given)
+	tier := &fakeTier{compiled: compiled, after: 1}
+	if !r.SetFuncTier(tier) {
+		t.Fatal("SetFuncTier refused KeyBy")
+	}
+	if got := r.GroupByKey(1).Collect(); !reflect.DeepEqual(got, want) {
+		t.Errorf("with the tier the job computed %v, want %v", got, want)
+	}
+	if compiledCalls.Load() == 0 || interpretedCalls.Load() == 0 {
+		t.Errorf("the compiled function ran %d times, the given one %d; want both, the tier offering it after the first task", compiledCalls.Load(), interpretedCalls.Load())
+	}
+}

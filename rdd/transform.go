@@ -110,6 +110,15 @@ func (r *RDD) KeyBy(f any) *RDD {
 	setSource(out, func(t *task, p int, emit func(Pair) bool) {
 		r.iterate(t, p, func(x any) bool { return emit(Pair{Key: g(x), Value: x}) })
 	})
+	// Strings keyed by strings go to the shuffles that keep Pairs as they
+	// are (GroupBy, GroupByKey, joins) without being boxed.
+	if key, ok := f.(func(string) string); ok && r.strs != nil {
+		key = guard1("KeyBy", f, key)
+		in := typedOf[string](r)
+		out.keyedStrs = func(t *task, p int, emit func(keyedString) bool) {
+			in(t, p, func(x string) bool { return emit(keyedString{key(x), x}) })
+		}
+	}
 	return record(out, "KeyBy", []*RDD{r}, f)
 }
 

@@ -223,3 +223,28 @@ func pairsOf(method string, r *RDD) source[Pair] {
 		r.iterate(t, p, func(x any) bool { return emit(asPair(method, x)) })
 	}
 }
+
+// keyedString is a Pair whose key and value are strings, unboxed.
+type keyedString struct {
+	key, value string
+}
+
+// keyedStringsOf returns a source of r's Pairs as keyedStrings when r
+// knows their keys and values to be strings, else nil. The source reads a
+// persisted r through its cache.
+func keyedStringsOf(r *RDD) source[keyedString] {
+	raw := r.keyedStrs
+	if raw == nil {
+		return nil
+	}
+	return func(t *task, p int, emit func(keyedString) bool) {
+		if r.cacheIfPersisted() != nil {
+			r.iterate(t, p, func(x any) bool {
+				kv := x.(Pair)
+				return emit(keyedString{kv.Key.(string), kv.Value.(string)})
+			})
+			return
+		}
+		raw(t, p, emit)
+	}
+}

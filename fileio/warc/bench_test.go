@@ -140,11 +140,11 @@ func generateWARC(b *testing.B, gz bool, size int64) (path string, records int, 
 		page.WriteString("</body></html>\n")
 		block := fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: %d\r\n\r\n%s", page.Len(), page.String())
 		headers := []Field{
-			{"WARC-Type", "response"},
-			{"WARC-Date", "2024-05-18T01:58:10Z"},
-			{"WARC-Record-ID", fmt.Sprintf("<urn:uuid:00000000-0000-0000-0000-%012d>", records)},
-			{"Content-Type", "application/http; msgtype=response"},
-			{"WARC-Target-URI", fmt.Sprintf("https://example.com/page/%d", records)},
+			{Name: "WARC-Type", Value: "response"},
+			{Name: "WARC-Date", Value: "2024-05-18T01:58:10Z"},
+			{Name: "WARC-Record-ID", Value: fmt.Sprintf("<urn:uuid:00000000-0000-0000-0000-%012d>", records)},
+			{Name: "Content-Type", Value: "application/http; msgtype=response"},
+			{Name: "WARC-Target-URI", Value: fmt.Sprintf("https://example.com/page/%d", records)},
 		}
 		if _, _, err := w.WriteRecord(headers, block); err != nil {
 			b.Fatal(err)
@@ -158,4 +158,16 @@ func generateWARC(b *testing.B, gz bool, size int64) (path string, records int, 
 		b.Fatal(err)
 	}
 	return path, records, plain.n
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

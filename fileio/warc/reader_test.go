@@ -286,7 +286,7 @@ func TestStreaming(t *testing.T) {
 		w := NewWriter(&b, gz)
 		block := bytes.Repeat([]byte("0123456789abcdef"), 4096) // 64 KiB
 		for range 64 {
-			if _, _, err := w.WriteRecord([]Field{{"WARC-Type", "resource"}}, block); err != nil {
+			if _, _, err := w.WriteRecord([]Field{{Name: "WARC-Type", Value: "resource"}}, block); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -366,7 +366,7 @@ func TestDates(t *testing.T) {
 		{"", time.Time{}},
 	}
 	for _, tt := range tests {
-		rec := &Record{Headers: []Field{{"WARC-Date", tt.value}}}
+		rec := &Record{Headers: []Field{{Name: "WARC-Date", Value: tt.value}}}
 		if got := rec.Date(); !got.Equal(tt.want) {
 			t.Errorf("Date() of %q = %v, want %v", tt.value, got, tt.want)
 		}

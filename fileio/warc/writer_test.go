@@ -26,14 +26,14 @@ func roundTripRecords() []writtenRecord {
 		binary[i] = byte(rng.UintN(256))
 	}
 	return []writtenRecord{
-		{[]Field{{"WARC-Type", "warcinfo"}, {"WARC-Record-ID", "<urn:uuid:0>"}, {"Content-Type", "application/warc-fields"}}, []byte("software: gosparkling\r\n")},
-		{[]Field{{"WARC-Type", "request"}, {"WARC-Target-URI", "http://example.com/"}, {"Content-Type", "application/http; msgtype=request"}},
+		{[]Field{{Name: "WARC-Type", Value: "warcinfo"}, {Name: "WARC-Record-ID", Value: "<urn:uuid:0>"}, {Name: "Content-Type", Value: "application/warc-fields"}}, []byte("software: gosparkling\r\n")},
+		{[]Field{{Name: "WARC-Type", Value: "request"}, {Name: "WARC-Target-URI", Value: "http://example.com/"}, {Name: "Content-Type", Value: "application/http; msgtype=request"}},
 			[]byte("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n")},
-		{[]Field{{"WARC-Type", "response"}, {"WARC-Concurrent-To", "<urn:uuid:1>"}, {"WARC-Concurrent-To", "<urn:uuid:2>"}, {"Content-Type", "application/http; msgtype=response"}},
+		{[]Field{{Name: "WARC-Type", Value: "response"}, {Name: "WARC-Concurrent-To", Value: "<urn:uuid:1>"}, {Name: "WARC-Concurrent-To", Value: "<urn:uuid:2>"}, {Name: "Content-Type", Value: "application/http; msgtype=response"}},
 			[]byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello\r\n\r\n")}, // a block ending in blank lines
-		{[]Field{{"WARC-Type", "resource"}, {"Content-Length", "999"}, {"WARC-Date", "2024-01-02T03:04:05Z"}}, nil},
-		{[]Field{{"WARC-Type", "resource"}, {"WARC-Block-Digest", "sha1:GIVEN"}}, binary},
-		{[]Field{{"WARC-Type", "conversion"}, {"WARC-Identified-Content-Language", "eng,fra"}}, []byte("\r\n\n starts and ends with line breaks\n\r\n")},
+		{[]Field{{Name: "WARC-Type", Value: "resource"}, {Name: "Content-Length", Value: "999"}, {Name: "WARC-Date", Value: "2024-01-02T03:04:05Z"}}, nil},
+		{[]Field{{Name: "WARC-Type", Value: "resource"}, {Name: "WARC-Block-Digest", Value: "sha1:GIVEN"}}, binary},
+		{[]Field{{Name: "WARC-Type", Value: "conversion"}, {Name: "WARC-Identified-Content-Language", Value: "eng,fra"}}, []byte("\r\n\n starts and ends with line breaks\n\r\n")},
 	}
 }
 
@@ -52,10 +52,10 @@ func wantHeaders(rec writtenRecord, digest bool) []Field {
 		fs = append(fs, f)
 	}
 	if !hasLength {
-		fs = append(fs, Field{"Content-Length", fmt.Sprint(len(rec.block))})
+		fs = append(fs, Field{Name: "Content-Length", Value: fmt.Sprint(len(rec.block))})
 	}
 	if digest && !hasDigest {
-		fs = append(fs, Field{"WARC-Block-Digest", BlockDigest(rec.block)})
+		fs = append(fs, Field{Name: "WARC-Block-Digest", Value: BlockDigest(rec.block)})
 	}
 	return fs
 }
@@ -121,7 +121,7 @@ func TestWriterVersion(t *testing.T) {
 	var b bytes.Buffer
 	w := NewWriter(&b, false)
 	w.Version = "WARC/1.0"
-	if _, _, err := w.WriteRecord([]Field{{"WARC-Type", "resource"}}, []byte("x")); err != nil {
+	if _, _, err := w.WriteRecord([]Field{{Name: "WARC-Type", Value: "resource"}}, []byte("x")); err != nil {
 		t.Fatal(err)
 	}
 	if want := "WARC/1.0\r\nWARC-Type: resource\r\nContent-Length: 1\r\n\r\nx\r\n\r\n"; b.String() != want {
@@ -140,24 +140,24 @@ func TestWriterRefusesBadFields(t *testing.T) {
 		field Field
 		want  string
 	}{
-		{Field{"", "x"}, `header field name ""`},
-		{Field{"Bad Name", "x"}, `header field name "Bad Name"`},
-		{Field{"Bad:Name", "x"}, `header field name "Bad:Name"`},
-		{Field{"X-Control\x01", "x"}, `header field name "X-Control\x01"`},
-		{Field{"X-Injected", "x\r\nWARC-Type: evil"}, "value of header field X-Injected holds a line break"},
-		{Field{"X-Injected", "x\nmore"}, "value of header field X-Injected holds a line break"},
+		{Field{Name: "", Value: "x"}, `header field name ""`},
+		{Field{Name: "Bad Name", Value: "x"}, `header field name "Bad Name"`},
+		{Field{Name: "Bad:Name", Value: "x"}, `header field name "Bad:Name"`},
+		{Field{Name: "X-Control\x01", Value: "x"}, `header field name "X-Control\x01"`},
+		{Field{Name: "X-Injected", Value: "x\r\nWARC-Type: evil"}, "value of header field X-Injected holds a line break"},
+		{Field{Name: "X-Injected", Value: "x\nmore"}, "value of header field X-Injected holds a line break"},
 	}
 	var b bytes.Buffer
 	w := NewWriter(&b, true)
 	for _, tt := range tests {
-		if _, _, err := w.WriteRecord([]Field{{"WARC-Type", "resource"}, tt.field}, []byte("x")); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, _, err := w.WriteRecord([]Field{{Name: "WARC-Type", Value: "resource"}, tt.field}, []byte("x")); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("field %q: error %v, want it to contain %q", tt.field, err, tt.want)
 		}
 	}
 	if b.Len() != 0 {
 		t.Errorf("refused records wrote %d bytes", b.Len())
 	}
-	if off, _, err := w.WriteRecord([]Field{{"WARC-Type", "resource"}}, []byte("x")); err != nil || off != 0 {
+	if off, _, err := w.WriteRecord([]Field{{Name: "WARC-Type", Value: "resource"}}, []byte("x")); err != nil || off != 0 {
 		t.Errorf("after refusals: offset %d, error %v", off, err)
 	}
 }
@@ -169,11 +169,11 @@ func TestWriterWriteError(t *testing.T) {
 		out := &limitedWriter{room: 400}
 		w := NewWriter(out, gz)
 		block := bytes.Repeat([]byte("all work and no play "), 10)
-		_, n, err := w.WriteRecord([]Field{{"WARC-Type", "resource"}}, block)
+		_, n, err := w.WriteRecord([]Field{{Name: "WARC-Type", Value: "resource"}}, block)
 		if err != nil {
 			t.Fatalf("gzip %v: first record: %v", gz, err)
 		}
-		_, _, err = w.WriteRecord([]Field{{"WARC-Type", "resource"}}, roundTripRecords()[4].block) // 300 KiB of random bytes
+		_, _, err = w.WriteRecord([]Field{{Name: "WARC-Type", Value: "resource"}}, roundTripRecords()[4].block) // 300 KiB of random bytes
 		if want := fmt.Sprintf("warc: writing the record at offset %d: ", n); !errors.Is(err, errDiskFull) || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("gzip %v: error %v, want %q and disk full", gz, err, want)
 		}

@@ -19,7 +19,7 @@ import "reflect"
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio/warc
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/commoncrawl
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/sqlengine
-//go:generate go run ./gendoc -o docs.go github.com/gosparkling/gosparkling/rdd=../../rdd github.com/gosparkling/gosparkling/display=../../display github.com/gosparkling/gosparkling/fileio=../../fileio github.com/gosparkling/gosparkling/fileio/warc=../../fileio/warc github.com/gosparkling/gosparkling/commoncrawl=../../commoncrawl github.com/gosparkling/gosparkling/sqlengine=../../sqlengine
+//go:generate go run ./gendoc -o docs.go github.com/gosparkling/gosparkling/rdd=../../rdd github.com/gosparkling/gosparkling/rdd=../../rdd/kv github.com/gosparkling/gosparkling/display=../../display github.com/gosparkling/gosparkling/fileio=../../fileio github.com/gosparkling/gosparkling/fileio/warc=../../fileio/warc github.com/gosparkling/gosparkling/fileio/warc=../../fileio/warc/format github.com/gosparkling/gosparkling/commoncrawl=../../commoncrawl github.com/gosparkling/gosparkling/sqlengine=../../sqlengine
 
 // Symbols maps "importpath/name" to the exported symbols of the package.
 var Symbols = map[string]map[string]reflect.Value{}

@@ -30,11 +30,15 @@ func main() {
 		if err != nil {
 			log.Fatalf("gendoc: %s: %v", dir, err)
 		}
+		// A path given twice names a package and then its leaf (rdd and
+		// rdd/kv, whose names rdd declares as aliases): the package's own
+		// docs win, and the leaf adds the methods of the aliased types.
 		for key, text := range pkgDocs {
-			if key == "" {
-				docs[path] = text
-			} else {
-				docs[path+"."+key] = text
+			if key != "" {
+				key = "." + key
+			}
+			if _, ok := docs[path+key]; !ok {
+				docs[path+key] = text
 			}
 		}
 	}

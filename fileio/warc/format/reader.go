@@ -3,7 +3,6 @@ package warc
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
-
-	"github.com/gosparkling/gosparkling/fileio"
 )
 
 // DefaultMaxBodySize is the MaxBodySize of a new Reader: 64 MiB, far above the 1 MiB at
@@ -57,7 +54,7 @@ type Reader struct {
 	gz      gzip.Reader    // decompresses the current member (gzip files)
 	dec     *bufio.Reader  // the records' bytes: over gz for gzip files, raw itself otherwise
 	base    int64          // file offset of the stream's first byte
-	closer  io.Closer      // the file Open opened
+	closer  io.Closer      // the file Open or NewFileReader was given
 	started bool           // the stream's kind is known
 	gzipped bool           // the stream is gzip-compressed
 
@@ -76,61 +73,19 @@ func NewReader(r io.Reader) *Reader {
 	return rd
 }
 
-// Open opens the WARC file at path (any path fileio understands: a local path, file://,
-// s3://, ...) for reading its records. The file's bytes are read as stored (fileio.OpenRaw),
-// so that the records' Offset and Length are positions in the file. Files compressed other
-// than with gzip are refused. Close the Reader to close the file.
-func Open(ctx context.Context, path string) (*Reader, error) {
-	if err := checkCodec(path); err != nil {
-		return nil, err
-	}
-	f, err := fileio.OpenRaw(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("warc: %w", err)
-	}
-	r := NewReader(f)
-	r.Path = path
-	r.closer = f
-	return r, nil
-}
-
-// ReadRecordAt reads the one record stored in the byte range [offset, offset+length) of the
-// file at path: a Record's Offset and Length, or a Common Crawl index entry's
-// warc_record_offset and warc_record_length. Only that range is fetched (a ranged GET on
-// object stores). A negative length reads from offset to the end of the file, of which only
-// the first record is parsed. The Record's Offset is offset.
-func ReadRecordAt(ctx context.Context, path string, offset, length int64) (*Record, error) {
-	if err := checkCodec(path); err != nil {
-		return nil, err
-	}
-	fsys, err := fileio.For(path)
-	if err != nil {
-		return nil, fmt.Errorf("warc: %w", err)
-	}
-	f, err := fsys.OpenRange(ctx, path, offset, length)
-	if err != nil {
-		return nil, fmt.Errorf("warc: %w", err)
-	}
-	defer f.Close()
+// NewFileReader returns a Reader of f, a file's bytes as stored from file offset
+// offset on, named path in errors (and in the records' error messages). Close closes f.
+// warc.Open and warc.ReadRecordAt make their Readers so.
+func NewFileReader(f io.ReadCloser, path string, offset int64) *Reader {
 	r := NewReader(f)
 	r.Path = path
 	r.base = offset
-	rec, err := r.Next()
-	if err == io.EOF {
-		return nil, &Error{Path: path, Offset: offset, Err: fmt.Errorf("%w: no record in the %d bytes at this offset", ErrTruncated, length)}
-	}
-	return rec, err
+	r.closer = f
+	return r
 }
 
-// checkCodec refuses files that fileio would decode with a codec other than gzip.
-func checkCodec(path string) error {
-	if c := fileio.CodecFor(path); c != "" && c != fileio.Gzip {
-		return fmt.Errorf("warc: %s: %s-compressed WARC files are not supported (only gzip, or no compression)", path, c)
-	}
-	return nil
-}
-
-// Close closes the file that Open opened. For a Reader made by NewReader it does nothing.
+// Close closes the file that Open (or NewFileReader) opened. For a Reader made by
+// NewReader it does nothing.
 func (r *Reader) Close() error {
 	if r.closer == nil {
 		return nil
