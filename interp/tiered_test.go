@@ -297,7 +297,7 @@ sum := sc.Parallelize([]int{1, 2, 3, 4}).Map(func(x int) rdd.Pair { return rdd.K
 			t.Errorf("the cell shows %q (%v)", res.plain, res.err)
 		}
 		for _, name := range []string{"out", "passed"} {
-			if compiled, _ := rddGlobal(t, s, name).TieredRuns(); compiled == 0 {
+			if compiled, _ := rdds.TieredRuns(rddGlobal(t, s, name)); compiled == 0 {
 				t.Errorf("%s's function ran interpreted", name)
 			}
 		}

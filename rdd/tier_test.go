@@ -299,7 +299,7 @@ func TestFuncTierSwitchesTheUnboxedPairsOfKeyBy(t *testing.T) {
 	interpretedCalls.Store(0)
 	r := words.KeyBy(given)
 	tier := &fakeTier{compiled: compiled, after: 1}
-	if !r.SetFuncTier(tier) {
+	if !rdds.SetFuncTier(r, tier) {
 		t.Fatal("SetFuncTier refused KeyBy")
 	}
 	if got := r.GroupByKey(1).Collect(); !reflect.DeepEqual(got, want) {
