@@ -14,6 +14,7 @@ import (
 	apache "github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -99,7 +100,7 @@ func decodeAccum(b []byte) (accum, error) {
 // or the id of a function of the notebook's process (for compiled
 // programs on workers of that process).
 type funcRef struct {
-	Program *rdd.FuncProgram
+	Program *engine.FuncProgram
 	Local   int64
 	Method  string
 }
@@ -122,9 +123,9 @@ func (f funcRef) resolve() (any, error) {
 }
 
 // program returns the function of p, a shipped program or a builtin one.
-func (f funcRef) program(p *rdd.FuncProgram) (any, error) {
+func (f funcRef) program(p *engine.FuncProgram) (any, error) {
 	if p.Builtin != "" {
-		fn, err := rdd.BuiltinFunc(p, f.Method, f.program)
+		fn, err := engine.BuiltinFunc(p, f.Method, f.program)
 		if err != nil {
 			return nil, fmt.Errorf("rdd.%s: %w", f.Method, err)
 		}
@@ -306,7 +307,7 @@ func (f *sourceFn) ProcessElement(ctx context.Context, p int64, emit func(Elem))
 		case f.Save != nil:
 			return f.Save.savePartition(ctx, f.r, int(p))
 		}
-		return f.r.RunPartition(ctx, int(p), func(x any) bool {
+		return rdds.RunPartition(f.r, ctx, int(p), func(x any) bool {
 			emit(Elem{x})
 			return true
 		})
@@ -364,7 +365,7 @@ func (f *sourceFn) combinePartition(ctx context.Context, p int, emit func(Elem))
 		keys, values = keys[:0], values[:0]
 	}
 	var bad error
-	err := f.r.RunPartition(ctx, p, func(x any) bool {
+	err := rdds.RunPartition(f.r, ctx, p, func(x any) bool {
 		kv, ok := x.(rdd.Pair)
 		if !ok {
 			bad = fmt.Errorf("rdd.%s: element %v (%T) is not an rdd.Pair", c.name(), x, x)
@@ -411,7 +412,7 @@ func (f *chainFn) Setup() error {
 func (f *chainFn) setup() (err error) {
 	defer func() {
 		if r := recover(); r != nil { // a function that does not fit its method
-			err = rdd.RecoveredError(r)
+			err = engine.RecoveredError(r)
 		}
 	}()
 	apply := func(x any, emit func(any)) error { emit(x); return nil }
@@ -454,7 +455,7 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 		return func(x any, emit func(any)) (err error) {
 			defer func() {
 				if r := recover(); r != nil {
-					err = rdd.RecoveredError(r)
+					err = engine.RecoveredError(r)
 				}
 			}()
 			return do(x, emit)
@@ -471,16 +472,16 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 	case rdd.ElemWarcRecords:
 		return warcRecordsOf(args, next), nil
 	case rdd.ElemMap:
-		g := rdd.UnaryFunc(method, f)
+		g := engine.UnaryFunc(method, f)
 		return guard(func(x any, emit func(any)) error { return next(g(x), emit) }), nil
 	case rdd.ElemFlatMap:
-		g := rdd.FlatFunc(method, f)
+		g := engine.FlatFunc(method, f)
 		return guard(func(x any, emit func(any)) (err error) {
 			g(x, func(y any) bool { err = next(y, emit); return err == nil })
 			return err
 		}), nil
 	case rdd.ElemFilter:
-		g := rdd.PredicateFunc(method, f)
+		g := engine.PredicateFunc(method, f)
 		return guard(func(x any, emit func(any)) error {
 			if g(x) {
 				return next(x, emit)
@@ -488,10 +489,10 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 			return nil
 		}), nil
 	case rdd.ElemKeyBy:
-		g := rdd.UnaryFunc(method, f)
+		g := engine.UnaryFunc(method, f)
 		return guard(func(x any, emit func(any)) error { return next(rdd.Pair{Key: g(x), Value: x}, emit) }), nil
 	case rdd.ElemMapValues:
-		g := rdd.UnaryFunc(method, f)
+		g := engine.UnaryFunc(method, f)
 		return guard(func(x any, emit func(any)) error {
 			kv, err := pair(x)
 			if err != nil {
@@ -500,7 +501,7 @@ func elementStep(s stepSpec, next func(any, func(any)) error) (func(any, func(an
 			return next(rdd.Pair{Key: kv.Key, Value: g(kv.Value)}, emit)
 		}), nil
 	case rdd.ElemFlatMapValues:
-		g := rdd.FlatFunc(method, f)
+		g := engine.FlatFunc(method, f)
 		return guard(func(x any, emit func(any)) (err error) {
 			kv, err := pair(x)
 			if err != nil {
@@ -692,13 +693,13 @@ func (f *combineFn) init() error {
 		info, _ := rdd.MethodOf(f.Method)
 		switch info.Combiner {
 		case rdd.CombineReduce:
-			g := rdd.BinaryFunc(m, fns[0])
+			g := engine.BinaryFunc(m, fns[0])
 			f.create, f.add, f.merge = func(v any) any { return v }, g, g
 		case rdd.CombineZero:
-			seq := rdd.BinaryFunc(m, fns[0])
+			seq := engine.BinaryFunc(m, fns[0])
 			comb := seq
 			if len(fns) > 1 {
-				comb = rdd.BinaryFunc(m, fns[1])
+				comb = engine.BinaryFunc(m, fns[1])
 			}
 			zero := f.Zero
 			f.create = func(v any) any {
@@ -710,8 +711,8 @@ func (f *combineFn) init() error {
 			}
 			f.add, f.merge = seq, comb
 		case rdd.CombineCreate:
-			f.create = rdd.UnaryFunc(m, fns[0])
-			f.add, f.merge = rdd.BinaryFunc(m, fns[1]), rdd.BinaryFunc(m, fns[2])
+			f.create = engine.UnaryFunc(m, fns[0])
+			f.add, f.merge = engine.BinaryFunc(m, fns[1]), engine.BinaryFunc(m, fns[2])
 		default:
 			f.initErr = fmt.Errorf("rdd.%s: not a combiner", f.Method)
 		}
@@ -721,7 +722,7 @@ func (f *combineFn) init() error {
 
 // guarded runs do, turning a panic (a user function's, or a failed
 // conversion) into an error as the local engine says it
-// (rdd.RecoveredError). Without a job guard it panics with do's error,
+// (engine.RecoveredError). Without a job guard it panics with do's error,
 // which Beam reports; with one it stops the job, and the accumulator a
 // stays as it was.
 func (f *combineFn) guarded(a accum, do func() (accum, error)) accum {
@@ -732,7 +733,7 @@ func (f *combineFn) guarded(a accum, do func() (accum, error)) accum {
 		}
 		defer func() {
 			if r := recover(); r != nil {
-				err = rdd.RecoveredError(r)
+				err = engine.RecoveredError(r)
 			}
 		}()
 		var combined accum

@@ -137,7 +137,7 @@ func warcRecordsOf(args []any, next func(any, func(any)) error) func(any, func(a
 			return err
 		}
 		var failed error
-		err = records.RunPartition(context.Background(), 0, func(rec any) bool {
+		err = rdds.RunPartition(records, context.Background(), 0, func(rec any) bool {
 			failed = next(rec, emit)
 			return failed == nil
 		})

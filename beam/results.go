@@ -175,7 +175,7 @@ func (f *resultFn) partitionResults(ctx context.Context, r *rdd.RDD, p int) erro
 	var buf []byte
 	var n int64
 	var failed error
-	err := r.RunPartition(ctx, p, func(x any) bool {
+	err := rdds.RunPartition(r, ctx, p, func(x any) bool {
 		if f.Limit >= 0 && n >= f.Limit {
 			return false
 		}
@@ -388,7 +388,7 @@ func (f *saveFn) savePartition(ctx context.Context, r *rdd.RDD, p int) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var failed error
-	err = r.RunPartition(ctx, p, func(x any) bool {
+	err = rdds.RunPartition(r, ctx, p, func(x any) bool {
 		failed = fileio.WriteLine(bw, x)
 		return failed == nil
 	})

@@ -53,6 +53,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/universal"
 
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -116,12 +117,16 @@ func Prism() *Runner { return New(Options{}) }
 // Name names the runner in messages: "beam (prism)".
 func (r *Runner) Name() string { return "beam (" + r.opts.Runner + ")" }
 
+// rdds is what runners do to RDDs: compute a partition on a worker, read
+// the sources of a step's functions.
+var rdds = engine.For[*rdd.RDD, rdd.Step, *rdd.Broadcast]()
+
 // compile interprets a shipped function's program; SetCompiler sets it.
-var compile atomic.Pointer[func(*rdd.FuncProgram) (any, error)]
+var compile atomic.Pointer[func(*engine.FuncProgram) (any, error)]
 
 // SetCompiler sets how workers of this process turn shipped function
 // source into functions: interp.CompileFunc in the gosparkling binary.
-func SetCompiler(f func(*rdd.FuncProgram) (any, error)) { compile.Store(&f) }
+func SetCompiler(f func(*engine.FuncProgram) (any, error)) { compile.Store(&f) }
 
 // IsWorker reports whether args (os.Args) start this process as a Beam
 // worker: the binary's main then calls Main first.

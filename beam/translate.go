@@ -91,8 +91,8 @@ func fail(r *rdd.RDD, format string, args ...any) error {
 // funcRef returns the ref of the function among step's Args at i.
 func (t *translator) funcRef(step rdd.Step, i int) (funcRef, error) {
 	ref := funcRef{Method: named(step)}
-	if i < len(step.Sources) && step.Sources[i] != nil {
-		prog, err := step.Sources[i].Program()
+	if srcs := rdds.Sources(step); i < len(srcs) && srcs[i] != nil {
+		prog, err := srcs[i].Program()
 		if err != nil {
 			return ref, err
 		}

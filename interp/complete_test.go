@@ -48,7 +48,7 @@ func TestComplete(t *testing.T) {
 		{"no engine plumbing among an RDD's methods", "lines.", -1, []string{"Map", "SetName"}, 6,
 			[]string{"RunPartition", "SetFuncSources", "SetFuncTier", "WithActionSources", "Step", "TieredRuns"}},
 		{"no engine plumbing in package rdd", "rdd.", -1, []string{"KV", "NewContext"}, 4,
-			[]string{"UnaryFunc", "BinaryFunc", "PredicateFunc", "FlatFunc", "GuardPanic", "RecoveredError", "BuiltinFunc", "CloneValue", "FuncProgram", "MethodOf", "StepOptions"}},
+			[]string{"UnaryFunc", "BinaryFunc", "PredicateFunc", "FlatFunc", "GuardPanic", "RecoveredError", "BuiltinFunc", "CloneValue", "FuncProgram", "BroadcastOf", "MethodOf", "StepOptions"}},
 	}
 	for _, tt := range tests {
 		cursor := tt.cursor

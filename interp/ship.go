@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -26,7 +27,7 @@ import (
 //	_gosparklingSession.Ship(words.Filter(func(w string) bool { ... }),
 //		_gosparklingSession.Src(7, &n))
 //
-// Ship records the sources on the RDD (rdd.RDD.SetFuncSources); site 7
+// Ship records the sources on the RDD (engine.RDDs.SetFuncSources); site 7
 // knows the literal's text, the packages and declarations it uses, and
 // that it captures n, whose value Src reads through the pointer when the
 // job runs. The RDD the call returns is unchanged, so that nothing but
@@ -532,7 +533,7 @@ func (w *shipRewriter) usePackage(site *shipSite, name string) {
 }
 
 // shippedSource is a site with the pointers to its captured variables: an
-// rdd.FuncSource.
+// engine.FuncSource.
 type shippedSource struct {
 	s    *Session
 	site *shipSite
@@ -541,7 +542,7 @@ type shippedSource struct {
 
 // Program returns the site's function as a program for a worker, with the
 // captured values as they are now.
-func (f *shippedSource) Program() (*rdd.FuncProgram, error) {
+func (f *shippedSource) Program() (*engine.FuncProgram, error) {
 	site := f.site
 	fail := func(why string) error {
 		return fmt.Errorf("cannot ship the function passed to %s (%s) to the workers: %s", site.method, site.origin, why)
@@ -549,7 +550,7 @@ func (f *shippedSource) Program() (*rdd.FuncProgram, error) {
 	if len(site.problems) > 0 {
 		return nil, fail(site.problems[0])
 	}
-	p := &rdd.FuncProgram{Expr: site.expr, Origin: site.origin}
+	p := &engine.FuncProgram{Expr: site.expr, Origin: site.origin}
 	imports := map[string]bool{}
 	for _, spec := range site.imports {
 		imports[spec] = true
@@ -644,10 +645,14 @@ func (s *Session) globalValues() (values map[string]reflect.Value) {
 	return s.yaegi.Globals()
 }
 
+// rdds is what an interpreter does to RDDs (internal/engine): record the
+// sources of their functions, give them compiled forms.
+var rdds = engine.For[*rdd.RDD, rdd.Step, *rdd.Broadcast]()
+
 // ship and src are the session's Ship and Src.
 func (s *Session) ship(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
 	s.tierShipped(r, srcs)
-	return r.SetFuncSources(funcSources(srcs)...)
+	return rdds.SetFuncSources(r, funcSources(srcs)...)
 }
 
 // shipAction returns, for a Runner's RDD, one that carries the sources
@@ -656,12 +661,12 @@ func (s *Session) shipAction(r *rdd.RDD, srcs ...*shippedSource) *rdd.RDD {
 	if r == nil || r.Context().Runner() == nil {
 		return r
 	}
-	return r.WithActionSources(funcSources(srcs)...)
+	return rdds.WithActionSources(r, funcSources(srcs)...)
 }
 
 // funcSources returns srcs as FuncSources, nil ones nil.
-func funcSources(srcs []*shippedSource) []rdd.FuncSource {
-	out := make([]rdd.FuncSource, len(srcs))
+func funcSources(srcs []*shippedSource) []engine.FuncSource {
+	out := make([]engine.FuncSource, len(srcs))
 	for i, src := range srcs {
 		if src != nil {
 			out[i] = src

@@ -8,6 +8,7 @@ import (
 
 	"github.com/traefik/yaegi/interp"
 
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/internal/rddtest"
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -15,7 +16,7 @@ import (
 // shippedFunc runs cells, then ships the function at argument arg of the
 // transformation that made the RDD in the global "r", as a Runner would,
 // and compiles it as a worker would.
-func shippedFunc(t *testing.T, cells []string, arg int) (any, *rdd.FuncProgram, error) {
+func shippedFunc(t *testing.T, cells []string, arg int) (any, *engine.FuncProgram, error) {
 	t.Helper()
 	s := newSession(t)
 	defer s.Close()
@@ -29,10 +30,11 @@ func shippedFunc(t *testing.T, cells []string, arg int) (any, *rdd.FuncProgram, 
 		t.Fatal("the cells made no RDD r")
 	}
 	step := r.Step()
-	if arg >= len(step.Sources) || step.Sources[arg] == nil {
-		t.Fatalf("%s has no source for argument %d: %v", step.Method, arg, step.Sources)
+	srcs := rdds.Sources(step)
+	if arg >= len(srcs) || srcs[arg] == nil {
+		t.Fatalf("%s has no source for argument %d: %v", step.Method, arg, srcs)
 	}
-	prog, err := step.Sources[arg].Program()
+	prog, err := srcs[arg].Program()
 	if err != nil {
 		return nil, nil, err
 	}

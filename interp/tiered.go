@@ -40,7 +40,7 @@ import (
 // compiled function; otherwise the plugin builds in the background, and
 // the method is handed the function as written (the narrow
 // transformations, whose RDDs switch by themselves through an
-// rdd.FuncTier, between two elements for the common function types, as
+// engine.FuncTier, between two elements for the common function types, as
 // tasks start for the others) or a switch of its type that turns to the
 // compiled function when the plugin is loaded (tierswitch.go). Plugins are
 // kept under os.UserCacheDir()/gosparkling/plugins/, by the kernel's build
@@ -220,7 +220,7 @@ func (c *tierCompiler) warmUp() {
 }
 
 // switchesItself reports whether the RDD a method makes switches to the
-// compiled form of its function itself (rdd.RDD.SetFuncTier): the narrow
+// compiled form of its function itself (engine.RDDs.SetFuncTier): the narrow
 // transformations taking functions. Their functions are handed to them as
 // written, and Ship gives the RDD its tier.
 func switchesItself(method string) bool {
@@ -375,7 +375,7 @@ func (s *Session) tierShipped(r *rdd.RDD, srcs []*shippedSource) {
 	if tier == nil {
 		return
 	}
-	if !r.SetFuncTier(tier) {
+	if !rdds.SetFuncTier(r, tier) {
 		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: its RDD cannot switch to it", src.site.method, src.site.origin))
 		return
 	}
@@ -1224,7 +1224,7 @@ func writtenCapture(lit *ast.FuncLit, captured map[string]reflect.Type) string {
 	return written
 }
 
-// tieredFunc is the rdd.FuncTier of one function.
+// tieredFunc is the engine.FuncTier of one function.
 type tieredFunc struct {
 	s     *Session
 	site  *shipSite

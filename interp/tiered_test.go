@@ -144,7 +144,7 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 				// Waiting, the method is handed the compiled function.
 				out := rddGlobal(t, s, "out")
 				fn := out.Step().Args[0]
-				compiled, interpreted := out.TieredRuns()
+				compiled, interpreted := rdds.TieredRuns(out)
 				switch {
 				case mode == compileOff && (compiled+interpreted != 0 || s.tiers.handed.Load() != 0):
 					t.Errorf("with compiling off, out has a tier")
@@ -213,13 +213,13 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 		}()
 		deadline := time.Now().Add(5 * time.Minute)
 		for {
-			if _, interpreted := out.TieredRuns(); interpreted >= 10 {
+			if _, interpreted := rdds.TieredRuns(out); interpreted >= 10 {
 				break
 			}
 			if time.Now().After(deadline) {
 				close(release)
 				wg.Wait()
-				compiled, interpreted := out.TieredRuns()
+				compiled, interpreted := rdds.TieredRuns(out)
 				t.Fatalf("while the build waited, tasks ran %d times compiled and %d interpreted, want 10 interpreted", compiled, interpreted)
 			}
 			time.Sleep(time.Millisecond)
@@ -229,7 +229,7 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 		if res.err != nil || res.plain != "599994" {
 			t.Errorf("the sum is %q (%v), want 599994", res.plain, res.err)
 		}
-		compiled, interpreted := out.TieredRuns()
+		compiled, interpreted := rdds.TieredRuns(out)
 		if compiled == 0 || interpreted == 0 {
 			t.Errorf("tasks ran %d times compiled and %d interpreted, want both", compiled, interpreted)
 		}
@@ -275,7 +275,7 @@ out.Count()`, "it captures ch, whose type uses chan int, a chan"},
 			if !strings.Contains(stderr, c.note) {
 				t.Errorf("the cell's stderr is %q, want a note %q", stderr, c.note)
 			}
-			if compiled, _ := rddGlobal(t, s, "out").TieredRuns(); compiled != 0 {
+			if compiled, _ := rdds.TieredRuns(rddGlobal(t, s, "out")); compiled != 0 {
 				t.Errorf("a function that cannot be compiled ran compiled")
 			}
 		}
@@ -300,7 +300,7 @@ sum := sc.Parallelize([]int{1, 2, 3, 4}).Map(func(x int) rdd.Pair { return rdd.K
 			t.Errorf("the cell shows %q (%v)", res.plain, res.err)
 		}
 		for _, name := range []string{"out", "passed"} {
-			if compiled, _ := rddGlobal(t, s, name).TieredRuns(); compiled == 0 {
+			if compiled, _ := rdds.TieredRuns(rddGlobal(t, s, name)); compiled == 0 {
 				t.Errorf("%s's function ran interpreted", name)
 			}
 		}

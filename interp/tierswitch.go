@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gosparkling/gosparkling/fileio/warc"
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/rdd"
 )
 
@@ -112,7 +113,7 @@ func switch0[T any](method string, f func(T)) (any, func(any) bool) {
 	guarded := func(x T) {
 		defer func() {
 			if r := recover(); r != nil {
-				rdd.GuardPanic(method, r, x)
+				engine.GuardPanic(method, r, x)
 			}
 		}()
 		f(x)
@@ -132,7 +133,7 @@ func switch1[T, R any](method string, f func(T) R) (any, func(any) bool) {
 	guarded := func(x T) R {
 		defer func() {
 			if r := recover(); r != nil {
-				rdd.GuardPanic(method, r, x)
+				engine.GuardPanic(method, r, x)
 			}
 		}()
 		return f(x)
@@ -156,7 +157,7 @@ func switch2[A, B, R any](method string, f func(A, B) R) (any, func(any) bool) {
 	guarded := func(a A, b B) R {
 		defer func() {
 			if r := recover(); r != nil {
-				rdd.GuardPanic(method, r, a, b)
+				engine.GuardPanic(method, r, a, b)
 			}
 		}()
 		return f(a, b)
@@ -184,11 +185,11 @@ func switch2[A, B, R any](method string, f func(A, B) R) (any, func(any) bool) {
 func generalForm(method string, fn any, shape reflect.Type) any {
 	switch shape {
 	case reflect.TypeFor[func(any) bool]():
-		return rdd.PredicateFunc(method, fn)
+		return engine.PredicateFunc(method, fn)
 	case reflect.TypeFor[func(any) any]():
-		return rdd.UnaryFunc(method, fn)
+		return engine.UnaryFunc(method, fn)
 	case reflect.TypeFor[func(any, any) any]():
-		return rdd.BinaryFunc(method, fn)
+		return engine.BinaryFunc(method, fn)
 	}
 	return nil
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
 
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/interp/symbols"
-	"github.com/gosparkling/gosparkling/rdd"
 )
 
 // workerPreamble gives shipped programs the built-ins yaegi v0.16 lacks,
@@ -36,11 +36,11 @@ type compiledFunc struct {
 }
 
 // CompileFunc interprets a shipped function's program (see
-// rdd.FuncProgram) and returns the function. Each program gets an
+// engine.FuncProgram) and returns the function. Each program gets an
 // interpreter of its own with the standard library and gosparkling's
 // packages; a program is compiled once per process, and the function may
 // then be called from many goroutines. Beam workers call it.
-func CompileFunc(p *rdd.FuncProgram) (any, error) {
+func CompileFunc(p *engine.FuncProgram) (any, error) {
 	key := sha256.Sum256([]byte(strings.Join(p.Imports, "\x00") + "\x01" + strings.Join(p.Decls, "\x00") + "\x01" + p.Expr))
 	v, _ := compiled.LoadOrStore(key, &compiledFunc{})
 	c := v.(*compiledFunc)
@@ -59,7 +59,7 @@ func (f withoutPanicFrames) Write(p []byte) (int, error) {
 	return f.w.Write(p)
 }
 
-func compileProgram(p *rdd.FuncProgram) (fn any, err error) {
+func compileProgram(p *engine.FuncProgram) (fn any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("interpreting the function of %s: panic: %v", p.Origin, r)
@@ -69,7 +69,7 @@ func compileProgram(p *rdd.FuncProgram) (fn any, err error) {
 	// notebook's with Prism on this machine, the worker logs on a cluster.
 	// Its panics reach the notebook as the job's error.
 	yi := interp.New(interp.Options{Stdout: os.Stdout, Stderr: withoutPanicFrames{os.Stderr}})
-	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols} {
+	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, workerSymbols} {
 		if err := yi.Use(syms); err != nil {
 			return nil, fmt.Errorf("interp: loading symbols: %w", err)
 		}
@@ -110,4 +110,14 @@ func compileProgram(p *rdd.FuncProgram) (fn any, err error) {
 		return nil, fmt.Errorf("the function of %s is not a function: %s", p.Origin, p.Expr)
 	}
 	return v.Interface(), nil
+}
+
+// workerSymbols are the symbols a worker's interpreter has beyond the
+// cells': rdd.BroadcastOf, which the source of a function that captured a
+// broadcast calls (see writeLiteral) to make it again, and which is no part
+// of rdd's API.
+var workerSymbols = interp.Exports{
+	"github.com/gosparkling/gosparkling/rdd/rdd": {
+		"BroadcastOf": reflect.ValueOf(rdds.BroadcastOf),
+	},
 }

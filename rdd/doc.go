@@ -58,6 +58,10 @@
 //     guarding interpreted ones, swapping in compiled forms).
 //   - runner.go, enginejobs.go: Runners (another engine, such as Beam)
 //     and the Steps they read.
+//   - engine.go: the engine plumbing, which is no part of the API: it
+//     sets, at init, what the notebook's interpreter and the Beam runner
+//     use (../internal/engine: the adapters of user functions, shipped and
+//     compiled forms of functions, computing one partition on a worker).
 //
 // Adding a method: write it beside its kind (a narrow transformation in
 // transform.go, a shuffle in pairs.go), record its Step as its neighbours

@@ -8,7 +8,7 @@ import (
 // Actions on a Context with a Runner bring back only what they need when
 // the engine can compute the rest: counts, sums, extremes and statistics
 // run there as a ReduceByKey under one key, with functions of this package
-// that every worker has compiled in (FuncProgram.Builtin), so that a
+// that every worker has compiled in (funcProgram.Builtin), so that a
 // worker in another process runs them without their source.
 
 // builtinFuncs are the functions of the package that the lineages of its
@@ -70,7 +70,7 @@ func statCounterOf(f []any) StatCounter {
 }
 
 // builtinMakers make the builtin functions that take parameters: ints
-// are FuncProgram.Ints, key the function of its program (nil when none);
+// are funcProgram.Ints, key the function of its program (nil when none);
 // method is the action they serve, for messages.
 var builtinMakers = map[string]func(method string, ints []int, key any) any{
 	// bestOf, bestAdd and bestMerge keep the best ints[0] elements, the
@@ -117,14 +117,11 @@ func trimBest(best []any, n int, descending, now bool) []any {
 	return best[:min(n, len(best))]
 }
 
-// BuiltinFunc returns the function of this package that p, a Builtin
+// builtinFunc returns the function of this package that p, a Builtin
 // program, names, for workers; method is the action it serves (the
 // Step's Action), which its errors name, and resolve turns the program of
 // its function parameter, when it has one, into the function.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func BuiltinFunc(p *FuncProgram, method string, resolve func(*FuncProgram) (any, error)) (any, error) {
+func builtinFunc(p *funcProgram, method string, resolve func(*funcProgram) (any, error)) (any, error) {
 	if f, ok := builtinFuncs[p.Builtin]; ok {
 		return f, nil
 	}
@@ -135,26 +132,26 @@ func BuiltinFunc(p *FuncProgram, method string, resolve func(*FuncProgram) (any,
 	var key any
 	if p.Expr != "" {
 		var err error
-		if key, err = resolve(&FuncProgram{Imports: p.Imports, Decls: p.Decls, Expr: p.Expr, Origin: p.Origin}); err != nil {
+		if key, err = resolve(&funcProgram{Imports: p.Imports, Decls: p.Decls, Expr: p.Expr, Origin: p.Origin}); err != nil {
 			return nil, err
 		}
 	}
 	return mk(method, p.Ints, key), nil
 }
 
-// builtinSource is the FuncSource of a builtin function with its
+// builtinSource is the funcSource of a builtin function with its
 // parameters: key is the source of its function parameter, if any.
 type builtinSource struct {
 	name string
 	ints []int
-	key  FuncSource
+	key  funcSource
 }
 
 // builtin returns the source of the builtin function name.
 func builtin(name string) builtinSource { return builtinSource{name: name} }
 
-func (b builtinSource) Program() (*FuncProgram, error) {
-	p := &FuncProgram{Builtin: b.name, Origin: "rdd." + b.name, Ints: b.ints}
+func (b builtinSource) Program() (*funcProgram, error) {
+	p := &funcProgram{Builtin: b.name, Origin: "rdd." + b.name, Ints: b.ints}
 	if b.key != nil {
 		key, err := b.key.Program()
 		if err != nil {
@@ -167,7 +164,7 @@ func (b builtinSource) Program() (*FuncProgram, error) {
 
 // fn returns the function b names, made here for method with key, and b
 // itself.
-func (b builtinSource) fn(method string, key any) (any, FuncSource) {
+func (b builtinSource) fn(method string, key any) (any, funcSource) {
 	if f, ok := builtinFuncs[b.name]; ok {
 		return f, b
 	}
@@ -178,8 +175,8 @@ func (b builtinSource) fn(method string, key any) (any, FuncSource) {
 // reduces their values by key with the builtin reducing: a lineage for
 // the Runner's engine.
 func (r *RDD) reducedPairs(pairing, reducing string) *RDD {
-	return r.Map(builtinFuncs[pairing]).SetFuncSources(builtin(pairing)).
-		ReduceByKey(builtinFuncs[reducing]).SetFuncSources(builtin(reducing))
+	return r.Map(builtinFuncs[pairing]).setFuncSources(builtin(pairing)).
+		ReduceByKey(builtinFuncs[reducing]).setFuncSources(builtin(reducing))
 }
 
 // countsOnRunner counts r's elements by value on the Runner's engine and
@@ -200,16 +197,13 @@ func (r *RDD) reducedValueOnRunner(action, pairing, reducing string) *RDD {
 	return r.valuesOnRunner(action, r.reducedPairs(pairing, reducing))
 }
 
-// WithActionSources returns an RDD of r's elements, with r's lineage,
+// withActionSources returns an RDD of r's elements, with r's lineage,
 // whose first action is given functions of the sources srcs, in argument
-// order, as SetFuncSources tells those of transformations. Interpreters
-// call the action on it, WithActionSources(r, srcs...).Reduce(f), so that
+// order, as setFuncSources tells those of transformations. Interpreters
+// call the action on it, withActionSources(r, srcs...).Reduce(f), so that
 // on a Runner Reduce, Fold, Aggregate, Top, TakeOrdered, Max, Min and
 // their Tree forms run on the engine.
-//
-// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
-// completion leaves it out.
-func (r *RDD) WithActionSources(srcs ...FuncSource) *RDD {
+func (r *RDD) withActionSources(srcs ...funcSource) *RDD {
 	twin := r.sc.newRDD(r.kind, r.method, []dependency{{rdd: r}})
 	twin.name, twin.callSite, twin.step, twin.partitioner = r.name, r.callSite, r.step, r.partitioner
 	twin.partitions = r.numPartitions
@@ -218,17 +212,17 @@ func (r *RDD) WithActionSources(srcs ...FuncSource) *RDD {
 	return twin
 }
 
-// takeActionSources returns the sources WithActionSources recorded for
+// takeActionSources returns the sources withActionSources recorded for
 // this action, at the positions of its function arguments, and forgets
 // them; nil when any is missing or cannot be shipped (the action then
 // brings the elements back and runs here).
-func (r *RDD) takeActionSources(positions ...int) []FuncSource {
+func (r *RDD) takeActionSources(positions ...int) []funcSource {
 	p := r.actionSources.Swap(nil)
 	if p == nil {
 		return nil
 	}
 	srcs := *p
-	out := make([]FuncSource, len(positions))
+	out := make([]funcSource, len(positions))
 	for i, at := range positions {
 		if at >= len(srcs) || srcs[at] == nil {
 			return nil
@@ -253,7 +247,7 @@ func (r *RDD) forAction(action string) *RDD {
 // underNilOnRunner returns r's elements as Pairs under the key nil, for an
 // action that reduces them on the Runner's engine.
 func (r *RDD) underNilOnRunner() *RDD {
-	return r.Map(builtinFuncs["underNil"]).SetFuncSources(builtin("underNil"))
+	return r.Map(builtinFuncs["underNil"]).setFuncSources(builtin("underNil"))
 }
 
 // valuesOnRunner runs pairs, Pairs under the key nil, on the Runner's
@@ -274,7 +268,7 @@ func (r *RDD) reduceOnRunner(action string, f any) (_ *RDD, ok bool) {
 	if srcs == nil {
 		return nil, false
 	}
-	return r.valuesOnRunner(action, r.underNilOnRunner().ReduceByKey(f).SetFuncSources(srcs...).forAction(action)), true
+	return r.valuesOnRunner(action, r.underNilOnRunner().ReduceByKey(f).setFuncSources(srcs...).forAction(action)), true
 }
 
 // foldOnRunner is Fold on a Runner's engine when f has a source: a
@@ -284,7 +278,7 @@ func (r *RDD) foldOnRunner(zero, f any) (_ *RDD, ok bool) {
 	if srcs == nil {
 		return nil, false
 	}
-	return r.valuesOnRunner("Fold", r.underNilOnRunner().FoldByKey(zero, f).SetFuncSources(nil, srcs[0]).forAction("Fold")), true
+	return r.valuesOnRunner("Fold", r.underNilOnRunner().FoldByKey(zero, f).setFuncSources(nil, srcs[0]).forAction("Fold")), true
 }
 
 // aggregateOnRunner is Aggregate and TreeAggregate on a Runner's engine
@@ -295,7 +289,7 @@ func (r *RDD) aggregateOnRunner(action string, zero, seqOp, combOp any) (_ *RDD,
 	if srcs == nil {
 		return nil, false
 	}
-	pairs := r.underNilOnRunner().AggregateByKey(zero, seqOp, combOp).SetFuncSources(nil, srcs[0], srcs[1]).forAction(action)
+	pairs := r.underNilOnRunner().AggregateByKey(zero, seqOp, combOp).setFuncSources(nil, srcs[0], srcs[1]).forAction(action)
 	return r.valuesOnRunner(action, pairs), true
 }
 
@@ -313,10 +307,10 @@ func mergeResults(method string, zero, merge any, results []any) any {
 // bestOnRunner is Top (descending) and TakeOrdered on a Runner's engine: a
 // CombineByKey under one key that keeps the best n of each bundle and
 // partition, so that only about n elements come back. A key func, the
-// action's argument at keyAt, must have a source (WithActionSources); ok
+// action's argument at keyAt, must have a source (withActionSources); ok
 // is false when it has none.
 func (r *RDD) bestOnRunner(method string, n int, descending bool, key []any, keyAt int) (_ []any, ok bool) {
-	var keySrc FuncSource
+	var keySrc funcSource
 	var keyFn any
 	if len(key) > 0 && key[0] != nil {
 		srcs := r.takeActionSources(keyAt)
@@ -336,7 +330,7 @@ func (r *RDD) bestOnRunner(method string, n int, descending bool, key []any, key
 	create, createSrc := builtinSource{name: "bestOf", ints: params, key: keySrc}.fn(method, keyFn)
 	add, addSrc := builtinSource{name: "bestAdd", ints: params, key: keySrc}.fn(method, keyFn)
 	merge, mergeSrc := builtinSource{name: "bestMerge", ints: params}.fn(method, nil)
-	pairs := r.underNilOnRunner().CombineByKey(create, add, merge).SetFuncSources(createSrc, addSrc, mergeSrc).forAction(method)
+	pairs := r.underNilOnRunner().CombineByKey(create, add, merge).setFuncSources(createSrc, addSrc, mergeSrc).forAction(method)
 	var best []any
 	for _, list := range r.valuesOnRunner(method, pairs).Collect() {
 		best = append(best, list.([]any)...)

@@ -68,7 +68,7 @@ func Catch[T any](action func() T) (result T, err error) {
 type taskFailure struct{ err error }
 
 // Error makes a task failure recovered outside the package (by a Runner's
-// worker calling UnaryFunc's function) print as its error.
+// worker calling engine.UnaryFunc's function) print as its error.
 func (f taskFailure) Error() string { return f.err.Error() }
 
 func failTask(err error) { panic(taskFailure{err}) }
@@ -98,15 +98,12 @@ func (e *UserPanicError) Unwrap() error {
 	return nil
 }
 
-// RecoveredError returns the error that a value recovered from a panic in
-// a user function stands for, as a job reports it: the package's own
+// workerError returns the error that a value recovered from a panic in a
+// user function stands for, as a job reports it: the package's own
 // failures (an element that does not fit the function's parameter) as
 // they are, anything else as "user function panicked: <value>". A
-// Runner's workers call it.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func RecoveredError(r any) error {
+// Runner's workers call it (engine.RecoveredError).
+func workerError(r any) error {
 	err := recoveredError(r)
 	if up, ok := err.(*UserPanicError); ok {
 		return errors.New(userPanicMessage(up))

@@ -71,13 +71,6 @@ func (c *Context) Broadcast(value any) *Broadcast {
 	return &Broadcast{id: int(c.nextRDDID.Add(1) - 1), value: value}
 }
 
-// BroadcastOf returns a Broadcast of value with the given id: a Runner's
-// worker remakes a broadcast that a shipped function captured.
-//
-// Engine plumbing, for interpreters and Runners: the Go source of a
-// shipped function names it, so it stays in the notebook's symbol tables.
-func BroadcastOf(id int, value any) *Broadcast { return &Broadcast{id: id, value: value} }
-
 // Value returns the broadcast value.
 func (b *Broadcast) Value() any { return b.value }
 

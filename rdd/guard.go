@@ -34,17 +34,6 @@ func guardPanic(method string, r any, args ...any) {
 	panic(&UserPanicError{Value: r, Stack: string(debug.Stack()), Method: method, Element: elementText(args...)})
 }
 
-// GuardPanic re-panics r, a value recovered from a call of a user's
-// function passed to method on the elements args, as the engine's guard
-// of interpreted functions does: as a *UserPanicError naming method and
-// the elements, unless r is already one of the engine's failures. An
-// interpreter that hands the engine its own wrapper of an interpreted
-// function calls it, so that a panic reads the same either way.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func GuardPanic(method string, r any, args ...any) { guardPanic(method, r, args...) }
-
 // elementText renders the arguments of a failed call for a report: each
 // as fmt's %v, strings quoted, cut at maxElementText runes.
 func elementText(args ...any) string {

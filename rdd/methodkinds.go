@@ -7,20 +7,19 @@ package rdd
 // checks that it agrees with the methods' signatures.
 
 // FuncShape is the shape of a user function a method takes: which of the
-// engine's adapters (UnaryFunc, PredicateFunc, FlatFunc, BinaryFunc...)
-// calls it.
+// engine's adapters (unary, predicate, flat, binary...) calls it.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type FuncShape uint8
 
 // The shapes of user functions.
 const (
 	ShapeNone             FuncShape = iota // not a function
-	ShapeUnary                             // one parameter, one result: Map's, KeyBy's, SortBy's key, CombineByKey's createCombiner (UnaryFunc)
-	ShapePredicate                         // one parameter, a bool: Filter (PredicateFunc)
-	ShapeFlat                              // one parameter, a slice or sequence of results: FlatMap, FlatMapValues (FlatFunc)
-	ShapeBinary                            // two parameters, one result: ReduceByKey, Fold, CombineByKey's merges (BinaryFunc)
+	ShapeUnary                             // one parameter, one result: Map's, KeyBy's, SortBy's key, CombineByKey's createCombiner
+	ShapePredicate                         // one parameter, a bool: Filter
+	ShapeFlat                              // one parameter, a slice or sequence of results: FlatMap, FlatMapValues
+	ShapeBinary                            // two parameters, one result: ReduceByKey, Fold, CombineByKey's merges
 	ShapePartition                         // a partition's elements: MapPartitions, ForeachPartition
 	ShapeIndexedPartition                  // a partition's index and elements: MapPartitionsWithIndex
 	ShapeEach                              // one parameter, no result: Foreach
@@ -39,8 +38,8 @@ func (s FuncShape) String() string {
 // ElementOp is what an element-wise transformation makes of each element,
 // alone: a Runner can apply it anywhere, after a shuffle too.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type ElementOp uint8
 
 // The element-wise transformations.
@@ -59,8 +58,8 @@ const (
 
 // SourceKind says where a source's elements come from.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type SourceKind uint8
 
 // The kinds of sources.
@@ -74,8 +73,8 @@ const (
 
 // CombinerForm says how a combining shuffle makes a key's combined value.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type CombinerForm uint8
 
 // The forms of combiners.
@@ -89,8 +88,8 @@ const (
 // Grouping says what a shuffle that gathers the values of each key makes
 // of them.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type Grouping uint8
 
 // The groupings.

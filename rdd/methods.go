@@ -4,8 +4,8 @@ package rdd
 // lineage: what an interpreter or a Runner must know of a method without
 // spelling its name.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type StepKind uint8
 
 // The kinds of methods.
@@ -22,7 +22,7 @@ const (
 	KindSink                        // runs a job that writes output (SaveAsTextFile, SaveAsParquet)
 	KindPersist                     // marks an RDD's partitions to be kept (Cache, Persist, Unpersist)
 	KindInfo                        // tells of an RDD or a Context, or makes a Context, without running a job or making an RDD
-	KindEngine                      // engine plumbing, serving interpreters and Runners only (RunPartition, SetFuncTier, Step...): completion leaves it out
+	KindEngine                      // engine plumbing, serving interpreters and Runners only (Step): completion leaves it out
 )
 
 var stepKindNames = [...]string{"unknown", "source", "narrow", "combine", "group", "cogroup", "sort",
@@ -42,8 +42,8 @@ func (k StepKind) Shuffles() bool { return k >= KindCombine && k <= KindRepartit
 
 // MethodInfo is what the package says of one of its methods.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type MethodInfo struct {
 	Kind StepKind
 	// FuncArgs are the positions, among the method's arguments, of the
@@ -93,8 +93,8 @@ type MethodInfo struct {
 // MethodOf returns what the package says of the method of RDD or Context
 // named name, and whether there is one.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 func MethodOf(name string) (MethodInfo, bool) {
 	m, ok := methods[name]
 	return m, ok
@@ -164,8 +164,6 @@ var methods = map[string]MethodInfo{
 	"Context": {Kind: KindInfo}, "GetNumPartitions": {Kind: KindInfo}, "ID": {Kind: KindInfo},
 	"IsCached": {Kind: KindInfo}, "Name": {Kind: KindInfo}, "SetName": {Kind: KindInfo},
 	"StorageLevel": {Kind: KindInfo}, "String": {Kind: KindInfo}, "ToDebugString": {Kind: KindInfo},
-	"Step": {Kind: KindEngine}, "TieredRuns": {Kind: KindEngine},
 	"CreateOrReplaceTempView": {Kind: KindInfo}, "SQLEngine": {Kind: KindInfo},
-	"RunPartition": {Kind: KindEngine}, "SetFuncSources": {Kind: KindEngine}, "SetFuncTier": {Kind: KindEngine},
-	"WithActionSources": {Kind: KindEngine},
+	"Step": {Kind: KindEngine},
 }

@@ -59,8 +59,8 @@ type RDD struct {
 	partsDone bool
 
 	// actionSources are the sources of the functions of the next action
-	// on r, for Runners (WithActionSources).
-	actionSources atomic.Pointer[[]FuncSource]
+	// on r, for Runners (withActionSources).
+	actionSources atomic.Pointer[[]funcSource]
 	// tier, when set, offers a compiled form of the function (tier.go).
 	tier *tierSlot
 }

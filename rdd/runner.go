@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/gosparkling/gosparkling/internal/engine"
 )
 
 // Runner runs the jobs of a Context on another engine, such as an Apache
@@ -14,7 +16,7 @@ import (
 // engine; CountByValue, CountByKey, Sum, Stats (and Mean, Variance...),
 // Max, Min, Top, TakeOrdered, Reduce, Fold and Aggregate (and their Tree
 // forms) reduce there to what they return, when their functions have
-// sources (WithActionSources);
+// sources (which the notebook's interpreter records);
 // Take(n) brings back at most n elements; every other action brings back
 // all the elements of the RDD it is called on.
 type Runner interface {
@@ -79,8 +81,8 @@ func (c *Context) Local() *Context {
 
 // Step tells how an RDD was made, for Runners that translate lineages.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type Step struct {
 	// Method is the method that made the RDD, such as "TextFile", "Map"
 	// or "ReduceByKey".
@@ -93,10 +95,6 @@ type Step struct {
 	// Args are the method's arguments in order, as given, with a variadic
 	// parameter as its slice. User functions are among them.
 	Args []any
-	// Sources are the Go sources of the user functions among Args, in
-	// order, when an interpreter recorded them (SetFuncSources); nil
-	// otherwise.
-	Sources []FuncSource
 	// Action, when set, is the action the step computes on a Runner's
 	// engine, which made it (a Reduce as a ReduceByKey): the engine's
 	// messages name it rather than Method.
@@ -104,13 +102,19 @@ type Step struct {
 	// Options are the arguments Runners read, by name, as the method was
 	// given them; the zero value for a method without them.
 	Options StepOptions
+
+	// sources are the Go sources of the user functions among Args, in
+	// order, when an interpreter recorded them (setFuncSources); nil
+	// otherwise. Runners in this module read them through
+	// internal/engine.
+	sources []funcSource
 }
 
 // StepOptions are the arguments of a recorded step that Runners read by
 // name rather than by their position among Step.Args.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 type StepOptions struct {
 	// Paths are the paths a file source reads (TextFile, ReadParquet...).
 	Paths string
@@ -141,8 +145,8 @@ type StepOptions struct {
 // that redoing the method with them makes n partitions. A step whose
 // method takes no partition count is returned as it is.
 //
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
+// Lineage description, for Runners and interpreters: notebook cells do
+// not see it (it is left out of their symbol tables and completion).
 func (s Step) WithNumPartitions(n int) Step {
 	i := s.Options.partitionsArg - 1
 	if i < 0 || i >= len(s.Args) {
@@ -157,7 +161,7 @@ func (s Step) WithNumPartitions(n int) Step {
 // Step returns how r was made. An RDD made inside the package, not by a
 // method a user calls, has only its Method.
 //
-// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
+// Lineage description, for Runners and interpreters (rdd.KindEngine):
 // completion leaves it out.
 func (r *RDD) Step() Step {
 	if r.step == nil {
@@ -185,67 +189,34 @@ func (o StepOptions) partitionsAt(i int, n []int) StepOptions {
 	return o
 }
 
-// FuncSource gives the Go source of a user function, so that a Runner can
-// send the function to workers in other processes. Interpreters, which
-// have the source, provide it (see SetFuncSources).
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-type FuncSource interface {
-	// Program returns the function as a program a worker can interpret,
-	// with the values of the variables it captures as they are now. It
-	// fails, naming the variable, when a captured value is not plain data
-	// that can be written as Go source.
-	Program() (*FuncProgram, error)
-}
+// funcSource, funcProgram and funcTier are internal/engine's types, which
+// interpreters and Runners of this module hand package rdd.
+type (
+	funcSource  = engine.FuncSource
+	funcProgram = engine.FuncProgram
+)
 
-// FuncProgram is a user function as Go source that a worker interprets:
-// the imports, then the declarations in order (functions, types, constants
-// and variables holding the captured values), then the function
-// expression.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-type FuncProgram struct {
-	Imports []string // import paths
-	Decls   []string // top-level declarations, each a complete one
-	Expr    string   // an expression of the function: a literal or a name
-	Origin  string   // where the function was written, for messages
-	// Builtin, when set, names instead a function of this package that
-	// every worker has compiled in (see BuiltinFunc), made with the
-	// parameters Ints and, when Expr is set, the function that Imports,
-	// Decls and Expr are the program of.
-	Builtin string
-	Ints    []int
-}
-
-// SetFuncSources records the sources of the user functions that the method
+// setFuncSources records the sources of the user functions that the method
 // making r was given, in argument order, for Runners. Interpreters call it
 // right after the method returns. It returns r.
-//
-// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
-// completion leaves it out.
-func (r *RDD) SetFuncSources(srcs ...FuncSource) *RDD {
+func (r *RDD) setFuncSources(srcs ...funcSource) *RDD {
 	if r.step != nil {
-		r.step.Sources = srcs
+		r.step.sources = srcs
 	}
 	return r
 }
 
-// RunPartition computes partition p of r in this process, calling emit for
+// runPartition computes partition p of r in this process, calling emit for
 // each element until emit returns false. Runners call it on their workers
 // to read a source or run a chain of narrow transformations. It returns
 // the job's error instead of panicking.
-//
-// Engine plumbing, for interpreters and Runners (rdd.KindEngine):
-// completion leaves it out.
-func (r *RDD) RunPartition(ctx context.Context, p int, emit func(any) bool) error {
+func (r *RDD) runPartition(ctx context.Context, p int, emit func(any) bool) error {
 	n, err := r.numPartitions()
 	if err != nil {
 		return err
 	}
 	if p < 0 || p >= n {
-		return fmt.Errorf("rdd.RunPartition: partition %d of %d", p, n)
+		return fmt.Errorf("rdd: RunPartition: partition %d of %d", p, n)
 	}
 	return Try(func() {
 		r.sc.runJobWith(ctx, r, "RunPartition", []int{p}, func(t *task, p int) {
@@ -253,51 +224,6 @@ func (r *RDD) RunPartition(ctx context.Context, p int, emit func(any) bool) erro
 		})
 	})
 }
-
-// UnaryFunc adapts a user function of one parameter, as Map takes it, to
-// func(any) any, with the conversions and messages of method. Runners use
-// it to call user functions on their workers.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func UnaryFunc(method string, f any) func(any) any {
-	return adaptUnary(method, f)
-}
-
-// BinaryFunc adapts a user function of two parameters, as ReduceByKey
-// takes it, to func(any, any) any, with the conversions and messages of
-// method.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func BinaryFunc(method string, f any) func(any, any) any {
-	return adaptBinary(method, f)
-}
-
-// PredicateFunc adapts a user function returning bool, as Filter takes it.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func PredicateFunc(method string, f any) func(any) bool {
-	return adaptPredicate(method, f)
-}
-
-// FlatFunc adapts a user function returning a slice, as FlatMap takes it,
-// to one that calls emit for each element of the result, stopping and
-// returning false when emit does.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func FlatFunc(method string, f any) func(x any, emit func(any) bool) bool {
-	return adaptFlat(method, f)
-}
-
-// CloneValue returns a deep copy of slices, maps and structs in v, as
-// AggregateByKey copies its zero value for each key.
-//
-// Engine plumbing, for interpreters and Runners: notebook cells do not
-// see it (it is left out of their symbol tables and completion).
-func CloneValue(v any) any { return cloneValue(v) }
 
 // onRunner returns, when r's Context has a Runner, an RDD of the local
 // Context holding r's elements as the Runner computed them (at most limit

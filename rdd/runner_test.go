@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/internal/rddtest"
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -104,7 +105,7 @@ func TestStepsDescribeTheLineage(t *testing.T) {
 		t.Errorf("ReduceByKey's func is not the one given")
 	}
 	check(t, "join parents", joined.Step().Parents, []*rdd.RDD{counts, pairs})
-	check(t, "no sources", step.Sources, []rdd.FuncSource(nil))
+	check(t, "no sources", rdds.Sources(step), []engine.FuncSource(nil))
 	check(t, "local context", sc.Local(), sc)
 }
 
@@ -126,11 +127,11 @@ func TestCountsAreCountedOnTheRunner(t *testing.T) {
 	mapped := asked.Step().Parents[0]
 	check(t, "the lineage", []string{asked.Step().Method, mapped.Step().Method}, []string{"ReduceByKey", "Map"})
 	for _, step := range []rdd.Step{mapped.Step(), asked.Step()} {
-		prog, err := step.Sources[0].Program()
+		prog, err := rdds.Sources(step)[0].Program()
 		if err != nil || prog.Builtin == "" {
 			t.Fatalf("%s's function has no builtin program: %+v, %v", step.Method, prog, err)
 		}
-		fn, err := rdd.BuiltinFunc(prog, step.Method, nil)
+		fn, err := engine.BuiltinFunc(prog, step.Method, nil)
 		if err != nil || reflect.ValueOf(fn).Pointer() != reflect.ValueOf(step.Args[0]).Pointer() {
 			t.Errorf("BuiltinFunc(%q) is not %s's function", prog.Builtin, step.Method)
 		}
@@ -187,8 +188,8 @@ func TestAggregatesAreComputedOnTheEngine(t *testing.T) {
 // source is a FuncSource that an interpreter would give.
 type source struct{ err error }
 
-func (s source) Program() (*rdd.FuncProgram, error) {
-	return &rdd.FuncProgram{Expr: "func(a, b int) int { return a + b }"}, s.err
+func (s source) Program() (*engine.FuncProgram, error) {
+	return &engine.FuncProgram{Expr: "func(a, b int) int { return a + b }"}, s.err
 }
 
 func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
@@ -197,35 +198,35 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 	shippable, unshippable := source{}, source{err: errors.New("it captures f, a *os.File")}
 	tests := []struct {
 		name string
-		srcs []rdd.FuncSource // as the interpreter records them
+		srcs []engine.FuncSource // as the interpreter records them
 		run  func(r *rdd.RDD) any
 		ran  string
 	}{
-		{"Reduce", []rdd.FuncSource{shippable}, func(r *rdd.RDD) any { return r.Reduce(add) }, "ReduceByKey"},
-		{"TreeReduce", []rdd.FuncSource{shippable}, func(r *rdd.RDD) any { return r.TreeReduce(add) }, "ReduceByKey"},
-		{"Fold", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Fold(10, add) }, "FoldByKey"},
-		{"Aggregate", []rdd.FuncSource{nil, shippable, shippable}, func(r *rdd.RDD) any {
+		{"Reduce", []engine.FuncSource{shippable}, func(r *rdd.RDD) any { return r.Reduce(add) }, "ReduceByKey"},
+		{"TreeReduce", []engine.FuncSource{shippable}, func(r *rdd.RDD) any { return r.TreeReduce(add) }, "ReduceByKey"},
+		{"Fold", []engine.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Fold(10, add) }, "FoldByKey"},
+		{"Aggregate", []engine.FuncSource{nil, shippable, shippable}, func(r *rdd.RDD) any {
 			return r.Aggregate([]int{}, func(acc []int, x int) []int { return append(acc, x) },
 				func(a, b []int) []int { return append(a, b...) }).([]int)
 		}, "AggregateByKey"},
-		{"TreeAggregate", []rdd.FuncSource{nil, shippable, shippable}, func(r *rdd.RDD) any {
+		{"TreeAggregate", []engine.FuncSource{nil, shippable, shippable}, func(r *rdd.RDD) any {
 			return r.TreeAggregate(0, add, add)
 		}, "AggregateByKey"},
-		{"Top by a key", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any {
+		{"Top by a key", []engine.FuncSource{nil, shippable}, func(r *rdd.RDD) any {
 			return r.Top(2, func(x int) int { return -x })
 		}, "CombineByKey"},
-		{"TakeOrdered by a key", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any {
+		{"TakeOrdered by a key", []engine.FuncSource{nil, shippable}, func(r *rdd.RDD) any {
 			return r.TakeOrdered(3, func(x int) int { return x % 3 })
 		}, "CombineByKey"},
-		{"Max by a key", []rdd.FuncSource{shippable}, func(r *rdd.RDD) any {
+		{"Max by a key", []engine.FuncSource{shippable}, func(r *rdd.RDD) any {
 			return r.Max(func(x int) int { return x % 4 })
 		}, "CombineByKey"},
 		{"Top by a key without a source", nil, func(r *rdd.RDD) any {
 			return r.Top(2, func(x int) int { return -x })
 		}, "Parallelize"},
 		{"Reduce without a source", nil, func(r *rdd.RDD) any { return r.Reduce(add) }, "Parallelize"},
-		{"Reduce with an unshippable function", []rdd.FuncSource{unshippable}, func(r *rdd.RDD) any { return r.Reduce(add) }, "Parallelize"},
-		{"Aggregate with one source", []rdd.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Aggregate(0, add, add) }, "Parallelize"},
+		{"Reduce with an unshippable function", []engine.FuncSource{unshippable}, func(r *rdd.RDD) any { return r.Reduce(add) }, "Parallelize"},
+		{"Aggregate with one source", []engine.FuncSource{nil, shippable}, func(r *rdd.RDD) any { return r.Aggregate(0, add, add) }, "Parallelize"},
 	}
 	for _, tt := range tests {
 		engine := &rddtest.InProcessRunner{}
@@ -233,7 +234,7 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 		r := nums(rdd.NewContext(rdd.WithRunner(engine)))
 		acted := r
 		if tt.srcs != nil {
-			acted = r.WithActionSources(tt.srcs...)
+			acted = rdds.WithActionSources(r, tt.srcs...)
 		}
 		got := tt.run(acted)
 		if l, ok := got.([]int); ok { // the engine's order is its own
@@ -247,9 +248,12 @@ func TestActionsWithShippableFunctionsRunOnTheEngine(t *testing.T) {
 		check(t, tt.name+": the next action's sources", engine.Ran(), []string{"Parallelize"})
 	}
 	sc := rdd.NewContext(rdd.WithRunner(&rddtest.InProcessRunner{}))
-	check(t, "Fold of nothing", sc.Parallelize([]int{}).WithActionSources(nil, shippable).Fold(7, add), 7)
-	err := rdd.Try(func() { sc.Parallelize([]int{}).WithActionSources(shippable).Reduce(add) })
+	check(t, "Fold of nothing", rdds.WithActionSources(sc.Parallelize([]int{}), nil, shippable).Fold(7, add), 7)
+	err := rdd.Try(func() { rdds.WithActionSources(sc.Parallelize([]int{}), shippable).Reduce(add) })
 	if !errors.Is(err, rdd.ErrEmptyRDD) {
 		t.Errorf("Reduce of nothing on the engine: %v", err)
 	}
 }
+
+// rdds is what runners do to RDDs (internal/engine).
+var rdds = engine.For[*rdd.RDD, rdd.Step, *rdd.Broadcast]()

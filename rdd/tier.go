@@ -1,16 +1,16 @@
 package rdd
 
 import (
-	"context"
 	"sync"
 	"sync/atomic"
 
 	"github.com/gosparkling/gosparkling/fileio/warc"
+	"github.com/gosparkling/gosparkling/internal/engine"
 )
 
 // Tiered functions. An interpreter hands a transformation the function a
 // user wrote, interpreted, and may build a compiled form of it in the
-// background. A FuncTier set on the RDD (SetFuncTier) offers that form:
+// background. A funcTier set on the RDD (setFuncTier) offers that form:
 // each job binds it as it starts (reading the function's captured values
 // then, as Spark serializes a closure when it submits a job). When the
 // function's type is a common one (func(string) []string, func(int64)
@@ -24,17 +24,10 @@ import (
 // compiled function as it starts, and runs an RDD made by the same method
 // from it over the same parent. Either way the elements are the same.
 
-// FuncTier offers a compiled form of the user function that the method
-// making an RDD was given.
-type FuncTier interface {
-	// Bind is called, on the goroutine submitting it, when a job that
-	// computes the RDD starts. It may wait, until ctx is done, for the
-	// compiled form. It returns current, which returns the compiled
-	// function, made with the captured values as they were when Bind was
-	// called, or nil while there is none; and ready, closed when current
-	// may have one (nil when it never will).
-	Bind(ctx context.Context) (current func() any, ready <-chan struct{})
-}
+// funcTier is internal/engine's FuncTier: a compiled form of the user
+// function that the method making an RDD was given, which an interpreter
+// offers.
+type funcTier = engine.FuncTier
 
 // tierMethods are the methods whose RDD can switch to a compiled form of
 // its one function: narrow transformations, whose tasks compute each
@@ -50,13 +43,13 @@ var tierMethods = map[string]func(parent *RDD, f any) *RDD{
 	"MapPartitionsWithIndex": (*RDD).MapPartitionsWithIndex,
 }
 
-// SetFuncTier makes r's tasks run the compiled form of r's function that
+// setFuncTier makes r's tasks run the compiled form of r's function that
 // tier offers, once it is ready. Interpreters call it right after the
 // method making r returns, before r has children. It reports false, and
 // does nothing, when r's method cannot switch (only Map, FlatMap, Filter,
 // MapValues, FlatMapValues, KeyBy, MapPartitions and
 // MapPartitionsWithIndex can) or r already has a tier.
-func (r *RDD) SetFuncTier(tier FuncTier) bool {
+func (r *RDD) setFuncTier(tier funcTier) bool {
 	remake, ok := tierMethods[r.method]
 	if !ok || tier == nil || r.tier != nil || r.step == nil || len(r.step.Parents) != 1 || len(r.step.Args) != 1 {
 		return false
@@ -78,10 +71,10 @@ func (r *RDD) SetFuncTier(tier FuncTier) bool {
 	return true
 }
 
-// TieredRuns returns how many times r's tasks started computing a
+// tieredRuns returns how many times r's tasks started computing a
 // partition with the compiled form of its function, and with the function
-// it was given, since it got its FuncTier.
-func (r *RDD) TieredRuns() (compiled, interpreted int64) {
+// it was given, since it got its funcTier.
+func (r *RDD) tieredRuns() (compiled, interpreted int64) {
 	if r.tier == nil {
 		return 0, 0
 	}
@@ -105,9 +98,9 @@ func tieredSource[T any](slot *tierSlot, orig source[T], of func(twin *RDD) sour
 	}
 }
 
-// tierSlot is the FuncTier of an RDD and what the running jobs bound.
+// tierSlot is the funcTier of an RDD and what the running jobs bound.
 type tierSlot struct {
-	tier   FuncTier
+	tier   funcTier
 	method string
 	of     *RDD // the RDD the slot is of
 	parent *RDD
@@ -346,7 +339,7 @@ func switchOf(f any) (sw any, set func(any) bool) {
 // engine calls it, a func(any) any, func(any) bool or func(any) []any,
 // made switchable as switchOf's are; set takes a compiled
 // function of that shape (an interpreter's compiled functions of other
-// types come as such, see FuncTier), or of the given function's type,
+// types come as such, see funcTier), or of the given function's type,
 // which it adapts. For other methods it returns nil.
 func generalSwitch(method string, f any) (sw any, set func(any) bool) {
 	var adapt func(g any) any

@@ -98,7 +98,7 @@ func TestFuncTierSwitchesTasksToTheCompiledFunction(t *testing.T) {
 			interpretedCalls.Store(0)
 			tier := &fakeTier{compiled: tt.comp, after: tt.after}
 			r := tt.build(tt.given)
-			if !r.SetFuncTier(tier) {
+			if !rdds.SetFuncTier(r, tier) {
 				t.Fatalf("SetFuncTier refused %s", r.Step().Method)
 			}
 			// A child made after SetFuncTier reads the switched source.
@@ -106,7 +106,7 @@ func TestFuncTierSwitchesTasksToTheCompiledFunction(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("with the tier the job computed %v, want %v", got, want)
 			}
-			compiled, interpreted := r.TieredRuns()
+			compiled, interpreted := rdds.TieredRuns(r)
 			if compiled == 0 || interpreted != tt.after {
 				t.Errorf("tasks ran %d times compiled and %d interpreted, want some and %d", compiled, interpreted, tt.after)
 			}
@@ -126,13 +126,13 @@ func TestFuncTierKeepsTheGivenFunctionWhenTheCompiledOneDoesNotFit(t *testing.T)
 	r := sc.Range(0, 100, 1, 4).Map(func(i int64) int64 { return i * 2 })
 	// A function of another shape: the method refuses it, and the tasks
 	// keep the function they were given.
-	if !r.SetFuncTier(&fakeTier{compiled: "not a function"}) {
+	if !rdds.SetFuncTier(r, &fakeTier{compiled: "not a function"}) {
 		t.Fatal("SetFuncTier refused Map")
 	}
 	if got := fmt.Sprint(r.Sum()); got != "9900" {
 		t.Errorf("Sum = %v, want 9900", got)
 	}
-	if compiled, interpreted := r.TieredRuns(); compiled != 0 || interpreted == 0 {
+	if compiled, interpreted := rdds.TieredRuns(r); compiled != 0 || interpreted == 0 {
 		t.Errorf("tasks ran %d times compiled and %d interpreted, want none and some", compiled, interpreted)
 	}
 }
@@ -153,7 +153,7 @@ func TestSetFuncTierOnlyOnNarrowTransformationsOfOneFunction(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.r.Step().Method, func(t *testing.T) {
-			if got := tt.r.SetFuncTier(&fakeTier{}); got != tt.want {
+			if got := rdds.SetFuncTier(tt.r, &fakeTier{}); got != tt.want {
 				t.Errorf("SetFuncTier on %s reported %v, want %v", tt.r.Step().Method, got, tt.want)
 			}
 		})
@@ -164,7 +164,7 @@ func TestFuncTierIsBoundByEveryJob(t *testing.T) {
 	sc := rdd.NewContext(rdd.WithParallelism(2))
 	tier := &fakeTier{compiled: func(s string) string { return strings.ToUpper(s) }}
 	r := sc.Parallelize([]string{"b", "a", "c"}, 3).Map(func(s string) string { return strings.ToUpper(s) })
-	r.SetFuncTier(tier)
+	rdds.SetFuncTier(r, tier)
 	for range 3 {
 		got := fmt.Sprint(r.Collect())
 		if got != "[B A C]" {
@@ -270,7 +270,7 @@ func TestFuncTierSwitchesInTheMiddleOfAPartition(t *testing.T) {
 			interpretedCalls.Store(0)
 			tiered.Store(true)
 			got := tt.build(sc, given, func(r *rdd.RDD) *rdd.RDD {
-				if !r.SetFuncTier(tier) {
+				if !rdds.SetFuncTier(r, tier) {
 					t.Fatalf("SetFuncTier refused %s", r.Step().Method)
 				}
 				return r
@@ -299,7 +299,7 @@ func TestFuncTierSwitchesTheUnboxedPairsOfKeyBy(t *testing.T) {
 	interpretedCalls.Store(0)
 	r := words.KeyBy(given)
 	tier := &fakeTier{compiled: compiled, after: 1}
-	if !r.SetFuncTier(tier) {
+	if !rdds.SetFuncTier(r, tier) {
 		t.Fatal("SetFuncTier refused KeyBy")
 	}
 	if got := r.GroupByKey(1).Collect(); !reflect.DeepEqual(got, want) {

@@ -7,8 +7,12 @@ import (
 	"errors"
 	"sync"
 
+	"github.com/gosparkling/gosparkling/internal/engine"
 	"github.com/gosparkling/gosparkling/rdd"
 )
+
+// rdds is what runners do to RDDs.
+var rdds = engine.For[*rdd.RDD, rdd.Step, *rdd.Broadcast]()
 
 // InProcessRunner is an rdd.Runner that runs the lineage it is given in
 // this process, partition by partition, as a Runner's workers would, and
@@ -28,7 +32,7 @@ func (e *InProcessRunner) Ran() []string {
 	return append([]string(nil), e.ran...)
 }
 
-// Run computes r's elements with rdd.RDD.RunPartition, every partition
+// Run computes r's elements with engine.RDDs.RunPartition, every partition
 // in order; limit is not applied.
 func (e *InProcessRunner) Run(ctx context.Context, r *rdd.RDD, limit int) ([]any, error) {
 	e.mu.Lock()
@@ -36,7 +40,7 @@ func (e *InProcessRunner) Run(ctx context.Context, r *rdd.RDD, limit int) ([]any
 	e.mu.Unlock()
 	var out []any
 	for p := range r.GetNumPartitions() {
-		if err := r.RunPartition(ctx, p, func(x any) bool { out = append(out, x); return true }); err != nil {
+		if err := rdds.RunPartition(r, ctx, p, func(x any) bool { out = append(out, x); return true }); err != nil {
 			return nil, err
 		}
 	}

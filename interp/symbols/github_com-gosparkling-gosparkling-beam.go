@@ -20,7 +20,6 @@ func init() {
 		"New":          reflect.ValueOf(beam.New),
 		"Prism":        reflect.ValueOf(beam.Prism),
 		"RegisterType": reflect.ValueOf(beam.RegisterType),
-		"SetCompiler":  reflect.ValueOf(beam.SetCompiler),
 
 		// type definitions
 		"Elem":    reflect.ValueOf((*beam.Elem)(nil)),

@@ -13,7 +13,6 @@ import (
 func init() {
 	Symbols["github.com/gosparkling/gosparkling/rdd/rdd"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"BroadcastOf":                       reflect.ValueOf(rdd.BroadcastOf),
 		"Columns":                           reflect.ValueOf(rdd.Columns),
 		"Compare":                           reflect.ValueOf(rdd.Compare),
 		"DefaultAutoBroadcastJoinThreshold": reflect.ValueOf(rdd.DefaultAutoBroadcastJoinThreshold),

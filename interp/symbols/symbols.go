@@ -6,17 +6,14 @@ package symbols
 
 import "reflect"
 
-// rdd's engine plumbing is for interpreters and Runners, not for cells: it
-// stays out of their symbol tables and completion. That is its vocabulary
-// of methods (StepKind and its Kind constants, MethodOf, MethodInfo, the
-// function shapes, element operations, source kinds, combiner forms and
-// groupings, StepOptions) and the adapters and types Runners and plugins
-// use (UnaryFunc, BinaryFunc, PredicateFunc, FlatFunc, GuardPanic,
-// RecoveredError, BuiltinFunc, CloneValue, FuncProgram, FuncSource,
-// FuncTier, Step). Plugins of compiled cell functions import package rdd
-// as compiled Go, and reach them there. BroadcastOf stays: the Go source of
-// a shipped function, which a worker interprets, names it.
-//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude ^Kind[A-Z],^StepKind$,^MethodOf$,^MethodInfo$,^FuncShape$,^Shape[A-Z],^ElementOp$,^Elem[A-Z],^SourceKind$,^Source[A-Z],^CombinerForm$,^Combine[A-Z],^Grouping$,^Group[A-Z],^StepOptions$,^UnaryFunc$,^BinaryFunc$,^PredicateFunc$,^FlatFunc$,^GuardPanic$,^RecoveredError$,^BuiltinFunc$,^CloneValue$,^FuncProgram$,^FuncSource$,^FuncTier$,^Step$ github.com/gosparkling/gosparkling/rdd
+// Cells do not need what rdd offers Runners and interpreters: it stays out
+// of their symbol tables and completion. That is its typed description of
+// a lineage (Step, StepOptions, MethodOf, MethodInfo, StepKind and its Kind
+// constants, the function shapes, element operations, source kinds,
+// combiner forms and groupings). The engine plumbing is in internal/engine,
+// no part of rdd's API; a worker's interpreter gets rdd.BroadcastOf, which
+// shipped source names, on its own (interp's workerSymbols).
+//go:generate go run github.com/traefik/yaegi/cmd/yaegi extract -exclude ^Kind[A-Z],^StepKind$,^MethodOf$,^MethodInfo$,^FuncShape$,^Shape[A-Z],^ElementOp$,^Elem[A-Z],^SourceKind$,^Source[A-Z],^CombinerForm$,^Combine[A-Z],^Grouping$,^Group[A-Z],^StepOptions$,^Step$ github.com/gosparkling/gosparkling/rdd
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/display
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio
 //go:generate go run github.com/traefik/yaegi/cmd/yaegi extract github.com/gosparkling/gosparkling/fileio/warc

@@ -2,7 +2,7 @@
 // `yaegi extract` writes the others: extract loads packages without build
 // tags, and beam is built only with the beam tag.
 //
-//	go run ./genbeam -o github_com-gosparkling-gosparkling-beam.go github.com/gosparkling/gosparkling/beam
+//	go run ./genbeam -o github_com-gosparkling-gosparkling-beam.go [-exclude REGEXPS] github.com/gosparkling/gosparkling/beam
 package main
 
 import (
@@ -12,6 +12,7 @@ import (
 	"go/build"
 	"go/format"
 	"os"
+	"strings"
 
 	"github.com/traefik/yaegi/extract"
 )
@@ -19,22 +20,28 @@ import (
 func main() {
 	out := flag.String("o", "", "the file to write")
 	tag := flag.String("tag", "beam", "the build tag the package needs")
+	exclude := flag.String("exclude", "", "comma-separated regexps of the symbols to leave out, as yaegi extract's -exclude")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: genbeam -o FILE [-tag TAG] IMPORTPATH")
+		fmt.Fprintln(os.Stderr, "usage: genbeam -o FILE [-tag TAG] [-exclude REGEXPS] IMPORTPATH")
 		os.Exit(2)
 	}
-	if err := generate(*out, *tag, flag.Arg(0)); err != nil {
+	var excluded []string
+	if *exclude != "" {
+		excluded = strings.Split(*exclude, ",")
+	}
+	if err := generate(*out, *tag, flag.Arg(0), excluded); err != nil {
 		fmt.Fprintln(os.Stderr, "genbeam:", err)
 		os.Exit(1)
 	}
 }
 
 // generate extracts the symbols of the package at importPath, loaded with
-// tag, into out, which builds only with tag.
-func generate(out, tag, importPath string) error {
+// tag, but those that match a regexp of exclude, into out, which builds
+// only with tag.
+func generate(out, tag, importPath string, exclude []string) error {
 	build.Default.BuildTags = append(build.Default.BuildTags, tag)
-	e := extract.Extractor{Dest: "symbols", Tag: []string{tag}}
+	e := extract.Extractor{Dest: "symbols", Tag: []string{tag}, Exclude: exclude}
 	var buf bytes.Buffer
 	if _, err := e.Extract(importPath, "symbols", &buf); err != nil {
 		return fmt.Errorf("extracting %s: %w", importPath, err)
