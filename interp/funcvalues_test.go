@@ -49,7 +49,7 @@ func TestFuncValueNotesOutliveACellThatFailsToCompile(t *testing.T) {
 	execute(t, s, `scale := func(x int) int { return 2 * x }`)
 	execute(t, s, `out := sc.Parallelize([]int{1, 2}).Map(func(x int) int { return scale(x) })`)
 	execute(t, s, `out.Collect()`)
-	c0, _ := rddGlobal(t, s, "out").TieredRuns()
+	c0, _ := rdds.TieredRuns(rddGlobal(t, s, "out"))
 	if res := execute(t, s, `scale = func(x int) int { return 3 * x }
 var y int = "not an int"`); res.err == nil {
 		t.Fatal("the cell compiled")
@@ -61,7 +61,7 @@ var y int = "not an int"`); res.err == nil {
 	if res.plain != "[2 4]" {
 		t.Fatalf("%q %v", res.plain, res.err)
 	}
-	if c1, i := rddGlobal(t, s, "out").TieredRuns(); c1 == c0 {
+	if c1, i := rdds.TieredRuns(rddGlobal(t, s, "out")); c1 == c0 {
 		t.Errorf("after a cell that did not compile, out runs interpreted (%d compiled runs before, %d after, %d interpreted)", c0, c1, i)
 	}
 }
@@ -177,7 +177,7 @@ fmt.Sprint(out.Collect())`)
 	if res.plain != "[55 6765]" || strings.Contains(res.stderr, "interpreted") {
 		t.Errorf("%q %v %q", res.plain, res.err, res.stderr)
 	}
-	if c, _ := rddGlobal(t, s, "out").TieredRuns(); c == 0 {
+	if c, _ := rdds.TieredRuns(rddGlobal(t, s, "out")); c == 0 {
 		t.Errorf("ran interpreted")
 	}
 }
