@@ -87,6 +87,15 @@ type tierCompiler struct {
 
 	cell atomic.Pointer[context.Context] // the running cell's
 
+	// The warm-up build runs while no cell does (warmUpIdle after the
+	// last one ended, or after the session started), so that it never
+	// takes the CPU from a cell's jobs.
+	idleMu     sync.Mutex
+	running    bool               // a cell runs
+	idleSince  time.Time          // when the last cell ended, or the session started
+	idle       chan struct{}      // signalled (buffered) when a cell ends
+	warmCancel context.CancelFunc // cuts the warm-up build under way, or nil
+
 	// handed counts the compiled functions tierArg handed to methods,
 	// or switched to.
 	handed atomic.Int64
@@ -99,6 +108,13 @@ func (c *tierCompiler) setCell(ctx context.Context) {
 		return
 	}
 	c.cell.Store(&ctx)
+	c.idleMu.Lock()
+	c.running = true
+	if c.warmCancel != nil {
+		c.warmCancel() // the packages it compiled stay in the go command's cache
+		c.warmCancel = nil
+	}
+	c.idleMu.Unlock()
 }
 
 // cellEnded forgets the running cell's context: no cell runs.
@@ -107,6 +123,57 @@ func (c *tierCompiler) cellEnded() {
 		return
 	}
 	c.cell.Store(nil)
+	c.idleMu.Lock()
+	c.running, c.idleSince = false, time.Now()
+	c.idleMu.Unlock()
+	select {
+	case c.idle <- struct{}{}:
+	default:
+	}
+}
+
+// warmUpIdle is how long no cell must have run for the warm-up build to
+// start: a cell run at once after the session starts, as by "run all"
+// or a program, finds the CPU free.
+const warmUpIdle = 2 * time.Second
+
+// startWarmUp waits until no cell has run for warmUpIdle and returns the
+// context of a warm-up build, which the next cell cuts; false when the
+// session closed.
+func (c *tierCompiler) startWarmUp() (context.Context, context.CancelFunc, bool) {
+	for {
+		c.idleMu.Lock()
+		wait := warmUpIdle - time.Since(c.idleSince)
+		if !c.running && wait <= 0 {
+			ctx, cancel := context.WithCancel(c.ctx)
+			c.warmCancel = cancel
+			c.idleMu.Unlock()
+			return ctx, cancel, true
+		}
+		running := c.running
+		c.idleMu.Unlock()
+		var (
+			timer   *time.Timer
+			timeout <-chan time.Time
+		)
+		if !running {
+			timer = time.NewTimer(wait)
+			timeout = timer.C
+		}
+		closed := false
+		select {
+		case <-c.idle:
+		case <-timeout:
+		case <-c.ctx.Done():
+			closed = true
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if closed {
+			return nil, nil, false
+		}
+	}
 }
 
 // cellDone returns the Done channel of the running cell's context, or
@@ -119,7 +186,8 @@ func (c *tierCompiler) cellDone() <-chan struct{} {
 }
 
 // newTierCompiler returns the session's compiler, in the mode the
-// environment sets, and starts building the warm-up plugin.
+// environment sets, and starts the warm-up plugin's build for when no
+// cell runs.
 func newTierCompiler() *tierCompiler {
 	mode := compileMode(os.Getenv(compileModeEnv))
 	switch mode {
@@ -127,7 +195,7 @@ func newTierCompiler() *tierCompiler {
 	default:
 		mode = defaultCompileMode
 	}
-	c := &tierCompiler{mode: mode, noted: map[string]bool{}}
+	c := &tierCompiler{mode: mode, noted: map[string]bool{}, idleSince: time.Now(), idle: make(chan struct{}, 1)}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	if mode != compileOff {
 		go c.warmUp()
@@ -193,24 +261,34 @@ func Make_warmup() func(string) []rdd.Pair {
 `
 
 // warmUp builds the warm-up plugin, at the lowest priority, unless it
-// is in the cache; a function's build interrupts it, and it goes on
-// after.
+// is in the cache, while no cell runs; a cell or a function's build
+// interrupts it, and it goes on after. (Built during a cell, it took a
+// second or more of CPU from the cell's jobs on a small machine, in
+// every session that ended before it was done, even when all the cell's
+// functions came from the cache.)
 func (c *tierCompiler) warmUp() {
-	if c.toolchain() != nil {
-		return
-	}
 	for c.ctx.Err() == nil {
-		ctx, cancel := context.WithCancel(c.ctx)
+		ctx, cancel, ok := c.startWarmUp()
+		if !ok {
+			return
+		}
+		if c.toolchain() != nil {
+			cancel()
+			return
+		}
 		buildsMu.Lock()
 		cancelWarmUp = cancel
 		buildsMu.Unlock()
 		b := startPluginBuild(ctx, warmUpSource, true)
 		<-b.done
 		cancel()
+		c.idleMu.Lock()
+		c.warmCancel = nil
+		c.idleMu.Unlock()
 		if b.err == nil || ctx.Err() == nil {
 			return // built, or failed on its own
 		}
-		// A function's build went first: warm up after it.
+		// A cell or a function's build went first: warm up after it.
 		select {
 		case buildSlot <- struct{}{}:
 			<-buildSlot

@@ -3,6 +3,7 @@ package interp
 import (
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -563,5 +564,41 @@ out.Reduce(func(a, b int64) int64 { sum := a + b; return sum })`
 	}
 	if got := again.tiers.handed.Load(); got != 3 {
 		t.Errorf("in a new session, %d compiled functions handed to the engine, want 3", got)
+	}
+}
+
+// The warm-up build, which compiles gosparkling's packages for plugins
+// in the background, starts once no cell has run for warmUpIdle: a cell
+// run as soon as the session starts has the CPU to itself.
+func TestCompileWarmUpWaitsWhileACellRuns(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	useCacheDir(t)
+	forgetBuilds()
+	warmUps := make(chan struct{}, 1)
+	setBuildStarting(func(source string) {
+		if source == warmUpSource {
+			select {
+			case warmUps <- struct{}{}:
+			default:
+			}
+		}
+	})
+	defer setBuildStarting(nil)
+	s := tieredSession(t, compileBackground)
+	res := execute(t, s, "time.Sleep("+strconv.FormatInt(int64(2*warmUpIdle), 10)+")\n42")
+	if res.err != nil || res.plain != "42" {
+		t.Fatalf("the cell shows %q (%v)", res.plain, res.err)
+	}
+	select {
+	case <-warmUps:
+		t.Fatal("the warm-up build started while the cell ran")
+	default:
+	}
+	select {
+	case <-warmUps:
+	case <-time.After(time.Minute):
+		t.Fatal("no warm-up build started in the minute after the cell")
 	}
 }
