@@ -107,12 +107,10 @@ func generateWARC(b *testing.B, gz bool, size int64) (path string, records int, 
 	}
 	defer f.Close()
 	out := bufio.NewWriterSize(f, 1<<20)
-	written := &countingWriter{w: out}
-	w := NewWriter(written, gz)
+	w := NewWriter(out, gz)
 	w.Version = "WARC/1.0"
 	w.BlockDigest = true
-	plain := &countingWriter{w: io.Discard}
-	plainW := NewWriter(plain, false)
+	plainW := NewWriter(io.Discard, false)
 	plainW.Version = w.Version
 	plainW.BlockDigest = true
 
@@ -126,7 +124,8 @@ func generateWARC(b *testing.B, gz bool, size int64) (path string, records int, 
 		vocabulary[i] = string(word)
 	}
 	var page strings.Builder
-	for written.n < size {
+	var written int64 // the offsets the Writers report count the bytes written
+	for written < size {
 		page.Reset()
 		page.WriteString("<!DOCTYPE html>\n<html><head><title>page</title></head><body>\n")
 		for target := 2000 + rng.IntN(100000); page.Len() < target; {
@@ -146,28 +145,20 @@ func generateWARC(b *testing.B, gz bool, size int64) (path string, records int, 
 			{Name: "Content-Type", Value: "application/http; msgtype=response"},
 			{Name: "WARC-Target-URI", Value: fmt.Sprintf("https://example.com/page/%d", records)},
 		}
-		if _, _, err := w.WriteRecord(headers, block); err != nil {
+		offset, length, err := w.WriteRecord(headers, block)
+		if err != nil {
 			b.Fatal(err)
 		}
-		if _, _, err := plainW.WriteRecord(headers, block); err != nil {
+		written = offset + length
+		offset, length, err = plainW.WriteRecord(headers, block)
+		if err != nil {
 			b.Fatal(err)
 		}
+		plainSize = offset + length
 		records++
 	}
 	if err := out.Flush(); err != nil {
 		b.Fatal(err)
 	}
-	return path, records, plain.n
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
+	return path, records, plainSize
 }

@@ -137,15 +137,3 @@ const (
 	maxHeaderBytes = 1 << 20  // longest header block accepted
 	bufferSize     = 64 << 10 // size of the raw and the decompressed read buffers
 )
-
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
