@@ -186,6 +186,18 @@ func pluginToolchain(ctx context.Context) (goTool, root string, err error) {
 // were built with.
 func buildPluginModule(ctx context.Context, goTool, root, dir, module string, files map[string]string, out string, lowly bool) ([]byte, error) {
 	require, sum := importRequirements(files)
+	lowered := make(map[string]string, len(files))
+	for name, text := range files {
+		if strings.HasSuffix(name, ".go") {
+			out, err := lowerMethods(text)
+			if err != nil {
+				return []byte(err.Error()), err
+			}
+			text = out
+		}
+		lowered[name] = text
+	}
+	files = lowered
 	if err := writePluginModule(root, dir, module, require, sum, files); err != nil {
 		return nil, err
 	}

@@ -516,7 +516,8 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	}
 	cellTypes := map[string]bool{}
 	funcValues := map[string]*sessionDecl{}
-	decls, globals, why := s.tierDecls(site, imports, cellTypes, funcValues)
+	lowered := map[string]bool{}
+	decls, globals, why := s.tierDecls(site, imports, cellTypes, lowered, funcValues)
 	if why != "" {
 		return nil, why
 	}
@@ -636,6 +637,9 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	}
 	var file strings.Builder
 	file.WriteString("package main\n\n")
+	if len(lowered) > 0 {
+		file.WriteString(lowerDirective(lowered) + "\n\n")
+	}
 	var specs []string
 	for spec := range imports {
 		specs = append(specs, spec)
@@ -736,7 +740,7 @@ func derefNames(src string, node ast.Node, base int, names map[string]bool) stri
 // tierDecls returns, in order, the declarations of the session that the
 // site uses, with those they use, adding their imports; or why they
 // cannot go into a plugin: a declared type, or a variable of the session.
-func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes map[string]bool, funcValues map[string]*sessionDecl) ([]string, []string, string) {
+func (s *Session) tierDecls(site *shipSite, imports, cellTypes, lowered map[string]bool, funcValues map[string]*sessionDecl) ([]string, []string, string) {
 	var globals []string
 	used := map[string]bool{}
 	var decls []*sessionDecl
@@ -749,20 +753,29 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes m
 		d := s.decls[name]
 		switch {
 		case d != nil && d.kind == ast.Typ:
-			// The plugin names it as an alias of the struct yaegi made,
-			// so that its values pass as they are.
-			alias, why := aliasType(name, d.src)
+			// The plugin names it as an alias of the type yaegi made, so
+			// that its values pass as they are.
+			t, why := cellTypeDecl(name, d.src)
 			if why != "" {
 				return fmt.Sprintf("it uses %s, a type declared in a cell that %s", name, why)
 			}
-			for _, n := range d.names {
-				// The plugin's struct would hold the plugin's own struct
+			for _, n := range t.uses {
+				// The plugin's type would hold the plugin's own struct
 				// type there, which no conversion turns into yaegi's.
 				if nd := s.decls[n]; nd != nil && nd.kind == ast.Typ && n != name {
 					return fmt.Sprintf("it uses %s, a type declared in a cell with a field of %s, another type of a cell", name, n)
 				}
 			}
-			decls = append(decls, &sessionDecl{seq: d.seq, src: alias, kind: ast.Typ})
+			decls = append(decls, &sessionDecl{seq: d.seq, src: t.decl, kind: ast.Typ})
+			for _, m := range t.methods {
+				if strings.Contains(m, "_gosparkling") {
+					return fmt.Sprintf("it uses %s, whose methods the session rewrites (a recursive method, os.Stdin, goroutines)", name)
+				}
+				decls = append(decls, &sessionDecl{seq: d.seq, src: m, kind: ast.Fun})
+			}
+			if len(t.methods) > 0 {
+				lowered[name] = true
+			}
 			cellTypes[name] = true
 			for _, n := range d.names {
 				if why := visit(n, name); why != "" {
@@ -798,7 +811,8 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes m
 			return nil, nil, why
 		}
 	}
-	sort.Slice(decls, func(i, j int) bool { return decls[i].seq < decls[j].seq })
+	// A type's methods follow it.
+	sort.SliceStable(decls, func(i, j int) bool { return decls[i].seq < decls[j].seq })
 	var out []string
 	seen := map[string]bool{}
 	for _, d := range decls {
@@ -810,72 +824,109 @@ func (s *Session) tierDecls(site *shipSite, imports map[string]bool, cellTypes m
 	return out, globals, ""
 }
 
-// aliasType returns the declaration of the cell's struct type name,
-// declared in src, that a plugin makes: an alias of the struct type yaegi
-// made of it, whose unexported fields it exports with an X in front, as
-// in
-//
-//	type line = struct {
-//		Xurl string
-//		Words int
-//	}
-//
-// or why there is none: yaegi's types have no methods, and other kinds of
-// types are left to it.
-func aliasType(name, src string) (string, string) {
+// cellType is how a plugin declares a type of a cell.
+type cellType struct {
+	// decl declares it: an alias of the type yaegi made of it, whose
+	// unexported struct fields it exports with an X in front, as in
+	//
+	//	type line = struct {
+	//		Xurl string
+	//		Words int
+	//	}
+	//
+	// or, for a type with methods, the same type as a defined type, which
+	// the build lowers to an alias (lowerMethods), its methods to
+	// functions.
+	decl string
+	// methods are the sources of its methods, one each.
+	methods []string
+	// uses are the names its definition (not its methods) uses.
+	uses []string
+}
+
+// cellTypeDecl returns how a plugin declares name, a type of a cell
+// declared in src with its methods, or why it cannot: yaegi's values of
+// a cell's type have the type's underlying type, so that a plugin can name
+// them only when that is a type it can write out.
+func cellTypeDecl(name, src string) (cellType, string) {
 	const prefix = "package p\n"
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "", prefix+src, 0)
 	if err != nil {
-		return "", fmt.Sprintf("does not parse alone (%v)", err)
+		return cellType{}, fmt.Sprintf("does not parse alone (%v)", err)
 	}
 	text := func(n ast.Node) string {
 		return src[fset.Position(n.Pos()).Offset-len(prefix) : fset.Position(n.End()).Offset-len(prefix)]
 	}
-	var st *ast.StructType
+	var spec *ast.TypeSpec
+	var out cellType
+	seen := map[string]string{}
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv != nil {
-				return "", "has methods (compiled functions take structs without methods)"
+			if receiverType(d.Recv) != name {
+				continue
 			}
+			m := text(d)
+			if prev, ok := seen[d.Name.Name]; ok {
+				if prev != m {
+					return cellType{}, fmt.Sprintf("declares its method %s twice", d.Name.Name)
+				}
+				continue
+			}
+			seen[d.Name.Name] = m
+			out.methods = append(out.methods, m)
 		case *ast.GenDecl:
-			for _, spec := range d.Specs {
-				ts, ok := spec.(*ast.TypeSpec)
-				if !ok || ts.Name.Name != name {
-					continue
-				}
-				if ts.TypeParams != nil || ts.Assign.IsValid() {
-					return "", "is generic or an alias"
-				}
-				if st, ok = ts.Type.(*ast.StructType); !ok {
-					return "", "is not a struct (compiled functions take the structs of cells)"
+			for _, s := range d.Specs {
+				if ts, ok := s.(*ast.TypeSpec); ok && ts.Name.Name == name && spec == nil {
+					spec = ts
 				}
 			}
 		}
 	}
-	if st == nil {
-		return "", "was not found in its cell"
+	if spec == nil {
+		return cellType{}, "was not found in its cell"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "type %s = struct {\n", name)
-	for _, field := range st.Fields.List {
-		if len(field.Names) == 0 {
-			return "", "embeds a field"
-		}
-		recursive := false
-		ast.Inspect(field.Type, func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && id.Name == name {
+	if spec.TypeParams != nil || spec.Assign.IsValid() {
+		return cellType{}, "is generic or an alias"
+	}
+	recursive := false
+	ast.Inspect(spec.Type, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if id.Name == name {
 				recursive = true
 			}
-			return true
-		})
-		if recursive {
-			return "", "refers to itself"
+			out.uses = append(out.uses, id.Name)
+		}
+		return true
+	})
+	if recursive {
+		return cellType{}, "refers to itself"
+	}
+	assign := "= "
+	if len(out.methods) > 0 {
+		assign = ""
+	}
+	st, ok := spec.Type.(*ast.StructType)
+	if !ok {
+		switch spec.Type.(type) {
+		case *ast.InterfaceType:
+			return cellType{}, "is an interface (compiled functions take the structs and other concrete types of cells)"
+		case *ast.FuncType, *ast.ChanType:
+			return cellType{}, "is a func or channel type (compiled functions take structs, slices, maps and basic types of cells)"
+		}
+		out.decl = fmt.Sprintf("type %s %s%s\n", name, assign, text(spec.Type))
+		return out, ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "type %s %sstruct {\n", name, assign)
+	for _, field := range st.Fields.List {
+		if len(field.Names) == 0 {
+			return cellType{}, "embeds a field"
 		}
 		for _, id := range field.Names {
 			if id.Name == "_" {
-				return "", "has a blank field"
+				return cellType{}, "has a blank field"
 			}
 			b.WriteString("\t" + exportedField(id.Name) + " " + text(field.Type))
 			if field.Tag != nil {
@@ -885,11 +936,12 @@ func aliasType(name, src string) (string, string) {
 		}
 	}
 	b.WriteString("}\n")
-	return b.String(), ""
+	out.decl = b.String()
+	return out, ""
 }
 
-// declFields adds to fields the unexported fields of the alias decl (as
-// aliasType writes it).
+// declFields adds to fields the unexported fields of the type decl (as
+// cellTypeDecl writes it).
 func declFields(decl string, fields map[string]bool) {
 	for _, line := range strings.Split(decl, "\n") {
 		name, _, _ := strings.Cut(strings.TrimSpace(line), " ")
@@ -1458,6 +1510,9 @@ func (f *tieredFunc) make() (fn any) {
 			fail(fmt.Sprintf("its compiled constructor panicked: %v", r))
 		}
 	}()
+	if f.build.err != nil {
+		return nil // noteFailure said why
+	}
 	ctor, err := f.build.lookup(f.plan.ctor)
 	if err != nil {
 		fail(fmt.Sprintf("loading its plugin: %v", err))

@@ -245,12 +245,10 @@ func startsWithVowel(w string) bool { return w != "" && strings.ContainsRune(vow
 seen := 0
 out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) int { mu.Lock(); seen++; mu.Unlock(); return x * 2 })
 out.Collect()`, "stays interpreted: it writes the captured variable seen"},
-			{`type Word struct{ Text string }
+			{`type sizer interface{ Size() int }
 
-func (w Word) Upper() string { return strings.ToUpper(w.Text) }
-
-out := sc.Parallelize([]string{"a"}).Map(func(s string) Word { return Word{Text: s} })
-out.Count()`, "it uses Word, a type declared in a cell that has methods"},
+out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { var s sizer; return s == nil && x > 1 })
+out.Count()`, "it uses sizer, a type declared in a cell that is an interface"},
 			{`type shape struct{ W, H int }
 
 type box struct {
