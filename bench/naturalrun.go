@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -226,6 +227,11 @@ func runNaturalChild(c naturalCell, k contender) (time.Duration, string, []strin
 	return time.Duration(wall * float64(time.Second)), fields[1], notes, nil
 }
 
+// cpuProfileEnv names the file a child writes the CPU profile of its run
+// to, when it is set: GOSPARKLING_BENCH_CPUPROFILE=p.prof bench -natural
+// rune -mode warm.
+const cpuProfileEnv = "GOSPARKLING_BENCH_CPUPROFILE"
+
 // runNaturalMode is the child: it runs one contender of one cell once and
 // prints its wall time, result and the session's notes.
 func runNaturalMode(cfg naturalConfig, name string, k contender) int {
@@ -244,6 +250,19 @@ func runNaturalMode(cfg naturalConfig, name string, k contender) int {
 	}
 	c := naturalCells[i]
 	input := cfg.input(c)
+	if path := os.Getenv(cpuProfileEnv); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	var (
 		wall  time.Duration
