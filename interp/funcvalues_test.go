@@ -250,6 +250,29 @@ scale = func(x int) int { return 3 * x }`,
 			want: "[2 4]",
 		},
 		{
+			// Noted as its statement runs: the cell's later statements
+			// take it along.
+			name: "set and used in one cell",
+			cells: []string{
+				`scale := func(x int) int { return 2 * x }
+fmt.Sprint(sc.Parallelize([]int{1, 2}).Map(func(x int) int { return scale(x) }).Collect())`,
+			},
+			want: "[2 4]",
+		},
+		{
+			name: "used in one cell before and after it is set again",
+			cells: []string{
+				`scale := func(x int) int { return 2 * x }`,
+				`double := func(x int) int { return scale(x) }
+a := fmt.Sprint(sc.Parallelize([]int{1, 2}).Map(double).Collect())
+scale = func(x int) int { return 3 * x }
+b := fmt.Sprint(sc.Parallelize([]int{1, 2}).Map(func(x int) int { return scale(x) }).Collect())
+c := fmt.Sprint(sc.Parallelize([]int{1, 2}).Map(double).Collect())
+a + b + c`,
+			},
+			want: "[2 4][3 6][3 6]",
+		},
+		{
 			// A declared function that assigns the variable is not seen.
 			name: "reassigned by a declared function",
 			cells: []string{
@@ -313,5 +336,33 @@ len(os.Args) > 0`)
 	}
 	if n := len(s.funcValueTiers); n != 64 {
 		t.Errorf("%d tiers tracked, want 64 (lost appends)", n)
+	}
+}
+
+// A function value set and used in the same cell, as analysts write
+// helpers, runs compiled in that cell.
+func TestFuncValueSetAndUsedInOneCell(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	s := tieredSession(t, compileWait)
+	res := execute(t, s, `factor := 2
+scale := func(x int) int { return factor * x }
+better := func(a, b int) bool { return scale(a) > scale(b) }
+out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) rdd.Pair { return rdd.KV(x%2, x) }).
+	ReduceByKey(func(a, b int) int { if better(a, b) { return a }; return b })
+fmt.Sprint(out.SortByKey(true).Collect())`)
+	if res.err != nil || res.plain != "[(0, 2) (1, 3)]" {
+		t.Fatalf("%q %v", res.plain, res.err)
+	}
+	if strings.Contains(res.stderr, "interpreted") {
+		t.Errorf("stderr %q", res.stderr)
+	}
+	if d := s.decls["better"]; d == nil || !d.funcValue {
+		t.Errorf("better is not noted")
+	}
+	step := rddGlobal(t, s, "out").Step()
+	if len(step.Args) == 0 || isInterpreted(step.Args[0]) {
+		t.Errorf("the merge was handed interpreted")
 	}
 }

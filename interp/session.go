@@ -125,6 +125,9 @@ type Session struct {
 	// funcValueSwitches are those handed to methods as switches, which
 	// hold nothing of them: held here until they go stale.
 	funcValueSwitches []*tieredFunc
+	// pendingFuncValues are the function values the running cell sets,
+	// noted as its statement that sets each has run (NoteFuncValue).
+	pendingFuncValues map[string]*sessionDecl
 	// unnotable are the variables written inside functions or whose
 	// address was taken: never noted as function values (ship.go).
 	unnotable map[string]bool
@@ -243,18 +246,19 @@ func NewSession(opts ...Option) (*Session, error) {
 	session := map[string]reflect.Value{
 		"SC": reflect.ValueOf(func() *rdd.Context { return s.sc }), // a func: a value would stay in the compiled preamble, keeping sc's first Context alive
 
-		"GoStart":      reflect.ValueOf(s.goStart),
-		"GoDone":       reflect.ValueOf(s.goDone),
-		"Clear":        reflect.ValueOf(clearValue),
-		"Started":      reflect.ValueOf(s.startedSignal),
-		"StartedValue": reflect.ValueOf(func() int { s.startedSignal(); return 0 }),
-		"Stdin":        reflect.ValueOf(&s.stdinReader).Elem(),
-		"Ship":         reflect.ValueOf(s.ship),
-		"ShipAction":   reflect.ValueOf(s.shipAction),
-		"Src":          reflect.ValueOf(s.src),
-		"Tier":         reflect.ValueOf(s.tierArg),
-		"SetValues":    reflect.ValueOf(func(v []any) { s.lastValues = v }),
-		"Value":        reflect.ValueOf(captureValue),
+		"GoStart":       reflect.ValueOf(s.goStart),
+		"GoDone":        reflect.ValueOf(s.goDone),
+		"Clear":         reflect.ValueOf(clearValue),
+		"Started":       reflect.ValueOf(s.startedSignal),
+		"StartedValue":  reflect.ValueOf(func() int { s.startedSignal(); return 0 }),
+		"Stdin":         reflect.ValueOf(&s.stdinReader).Elem(),
+		"Ship":          reflect.ValueOf(s.ship),
+		"ShipAction":    reflect.ValueOf(s.shipAction),
+		"Src":           reflect.ValueOf(s.src),
+		"Tier":          reflect.ValueOf(s.tierArg),
+		"NoteFuncValue": reflect.ValueOf(s.noteFuncValue),
+		"SetValues":     reflect.ValueOf(func(v []any) { s.lastValues = v }),
+		"Value":         reflect.ValueOf(captureValue),
 	}
 	for name, v := range fastHelpers {
 		session[name] = v
@@ -613,7 +617,9 @@ func (s *Session) run(ctx context.Context, chunks []chunk) ([]any, error) {
 	fast := s.newFastRewriter()
 	// The shipping rewrite of a chunk follows its fast rewrite, which
 	// knows the RDDs the cell assigned up to that chunk.
-	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars}
+	shipper := &shipRewriter{s: s, fast: fast, cellVars: cellVars, pending: funcValues.add}
+	s.pendingFuncValues = funcValues.add
+	defer func() { s.pendingFuncValues = nil }()
 	isVariable := func(name string) bool { return s.globals[name] || cellVars[name] }
 	binArgs := s.newBinaryArgs(isVariable)
 	for _, c := range chunks {

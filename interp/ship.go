@@ -249,6 +249,16 @@ func (notes funcValueNotes) redo(s *Session) {
 	}
 }
 
+// noteFuncValue notes the function value name, which the running cell
+// has just set (a call the shipping rewrite puts after the statement that
+// sets it), so that the functions of the cell's statements after it take
+// it along compiled.
+func (s *Session) noteFuncValue(name string) {
+	if d := s.pendingFuncValues[name]; d != nil {
+		funcValueNotes{add: map[string]*sessionDecl{name: d}}.apply(s)
+	}
+}
+
 // apply notes what the cell, which has run to its end, set.
 func (notes funcValueNotes) apply(s *Session) {
 	for name, d := range notes.add {
@@ -330,6 +340,14 @@ type shipRewriter struct {
 	s        *Session
 	fast     *fastRewriter // knows which expressions are RDDs
 	cellVars map[string]bool
+	// pending are the function values the cell sets (noteFuncValues):
+	// the functions that call one take it along as a declaration, which
+	// the session has once the statement that sets it has run
+	// (noteFuncValue), and reach the variable through a pointer before.
+	pending map[string]*sessionDecl
+	// setting are the statements of the chunk being rewritten that set
+	// a pending function value.
+	setting map[*ast.AssignStmt]bool
 }
 
 // rewrite returns c's source with its transformations wrapped.
@@ -348,6 +366,23 @@ func (w *shipRewriter) rewrite(c chunk) string {
 	offset := func(p token.Pos) int { return fset.Position(p).Offset - prefix }
 	text := func(n ast.Node) string { return c.src[offset(n.Pos()):offset(n.End())] }
 	var edits, closings []textEdit
+	// The statements that set a function value of pending note it once
+	// they have run.
+	w.setting = map[*ast.AssignStmt]bool{}
+	if c.kind == stmtChunk && len(f.Decls) == 1 && len(w.pending) > 0 {
+		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+			a, ok := st.(*ast.AssignStmt)
+			if !ok || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+				continue
+			}
+			id, ok := a.Lhs[0].(*ast.Ident)
+			if _, lit := a.Rhs[0].(*ast.FuncLit); !ok || !lit || w.pending[id.Name] == nil {
+				continue
+			}
+			w.setting[a] = true
+			edits = append(edits, textEdit{offset(a.End()), "; _gosparklingSession.NoteFuncValue(" + strconv.Quote(id.Name) + ")"})
+		}
+	}
 	// sources returns the Src calls of the function arguments of call at
 	// positions, nil elsewhere; none when it has no function there. It
 	// wraps each of those arguments in a Tier call, which hands the
@@ -441,6 +476,10 @@ func (w *shipRewriter) site(method string, c chunk, fset *token.FileSet, arg ast
 		w.freeNames(site, a, unresolved)
 	case *ast.Ident:
 		if a.Obj != nil {
+			if as, ok := a.Obj.Decl.(*ast.AssignStmt); ok && w.setting[as] {
+				site.decls = append(site.decls, a.Name) // a function value the cell sets
+				break
+			}
 			// A variable of the cell's statements (a loop's, a
 			// parameter), which may shadow a name of the session.
 			site.problems = append(site.problems, fmt.Sprintf("the function is the variable %s, whose source is not known: pass a function literal or a declared function", a.Name))
@@ -484,6 +523,11 @@ func (w *shipRewriter) freeNames(site *shipSite, lit *ast.FuncLit, unresolved ma
 				return true
 			}
 			seen[id.Name] = true
+			if a, ok := id.Obj.Decl.(*ast.AssignStmt); ok && w.setting[a] {
+				// A function value the cell sets at its top level.
+				site.decls = append(site.decls, id.Name)
+				return true
+			}
 			switch id.Obj.Kind {
 			case ast.Var:
 				site.vars = append(site.vars, id.Name)
@@ -505,7 +549,7 @@ func (w *shipRewriter) useName(site *shipSite, name string, asFunc bool) {
 	switch {
 	case name == "sc":
 		site.problems = append(site.problems, "it uses sc, the notebook's Context, which exists only in the notebook")
-	case s.decls[name] != nil && s.decls[name].kind != ast.Var:
+	case s.decls[name] != nil && s.decls[name].kind != ast.Var, w.pending[name] != nil:
 		site.decls = append(site.decls, name)
 	case s.globals[name] || w.cellVars[name] || s.decls[name] != nil:
 		if asFunc {

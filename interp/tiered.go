@@ -405,7 +405,7 @@ func (s *Session) planTierFunc(src *shippedSource, fn any) *tieredFunc {
 		return nil
 	}
 	for _, name := range plan.interpretedCalls {
-		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) calls %s, a function value of the session, which runs interpreted: a variable set once to a function literal at the top level of an earlier cell (or declared as func %s(...)) is compiled with the functions that call it", site.method, site.origin, name, name))
+		c.note(s.stderr, fmt.Sprintf("the function passed to %s (%s) calls %s, a function value of the session, which runs interpreted: a variable a cell sets once, at its top level, to a function literal (or a function declared as func %s(...)) is compiled with the functions that call it", site.method, site.origin, name, name))
 	}
 	// A plugin in the cache needs no toolchain: a cell that ran before
 	// does not wait for the go command's answer.
