@@ -189,9 +189,9 @@ func buildPluginModule(ctx context.Context, goTool, root, dir, module string, fi
 	lowered := make(map[string]string, len(files))
 	for name, text := range files {
 		if strings.HasSuffix(name, ".go") {
-			out, err := lowerMethods(text)
+			out, err := rewritePlugin(text)
 			if err != nil {
-				return []byte(err.Error()), err
+				return nil, err
 			}
 			text = out
 		}

@@ -346,9 +346,9 @@ func TestFuncValueSetAndUsedInOneCell(t *testing.T) {
 		t.Skip("no Go toolchain")
 	}
 	s := tieredSession(t, compileWait)
-	res := execute(t, s, `factor := 2
-scale := func(x int) int { return factor * x }
-better := func(a, b int) bool { return scale(a) > scale(b) }
+	res := execute(t, s, `weight := 2
+scaled := func(x int) int { return weight * x }
+better := func(a, b int) bool { return scaled(a) > scaled(b) }
 out := sc.Parallelize([]int{1, 2, 3}).Map(func(x int) rdd.Pair { return rdd.KV(x%2, x) }).
 	ReduceByKey(func(a, b int) int { if better(a, b) { return a }; return b })
 fmt.Sprint(out.SortByKey(true).Collect())`)

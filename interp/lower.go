@@ -36,6 +36,12 @@ import (
 // interpreter, which wraps it, and would lose them compiled: such a
 // function stays interpreted.
 
+// keptInterpreted is why a build leaves a function interpreted when it is
+// not a compiler's error: the session says it as it is.
+type keptInterpreted struct{ why string }
+
+func (k keptInterpreted) Error() string { return k.why }
+
 // lowerPrefix starts the line of a plugin's source that names the types
 // its build lowers.
 const lowerPrefix = "//gosparkling:lower "
@@ -53,7 +59,7 @@ func lowerDirective(types map[string]bool) string {
 
 // loweredName is the function a method becomes.
 func loweredName(typeName, method string) string {
-	return "gsM_" + typeName + "_" + method
+	return fmt.Sprintf("gsM%d_%s_%s", len(typeName), typeName, method)
 }
 
 // methodsSeen are the packages whose functions find the methods of the
@@ -132,7 +138,7 @@ func lowerMethods(src string) (string, error) {
 		return loweredName(n.Obj().Name(), fn.Name()), ptr, true
 	}
 	if why := seenMethods(f, info, lowered); why != "" {
-		return "", fmt.Errorf("%s", why)
+		return "", keptInterpreted{why}
 	}
 	var why string
 	fail := func(format string, args ...any) {
@@ -205,7 +211,7 @@ func lowerMethods(src string) (string, error) {
 		return true
 	}, nil)
 	if why != "" {
-		return "", fmt.Errorf("%s", why)
+		return "", keptInterpreted{why}
 	}
 	var out bytes.Buffer
 	if err := format.Node(&out, fset, f); err != nil {
@@ -237,7 +243,10 @@ func seenMethods(f *ast.File, info *types.Info, lowered map[*types.TypeName]stri
 			t = p.Elem()
 		}
 		for tn := range found {
-			if types.Identical(tn.Type(), t) || types.Identical(tn.Type().Underlying(), t) {
+			// A struct of the type's fields may be a captured variable of
+			// it; a float64 is just a float64 (String methods format them).
+			_, isStruct := t.(*types.Struct)
+			if types.Identical(tn.Type(), t) || isStruct && types.Identical(tn.Type().Underlying(), t) {
 				return lowered[tn], true
 			}
 		}
@@ -249,7 +258,7 @@ func seenMethods(f *ast.File, info *types.Info, lowered map[*types.TypeName]stri
 		if !ok || why != "" {
 			return why == ""
 		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if !ok {
 			return true
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -533,6 +534,14 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 			declFields(d, fields)
 		}
 	}
+	// yaegi exports the unexported fields of its structs, and the plugin
+	// renames their selections: a method of that name would be renamed
+	// with them.
+	for _, d := range decls {
+		if name := methodName(d); name != "" && fields[name] {
+			return nil, fmt.Sprintf("it uses the method %s of a cell's type, named like an unexported field of a cell's struct", name)
+		}
+	}
 	helpers := false
 	for i, d := range decls {
 		if strings.HasPrefix(d, "type ") {
@@ -556,9 +565,6 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		}
 		site = &shipSite{method: site.method, origin: site.origin, expr: out, imports: site.imports,
 			decls: site.decls, vars: site.vars}
-	}
-	if helpers {
-		imports[`"reflect"`] = true
 	}
 	// The constructor takes pointers to the captured variables, and the
 	// literal reads them through those, so that the compiled function
@@ -610,6 +616,11 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		}
 		decls, closures = tops, vars+assigns
 	}
+	// A captured value of a cell's type whose String (or Marshal...)
+	// method fmt would find, interpreted, has no methods compiled.
+	if why := s.seenCaptures(captured, site.expr+strings.Join(decls, "\n")+closures); why != "" {
+		return nil, why
+	}
 	// A function value of the session (better := func(...) ...) stays the
 	// interpreter's: the compiled function calls it at interpreted speed.
 	var slow []string
@@ -640,6 +651,15 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	if len(lowered) > 0 {
 		file.WriteString(lowerDirective(lowered) + "\n\n")
 	}
+	boxing := len(cellTypes) > 0 || mentionsStruct(result+strings.Join(params, ""))
+	if boxing {
+		file.WriteString(boxDirective + "\n\n")
+	}
+	if helpers || boxing {
+		for _, spec := range []string{`"reflect"`, `"sync"`, `"unsafe"`} {
+			imports[spec] = true
+		}
+	}
 	var specs []string
 	for spec := range imports {
 		specs = append(specs, spec)
@@ -651,8 +671,8 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 	for _, d := range decls {
 		file.WriteString("\n" + d + "\n")
 	}
-	if helpers {
-		file.WriteString("\n" + assertHelpers + "\n")
+	if helpers || boxing {
+		file.WriteString("\n" + structHelpers + "\n")
 	}
 	// The constructor's name depends on all of the rest, so that a
 	// plugin's symbols never clash with those of another.
@@ -763,7 +783,7 @@ func (s *Session) tierDecls(site *shipSite, imports, cellTypes, lowered map[stri
 				// The plugin's type would hold the plugin's own struct
 				// type there, which no conversion turns into yaegi's.
 				if nd := s.decls[n]; nd != nil && nd.kind == ast.Typ && n != name {
-					return fmt.Sprintf("it uses %s, a type declared in a cell with a field of %s, another type of a cell", name, n)
+					return fmt.Sprintf("it uses %s, a type declared in a cell from %s, another type of a cell (a plugin's own type of it would not be the interpreter's)", name, n)
 				}
 			}
 			decls = append(decls, &sessionDecl{seq: d.seq, src: t.decl, kind: ast.Typ})
@@ -940,6 +960,60 @@ func cellTypeDecl(name, src string) (cellType, string) {
 	return out, ""
 }
 
+// seenCaptures says why a function whose source src captures the
+// variables captured stays interpreted when one may be of a cell's type
+// with a method that fmt, log, encoding/json or encoding/xml find (the
+// interpreter knows the variable's type, the plugin sees the type yaegi
+// made of it, without methods), and src uses one of those packages; or "".
+func (s *Session) seenCaptures(captured map[string]reflect.Type, src string) string {
+	if len(captured) == 0 || !strings.Contains(src, "fmt.") && !strings.Contains(src, "log.") && !strings.Contains(src, "json.") && !strings.Contains(src, "xml.") {
+		return ""
+	}
+	squeeze := strings.NewReplacer(" ", "", "\t", "", "\n", "", ";", "")
+	for name, d := range s.decls {
+		if d.kind != ast.Typ {
+			continue
+		}
+		t, why := cellTypeDecl(name, d.src)
+		if why != "" {
+			continue
+		}
+		found := false
+		for _, m := range t.methods {
+			found = found || foundMethods[methodName(m)]
+		}
+		if !found {
+			continue
+		}
+		underlying := strings.TrimPrefix(strings.TrimPrefix(t.decl, "type "+name+" "), "= ")
+		for v, ct := range captured {
+			for ct.Kind() == reflect.Pointer {
+				ct = ct.Elem()
+			}
+			src, _ := pluginTypeSource(ct, map[string]bool{})
+			if squeeze.Replace(src) == squeeze.Replace(underlying) {
+				return fmt.Sprintf("it captures %s, which may be a %s, whose methods fmt, log or encoding/json or xml would not find compiled", v, name)
+			}
+		}
+	}
+	return ""
+}
+
+// methodName returns the name of the method decl declares, or "".
+func methodName(decl string) string {
+	if !strings.HasPrefix(decl, "func (") {
+		return ""
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+decl, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) != 1 {
+		return ""
+	}
+	if fd, ok := f.Decls[0].(*ast.FuncDecl); ok && fd.Recv != nil {
+		return fd.Name.Name
+	}
+	return ""
+}
+
 // declFields adds to fields the unexported fields of the type decl (as
 // cellTypeDecl writes it).
 func declFields(decl string, fields map[string]bool) {
@@ -950,39 +1024,6 @@ func declFields(decl string, fields map[string]bool) {
 		}
 	}
 }
-
-// assertHelpers are the functions a plugin's type assertions to cells'
-// types go through: a value yaegi made has the struct type yaegi made
-// with reflect, the same type as the plugin's but not the same type
-// descriptor, which Go's assertions compare. They convert such a value.
-const assertHelpers = `func gsAs[T any](x any) T {
-	if v, ok := x.(T); ok {
-		return v
-	}
-	if v, ok := gsConvert[T](x); ok {
-		return v
-	}
-	return x.(T)
-}
-
-func gsAs2[T any](x any) (T, bool) {
-	if v, ok := x.(T); ok {
-		return v, true
-	}
-	return gsConvert[T](x)
-}
-
-func gsConvert[T any](x any) (T, bool) {
-	var zero T
-	if x == nil {
-		return zero, false
-	}
-	v, t := reflect.ValueOf(x), reflect.TypeFor[T]()
-	if t.Kind() == reflect.Interface || v.Type().String() != t.String() || !v.Type().ConvertibleTo(t) {
-		return zero, false
-	}
-	return v.Convert(t).Interface().(T), true
-}`
 
 // rewriteCellCode returns src, code of a cell that parses after prefix,
 // as a plugin compiles it: the unexported fields of cells' structs
@@ -1455,7 +1496,7 @@ func (f *tieredFunc) fastest() any {
 			values = append(values, reflect.ValueOf(p))
 		}
 		values = append(values, reflect.ValueOf(slow))
-		if g := ctor.Call(values)[0].Interface(); g != nil {
+		if g := ctor.Call(ctorArgs(ctor.Type(), values))[0].Interface(); g != nil {
 			f.fast = g
 		}
 	})
@@ -1523,7 +1564,85 @@ func (f *tieredFunc) make() (fn any) {
 		fail(fmt.Sprintf("its compiled constructor is a %s", t))
 		return nil
 	}
-	return ctor.Call(values)[0].Interface()
+	fn = ctor.Call(ctorArgs(t, values))[0].Interface()
+	if f.plan.fastCtor == "" && reflect.TypeOf(fn) != f.plan.funcType && holdsStruct(f.plan.funcType, map[reflect.Type]bool{}) {
+		// The engine calls it as it is: its structs must be the
+		// interpreter's, as those of the values it returns.
+		fn = asFuncType(fn, f.plan.funcType)
+	}
+	return fn
+}
+
+// ctorArgs returns the pointers values as the parameters of the
+// constructor of type t take them: a pointer to a variable whose type has
+// structs the interpreter made points to the same memory as a pointer to
+// the plugin's type, identical but of other descriptors.
+func ctorArgs(t reflect.Type, values []reflect.Value) []reflect.Value {
+	for i, v := range values {
+		if i >= t.NumIn() {
+			break
+		}
+		in := t.In(i)
+		if v.Type().AssignableTo(in) || v.Kind() != reflect.Pointer || in.Kind() != reflect.Pointer {
+			continue
+		}
+		if e := v.Type().Elem(); e.ConvertibleTo(in.Elem()) && e.Size() == in.Elem().Size() && e.String() == in.Elem().String() {
+			values[i] = reflect.NewAt(in.Elem(), v.UnsafePointer())
+		}
+	}
+	return values
+}
+
+// holdsStruct reports whether a value of t holds a struct of a type
+// without a name, or a function of t takes or returns one.
+func holdsStruct(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] || t.Name() != "" {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Struct:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return holdsStruct(t.Elem(), seen)
+	case reflect.Map:
+		return holdsStruct(t.Key(), seen) || holdsStruct(t.Elem(), seen)
+	case reflect.Func:
+		for i := range t.NumIn() {
+			if holdsStruct(t.In(i), seen) {
+				return true
+			}
+		}
+		for i := range t.NumOut() {
+			if holdsStruct(t.Out(i), seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// asFuncType returns fn, a compiled function, as a function of type t,
+// the same type as fn's with the interpreter's descriptors of its structs,
+// converting its arguments and results.
+func asFuncType(fn any, t reflect.Type) any {
+	g := reflect.ValueOf(fn)
+	gt := g.Type()
+	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		for i, a := range args {
+			args[i] = convertTo(a, gt.In(i))
+		}
+		var out []reflect.Value
+		if t.IsVariadic() {
+			out = g.CallSlice(args)
+		} else {
+			out = g.Call(args)
+		}
+		for i, o := range out {
+			out[i] = convertTo(o, t.Out(i))
+		}
+		return out
+	}).Interface()
 }
 
 // sameType reports whether a and b are the same type: the same, or one
@@ -1563,6 +1682,10 @@ func (f *tieredFunc) noteFailure() {
 	msg := f.build.err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i] + " ..."
+	}
+	if k := (keptInterpreted{}); errors.As(f.build.err, &k) {
+		f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: %s", f.site.method, f.site.origin, k.why))
+		return
 	}
 	f.s.tiers.note(f.s.stderr, fmt.Sprintf("the function passed to %s (%s) stays interpreted: building it failed: %s", f.site.method, f.site.origin, msg))
 }

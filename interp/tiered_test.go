@@ -257,7 +257,7 @@ type box struct {
 }
 
 out := sc.Parallelize([]int{1, 2}).Map(func(x int) box { return box{Shape: shape{x, x}, N: x} })
-out.Count()`, "it uses box, a type declared in a cell with a field of shape, another type of a cell"},
+out.Count()`, "it uses box, a type declared in a cell from shape, another type of a cell"},
 			{`ch := make(chan int)
 out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { return x > cap(ch) })
 out.Count()`, "it captures ch, whose type uses chan int, a chan"},

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"debug/elf"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -54,7 +55,7 @@ func (b *pluginBuild) lookup(name string) (reflect.Value, error) {
 	if b.err != nil {
 		return reflect.Value{}, b.err
 	}
-	b.loadOnce.Do(func() { b.plugin, b.loadErr = plugin.Open(b.path) })
+	b.loadOnce.Do(func() { b.plugin, b.loadErr = openPlugin(b.path) })
 	if b.loadErr != nil {
 		return reflect.Value{}, b.loadErr
 	}
@@ -70,6 +71,35 @@ func (b *pluginBuild) lookup(name string) (reflect.Value, error) {
 		return reflect.Value{}, fmt.Errorf("the plugin's %s is a %s", name, v.Kind())
 	}
 	return v, nil
+}
+
+var (
+	loadedMu sync.Mutex
+	// loaded are the plugins the process loaded, by the name of their
+	// file, which their key makes: Go loads a plugin once, and refuses
+	// the same plugin from another directory (a second cache directory).
+	loaded = map[string]*plugin.Plugin{}
+)
+
+// openPlugin loads the plugin at path, or returns the same plugin the
+// process loaded from another path.
+func openPlugin(path string) (*plugin.Plugin, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Base(real)
+	loadedMu.Lock()
+	defer loadedMu.Unlock()
+	if p, ok := loaded[name]; ok {
+		return p, nil
+	}
+	p, err := plugin.Open(real)
+	if err != nil {
+		return nil, err
+	}
+	loaded[name] = p
+	return p, nil
 }
 
 // buildStarting, when set (by tests, under buildsMu), is called as each
@@ -393,6 +423,9 @@ func buildCachedPlugin(ctx context.Context, source string, lowly bool) (path str
 	if output, err := buildPluginModule(ctx, goTool, root, work, module, map[string]string{"fn.go": source}, tmp, lowly); err != nil {
 		if ctx.Err() != nil {
 			return "", false, ctx.Err()
+		}
+		if k := (keptInterpreted{}); errors.As(err, &k) {
+			return "", false, k
 		}
 		return "", false, fmt.Errorf("%s", strings.TrimSpace(strings.ReplaceAll(string(output), "# "+module+"\n", "")))
 	}

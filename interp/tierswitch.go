@@ -286,17 +286,26 @@ func fastShape(name, ctor, params, args string, t reflect.Type, method string, i
 		return "", nil
 	}
 	m, _ := rdd.MethodOf(method)
+	// assert is how the form takes x, a value the engine boxed, as a
+	// parameter of type typ: a struct the interpreter made has its
+	// descriptor, which the plugin's assertions reject (structHelpers).
+	assert := func(x, typ string) string {
+		if mentionsStruct(typ) {
+			return "gsAs2[" + typ + "](" + x + ")"
+		}
+		return x + ".(" + typ + ")"
+	}
 	var body string
 	switch {
 	case t.NumIn() == 1 && m.Takes(rdd.ShapePredicate) && t.Out(0).Kind() == reflect.Bool:
 		shape = reflect.TypeFor[func(any) bool]()
-		body = fmt.Sprintf("\treturn func(x any) bool {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n", in[0])
+		body = fmt.Sprintf("\treturn func(x any) bool {\n\t\tif v, ok := %s; ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n", assert("x", in[0]))
 	case t.NumIn() == 1 && m.Takes(rdd.ShapeUnary):
 		shape = reflect.TypeFor[func(any) any]()
-		body = fmt.Sprintf("\treturn func(x any) any {\n\t\tif v, ok := x.(%s); ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n", in[0])
+		body = fmt.Sprintf("\treturn func(x any) any {\n\t\tif v, ok := %s; ok {\n\t\t\treturn f(v)\n\t\t}\n\t\treturn slow(x)\n\t}\n", assert("x", in[0]))
 	case t.NumIn() == 2 && m.Takes(rdd.ShapeBinary):
 		shape = reflect.TypeFor[func(any, any) any]()
-		body = fmt.Sprintf("\treturn func(x, y any) any {\n\t\ta, okA := x.(%s)\n\t\tb, okB := y.(%s)\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n", in[0], in[1])
+		body = fmt.Sprintf("\treturn func(x, y any) any {\n\t\ta, okA := %s\n\t\tb, okB := %s\n\t\tif okA && okB {\n\t\t\treturn f(a, b)\n\t\t}\n\t\treturn slow(x, y)\n\t}\n", assert("x", in[0]), assert("y", in[1]))
 	default:
 		return "", nil
 	}
