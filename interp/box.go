@@ -41,20 +41,50 @@ const boxDirective = "//gosparkling:box"
 const structHelpers = `// gsEface is an interface value as Go lays it out.
 type gsEface struct{ typ, data unsafe.Pointer }
 
-// gsWords are the type words of a plugin's types, with those of the
-// canonical types reflect's constructors make of them, by reflect.Type.
-var gsWords sync.Map
-
+// gsWordPair is the type word of a plugin's type, with that of the
+// canonical type reflect's constructors make of it.
 type gsWordPair struct{ own, canon unsafe.Pointer }
 
-func gsWordsOf(t reflect.Type) gsWordPair {
-	if w, ok := gsWords.Load(t); ok {
-		return w.(gsWordPair)
+// gsPairs are the pairs the plugin met, searched without a lock;
+// gsMorePairs those beyond.
+var (
+	gsPairs     [32]atomic.Pointer[gsWordPair]
+	gsMorePairs sync.Map
+)
+
+// gsPairOf returns the pair whose own (or, canon, canonical) word is w,
+// making it of t when it is not known yet.
+func gsPairOf(w unsafe.Pointer, canon bool, t func() reflect.Type) (gsWordPair, bool) {
+	for i := range gsPairs {
+		p := gsPairs[i].Load()
+		if p == nil {
+			break
+		}
+		if !canon && p.own == w || canon && p.canon == w {
+			return *p, true
+		}
 	}
-	own, canon := reflect.New(t).Elem().Interface(), reflect.New(gsCanonType(t)).Elem().Interface()
-	w := gsWordPair{(*gsEface)(unsafe.Pointer(&own)).typ, (*gsEface)(unsafe.Pointer(&canon)).typ}
-	gsWords.Store(t, w)
-	return w
+	if p, ok := gsMorePairs.Load(w); ok {
+		return p.(gsWordPair), true
+	}
+	if t == nil {
+		return gsWordPair{}, false
+	}
+	own, c := reflect.New(t()).Elem().Interface(), reflect.New(gsCanonType(t())).Elem().Interface()
+	p := &gsWordPair{(*gsEface)(unsafe.Pointer(&own)).typ, (*gsEface)(unsafe.Pointer(&c)).typ}
+	if !canon && p.own != w || canon && p.canon != w {
+		return gsWordPair{}, false
+	}
+	for i := range gsPairs {
+		if gsPairs[i].CompareAndSwap(nil, p) {
+			return *p, true
+		}
+		if q := gsPairs[i].Load(); q.own == p.own {
+			return *q, true
+		}
+	}
+	gsMorePairs.Store(w, *p)
+	return *p, true
 }
 
 // gsBox boxes v with the canonical descriptor of its type.
@@ -62,7 +92,9 @@ func gsBox[T any](v T) any {
 	x := any(v)
 	e := (*gsEface)(unsafe.Pointer(&x))
 	if e.typ != nil {
-		e.typ = gsWordsOf(reflect.TypeFor[T]()).canon
+		if p, ok := gsPairOf(e.typ, false, reflect.TypeFor[T]); ok {
+			e.typ = p.canon
+		}
 	}
 	return x
 }
@@ -79,10 +111,11 @@ func gsAs2[T any](x any) (T, bool) {
 		return v, true
 	}
 	e := (*gsEface)(unsafe.Pointer(&x))
-	if t := reflect.TypeFor[T](); e.typ != nil && t.Kind() != reflect.Interface {
-		if w := gsWordsOf(t); e.typ == w.canon {
-			e.typ = w.own
-			return x.(T), true
+	if e.typ != nil {
+		if p, ok := gsPairOf(e.typ, true, reflect.TypeFor[T]); ok {
+			e.typ = p.own
+			v, ok := x.(T)
+			return v, ok
 		}
 	}
 	var zero T

@@ -656,7 +656,7 @@ func (s *Session) planTier(src *shippedSource, fn any) (*tierPlan, string) {
 		file.WriteString(boxDirective + "\n\n")
 	}
 	if helpers || boxing {
-		for _, spec := range []string{`"reflect"`, `"sync"`, `"unsafe"`} {
+		for _, spec := range []string{`"reflect"`, `"sync"`, `"sync/atomic"`, `"unsafe"`} {
 			imports[spec] = true
 		}
 	}
