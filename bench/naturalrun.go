@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -232,6 +233,11 @@ func runNaturalChild(c naturalCell, k contender) (time.Duration, string, []strin
 // rune -mode warm.
 const cpuProfileEnv = "GOSPARKLING_BENCH_CPUPROFILE"
 
+// traceEnv names the file a child writes the execution trace of its run
+// to, when it is set (go tool trace reads it): to see how busy the cores
+// are through the run.
+const traceEnv = "GOSPARKLING_BENCH_TRACE"
+
 // runNaturalMode is the child: it runs one contender of one cell once and
 // prints its wall time, result and the session's notes.
 func runNaturalMode(cfg naturalConfig, name string, k contender) int {
@@ -262,6 +268,19 @@ func runNaturalMode(cfg naturalConfig, name string, k contender) int {
 			return 1
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if path := os.Getenv(traceEnv); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			return 1
+		}
+		defer trace.Stop()
 	}
 	start := time.Now()
 	var (

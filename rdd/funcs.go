@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+
+	"github.com/gosparkling/gosparkling/fileio/warc"
 )
 
 // User functions arrive as any. Each transformation adapts its function
@@ -214,6 +216,10 @@ func adaptFlat(method string, f any) flatFn {
 	case func(string) []Pair:
 		return fastFlat(guard1(method, f, g), slow)
 	case func(any) []string:
+		return fastFlat(guard1(method, f, g), slow)
+	case func(*warc.Record) []Pair:
+		return fastFlat(guard1(method, f, g), slow)
+	case func(*warc.Record) []string:
 		return fastFlat(guard1(method, f, g), slow)
 	}
 	return slow

@@ -1,6 +1,11 @@
 package rdd
 
-import "github.com/zeebo/xxh3"
+import (
+	"strings"
+	"unsafe"
+
+	"github.com/zeebo/xxh3"
+)
 
 // GroupByKey and GroupBy shuffle as Spark does: no map-side combine (it
 // cannot shrink the data), the map tasks keep their Pairs as they are, in
@@ -145,6 +150,15 @@ func groupBuckets[K comparable](t *task, outputs []*mapOutput, p int, hash func(
 	}
 	values := make([]any, next[len(g.keys)])
 	var boxes valueBoxers
+	if len(values) >= minGroupedCopy*len(g.keys) && groupsOfStrings(outputs, p) {
+		// Groups of many string values: their bytes are copied, as the
+		// map outputs hand them out, into blocks of their group, then
+		// boxed group by group. A group's values and their bytes lie one
+		// after another, not wherever their lines were read, for the
+		// consumer that walks the group (counting, hashing, comparing).
+		boxes.placed = make([]string, len(values))
+		boxes.groups = groupArenas(outputs, p, gids, len(g.keys))
+	}
 	j := 0
 	for _, o := range outputs {
 		b := o.bucket(p)
@@ -161,6 +175,9 @@ func groupBuckets[K comparable](t *task, outputs []*mapOutput, p int, hash func(
 		}
 		j = placeValues(&o.buffered.vals, b, gids, j, next, values, &boxes)
 	}
+	if boxes.placed != nil {
+		boxPlaced(boxes.placed, values, &boxes)
+	}
 	start := 0
 	for i, k := range g.keys {
 		end := next[i]
@@ -174,10 +191,15 @@ func groupBuckets[K comparable](t *task, outputs []*mapOutput, p int, hash func(
 // valueBoxers box the values of unboxed columns in blocks, the values of
 // all groups of a reduce task living as long as their array.
 type valueBoxers struct {
-	strs *boxer[string]
-	ints *boxer[int]
-	i64  *boxer[int64]
-	f64  *boxer[float64]
+	// placed, when set, holds the string values at their places, their
+	// bytes copied into groups, for boxPlaced to box in order; their
+	// places in values stay nil until then.
+	placed []string
+	groups *groupArena
+	strs   *boxer[string]
+	ints   *boxer[int]
+	i64    *boxer[int64]
+	f64    *boxer[float64]
 }
 
 // placeValues places the values of vals at positions b, the Pairs from
@@ -187,6 +209,15 @@ type valueBoxers struct {
 func placeValues(vals *column, b []int32, gids []int32, j int, next []int, values []any, boxes *valueBoxers) int {
 	switch vals.kind {
 	case colString:
+		if boxes.placed != nil {
+			for _, i := range b {
+				gid := gids[j]
+				boxes.placed[next[gid]] = boxes.groups.own(gid, vals.strs[i])
+				next[gid]++
+				j++
+			}
+			return j
+		}
 		if boxes.strs == nil {
 			boxes.strs = newBoxer[string]()
 		}
@@ -224,4 +255,84 @@ func placeBoxed[T string | int | int64 | float64](col []T, b []int32, gids []int
 		j++
 	}
 	return j
+}
+
+// groupsOfStrings reports whether the values of bucket p of outputs are
+// all in string columns (so placeValues places them in boxes.placed).
+func groupsOfStrings(outputs []*mapOutput, p int) bool {
+	some := false
+	for _, o := range outputs {
+		if len(o.bucket(p)) == 0 {
+			continue
+		}
+		if o.buffered == nil || o.buffered.vals.kind != colString {
+			return false
+		}
+		some = true
+	}
+	return some
+}
+
+// minGroupedCopy is the fewest values a reduce task's groups must have
+// on average for their string values to be copied group by group: fewer,
+// and a group's values are too few for where they lie to matter.
+const minGroupedCopy = 16
+
+// groupArena copies strings into blocks of their group: a group's bytes
+// come one after another. A block holds up to arenaBlockLen bytes, and
+// no more than the group has still to come, so a value keeps little
+// alive but the bytes of its own group.
+type groupArena struct {
+	blocks [][]byte
+	left   []int // bytes of each group still to come
+}
+
+// groupArenas sizes the groups' arenas for the string values of bucket p
+// of outputs, the j-th of which is in group gids[j].
+func groupArenas(outputs []*mapOutput, p int, gids []int32, groups int) *groupArena {
+	a := &groupArena{blocks: make([][]byte, groups), left: make([]int, groups)}
+	j := 0
+	for _, o := range outputs {
+		strs := o.buffered.vals.strs
+		for _, i := range o.bucket(p) {
+			if n := len(strs[i]); n <= arenaMaxString {
+				a.left[gids[j]] += n
+			}
+			j++
+		}
+	}
+	return a
+}
+
+// own returns a copy of s in group gid's blocks.
+func (a *groupArena) own(gid int32, s string) string {
+	n := len(s)
+	switch {
+	case n == 0:
+		return ""
+	case n > arenaMaxString:
+		return strings.Clone(s)
+	}
+	b := a.blocks[gid]
+	if cap(b)-len(b) < n {
+		b = make([]byte, 0, max(min(a.left[gid], arenaBlockLen), n))
+	}
+	start := len(b)
+	b = append(b, s...)
+	a.blocks[gid] = b
+	a.left[gid] -= n
+	return unsafe.String(&b[start], n)
+}
+
+// boxPlaced boxes the strings of placed into values at the same places,
+// in order: a group's values lie one after another in the boxer's
+// blocks.
+func boxPlaced(placed []string, values []any, boxes *valueBoxers) {
+	if boxes.strs == nil {
+		boxes.strs = newBoxer[string]()
+	}
+	for i, s := range placed {
+		values[i] = boxes.strs.box(s)
+		placed[i] = ""
+	}
 }

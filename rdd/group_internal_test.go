@@ -228,3 +228,52 @@ func TestGroupedValuesOfEveryTypeComeBackAsTheyWere(t *testing.T) {
 		})
 	}
 }
+
+func TestGroupsOfManyStringsComeBackAsTheyWere(t *testing.T) {
+	// The string values of groups of many values are copied group by
+	// group before they are boxed: they must come back equal, in the
+	// same order, empty ones and ones too long for an arena block
+	// included, whether the map outputs were unboxed string columns or
+	// one of them held other values.
+	long := strings.Repeat("x", arenaMaxString+1)
+	value := func(i int) string {
+		switch i % 5 {
+		case 0:
+			return ""
+		case 1:
+			return long + fmt.Sprint(i)
+		}
+		return fmt.Sprintf("w%d", i%37)
+	}
+	tests := []struct {
+		name string
+		keys int
+		data func(i int) Pair
+	}{
+		{"three keys", 3, func(i int) Pair { return KV(fmt.Sprint(i%3), value(i)) }},
+		{"one key", 1, func(i int) Pair { return KV(int64(7), value(i)) }},
+		{"many keys, few values each", 900, func(i int) Pair { return KV(i%900, value(i)) }},
+		{"a partition of ints", 3, func(i int) Pair {
+			if i >= 3000 {
+				return KV(fmt.Sprint(i%3), i)
+			}
+			return KV(fmt.Sprint(i%3), value(i))
+		}},
+	}
+	const n = 4000
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := make([]Pair, n)
+			for i := range data {
+				data[i] = tt.data(i)
+			}
+			sc := NewContext(WithParallelism(2))
+			defer sc.Stop()
+			got := sc.Parallelize(data, 4).GroupByKey(2).Collect()
+			want := sc.Parallelize(data, 4).combineByKey("GroupByKey", listAggregator, []int{2}).Collect()
+			if len(got) != tt.keys || !reflect.DeepEqual(got, want) {
+				t.Fatalf("got %d groups %v..., want %d %v...", len(got), head(got), tt.keys, head(want))
+			}
+		})
+	}
+}

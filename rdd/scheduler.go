@@ -107,6 +107,7 @@ func (c *Context) runJobWith(ctx context.Context, r *RDD, action string, parts [
 		panic(&JobError{Message: "the Context was stopped", Partition: -1, Lineage: r.ToDebugString(),
 			Cause: errors.New("context stopped")})
 	}
+	keepGCFloor()
 	c.activeJobs.Add(1)
 	defer c.activeJobs.Add(-1)
 	j := &job{sc: c, ctx: ctx, failed: -1, id: int(c.nextJobID.Add(1))}

@@ -329,6 +329,8 @@ func switchOf(f any) (sw any, set func(any) bool) {
 		return switch1(g)
 	case func(*warc.Record) Pair:
 		return switch1(g)
+	case func(*warc.Record) []Pair:
+		return switch1(g)
 	}
 	return nil, nil
 }

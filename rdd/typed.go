@@ -1,5 +1,11 @@
 package rdd
 
+import (
+	"reflect"
+
+	"github.com/gosparkling/gosparkling/fileio/warc"
+)
+
 // Typed sources let fused narrow stages hand elements along unboxed.
 //
 // Every RDD pushes its elements as any through compute. Boxing a string, an
@@ -148,10 +154,43 @@ func typedFlatMap(out, r *RDD, f any, slow flatFn) bool {
 		setSource(out, flatSource(r, g, slow))
 	case func(Pair) []Pair:
 		setSource(out, flatSource(r, g, slow))
+	case func(*warc.Record) []Pair:
+		setSource(out, flatSource(r, g, slow))
+	case func(*warc.Record) []string:
+		setSource(out, flatSource(r, g, slow))
 	default:
-		return false
+		// A func(T) []Pair, []string or []int64 of another T (a struct,
+		// a pointer...): called through reflection, its slice is read
+		// whole, and its elements flow on unboxed.
+		if g, ok := reflectFlat[Pair]("FlatMap", f); ok {
+			setSource(out, flatSource(r, g, slow))
+		} else if g, ok := reflectFlat[string]("FlatMap", f); ok {
+			setSource(out, flatSource(r, g, slow))
+		} else if g, ok := reflectFlat[int64]("FlatMap", f); ok {
+			setSource(out, flatSource(r, g, slow))
+		} else {
+			return false
+		}
 	}
 	return true
+}
+
+// reflectFlat returns f, a func(T) []R, as a func(any) []R that calls it
+// through reflection (converting its argument as adaptFlat does), guarded
+// when f is interpreted; false when f returns another type than []R.
+func reflectFlat[R any](method string, f any) (func(any) []R, bool) {
+	fv := reflect.ValueOf(f)
+	if f == nil || fv.Kind() != reflect.Func || fv.IsNil() {
+		return nil, false
+	}
+	ft := fv.Type()
+	if ft.NumIn() != 1 || ft.NumOut() != 1 || ft.IsVariadic() || ft.Out(0) != reflect.TypeFor[[]R]() {
+		return nil, false
+	}
+	in := ft.In(0)
+	return guard1(method, f, func(x any) []R {
+		return fv.Call([]reflect.Value{convertArg(method, fv, in, x)})[0].Interface().([]R)
+	}), true
 }
 
 // flatSource pushes the elements of g(x) for every element x of r.
