@@ -15,8 +15,9 @@ import (
 // collector would otherwise give back (Spark's ContextCleaner too). After
 // each cell, the session finds the RDDs its variables reach and releases
 // the outputs of every other shuffle of its Contexts; a later job on a
-// released RDD computes its shuffle again. Jobs still running (a cell's
-// goroutines) keep theirs.
+// released RDD computes its shuffle again. Jobs still running keep
+// theirs. While goroutines of cells still run, nothing is released (the
+// next cell tries again): they may be writing the maps the search reads.
 
 // maxLiveWalk bounds how many values liveRDDs looks through: beyond it,
 // the session's variables are too large to search after every cell, and
@@ -31,7 +32,7 @@ var (
 // releaseShuffles releases the shuffle outputs that no variable of the
 // session needs (see above).
 func (s *Session) releaseShuffles() {
-	if s.keepShuffles {
+	if s.keepShuffles || s.goroutinesRunning() {
 		return
 	}
 	w := newLiveWalk(maxLiveWalk)
@@ -193,4 +194,17 @@ func (w *liveWalk) typeHolds(t reflect.Type, visiting map[reflect.Type]bool) (ho
 		w.holds[t] = holds
 	}
 	return holds, cyclic
+}
+
+// goroutinesRunning reports whether goroutines that cells started still
+// run.
+func (s *Session) goroutinesRunning() bool {
+	s.panicMu.Lock()
+	defer s.panicMu.Unlock()
+	for _, n := range s.liveGoroutines {
+		if n > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gosparkling/gosparkling/rdd"
 )
@@ -125,6 +126,36 @@ func TestCellsReleaseTheShufflesOfTheirTemporaries(t *testing.T) {
 				t.Errorf("the cell computed\n%s\nwant\n%s", got.plain, wanted.plain)
 			}
 		})
+	}
+}
+
+func TestNothingIsReleasedWhileGoroutinesOfCellsRun(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	corpus := writeCorpus(t, t.TempDir(), 1000)
+	s, err := NewSession(WithRDDOptions(rdd.WithShuffleMemory(0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	execute(t, s, `import "strings"`)
+	cell := "stop := make(chan bool)\ngo func() { <-stop }()\nn := " + fmt.Sprintf(byInitialChain, corpus) + ".Count()"
+	if r := execute(t, s, cell); r.err != nil {
+		t.Fatal(r.err)
+	}
+	if spillFilesUnder(t, tmp) == 0 {
+		t.Fatal("the shuffles were released while a goroutine of the cell ran")
+	}
+	if r := execute(t, s, "close(stop)"); r.err != nil {
+		t.Fatal(r.err)
+	}
+	// Once the goroutine has ended, the cell after releases them.
+	for i := 0; spillFilesUnder(t, tmp) > 0; i++ {
+		if i == 100 {
+			t.Fatal("the shuffles were not released once the goroutine ended")
+		}
+		time.Sleep(20 * time.Millisecond)
+		execute(t, s, "n")
 	}
 }
 

@@ -1,6 +1,7 @@
 package rdd
 
 import (
+	"strings"
 	"sync"
 	"weak"
 
@@ -17,12 +18,27 @@ import (
 // that needs one later computes it again.
 
 // shuffleRegistry is what a Context knows of its shuffles, for
-// releaseShufflesExcept: those holding outputs, weakly, and the RDDs of
-// the jobs running now, whose lineages' shuffles are never released.
+// releaseShufflesExcept: those holding outputs, weakly, the RDDs of the
+// jobs running now, and those made SQL views, whose lineages' shuffles
+// are not released.
 type shuffleRegistry struct {
 	mu      sync.Mutex
 	held    []weak.Pointer[shuffleDep]
 	running map[*job]*RDD
+	// views are the RDDs made views (CreateOrReplaceTempView), by name
+	// in lower case, as the SQL engine compares them: weakly, since the
+	// engine, which holds them while the view is there, may drop one.
+	views map[string]weak.Pointer[RDD]
+}
+
+// viewMade records that r is now the view name of the SQL engine.
+func (g *shuffleRegistry) viewMade(name string, r *RDD) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.views == nil {
+		g.views = map[string]weak.Pointer[RDD]{}
+	}
+	g.views[strings.ToLower(name)] = weak.Make(r)
 }
 
 // holding records that s, now materialized, holds outputs.
@@ -56,7 +72,8 @@ func (g *shuffleRegistry) jobStarted(j *job, r *RDD) (ended func()) {
 }
 
 // releaseShufflesExcept drops the map outputs of every shuffle of c that
-// holds some and is in the lineage of none of live nor of a running job,
+// holds some and is in the lineage of none of live, of a running job and
+// of an RDD made an SQL view (a query may read it again),
 // giving back their shuffle memory and removing their spill files. A
 // shuffle being computed is left alone. Persisted RDDs keep their
 // partitions: only shuffle outputs go.
@@ -67,6 +84,13 @@ func (c *Context) releaseShufflesExcept(live []*RDD) engine.ReleasedShuffles {
 	roots := append([]*RDD(nil), live...)
 	for _, r := range g.running {
 		roots = append(roots, r)
+	}
+	for name, p := range g.views {
+		if r := p.Value(); r != nil {
+			roots = append(roots, r)
+		} else {
+			delete(g.views, name)
+		}
 	}
 	keep := lineageShuffles(roots)
 	var out engine.ReleasedShuffles

@@ -1,10 +1,13 @@
 package rdd
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -135,6 +138,12 @@ func TestReleaseKeepsWhatIsStillNeeded(t *testing.T) {
 			r.Count()
 			return r, nil
 		}},
+		{"an RDD made an SQL view, nothing live", func(t *testing.T, in *RDD) (*RDD, []*RDD) {
+			r := in.GroupByKey(2)
+			r.CreateOrReplaceTempView("Groups")
+			r.Count()
+			return r, nil
+		}},
 		{"one live RDD among released ones", func(t *testing.T, in *RDD) (*RDD, []*RDD) {
 			other := in.GroupByKey(2)
 			other.Count()
@@ -145,7 +154,7 @@ func TestReleaseKeepsWhatIsStillNeeded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sc := NewContext(WithParallelism(2))
+			sc := NewContext(WithParallelism(2), WithSQL(&viewsOnly{}))
 			defer sc.Stop()
 			in, seen := countedPairs(sc, 2000)
 			r, live := tt.run(t, in)
@@ -226,4 +235,25 @@ func TestReleaseGivesMemoryBack(t *testing.T) {
 		t.Errorf("the release did not give back half of what the shuffle held: %d bytes over the base before, %d after", held-base, after-base)
 	}
 	runtime.KeepAlive(r)
+}
+
+// viewsOnly is an SQLEngine that keeps the views it is given and runs no
+// query.
+type viewsOnly struct {
+	mu    sync.Mutex
+	views map[string]*TempView
+}
+
+func (e *viewsOnly) Query(context.Context, string, []any, func([]string, []any) bool) error {
+	return errors.New("viewsOnly runs no query")
+}
+
+func (e *viewsOnly) CreateOrReplaceTempView(name string, view *TempView) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.views == nil {
+		e.views = map[string]*TempView{}
+	}
+	e.views[name] = view
+	return nil
 }

@@ -143,8 +143,10 @@ type RDDs[RDD, Step, Broadcast any] struct {
 	BroadcastOf func(id int, value any) Broadcast
 	// ReleaseShufflesExcept drops the map outputs (shuffle memory and
 	// spill files) of every shuffle of sc, an *rdd.Context or a view of
-	// one, that is in the lineage of none of live and of no job running
-	// now, as Spark's ContextCleaner does once a shuffle's RDD is garbage.
+	// one, that is in the lineage of none of live, of no job running now
+	// and of no RDD made an SQL view (rdd.RDD.CreateOrReplaceTempView)
+	// that is still there, as Spark's ContextCleaner does once a
+	// shuffle's RDD is garbage.
 	// A driver whose RDDs stay reachable after it is done with them (an
 	// interpreter's frame keeps a cell's temporaries) calls it with those
 	// it still has. A shuffle being computed is left alone; persisted
