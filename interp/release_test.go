@@ -250,6 +250,14 @@ func TestLiveWalkFindsRDDs(t *testing.T) {
 	}
 	loop := &node{r: b}
 	loop.next = loop
+	// outer reaches an RDD through inner, whose type refers back to
+	// outer's: asked first, inner's type must still be known to hold RDDs.
+	type outer struct {
+		inner *struct{ back *outer }
+		r     *rdd.RDD
+	}
+	in := &struct{ back *outer }{back: &outer{r: a}}
+	in.back.inner = in
 	tests := []struct {
 		name  string
 		value any
@@ -259,7 +267,8 @@ func TestLiveWalkFindsRDDs(t *testing.T) {
 		{"an RDD", a, []*rdd.RDD{a}},
 		{"no RDD can be in it", []string{"x"}, nil},
 		{"a cycle of pointers", loop, []*rdd.RDD{b}},
-		{"a recursive type without RDDs", &plain{next: &plain{}}, nil},
+		{"a recursive type without RDDs", &plain{n: 1, next: &plain{}}, nil},
+		{"types referring to each other", in, []*rdd.RDD{a}},
 		{"a map's keys and values", map[any]any{a: 1, 2: b}, []*rdd.RDD{a, b}},
 		{"the Context", sc, nil},
 		{"unexported fields", struct{ r *rdd.RDD }{a}, []*rdd.RDD{a}},
