@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"fmt"
 	"reflect"
 
 	"github.com/gosparkling/gosparkling/rdd"
@@ -19,10 +18,12 @@ import (
 // theirs. While goroutines of cells still run, nothing is released (the
 // next cell tries again): they may be writing the maps the search reads.
 
-// maxLiveWalk bounds how many values liveRDDs looks through: beyond it,
-// the session's variables are too large to search after every cell, and
-// nothing is released.
-const maxLiveWalk = 1 << 23
+// maxLiveWalk bounds how many values releaseShuffles looks through in each
+// variable: an RDD deeper in a larger one (a slice of a million
+// collected elements) is not seen, and its shuffle, released, is
+// computed again when it is used. The walk of a large variable takes a
+// few milliseconds after each cell.
+const maxLiveWalk = 1 << 18
 
 var (
 	rddPtrType     = reflect.TypeFor[*rdd.RDD]()
@@ -37,10 +38,8 @@ func (s *Session) releaseShuffles() {
 	}
 	w := newLiveWalk(maxLiveWalk)
 	for _, v := range s.globalValues() {
-		if !w.value(v) {
-			fmt.Fprintf(s.log, "gosparkling: shuffle outputs kept: the session's variables hold more than %d values to look through for RDDs\n", maxLiveWalk)
-			return
-		}
+		w.budget = maxLiveWalk
+		w.value(v)
 	}
 	live := make([]*rdd.RDD, 0, len(w.found))
 	for r := range w.found {
@@ -76,7 +75,7 @@ func newLiveWalk(budget int) *liveWalk {
 }
 
 // value records the RDDs v reaches. It returns false once the walk has
-// looked through more values than its budget.
+// looked through more values than its budget, having looked no further.
 func (w *liveWalk) value(v reflect.Value) bool {
 	if !v.IsValid() {
 		return true

@@ -102,6 +102,10 @@ func TestCellsReleaseTheShufflesOfTheirTemporaries(t *testing.T) {
 	}
 	defer s.Close()
 	execute(t, s, `import "strings"`)
+	// A variable larger than the walk looks through stops nothing.
+	if r := execute(t, s, fmt.Sprintf("big := make([]any, %d)", 2*maxLiveWalk)); r.err != nil {
+		t.Fatal(r.err)
+	}
 	wanted := execute(t, s, want)
 	if wanted.err != nil || wanted.plain == "" {
 		t.Fatalf("the reference cell: %v %q", wanted.err, wanted.plain)
@@ -212,6 +216,10 @@ func TestVariablesKeepTheirShuffles(t *testing.T) {
 	}
 	defer s.Close()
 	execute(t, s, `import "strings"`)
+	// A variable larger than the walk looks through hides no other.
+	if r := execute(t, s, fmt.Sprintf("big := make([]any, %d)", 2*maxLiveWalk)); r.err != nil {
+		t.Fatal(r.err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if r := execute(t, s, tt.hold); r.err != nil {
