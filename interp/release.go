@@ -51,9 +51,13 @@ func (s *Session) releaseShuffles() {
 }
 
 // liveWalk finds the *rdd.RDDs a set of values reaches through pointers,
-// interfaces, slices, arrays, maps and struct fields (exported or not),
-// visiting each pointer, map and slice once. It does not look into
-// functions (their closures), channels or RDDs.
+// interfaces, slices, arrays, maps and exported struct fields, visiting
+// each pointer, map and slice once. It does not look into functions
+// (their closures), channels, RDDs, nor unexported fields: those of
+// compiled packages are their state, which their goroutines may be
+// changing under their locks (an http.Transport's connections), and
+// reading a map as it changes is fatal. yaegi exports every field of the
+// types cells declare, so their fields are all looked through.
 type liveWalk struct {
 	found  map[*rdd.RDD]bool
 	seen   map[seenKey]bool
@@ -103,7 +107,7 @@ func (w *liveWalk) value(v reflect.Value) bool {
 		return w.value(v.Elem())
 	case reflect.Struct:
 		for i := range v.NumField() {
-			if !w.value(v.Field(i)) {
+			if t.Field(i).IsExported() && !w.value(v.Field(i)) {
 				return false
 			}
 		}
@@ -176,7 +180,9 @@ func (w *liveWalk) typeHolds(t reflect.Type, visiting map[reflect.Type]bool) (ho
 			parts = []reflect.Type{t.Key(), t.Elem()}
 		case reflect.Struct:
 			for i := range t.NumField() {
-				parts = append(parts, t.Field(i).Type)
+				if t.Field(i).IsExported() {
+					parts = append(parts, t.Field(i).Type)
+				}
 			}
 		}
 		for _, p := range parts {

@@ -143,7 +143,9 @@ func TestNothingIsReleasedWhileGoroutinesOfCellsRun(t *testing.T) {
 	}
 	defer s.Close()
 	execute(t, s, `import "strings"`)
-	cell := "stop := make(chan bool)\ngo func() { <-stop }()\nn := " + fmt.Sprintf(byInitialChain, corpus) + ".Count()"
+	// The goroutine reads no global: yaegi's frame of globals grows as
+	// later cells run, which a goroutine reading one races with.
+	cell := "stop := make(chan bool)\ngo func(stop chan bool) { <-stop }(stop)\nn := " + fmt.Sprintf(byInitialChain, corpus) + ".Count()"
 	if r := execute(t, s, cell); r.err != nil {
 		t.Fatal(r.err)
 	}
@@ -249,23 +251,23 @@ func TestLiveWalkFindsRDDs(t *testing.T) {
 	sc := rdd.NewContext()
 	a, b := sc.Parallelize([]int{1}), sc.Parallelize([]int{2})
 	type node struct {
-		next *node
-		r    *rdd.RDD
+		Next *node
+		R    *rdd.RDD
 	}
 	type plain struct {
-		n    int
-		next *plain
+		N    int
+		Next *plain
 	}
-	loop := &node{r: b}
-	loop.next = loop
+	loop := &node{R: b}
+	loop.Next = loop
 	// outer reaches an RDD through inner, whose type refers back to
 	// outer's: asked first, inner's type must still be known to hold RDDs.
 	type outer struct {
-		inner *struct{ back *outer }
-		r     *rdd.RDD
+		Inner *struct{ Back *outer }
+		R     *rdd.RDD
 	}
-	in := &struct{ back *outer }{back: &outer{r: a}}
-	in.back.inner = in
+	in := &struct{ Back *outer }{Back: &outer{R: a}}
+	in.Back.Inner = in
 	tests := []struct {
 		name  string
 		value any
@@ -275,11 +277,12 @@ func TestLiveWalkFindsRDDs(t *testing.T) {
 		{"an RDD", a, []*rdd.RDD{a}},
 		{"no RDD can be in it", []string{"x"}, nil},
 		{"a cycle of pointers", loop, []*rdd.RDD{b}},
-		{"a recursive type without RDDs", &plain{n: 1, next: &plain{}}, nil},
+		{"a recursive type without RDDs", &plain{N: 1, Next: &plain{}}, nil},
 		{"types referring to each other", in, []*rdd.RDD{a}},
 		{"a map's keys and values", map[any]any{a: 1, 2: b}, []*rdd.RDD{a, b}},
 		{"the Context", sc, nil},
-		{"unexported fields", struct{ r *rdd.RDD }{a}, []*rdd.RDD{a}},
+		{"exported fields", struct{ R *rdd.RDD }{a}, []*rdd.RDD{a}},
+		{"unexported fields, a compiled package's state", struct{ r *rdd.RDD }{a}, nil},
 		{"a func", func() *rdd.RDD { return a }, nil},
 	}
 	for _, tt := range tests {
