@@ -132,6 +132,9 @@ type Session struct {
 	// address was taken: never noted as function values (ship.go).
 	unnotable map[string]bool
 	sql       sessionSQL // the DuckDB of sc.SQL and %%sql cells (sql.go)
+	// keepShuffles turns off the release of shuffle outputs after each
+	// cell (release.go), for tests that measure what it gives back.
+	keepShuffles bool
 
 	mu   sync.Mutex // serializes Execute
 	cell int        // number of cells executed
@@ -403,6 +406,7 @@ func (s *Session) Execute(ctx context.Context, code string, out Output) (MIMEBun
 	s.cellSources[name] = code
 	bundle, err := s.runCell(ctx, code, out)
 	s.adoptContext()
+	s.releaseShuffles()
 	var ce *CellError
 	if errors.As(err, &ce) {
 		s.colorTraceback(ce)

@@ -207,6 +207,7 @@ func (c *Context) broadcastJoin(method string, left, right *RDD, small int, keep
 			runtime.AddCleanup(state, (*shuffleHold).release, hold)
 		} else {
 			state.fallback = c.shuffledJoin(method, left, right, big.numPartitions, keepLeft, keepRight, visit)
+			out.fallback.Store(state.fallback)
 			if err := j.prepareShuffles(state.fallback); err != nil {
 				return err
 			}

@@ -62,6 +62,9 @@ type contextState struct {
 
 	mu      sync.Mutex
 	stopped bool
+	// shuffles are the shuffles holding outputs and the running jobs, for
+	// releasing the outputs no live RDD needs (release.go).
+	shuffles shuffleRegistry
 }
 
 // Option configures a Context made by NewContext.

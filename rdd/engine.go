@@ -33,5 +33,8 @@ func init() {
 		SetFuncTier:       (*RDD).setFuncTier,
 		TieredRuns:        (*RDD).tieredRuns,
 		BroadcastOf:       func(id int, value any) *Broadcast { return &Broadcast{id: id, value: value} },
+		ReleaseShufflesExcept: func(sc any, live []*RDD) engine.ReleasedShuffles {
+			return sc.(*Context).releaseShufflesExcept(live)
+		},
 	})
 }

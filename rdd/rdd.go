@@ -63,6 +63,9 @@ type RDD struct {
 	actionSources atomic.Pointer[[]funcSource]
 	// tier, when set, offers a compiled form of the function (tier.go).
 	tier *tierSlot
+	// fallback, when set, is an RDD whose shuffles r's tasks read beyond
+	// its deps: the shuffled join a broadcast join fell back to.
+	fallback atomic.Pointer[RDD]
 }
 
 // dependency links an RDD to a parent. A nil shuffle means a narrow

@@ -111,6 +111,7 @@ func (c *Context) runJobWith(ctx context.Context, r *RDD, action string, parts [
 	c.activeJobs.Add(1)
 	defer c.activeJobs.Add(-1)
 	j := &job{sc: c, ctx: ctx, failed: -1, id: int(c.nextJobID.Add(1))}
+	defer c.shuffles.jobStarted(j, r)()
 	defer j.bindTiers(r)()
 	stopWatch := context.AfterFunc(ctx, func() { j.stop.Store(true) })
 	defer stopWatch()

@@ -165,6 +165,9 @@ type shuffleDep struct {
 	mu      sync.Mutex
 	done    bool
 	outputs []*mapOutput // by map partition
+	// hold is what outputs hold, given back when s is garbage or its
+	// outputs are released (releaseOutputs).
+	hold *shuffleHold
 }
 
 // mapOutput is one map task's output.
@@ -215,13 +218,16 @@ type shuffleHold struct {
 	sc       *Context
 	reserved int64
 	files    []string
+	once     sync.Once // released once, by whichever comes first
 }
 
 func (h *shuffleHold) release() {
-	h.sc.releaseShuffle(h.reserved)
-	for _, f := range h.files {
-		os.Remove(f)
-	}
+	h.once.Do(func() {
+		h.sc.releaseShuffle(h.reserved)
+		for _, f := range h.files {
+			os.Remove(f)
+		}
+	})
 }
 
 // materialize runs the map stage of the shuffle unless an earlier job did.
@@ -285,7 +291,8 @@ func (s *shuffleDep) materialize(j *job) error {
 	if hold.reserved > 0 || len(hold.files) > 0 {
 		runtime.AddCleanup(s, (*shuffleHold).release, hold)
 	}
-	s.outputs, s.done = outputs, true
+	s.outputs, s.done, s.hold = outputs, true, hold
+	sc.shuffles.holding(s)
 	return nil
 }
 

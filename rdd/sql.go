@@ -143,6 +143,7 @@ func (r *RDD) CreateOrReplaceTempView(name string) {
 	if err := r.sc.sqlEngine.CreateOrReplaceTempView(name, &TempView{name: name, r: r}); err != nil {
 		panic(fmt.Sprintf("rdd.CreateOrReplaceTempView(%q): %v", name, err))
 	}
+	r.sc.shuffles.viewMade(name, r)
 }
 
 // TempView is an RDD made a view of SQL by CreateOrReplaceTempView, as its SQLEngine sees

@@ -141,6 +141,26 @@ type RDDs[RDD, Step, Broadcast any] struct {
 	// captured (the function's Go source calls rdd.BroadcastOf, which the
 	// worker's interpreter is given).
 	BroadcastOf func(id int, value any) Broadcast
+	// ReleaseShufflesExcept drops the map outputs (shuffle memory and
+	// spill files) of every shuffle of sc, an *rdd.Context or a view of
+	// one, that is in the lineage of none of live, of no job running now
+	// and of no RDD made an SQL view (rdd.RDD.CreateOrReplaceTempView)
+	// that is still there, as Spark's ContextCleaner does once a
+	// shuffle's RDD is garbage.
+	// A driver whose RDDs stay reachable after it is done with them (an
+	// interpreter's frame keeps a cell's temporaries) calls it with those
+	// it still has. A shuffle being computed is left alone; persisted
+	// RDDs keep their partitions. A later job that needs a released
+	// shuffle computes it again, with the same results. It panics when sc
+	// is not an *rdd.Context.
+	ReleaseShufflesExcept func(sc any, live []RDD) ReleasedShuffles
+}
+
+// ReleasedShuffles says what RDDs.ReleaseShufflesExcept gave back.
+type ReleasedShuffles struct {
+	Shuffles int   // shuffles whose outputs were dropped
+	Bytes    int64 // the shuffle memory they held, as the Context counts it
+	Files    int   // spill files removed
 }
 
 // rdds is the RDDs package rdd set.
