@@ -1,7 +1,6 @@
 package rdd
 
 import (
-	"math"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -21,13 +20,18 @@ import (
 // gcFloorBytes allocated instead, one of large live data about as
 // before. The heap grows by at most gcFloorBytes more than it would; the
 // floor itself takes address space, not memory, its pages never being
-// written. There is no floor when the process chose how to collect: GOGC
-// set in its environment, or a memory limit (GOMEMLIMIT,
-// debug.SetMemoryLimit), which the floor would eat into; a job that
-// starts after a limit was set lets the floor go.
+// written. There is no floor when the process chose how to collect (GOGC
+// set in its environment), or under a memory limit (GOMEMLIMIT,
+// debug.SetMemoryLimit) small enough for the floor to matter, under
+// minFloorLimit; a job that starts after such a limit was set lets the
+// floor go. (A kernel's session runs under a limit of most of the
+// machine's memory, where the floor is a rounding error.)
 
 // gcFloorBytes is the size of the heap floor.
 const gcFloorBytes = 64 << 20
+
+// minFloorLimit is the smallest memory limit the floor is kept under.
+const minFloorLimit = 32 * gcFloorBytes
 
 var (
 	gcFloorMu sync.Mutex
@@ -38,7 +42,7 @@ var (
 // keepGCFloor keeps the heap floor while the collector is at its
 // defaults, and lets it go otherwise. Jobs call it as they start.
 func keepGCFloor() {
-	wanted := os.Getenv("GOGC") == "" && debug.SetMemoryLimit(-1) == math.MaxInt64
+	wanted := os.Getenv("GOGC") == "" && debug.SetMemoryLimit(-1) >= minFloorLimit
 	gcFloorMu.Lock()
 	defer gcFloorMu.Unlock()
 	switch {

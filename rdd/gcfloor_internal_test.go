@@ -8,9 +8,9 @@ import (
 )
 
 func TestJobsKeepAHeapFloorWhileTheCollectorIsAtItsDefaults(t *testing.T) {
-	// A job holds the heap floor when neither GOGC nor a memory limit is
-	// set, and lets it go when either is: the process chose how to
-	// collect.
+	// A job holds the heap floor when GOGC is not set and no memory limit
+	// under 2 GiB is, and lets it go when either is: the process chose how
+	// to collect, or the floor would take much of its memory.
 	limit := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(limit)
 	gogc, hadGOGC := os.LookupEnv("GOGC")
@@ -30,7 +30,8 @@ func TestJobsKeepAHeapFloorWhileTheCollectorIsAtItsDefaults(t *testing.T) {
 		{"defaults", "", math.MaxInt64, true},
 		{"GOGC set", "200", math.MaxInt64, false},
 		{"back to the defaults", "", math.MaxInt64, true},
-		{"a memory limit", "", 1 << 40, false},
+		{"a memory limit of most of a machine", "", 16 << 30, true},
+		{"a small memory limit", "", 1 << 30, false},
 	}
 	sc := NewContext()
 	defer sc.Stop()
