@@ -46,9 +46,11 @@ type gsEface struct{ typ, data unsafe.Pointer }
 type gsWordPair struct{ own, canon unsafe.Pointer }
 
 // gsPairs are the pairs the plugin met, searched without a lock;
-// gsMorePairs those beyond.
+// gsMorePairs those beyond. The array is on the heap: built with -race,
+// a plugin whose atomics worked on an array of its own variables crashed
+// the race detector ("failed to restore address").
 var (
-	gsPairs     [32]atomic.Pointer[gsWordPair]
+	gsPairs     = new([32]atomic.Pointer[gsWordPair])
 	gsMorePairs sync.Map
 )
 
