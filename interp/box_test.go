@@ -100,3 +100,53 @@ fmt.Sprint(len(m), " ", m[shape{'a', 2}], " ", m[shape{'c', 2}], " ", firsts)`,
 		t.Errorf("interpreted %q, compiled %q, want %q", got[0], got[1], want)
 	}
 }
+
+// A struct of a cell with fields of other structs of cells, in slices and
+// maps too, passes between interpreted and compiled code: both give it the
+// interpreter's descriptors where it is boxed.
+func TestNestedCellStructsCompile(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no Go toolchain")
+	}
+	if testing.Short() {
+		t.Skip("builds plugins")
+	}
+	useCacheDir(t)
+	tests := []struct{ name, cell, want string }{
+		{"collected and asserted", `r := sc.Parallelize([]int{1, 2, 3}, 2).Map(func(i int) outer { return outer{inner{i}, i * 10} }).Collect()
+fmt.Sprint(r[2].(outer), r[0].(outer).In.A)`, "{{3} 30} 1"},
+		{"a key of a cell's struct and reduced values", `m := sc.Parallelize([]int{1, 2, 3, 4}, 2).Map(func(i int) outer { return outer{inner{i % 2}, i} }).
+	Map(func(o outer) rdd.Pair { return rdd.KV(o.In, o) }).
+	ReduceByKey(func(a, b outer) outer { return outer{a.In, a.N + b.N} }).CollectAsMap()
+fmt.Sprint(len(m), m[inner{1}].(outer).N, m[inner{0}])`, "2 4 {{0} 6}"},
+		{"FlatMap and Filter", `fmt.Sprint(sc.Parallelize([]int{1, 2, 3}, 1).FlatMap(func(i int) []outer { return []outer{{inner{i}, i}} }).Filter(func(o outer) bool { return o.In.A > 1 }).Collect())`, "[{{2} 2} {{3} 3}]"},
+		{"a captured value", `base := outer{inner{5}, 7}
+fmt.Sprint(sc.Parallelize([]int{1, 2}, 1).Map(func(i int) int { return base.In.A + i }).Collect())`, "[6 7]"},
+		{"slices and maps of structs in a struct", `fmt.Sprint(sc.Parallelize([]int{1, 2}, 2).Map(func(i int) wrap { return wrap{[]outer{{inner{i}, i}}, map[string]inner{"a": {i}}} }).
+	Map(func(w wrap) int { return w.Items[0].In.A + w.Tags["a"].A }).Collect())`, "[2 4]"},
+	}
+	const types = `type inner struct{ A int }
+type outer struct {
+	In inner
+	N  int
+}
+type wrap struct {
+	Items []outer
+	Tags  map[string]inner
+}`
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, mode := range []compileMode{compileOff, compileWait} {
+				s := tieredSession(t, mode)
+				execute(t, s, types)
+				res := execute(t, s, tt.cell)
+				if res.err != nil || res.plain != tt.want {
+					t.Errorf("%s: %q (%v), want %q", mode, res.plain, res.err, tt.want)
+				}
+				if strings.Contains(res.stderr, "stays interpreted") {
+					t.Errorf("%s: %s", mode, res.stderr)
+				}
+			}
+		})
+	}
+}

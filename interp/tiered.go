@@ -779,13 +779,6 @@ func (s *Session) tierDecls(site *shipSite, imports, cellTypes, lowered map[stri
 			if why != "" {
 				return fmt.Sprintf("it uses %s, a type declared in a cell that %s", name, why)
 			}
-			for _, n := range t.uses {
-				// The plugin's type would hold the plugin's own struct
-				// type there, which no conversion turns into yaegi's.
-				if nd := s.decls[n]; nd != nil && nd.kind == ast.Typ && n != name {
-					return fmt.Sprintf("it uses %s, a type declared in a cell from %s, another type of a cell (a plugin's own type of it would not be the interpreter's)", name, n)
-				}
-			}
 			decls = append(decls, &sessionDecl{seq: d.seq, src: t.decl, kind: ast.Typ})
 			for _, m := range t.methods {
 				if strings.Contains(m, "_gosparkling") {

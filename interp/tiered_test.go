@@ -249,15 +249,6 @@ out.Collect()`, "stays interpreted: it writes the captured variable seen"},
 
 out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { var s sizer; return s == nil && x > 1 })
 out.Count()`, "it uses sizer, a type declared in a cell that is an interface"},
-			{`type shape struct{ W, H int }
-
-type box struct {
-	Shape shape
-	N     int
-}
-
-out := sc.Parallelize([]int{1, 2}).Map(func(x int) box { return box{Shape: shape{x, x}, N: x} })
-out.Count()`, "it uses box, a type declared in a cell from shape, another type of a cell"},
 			{`ch := make(chan int)
 out := sc.Parallelize([]int{1, 2}).Filter(func(x int) bool { return x > cap(ch) })
 out.Count()`, "it captures ch, whose type uses chan int, a chan"},
