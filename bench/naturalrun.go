@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -256,31 +257,25 @@ func runNaturalMode(cfg naturalConfig, name string, k contender) int {
 	}
 	c := naturalCells[i]
 	input := cfg.input(c)
-	if path := os.Getenv(cpuProfileEnv); path != "" {
+	for _, rec := range []struct {
+		env   string
+		start func(io.Writer) error
+		stop  func()
+	}{{cpuProfileEnv, pprof.StartCPUProfile, pprof.StopCPUProfile}, {traceEnv, trace.Start, trace.Stop}} {
+		path := os.Getenv(rec.env)
+		if path == "" {
+			continue
+		}
 		f, err := os.Create(path)
+		if err == nil {
+			defer f.Close()
+			err = rec.start(f)
+		}
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
+			fmt.Fprintf(os.Stderr, "bench: %s: %v\n", rec.env, err)
 			return 1
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
-			return 1
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if path := os.Getenv(traceEnv); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %v\n", err)
-			return 1
-		}
-		defer trace.Stop()
+		defer rec.stop()
 	}
 	start := time.Now()
 	var (

@@ -1620,21 +1620,8 @@ func holdsStruct(t reflect.Type, seen map[reflect.Type]bool) bool {
 // converting its arguments and results.
 func asFuncType(fn any, t reflect.Type) any {
 	g := reflect.ValueOf(fn)
-	gt := g.Type()
 	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		for i, a := range args {
-			args[i] = convertTo(a, gt.In(i))
-		}
-		var out []reflect.Value
-		if t.IsVariadic() {
-			out = g.CallSlice(args)
-		} else {
-			out = g.Call(args)
-		}
-		for i, o := range out {
-			out[i] = convertTo(o, t.Out(i))
-		}
-		return out
+		return callAs(g, t, args)
 	}).Interface()
 }
 

@@ -202,27 +202,7 @@ func switchReflect(f any) (any, func(any) bool) {
 	var p atomic.Pointer[reflect.Value]
 	p.Store(&v)
 	sw := reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		g := p.Load()
-		gt := g.Type()
-		if gt != t {
-			// A plugin's function: its structs are those of the plugin,
-			// the same as yaegi's but not the same descriptors.
-			for i, a := range args {
-				args[i] = convertTo(a, gt.In(i))
-			}
-		}
-		var out []reflect.Value
-		if t.IsVariadic() {
-			out = g.CallSlice(args)
-		} else {
-			out = g.Call(args)
-		}
-		if gt != t {
-			for i, o := range out {
-				out[i] = convertTo(o, t.Out(i))
-			}
-		}
-		return out
+		return callAs(*p.Load(), t, args)
 	})
 	first := v
 	return sw.Interface(), func(g any) bool {
@@ -241,6 +221,32 @@ func switchReflect(f any) (any, func(any) bool) {
 
 // convertTo returns v as a value of t: itself when it is assignable, else
 // converted (a struct yaegi made to the plugin's, or back).
+// callAs calls g with args, the arguments of a function of type t, and
+// returns its results as t's. g may be a plugin's function, of the same
+// type with the plugin's descriptors of its structs, which are yaegi's
+// types but not the same descriptors: its arguments and results are
+// converted.
+func callAs(g reflect.Value, t reflect.Type, args []reflect.Value) []reflect.Value {
+	gt := g.Type()
+	if gt != t {
+		for i, a := range args {
+			args[i] = convertTo(a, gt.In(i))
+		}
+	}
+	var out []reflect.Value
+	if t.IsVariadic() {
+		out = g.CallSlice(args)
+	} else {
+		out = g.Call(args)
+	}
+	if gt != t {
+		for i, o := range out {
+			out[i] = convertTo(o, t.Out(i))
+		}
+	}
+	return out
+}
+
 func convertTo(v reflect.Value, t reflect.Type) reflect.Value {
 	if v.Type().AssignableTo(t) || !v.Type().ConvertibleTo(t) {
 		return v
