@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"strings"
@@ -167,18 +166,10 @@ func rewritePlugin(src string) (string, error) {
 // (an argument, a result, an assignment, an element of a composite
 // literal, a map key, a comparison, a send) made through gsBox.
 func boxStructs(src string) (string, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "fn.go", src, parser.SkipObjectResolution)
+	fset, f, info, _, err := checkPlugin(src)
 	if err != nil {
 		return "", fmt.Errorf("boxing structs: %v", err)
 	}
-	info := &types.Info{
-		Types: map[ast.Expr]types.TypeAndValue{},
-		Uses:  map[*ast.Ident]types.Object{},
-		Defs:  map[*ast.Ident]types.Object{},
-	}
-	conf := types.Config{Importer: stdImporter(), Error: func(error) {}}
-	conf.Check(f.Name.Name, fset, []*ast.File{f}, info)
 	box := map[ast.Expr]bool{}
 	// to marks e for boxing when it converts to target. A target the
 	// check could not tell (of a package other than the standard

@@ -81,23 +81,14 @@ func lowerMethods(src string) (string, error) {
 	if len(names) == 0 {
 		return src, nil
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "fn.go", src, parser.SkipObjectResolution)
-	if err != nil {
-		return "", fmt.Errorf("lowering methods: %v", err)
-	}
-	info := &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Defs:       map[*ast.Ident]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-	}
 	// The source is checked as the cell wrote it: the constructor, which
 	// names the types as the aliases they become, does not check, and
 	// neither does what uses a package the importer does not have. What
 	// did check is lowered; the compiler checks the result.
-	conf := types.Config{Importer: stdImporter(), Error: func(error) {}}
-	pkg, _ := conf.Check(f.Name.Name, fset, []*ast.File{f}, info)
+	fset, f, info, pkg, err := checkPlugin(src)
+	if err != nil {
+		return "", fmt.Errorf("lowering methods: %v", err)
+	}
 	lowered := map[*types.TypeName]string{}
 	for _, name := range names {
 		tn, ok := pkg.Scope().Lookup(name).(*types.TypeName)
@@ -288,6 +279,26 @@ var foundMethods = map[string]bool{
 	"String": true, "GoString": true, "Format": true, "Error": true,
 	"MarshalJSON": true, "UnmarshalJSON": true, "MarshalText": true, "UnmarshalText": true,
 	"MarshalXML": true, "UnmarshalXML": true,
+}
+
+// checkPlugin parses and type-checks a plugin's source, errors aside:
+// what checks is in info, with the types, uses, definitions and
+// selections of its expressions.
+func checkPlugin(src string) (*token.FileSet, *ast.File, *types.Info, *types.Package, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "fn.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	info := &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+	}
+	conf := types.Config{Importer: stdImporter(), Error: func(error) {}}
+	pkg, _ := conf.Check(f.Name.Name, fset, []*ast.File{f}, info)
+	return fset, f, info, pkg, nil
 }
 
 var (

@@ -34,8 +34,9 @@ import (
 //		return func(w string) bool { return len(w) > (*n) }
 //	}
 //
-// with the declarations the literal uses (functions, constants, the struct
-// types of cells as aliases of the structs yaegi made) and their imports.
+// with the declarations the literal uses (functions, constants, the types
+// of cells as aliases of the types yaegi made, their methods lowered to
+// functions by the build: lower.go) and their imports.
 // The rewrite wraps each function argument in the session's Tier
 // (tierArg): when the plugin is in the cache, the method is handed the
 // compiled function; otherwise the plugin builds in the background, and
@@ -49,11 +50,12 @@ import (
 // restart, finds its functions compiled.
 //
 // A function stays interpreted, and the session says why once on the
-// cell's standard error, when it uses sc, a type of a cell other than a
-// struct without methods, or a captured value of a type the plugin cannot
-// name (channels...); when it writes a captured variable (the compiled one
-// would write a copy); or when there is no toolchain of the kernel's
-// version.
+// cell's standard error, when it uses sc, an interface or func type of a
+// cell or a struct of a cell that embeds a field, or a captured value of a
+// type the plugin cannot name (channels...); when it writes a captured
+// variable (the compiled one would write a copy); when a value with a
+// String or Marshal method would reach fmt or json (lower.go); or when
+// there is no toolchain of the kernel's version.
 //
 // GOSPARKLING_COMPILE=wait makes every function wait for its compiled
 // form before its job starts, GOSPARKLING_COMPILE=off keeps every function
@@ -1021,7 +1023,8 @@ func declFields(decl string, fields map[string]bool) {
 // rewriteCellCode returns src, code of a cell that parses after prefix,
 // as a plugin compiles it: the unexported fields of cells' structs
 // renamed as yaegi names them, and its type assertions to the cells'
-// types cellTypes through assertHelpers (reporting whether it has any);
+// types cellTypes through gsAs and gsAs2 (structHelpers; reporting
+// whether it has any);
 // or why it cannot be compiled.
 func rewriteCellCode(src, prefix string, fields, cellTypes map[string]bool) (string, bool, string) {
 	fset := token.NewFileSet()
